@@ -1,0 +1,152 @@
+"""The one Finding model every layer shares, and its JSON form (schema 1).
+
+Rules create Findings; attribution fills `introduced_by` / `fixed_by`; every
+formatter (text, JSON, SARIF, HTML, mail) reads the same objects.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+SCHEMA_VERSION = 1
+SEVERITIES = ("note", "warning", "error")
+CONFIDENCES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One step of a finding's evidence chain."""
+    path: str
+    line: int
+    function: str
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CommitRef:
+    sha: str
+    subject: str
+    author: str
+    date: str  # ISO 8601 with the author's offset
+
+    @property
+    def sha12(self) -> str:
+        return self.sha[:12]
+
+    @property
+    def fixes_tag(self) -> str:
+        # Documentation/process/submitting-patches.rst: never wrapped, exact subject.
+        return f'Fixes: {self.sha12} ("{self.subject}")'
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fingerprint(rule: str, path: str, function: str, names: tuple[str, ...] = ()) -> str:
+    """Stable identity of a finding: no line numbers, so unrelated edits keep it."""
+    key = "\x1f".join((rule, path, function, *names))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    confidence: str
+    path: str
+    line: int
+    column: int
+    function: str
+    message: str
+    names: tuple[str, ...] = ()          # the names that make the finding unique in its function
+    evidence: list[Evidence] = field(default_factory=list)
+    introduced_by: CommitRef | None = None
+    fixed_by: CommitRef | None = None
+    # Files whose change can create or remove this finding (its own file plus
+    # the files of every callee in the evidence): attribution only looks at
+    # commits touching these.
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule, self.path, self.function, self.names)
+
+    @property
+    def fixes_tag(self) -> str | None:
+        return self.introduced_by.fixes_tag if self.introduced_by else None
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.fingerprint)
+
+    def to_json(self, *, fixed: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "confidence": self.confidence,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "function": self.function,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+            "introduced_by": self.introduced_by.to_json() if self.introduced_by else None,
+            "fixes_tag": self.fixes_tag,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+        if fixed:
+            out["fixed_by"] = self.fixed_by.to_json() if self.fixed_by else None
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Finding":
+        def ref(x):
+            return CommitRef(**x) if x else None
+        f = cls(rule=d["rule"], severity=d["severity"], confidence=d["confidence"],
+                path=d["path"], line=d["line"], column=d["column"], function=d["function"],
+                message=d["message"], evidence=[Evidence(**e) for e in d.get("evidence", [])],
+                introduced_by=ref(d.get("introduced_by")), fixed_by=ref(d.get("fixed_by")))
+        return f
+
+
+@dataclass
+class UnparsedFunction:
+    """A function errpath did not analyse, and why (never skipped silently)."""
+    path: str
+    line: int
+    name: str
+    reason: str  # "parse-error", "budget", "internal-error: ..."
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RunResult:
+    """Everything a formatter needs about one run."""
+    base: CommitRef | None
+    head: CommitRef
+    paths: list[str]
+    rules: list[str]
+    findings: list[Finding]
+    fixed: list[Finding]
+    stats: dict[str, Any]
+    unparsed: list[UnparsedFunction] = field(default_factory=list)
+    commits: list[CommitRef] = field(default_factory=list)  # the range, oldest first
+
+    def to_json(self, tool_version: str) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "tool": {"name": "errpath", "version": tool_version},
+            "base": self.base.sha if self.base else None,
+            "head": self.head.sha,
+            "paths": list(self.paths),
+            "rules": list(self.rules),
+            "findings": [f.to_json() for f in sorted(self.findings, key=Finding.sort_key)],
+            "fixed": [f.to_json(fixed=True) for f in sorted(self.fixed, key=Finding.sort_key)],
+            "unparsed": [u.to_json() for u in self.unparsed],
+            "stats": self.stats,
+        }
