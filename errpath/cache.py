@@ -1,0 +1,86 @@
+"""Content-addressed SQLite cache of per-blob analysis.
+
+Key: engine version + macro-list digest + blob id + path. A blob that did not
+change is never parsed twice, across commits and across runs. WAL mode lets
+concurrent runs read while one writes; every write is one transaction, so a
+run killed mid-write leaves the cache as it was before that write.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import zlib
+from pathlib import Path
+
+ENGINE_VERSION = "facts-1"
+
+
+class CacheError(Exception):
+    pass
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "errpath"
+
+
+class Cache:
+    def __init__(self, directory: str | os.PathLike | None):
+        self.path = None
+        self.db = None
+        self.hits = 0
+        self.misses = 0
+        if directory is None:
+            return
+        d = Path(directory)
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            self.path = d / "cache.sqlite3"
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        except (OSError, sqlite3.Error) as e:
+            raise CacheError(f"cannot use cache dir {d}: {e}") from None
+
+    @staticmethod
+    def key(blob_id: str, path: str, macros_digest: str) -> str:
+        return f"{ENGINE_VERSION}:{macros_digest}:{blob_id}:{path}"
+
+    def get(self, key: str):
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM blobs WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            self.misses += 1
+            return None
+        try:
+            value = pickle.loads(zlib.decompress(row[0]))
+        except Exception:
+            self.misses += 1  # a damaged entry is just a miss
+            return None
+        self.hits += 1
+        return value
+
+    def put_many(self, items: list[tuple[str, object]]) -> None:
+        if self.db is None or not items:
+            return
+        rows = [(k, zlib.compress(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), 1)) for k, v in items]
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO blobs (key, data) VALUES (?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -1,0 +1,314 @@
+"""Command line: `errpath audit|scan|demo|rules|rule`.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or input
+error (one line on stderr, never a traceback); 3 internal error; 130 on SIGINT.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .cache import Cache, CacheError, default_cache_dir
+from .model import SEVERITIES, CONFIDENCES, RunResult
+
+EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+FORMATS = ("text", "json", "html", "sarif", "mail")
+
+
+class InputError(Exception):
+    """Bad input from the user: printed as one line, exit 2."""
+
+
+def _fail_on_threshold(value: str) -> int | None:
+    return None if value == "none" else SEVERITIES.index(value)
+
+
+def _exit_code(result: RunResult, fail_on: str) -> int:
+    threshold = _fail_on_threshold(fail_on)
+    if threshold is None:
+        return 0
+    bad = [f for f in result.findings if SEVERITIES.index(f.severity) >= threshold]
+    return EXIT_FINDINGS if bad else 0
+
+
+def _common(f):
+    options = [
+        click.option("--repo", "repo_path", default=".", show_default=True, help="The kernel git repository (any folder inside it)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True),
+        click.option("-o", "--output", type=click.Path(), default=None, help="Write the report here (atomically) instead of stdout; html defaults to reports/<range>/."),
+        click.option("--select", multiple=True, help="Run only these rule ids (repeatable, or comma-separated)."),
+        click.option("--ignore", multiple=True, help="Skip these rule ids."),
+        click.option("--rules-dir", multiple=True, type=click.Path(), help="Load extra rules from this folder."),
+        click.option("--min-confidence", type=click.Choice(CONFIDENCES), default="low", show_default=True,
+                     help="Drop findings below this confidence."),
+        click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="warning", show_default=True,
+                     help="Exit 1 when a finding of this severity or above is introduced (scan: found)."),
+        click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="Worker processes (default: CPU count)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the analysis cache."),
+        click.option("--cache-dir", type=click.Path(), default=None, help="Cache folder (default: $XDG_CACHE_HOME/errpath)."),
+        click.option("--context", "context_paths", multiple=True, help="Extra paths whose functions feed summaries (not reported)."),
+        click.option("--exclude", multiple=True, help="Glob of paths to leave out (repeatable)."),
+        click.option("--commit-url", default=None, help="URL template for commit links in reports, with {sha}."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr."),
+        click.option("-v", "--verbose", is_flag=True, help="More detail on stderr."),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
+    return f
+
+
+def _split(values) -> list[str]:
+    out = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+class _Progress:
+    """A progress line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.count = 0
+
+    def __call__(self, path: str, n: int) -> None:
+        if not self.enabled:
+            return
+        self.count += n
+        sys.stderr.write(f"\r\033[Kerrpath: analysed {self.count} files ({path[-60:]})")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.count:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict) -> int:
+    from .engine import Engine, audit, scan
+    from .git import GitError, Repo
+    from .rules import RuleError, load_rules, select_rules
+
+    try:
+        repo = Repo(o["repo_path"])
+    except GitError as e:
+        raise InputError(str(e)) from None
+    try:
+        rules = select_rules(load_rules(o["rules_dir"]), _split(o["select"]), _split(o["ignore"]))
+    except RuleError as e:
+        raise InputError(str(e)) from None
+    try:
+        cache = Cache(None if o["no_cache"] else (o["cache_dir"] or default_cache_dir()))
+    except CacheError as e:
+        raise InputError(str(e)) from None
+    excludes = list(o["exclude"])
+    exclude = (lambda p: any(fnmatch.fnmatch(p, g) for g in excludes)) if excludes else None
+    progress = _Progress(not o["quiet"])
+    engine = Engine(repo, rules, cache, jobs=o["jobs"], context_paths=o["context_paths"],
+                    exclude=exclude, progress=progress)
+    pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
+    try:
+        if kind == "audit":
+            base, head = repo.parse_range(spec)
+            if base is not None and not repo.range_commits(base, head):
+                raise InputError(f"empty range {spec}: {head.short_id} has nothing {base.short_id} lacks")
+            for p in pathspecs:
+                if not repo.pathspec_exists(head, p) and (base is None or not repo.pathspec_exists(base, p)):
+                    click.echo(f"errpath: warning: path {p!r} matches nothing in {spec}", err=True)
+            result = audit(engine, base, head, pathspecs)
+        else:
+            commit = repo.resolve(spec or "HEAD")
+            for p in pathspecs:
+                if not repo.pathspec_exists(commit, p):
+                    click.echo(f"errpath: warning: path {p!r} matches nothing at {spec or 'HEAD'}", err=True)
+            result = scan(engine, spec or "HEAD", pathspecs)
+    except GitError as e:
+        raise InputError(str(e)) from None
+    finally:
+        progress.done()
+        engine.close()
+        cache.close()
+    min_conf = CONFIDENCES.index(o["min_confidence"])
+    result.findings = [f for f in result.findings if CONFIDENCES.index(f.confidence) >= min_conf]
+    result.fixed = [f for f in result.fixed if CONFIDENCES.index(f.confidence) >= min_conf]
+    _emit(result, o, repo, rules)
+    return _exit_code(result, o["fail_on"])
+
+
+def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports") -> Path | None:
+    from .report import write_report
+    from .report.sources import GitSourceView
+    from .rules import rule_docs
+
+    try:
+        written = write_report(result, o["fmt"], o["output"], sources=GitSourceView(repo),
+                               tool_version=__version__, rule_docs=rule_docs(rules),
+                               commit_url=o.get("commit_url"), reports_root=reports_root)
+    except OSError as e:
+        raise InputError(f"cannot write report: {e.strerror or e}: {getattr(e, 'filename', '') or o['output']}") from None
+    if not o["quiet"]:
+        s = result.stats
+        cov = s.get("parse_coverage")
+        summary = (f"errpath: {len(result.findings)} finding(s)"
+                   + (f", {len(result.fixed)} fixed" if result.base else "")
+                   + f"; {s.get('commits', 0)} commit(s), {s.get('files', 0)} file(s), "
+                   f"{s.get('functions', 0)} function(s), parse coverage "
+                   f"{cov * 100:.1f}%" if cov is not None else "")
+        unparsed = s.get("functions_unparsed", 0)
+        if unparsed:
+            summary += f" ({unparsed} not analysed; listed in --format json/html)"
+        summary += f"; {s.get('seconds', 0):.2f}s"
+        click.echo(summary, err=True)
+        if s.get("rule_errors"):
+            click.echo(f"errpath: {len(s['rule_errors'])} internal rule error(s); see stats.rule_errors", err=True)
+        if written is not None:
+            click.echo(f"errpath: report written to {written}", err=True)
+    return written
+
+
+def _guard(fn, *args, verbose=False) -> int:
+    try:
+        return fn(*args)
+    except InputError as e:
+        click.echo(f"errpath: error: {e}", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("errpath: interrupted", err=True)
+        return 130
+    except Exception as e:  # never a traceback for the user unless asked
+        click.echo(f"errpath: internal error: {type(e).__name__}: {e}", err=True)
+        if verbose:
+            traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="errpath")
+def cli():
+    """errpath: a static auditor of Linux-kernel C error paths across a git range."""
+
+
+@cli.command()
+@click.argument("range_spec", metavar="BASE..HEAD")
+@click.argument("paths", nargs=-1)
+@_common
+def audit(range_spec, paths, **o):
+    """Audit BASE..HEAD: findings the range introduced or fixed, each pinned to its commit."""
+    return _guard(_run, "audit", range_spec, paths, o, verbose=o["verbose"])
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--rev", default="HEAD", show_default=True, help="The revision to check.")
+@_common
+def scan(paths, rev, **o):
+    """Check one tree (default HEAD) with no attribution."""
+    return _guard(_run, "scan", rev, paths, o, verbose=o["verbose"])
+
+
+@cli.command()
+@click.option("--keep", type=click.Path(), default=None, help="Build the demo repository here and keep it.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(), default=None, help="Where the HTML report goes (default reports/demo/).")
+def demo(keep, fmt, output):
+    """Build a small kernel-like history from the bundled fixtures, audit it, and
+    print the findings (also writes an HTML report)."""
+    return _guard(_demo, keep, fmt, output)
+
+
+def _demo(keep, fmt, output) -> int:
+    from .engine import Engine, audit as run_audit
+    from .git import Repo
+    from .rules import load_rules
+    from .story import build_story, builtin_story_dir
+
+    with tempfile.TemporaryDirectory(prefix="errpath-demo-") as tmp:
+        where = Path(keep) if keep else Path(tmp) / "linux"
+        if keep and where.exists() and any(where.iterdir()):
+            raise InputError(f"--keep {where}: folder exists and is not empty")
+        build_story(builtin_story_dir("discard-loop"), where)
+        click.echo(f"errpath demo: built a 6-commit kernel-like history in {where}", err=True)
+        click.echo("errpath demo: $ errpath audit v1.0..v1.1", err=True)
+        repo = Repo(where)
+        rules = load_rules()
+        engine = Engine(repo, rules, Cache(None), jobs=1)
+        try:
+            base, head = repo.parse_range("v1.0..v1.1")
+            result = run_audit(engine, base, head, [])
+        finally:
+            engine.close()
+        o = {"fmt": fmt, "output": None, "quiet": True, "commit_url": None}
+        _emit(result, o, repo, rules)
+        html_out = output or str(Path("reports") / "demo")
+        o_html = {"fmt": "html", "output": html_out, "quiet": True, "commit_url": None}
+        written = _emit(result, o_html, repo, rules)
+        click.echo(f"errpath demo: {len(result.findings)} finding(s) introduced in v1.0..v1.1; "
+                   f"HTML report: {written}", err=True)
+    return 0
+
+
+@cli.command("rules")
+@click.option("--rules-dir", multiple=True, type=click.Path())
+def list_rules(rules_dir):
+    """List the rules."""
+    def run():
+        from .rules import RuleError, load_rules
+        try:
+            rules = load_rules(rules_dir)
+        except RuleError as e:
+            raise InputError(str(e)) from None
+        for r in rules:
+            click.echo(f"{r.id:<24} {r.severity:<8} {r.confidence:<7} {r.title}")
+        return 0
+    return _guard(run)
+
+
+@cli.command("rule")
+@click.argument("rule_id")
+@click.option("--rules-dir", multiple=True, type=click.Path())
+def show_rule(rule_id, rules_dir):
+    """Print one rule's documentation."""
+    def run():
+        from .rules import RuleError, load_rules
+        try:
+            rules = {r.id: r for r in load_rules(rules_dir)}
+        except RuleError as e:
+            raise InputError(str(e)) from None
+        if rule_id not in rules:
+            raise InputError(f"unknown rule: {rule_id} (known: {', '.join(sorted(rules))})")
+        r = rules[rule_id]
+        click.echo(f"{r.id}: {r.title}\nseverity: {r.severity}  confidence: {r.confidence}\n\n{r.doc}")
+        return 0
+    return _guard(run)
+
+
+def main(argv=None) -> None:
+    try:
+        rv = cli.main(args=argv, prog_name="errpath", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.format_message() if hasattr(e, "format_message") else "", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.UsageError as e:
+        hint = f" (try 'errpath {e.ctx.command.name} --help')" if e.ctx and e.ctx.command and e.ctx.command.name else ""
+        click.echo(f"errpath: error: {e.format_message()}{hint}", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("errpath: interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        click.echo(f"errpath: error: {e.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

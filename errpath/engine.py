@@ -1,0 +1,339 @@
+"""The pipeline: git → source → parse → facts (cached per blob) → index →
+rules → findings → attribution.
+
+`scan` checks one tree. `audit` checks BASE and HEAD, keeps what changed, and
+pins each introduced (fixed) finding on the commit in the range whose tree has
+(lacks) it while none of its parents' trees do (all of its parents' do) — so a
+merge is never blamed for what a side-branch commit did. Only commits that
+touched a file the finding depends on (its own, and its callees' files) are
+examined, so attribution cost grows with the changed blobs, not with
+commits × tree.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from . import __version__
+from .cache import Cache
+from .facts import BudgetExceeded, FunctionFacts, function_facts
+from .git import Repo
+from .index import FactsIndex
+from .model import CommitRef, Finding, RunResult, UnparsedFunction
+from .parse import new_parser, parse_source
+from .rules import Rule, RuleContext
+
+SOURCE_SUFFIXES = (".c", ".h")
+MAX_FILE_BYTES = 4 * 1024 * 1024   # larger files are listed as not analysed, never parsed
+
+
+@dataclass
+class BlobAnalysis:
+    path: str
+    functions: list[FunctionFacts]
+    unparsed: list[UnparsedFunction]
+    n_functions: int
+    includes: list[str] = field(default_factory=list)
+
+
+_INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"\n]+)[>"]', re.M)
+_PARSER = None
+
+
+def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) -> BlobAnalysis:
+    """Parse one file and compute the facts of every function it defines."""
+    global _PARSER
+    includes = [(b"<" if m.group(1) == b"<" else b'"') .decode() + m.group(2).decode("utf-8", "replace")
+                for m in _INCLUDE.finditer(data[:200000])]
+    if b"\0" in data[:8000]:
+        return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", "binary file")], 0, includes)
+    if len(data) > MAX_FILE_BYTES:
+        return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", "file too large")], 0, includes)
+    if _PARSER is None:
+        _PARSER = new_parser()
+    parsed = parse_source(data, foreach_macros, parser=_PARSER)
+    functions, unparsed = [], []
+    for u in getattr(parsed, "unparsed", []) or []:
+        name, line, reason = (u if isinstance(u, tuple) else (u.name, u.line, u.reason))
+        unparsed.append(UnparsedFunction(path, line, name, reason))
+    for fn in parsed.functions:
+        if not fn.ok:
+            unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "parse-error"))
+            continue
+        try:
+            functions.append(function_facts(fn, path))
+        except BudgetExceeded as e:
+            unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, f"budget: {e}"))
+        except RecursionError:
+            unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "budget: nesting too deep"))
+    return BlobAnalysis(path, functions, unparsed, len(parsed.functions) + len(getattr(parsed, "unparsed", []) or []),
+                        includes)
+
+
+def _analyse_task(args):
+    path, data, macros = args
+    try:
+        return analyse_blob(path, data, macros)
+    except Exception as e:  # one bad file must not end the run
+        return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", f"internal-error: {type(e).__name__}: {e}")], 0)
+
+
+@dataclass
+class Snapshot:
+    commit: object
+    files: dict[str, BlobAnalysis]          # scope files (reportable)
+    context: dict[str, BlobAnalysis]        # context headers (summaries only)
+    index: FactsIndex
+    findings: list[Finding]
+    rule_errors: list[dict]
+
+
+class Engine:
+    def __init__(self, repo: Repo, rules: list[Rule], cache: Cache, *, jobs: int | None = None,
+                 context_paths: Iterable[str] = (), default_context: bool = True,
+                 exclude: Callable[[str], bool] | None = None,
+                 progress: Callable[[str, int], object] | None = None):
+        self.repo = repo
+        self.rules = rules
+        self.cache = cache
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.context_paths = list(context_paths)
+        self.default_context = default_context
+        self.exclude = exclude or (lambda p: False)
+        self.progress = progress
+        self.stats = {"files_parsed": 0, "cache_hits": 0, "bytes_parsed": 0}
+        self._analyses: dict[tuple[str, str], BlobAnalysis] = {}
+        self._macros: dict[str, tuple[frozenset | None, str]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    # -- facts -------------------------------------------------------------
+    def macros(self, commit) -> tuple[frozenset | None, str]:
+        key = str(commit.tree_id)
+        if key not in self._macros:
+            m = self.repo.foreach_macros(commit)
+            digest = hashlib.sha1("\n".join(sorted(m)).encode()).hexdigest()[:12] if m else "builtin"
+            self._macros[key] = (m, digest)
+        return self._macros[key]
+
+    def analyse(self, commit, files: list[tuple[str, str]]) -> dict[str, BlobAnalysis]:
+        """BlobAnalysis per path for (path, blob id) pairs: memory, then cache, then parse."""
+        macros, digest = self.macros(commit)
+        out: dict[str, BlobAnalysis] = {}
+        todo = []
+        for path, blob in files:
+            mem = self._analyses.get((blob, path))
+            if mem is not None:
+                out[path] = mem
+                continue
+            hit = self.cache.get(Cache.key(blob, path, digest))
+            if hit is not None:
+                self._analyses[(blob, path)] = hit
+                out[path] = hit
+                self.stats["cache_hits"] += 1
+                continue
+            todo.append((path, blob))
+        if todo:
+            tasks = [(path, self.repo.read_blob(blob), macros) for path, blob in todo]
+            self.stats["files_parsed"] += len(tasks)
+            self.stats["bytes_parsed"] += sum(len(t[1]) for t in tasks)
+            if self.jobs > 1 and len(tasks) > 4:
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+                results = self._pool.map(_analyse_task, tasks, chunksize=max(1, len(tasks) // (self.jobs * 8)))
+            else:
+                results = map(_analyse_task, tasks)
+            new = []
+            for (path, blob), res in zip(todo, results):
+                self._analyses[(blob, path)] = res
+                out[path] = res
+                new.append((Cache.key(blob, path, digest), res))
+                if self.progress:
+                    self.progress(path, 1)
+                if len(new) >= 200:
+                    self.cache.put_many(new)
+                    new = []
+            self.cache.put_many(new)
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    # -- scope -------------------------------------------------------------
+    def scope_files(self, commit, pathspecs: list[str]) -> list[tuple[str, str]]:
+        files = self.repo.list_files(commit, pathspecs, SOURCE_SUFFIXES)
+        return [(p, b) for p, b in files if not self.exclude(p)]
+
+    def context_files(self, commit, analyses: dict[str, BlobAnalysis]) -> list[tuple[str, str]]:
+        """Headers the scope includes (static inlines and macros live there), plus --context paths."""
+        wanted: dict[str, str] = {}
+        if self.default_context:
+            names = set()
+            for path, a in analyses.items():
+                d = os.path.dirname(path)
+                for inc in a.includes:
+                    kind, name = inc[0], inc[1:]
+                    if kind == "<":
+                        names.add("include/" + name)
+                        names.add("arch/x86/include/" + name)
+                    else:
+                        names.add(os.path.normpath(os.path.join(d, name)))
+            for name in sorted(names):
+                if name in analyses:
+                    continue
+                blob = self.repo.blob_id(commit, name)
+                if blob is not None:
+                    wanted[name] = blob
+        if self.context_paths:
+            for p, b in self.repo.list_files(commit, self.context_paths, SOURCE_SUFFIXES):
+                if p not in analyses:
+                    wanted[p] = b
+        return sorted(wanted.items())
+
+    # -- rules -------------------------------------------------------------
+    def run_rules(self, index: FactsIndex, functions: Iterable[FunctionFacts]) -> tuple[list[Finding], list[dict]]:
+        ctx = RuleContext(index)
+        findings, errors = [], []
+        for fn in functions:
+            for rule in self.rules:
+                if not rule.applies_to(fn):
+                    continue
+                try:
+                    findings.extend(rule.check(fn, ctx))
+                except Exception as e:  # a broken rule is reported, the audit goes on
+                    errors.append({"rule": rule.id, "path": fn.path, "function": fn.name,
+                                   "error": f"{type(e).__name__}: {e}"})
+        return findings, errors
+
+    def snapshot(self, commit, pathspecs: list[str]) -> Snapshot:
+        files = self.analyse(commit, self.scope_files(commit, pathspecs))
+        context = self.analyse(commit, self.context_files(commit, files))
+        index = self._index(files, context)
+        findings, errors = self.run_rules(index, index.functions_in_scope())
+        return Snapshot(commit, files, context, index, _dedupe(findings), errors)
+
+    def _index(self, files: dict[str, BlobAnalysis], context: dict[str, BlobAnalysis]) -> FactsIndex:
+        fns = [f for a in files.values() for f in a.functions]
+        fns += [f for a in context.values() for f in a.functions]
+        index = FactsIndex(fns, in_scope=set(files))
+        from . import summary
+        index.summaries = summary.build(index)
+        return index
+
+    def present(self, commit, finding: Finding, memo: dict) -> set[str]:
+        """Fingerprints of the findings in finding's function at commit, looking only
+        at the files the finding depends on (and the headers they include)."""
+        key = (str(commit.id), finding.path, finding.function, finding.depends_on)
+        if key in memo:
+            return memo[key]
+        files = []
+        for p in finding.depends_on:
+            b = self.repo.blob_id(commit, p)
+            if b is not None:
+                files.append((p, b))
+        analyses = self.analyse(commit, files)
+        context = self.analyse(commit, self.context_files(commit, analyses))
+        index = self._index(analyses, context)
+        target = index.by_file.get(finding.path, {}).get(finding.function)
+        fps: set[str] = set()
+        if target is not None:
+            found, _ = self.run_rules(index, [target])
+            fps = {f.fingerprint for f in found}
+        memo[key] = fps
+        return fps
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in sorted(findings, key=Finding.sort_key):
+        if f.fingerprint not in seen:
+            seen.add(f.fingerprint)
+            out.append(f)
+    return out
+
+
+def _coverage(files: dict[str, BlobAnalysis]) -> dict:
+    total = sum(a.n_functions for a in files.values())
+    unparsed = sum(1 for a in files.values() for u in a.unparsed if u.name != "<file>")
+    return {"files": len(files), "functions": total, "functions_unparsed": unparsed,
+            "parse_coverage": round((total - unparsed) / total, 4) if total else 1.0}
+
+
+def scan(engine: Engine, rev: str, pathspecs: list[str]) -> RunResult:
+    t0 = time.monotonic()
+    commit = engine.repo.resolve(rev)
+    snap = engine.snapshot(commit, pathspecs)
+    stats = {"commits": 1, **_coverage(snap.files), "context_files": len(snap.context),
+             **engine.stats, "rule_errors": snap.rule_errors,
+             "seconds": round(time.monotonic() - t0, 3)}
+    return RunResult(base=None, head=engine.repo.commit_ref(commit), paths=pathspecs,
+                     rules=[r.id for r in engine.rules], findings=snap.findings, fixed=[], stats=stats,
+                     unparsed=sorted((u for a in snap.files.values() for u in a.unparsed),
+                                     key=lambda u: (u.path, u.line)))
+
+
+def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
+    t0 = time.monotonic()
+    repo = engine.repo
+    commits = repo.range_commits(base, head)
+    head_snap = engine.snapshot(head, pathspecs)
+    if base is not None:
+        base_snap = engine.snapshot(base, pathspecs)
+        base_fps = {f.fingerprint: f for f in base_snap.findings}
+    else:
+        base_snap, base_fps = None, {}
+    head_fps = {f.fingerprint: f for f in head_snap.findings}
+    introduced = [f for fp, f in head_fps.items() if fp not in base_fps]
+    fixed = [f for fp, f in base_fps.items() if fp not in head_fps]
+
+    changed_cache: dict[str, set[str]] = {}
+
+    def changed(c) -> set[str]:
+        k = str(c.id)
+        if k not in changed_cache:
+            changed_cache[k] = repo.changed_files(c, [], SOURCE_SUFFIXES)
+        return changed_cache[k]
+
+    memo: dict = {}
+    newest_first = list(reversed(commits))
+
+    def blame(f: Finding, want_present: bool):
+        deps = set(f.depends_on)
+        cands = [c for c in newest_first if changed(c) & deps]
+        for pool in (cands, newest_first):
+            for c in pool:
+                here = f.fingerprint in engine.present(c, f, memo)
+                if here != want_present:
+                    continue
+                parents = list(c.parents)
+                if all((f.fingerprint in engine.present(p, f, memo)) != want_present for p in parents):
+                    return repo.commit_ref(c)
+        return None
+
+    for f in introduced:
+        f.introduced_by = blame(f, True)
+    for f in fixed:
+        f.fixed_by = blame(f, False)
+        f.introduced_by = None
+
+    stats = {"commits": len(commits), **_coverage(head_snap.files), "context_files": len(head_snap.context),
+             **engine.stats, "attribution_evaluations": len(memo),
+             "rule_errors": head_snap.rule_errors + (base_snap.rule_errors if base_snap else []),
+             "seconds": round(time.monotonic() - t0, 3)}
+    return RunResult(base=repo.commit_ref(base) if base is not None else None,
+                     head=repo.commit_ref(head), paths=pathspecs,
+                     rules=[r.id for r in engine.rules], findings=_dedupe(introduced), fixed=_dedupe(fixed),
+                     stats=stats,
+                     unparsed=sorted((u for a in head_snap.files.values() for u in a.unparsed),
+                                     key=lambda u: (u.path, u.line)),
+                     commits=[repo.commit_ref(c) for c in commits])
+
+
+def tool_version() -> str:
+    return __version__

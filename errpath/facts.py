@@ -1,0 +1,911 @@
+"""Intra-procedural facts: a control-flow graph of simple statements, with the
+values they assign, the calls they make, the conditions they branch on, and the
+two dataflow results every rule needs:
+
+* must-hold conditions — which condition literals are true on *every* path to a
+  statement (`if (!step) break;` makes `step != 0` hold afterwards;
+  `if (flags & IOMAP_NOWAIT)` makes the flag test hold in the then-branch);
+* reaching definitions — which assignments may give a variable its value at a
+  statement, so a rule can ask "what can `ret` be at this return?".
+
+Rules query these facts; they never walk the tree-sitter AST themselves. The
+facts are plain picklable data, so the cache can store them per blob.
+
+A Value is a small tuple tree (hashable, picklable):
+    ("int", n)                  integer constant
+    ("errno", "ENOMEM")         -ENOMEM (negative errno constant)
+    ("errptr", v)               ERR_PTR(v)
+    ("ptrerr", v)               PTR_ERR(v)
+    ("errcast", v)              ERR_CAST(v)
+    ("null",)                   NULL
+    ("var", "name")             a local, parameter or lvalue like "p->len"
+    ("macro", "NAME")           an ALL_CAPS constant of unknown value
+    ("call", "name"|None, (v, ...), "text")   a call; name None for a function pointer
+    ("minmax", "min"|"max"|"clamp"|"min_not_zero", (v, ...))
+    ("cond", lits_true, a, b)   c ? a : b (lits_true: literals that hold when a is chosen)
+    ("bin", op, a, b) / ("un", op, a)
+    ("field", "text")           a field or array read
+    ("sizeof", "text")
+    ("unknown", "text")
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from tree_sitter import Node as TSNode
+
+from .errnos import ERRNO_NAMES
+
+Value = tuple
+Literal = tuple  # (atom_text, polarity: bool)
+
+# Functions that never return: a path through them ends.
+NORETURN = frozenset({"BUG", "panic", "do_exit", "unreachable", "__builtin_unreachable",
+                      "kthread_exit", "make_task_dead"})
+# Wrappers that return their argument's truth value: `if (WARN_ON(!x))` tests `!x`.
+TRANSPARENT_TESTS = frozenset({"likely", "unlikely", "WARN_ON", "WARN_ON_ONCE", "WARN",
+                               "WARN_ONCE", "data_race", "READ_ONCE"})
+MINMAX = {"min": "min", "min_t": "min", "umin": "min", "min3": "min", "min_array": "min",
+          "max": "max", "max_t": "max", "umax": "max", "max3": "max",
+          "clamp": "clamp", "clamp_t": "clamp", "clamp_val": "clamp",
+          "min_not_zero": "min_not_zero"}
+# Type-taking minmax macros: the first argument is a type, not a value.
+TYPED_MINMAX = frozenset({"min_t", "max_t", "clamp_t"})
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+MAX_TEXT = 160
+DEFAULT_NODE_BUDGET = 20000
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+def _text(node: TSNode) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _short(s: str) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= MAX_TEXT else s[:MAX_TEXT - 1] + "…"
+
+
+def _norm(s: str) -> str:
+    """Canonical text of an expression: whitespace removed, so `p -> len` == `p->len`."""
+    return re.sub(r"\s+", "", s)
+
+
+def idents(text: str) -> frozenset[str]:
+    return frozenset(_IDENT.findall(text))
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str | None           # callee identifier; None for calls through a pointer
+    callee_text: str           # "ops->write_begin" when name is None
+    args: tuple[str, ...]      # argument texts, normalised
+    arg_values: tuple[Value, ...]
+    line: int
+    column: int
+    result: str | None         # variable the result is assigned to, when it is
+    node: int                  # CFG node id
+
+
+@dataclass
+class CfgNode:
+    id: int
+    kind: str                  # entry exit expr decl return cond goto label loop switch case join
+    line: int
+    column: int
+    text: str
+    defs: list[tuple[str, Value]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    ret: Value | None = None   # for return nodes with a value
+    true_lits: frozenset = frozenset()
+    false_lits: frozenset = frozenset()
+    uses: frozenset = frozenset()  # identifiers read
+    succ: list[tuple[int, object]] = field(default_factory=list)  # (node id, edge: True/False/None/"case")
+
+
+@dataclass
+class LoopFact:
+    kind: str                  # while, for, do
+    head: int                  # node id of the condition (or the loop entry for do/for(;;))
+    line: int
+    column: int
+    cond_text: str
+    cond_true: frozenset       # literals that hold inside the loop body (from the condition)
+    cond: Value | None         # the condition as a value (comparisons are ("bin", op, a, b))
+    first: int                 # node-id range of the loop body and update
+    last: int
+    update: list[int] = field(default_factory=list)  # for-loop update node ids
+
+    def contains(self, node_id: int) -> bool:
+        return self.first <= node_id <= self.last
+
+
+@dataclass
+class FunctionFacts:
+    name: str
+    path: str
+    line: int
+    end_line: int
+    is_static: bool
+    params: list[str]
+    return_type: str
+    nodes: list[CfgNode]
+    loops: list[LoopFact]
+    labels: dict[str, int]
+    text_tokens: frozenset     # every identifier in the function: cheap prefilter for rules
+    _must: list | None = field(default=None, repr=False, compare=False)
+    _reach: list | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self):
+        d = dict(self.__dict__)
+        d["_must"] = None
+        d["_reach"] = None
+        return d
+
+    # -- queries -----------------------------------------------------------
+    @property
+    def entry(self) -> int:
+        return 0
+
+    @property
+    def exit(self) -> int:
+        return 1
+
+    def calls(self) -> Iterable[Call]:
+        for n in self.nodes:
+            yield from n.calls
+
+    def returns(self) -> list[CfgNode]:
+        return [n for n in self.nodes if n.kind == "return"]
+
+    def preds(self) -> list[list[tuple[int, object]]]:
+        preds: list[list[tuple[int, object]]] = [[] for _ in self.nodes]
+        for n in self.nodes:
+            for s, edge in n.succ:
+                preds[s].append((n.id, edge))
+        return preds
+
+    def reachable(self) -> set[int]:
+        seen = {0}
+        stack = [0]
+        while stack:
+            for s, _ in self.nodes[stack.pop()].succ:
+                if s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        return seen
+
+    def must_hold(self, node_id: int) -> frozenset:
+        """Literals (atom, polarity) true on every path reaching the node."""
+        if self._must is None:
+            self._must = _must_hold(self)
+        m = self._must[node_id]
+        return frozenset() if m is None else m
+
+    def holds(self, node_id: int, atom: str, polarity: bool = True) -> bool:
+        return (_norm(atom), polarity) in self.must_hold(node_id)
+
+    def reaching(self, node_id: int, var: str) -> list[tuple[int, Value]]:
+        """(def node id, value) of every definition of var that may reach the node.
+        Node id 0 with ("param", var) or ("uninit", var) means the entry value."""
+        if self._reach is None:
+            self._reach = _reaching_defs(self)
+        var = _norm(var)
+        out = []
+        for d in sorted(self._reach[node_id].get(var, ())):
+            if d == 0:
+                out.append((0, ("param", var) if var in self.params else ("unknown", var)))
+            else:
+                for v, val in self.nodes[d].defs:
+                    if v == var:
+                        out.append((d, val))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# literals from conditions
+
+
+def _strip(node: TSNode) -> TSNode:
+    while node.type in ("parenthesized_expression", "cast_expression") or (
+            node.type == "call_expression" and _callee_name(node) in TRANSPARENT_TESTS
+            and _call_args(node)):
+        if node.type == "parenthesized_expression":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            if not inner:
+                break
+            node = inner[0]
+        elif node.type == "cast_expression":
+            node = node.child_by_field_name("value")
+        else:
+            node = _call_args(node)[-1] if _callee_name(node) in ("WARN", "WARN_ONCE") else _call_args(node)[0]
+    return node
+
+
+def _callee_name(call: TSNode) -> str | None:
+    fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "identifier":
+        return _text(fn)
+    return None
+
+
+def _call_args(call: TSNode) -> list[TSNode]:
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def _is_zero_text(node: TSNode) -> bool:
+    t = _text(node).strip()
+    return t in ("0", "NULL", "0UL", "0U", "0L", "0ULL", "false")
+
+
+def cond_literals(node: TSNode) -> tuple[frozenset, frozenset]:
+    """(literals true on the then-edge, literals true on the else-edge)."""
+    node = _strip(node)
+    t = node.type
+    if t == "unary_expression" and node.child_by_field_name("operator").type == "!":
+        tl, fl = cond_literals(node.child_by_field_name("argument"))
+        return fl, tl
+    if t == "binary_expression":
+        op = node.child_by_field_name("operator").type
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op == "&&":
+            lt, lf = cond_literals(left)
+            rt, rf = cond_literals(right)
+            return lt | rt, (lf & rf)
+        if op == "||":
+            lt, lf = cond_literals(left)
+            rt, rf = cond_literals(right)
+            return (lt & rt), lf | rf
+        if op in ("==", "!="):
+            other = None
+            if _is_zero_text(right):
+                other = left
+            elif _is_zero_text(left):
+                other = right
+            if other is not None:
+                tl, fl = cond_literals(other)
+                return (fl, tl) if op == "==" else (tl, fl)
+        atom = _norm(_text(node))
+        return frozenset({(atom, True)}), frozenset({(atom, False)})
+    atom = _norm(_text(node))
+    return frozenset({(atom, True)}), frozenset({(atom, False)})
+
+
+# ---------------------------------------------------------------------------
+# values
+
+
+def _int_value(text: str) -> int | None:
+    t = text.rstrip("uUlL")
+    try:
+        if t.startswith(("0x", "0X")):
+            return int(t, 16)
+        if t.startswith(("0b", "0B")):
+            return int(t, 2)
+        if len(t) > 1 and t.startswith("0") and t.isdigit():
+            return int(t, 8)
+        return int(t)
+    except ValueError:
+        return None
+
+
+def value_of(node: TSNode) -> Value:
+    t = node.type
+    if t == "parenthesized_expression":
+        inner = [c for c in node.named_children if c.type != "comment"]
+        return value_of(inner[0]) if len(inner) == 1 else ("unknown", _short(_text(node)))
+    if t == "cast_expression":
+        return value_of(node.child_by_field_name("value"))
+    if t == "number_literal":
+        n = _int_value(_text(node))
+        return ("int", n) if n is not None else ("unknown", _text(node))
+    if t in ("true", "false"):
+        return ("int", 1 if t == "true" else 0)
+    if t == "null":
+        return ("null",)
+    if t == "identifier":
+        name = _text(node)
+        if name == "NULL":
+            return ("null",)
+        if name in ERRNO_NAMES:
+            return ("int", ERRNO_NAMES[name])  # positive errno constant (rare in returns)
+        if name.isupper() or (name[:1].isupper() and "_" in name and name.upper() == name):
+            return ("macro", name)
+        return ("var", name)
+    if t == "unary_expression":
+        op = node.child_by_field_name("operator").type
+        arg = node.child_by_field_name("argument")
+        inner = value_of(arg)
+        if op == "-":
+            a = _strip(arg)
+            if a.type == "identifier" and _text(a) in ERRNO_NAMES:
+                return ("errno", _text(a))
+            if inner[0] == "int":
+                return ("int", -inner[1])
+        return ("un", op, inner)
+    if t == "conditional_expression":
+        tl, _ = cond_literals(node.child_by_field_name("condition"))
+        cons = node.child_by_field_name("consequence")
+        return ("cond", tl, value_of(cons) if cons is not None else ("unknown", "?:"),
+                value_of(node.child_by_field_name("alternative")))
+    if t == "binary_expression":
+        return ("bin", node.child_by_field_name("operator").type,
+                value_of(node.child_by_field_name("left")), value_of(node.child_by_field_name("right")))
+    if t in ("field_expression", "subscript_expression"):
+        return ("field", _norm(_text(node)))
+    if t == "pointer_expression":
+        op = node.child_by_field_name("operator").type
+        if op == "*":
+            return ("field", _norm(_text(node)))
+        return ("un", "&", ("var", _norm(_text(node.child_by_field_name("argument")))))
+    if t == "sizeof_expression" or t == "alignof_expression":
+        return ("sizeof", _short(_text(node)))
+    if t == "assignment_expression":
+        return value_of(node.child_by_field_name("right"))
+    if t == "comma_expression":
+        return value_of(node.child_by_field_name("right"))
+    if t == "call_expression":
+        name = _callee_name(node)
+        args = _call_args(node)
+        if name == "ERR_PTR" and len(args) == 1:
+            return ("errptr", value_of(args[0]))
+        if name == "PTR_ERR" and len(args) == 1:
+            return ("ptrerr", value_of(args[0]))
+        if name in ("ERR_CAST", "ERR_PTR_PCPU") and len(args) == 1:
+            return ("errcast", value_of(args[0]))
+        if name in MINMAX:
+            vals = args[1:] if name in TYPED_MINMAX else args
+            return ("minmax", MINMAX[name], tuple(value_of(a) for a in vals))
+        if name is None:
+            fn = node.child_by_field_name("function")
+            return ("call", None, tuple(value_of(a) for a in args), _norm(_text(fn)) if fn is not None else "?")
+        return ("call", name, tuple(value_of(a) for a in args), name)
+    if t in ("string_literal", "concatenated_string", "char_literal"):
+        return ("unknown", _short(_text(node)))
+    return ("unknown", _short(_text(node)))
+
+
+# ---------------------------------------------------------------------------
+# CFG construction
+
+
+class _LoopCtx:
+    def __init__(self, is_switch: bool):
+        self.is_switch = is_switch
+        self.breaks: list[tuple[int, object]] = []
+        self.continues: list[tuple[int, object]] = []
+
+
+class _Builder:
+    def __init__(self, budget: int):
+        self.nodes: list[CfgNode] = []
+        self.loops: list[LoopFact] = []
+        self.labels: dict[str, int] = {}
+        self.gotos: list[tuple[int, str]] = []
+        self.ctx: list[_LoopCtx] = []
+        self.budget = budget
+        self.new("entry", None)
+        self.new("exit", None)
+
+    def new(self, kind: str, ts: TSNode | None, text: str | None = None) -> CfgNode:
+        if len(self.nodes) >= self.budget:
+            raise BudgetExceeded(f"more than {self.budget} statements")
+        line, col = (ts.start_point[0] + 1, ts.start_point[1] + 1) if ts is not None else (0, 0)
+        n = CfgNode(id=len(self.nodes), kind=kind, line=line, column=col,
+                    text=text if text is not None else (_short(_text(ts)) if ts is not None else kind))
+        self.nodes.append(n)
+        return n
+
+    def link(self, preds, nid: int) -> None:
+        for p, edge in preds:
+            self.nodes[p].succ.append((nid, edge))
+
+    # -- expressions -------------------------------------------------------
+    def expr_effects(self, n: CfgNode, ts: TSNode) -> None:
+        """Record the defs, calls and uses of the expression tree ts into node n."""
+        uses: set[str] = set()
+        noreturn = False
+        stack = [ts]
+        while stack:
+            e = stack.pop()
+            t = e.type
+            if t == "identifier":
+                uses.add(_text(e))
+                continue
+            if t == "assignment_expression":
+                left = e.child_by_field_name("left")
+                right = e.child_by_field_name("right")
+                op = e.child_by_field_name("operator").type
+                lv = _norm(_text(left))
+                rv = value_of(right)
+                if op != "=":
+                    rv = ("bin", op[:-1], ("var", lv), rv)
+                n.defs.append((lv, rv))
+                if left.type != "identifier":
+                    stack.append(left)
+                stack.append(right)
+                self._note_call_result(n, right, lv)
+                continue
+            if t == "update_expression":
+                arg = e.child_by_field_name("argument")
+                op = e.child_by_field_name("operator").type
+                lv = _norm(_text(arg))
+                n.defs.append((lv, ("bin", "+" if op == "++" else "-", ("var", lv), ("int", 1))))
+                uses.add(lv)
+                continue
+            if t == "call_expression":
+                name = _callee_name(e)
+                if name in NORETURN:
+                    noreturn = True
+                fn = e.child_by_field_name("function")
+                args = _call_args(e)
+                for a in args:
+                    # &x handed to a callee may change x: treat as a definition.
+                    if a.type == "pointer_expression" and a.child_by_field_name("operator").type == "&":
+                        target = a.child_by_field_name("argument")
+                        n.defs.append((_norm(_text(target)), ("unknown", f"set by {name or 'call'}()")))
+                n.calls.append(Call(
+                    name=name, callee_text=_norm(_text(fn)) if fn is not None else "?",
+                    args=tuple(_norm(_text(a)) for a in args), arg_values=tuple(value_of(a) for a in args),
+                    line=e.start_point[0] + 1, column=e.start_point[1] + 1, result=None, node=n.id))
+                if fn is not None and fn.type != "identifier":
+                    stack.append(fn)
+                stack.extend(args)
+                continue
+            if t in ("compound_statement", "compound_literal_expression"):
+                # GNU statement expressions: good enough to see their calls and defs.
+                stack.extend(e.named_children)
+                continue
+            stack.extend(c for c in e.named_children if c.type not in ("comment", "field_identifier"))
+        n.uses = frozenset(uses)
+        if noreturn:
+            n.kind = "noreturn"
+
+    def _note_call_result(self, n: CfgNode, rhs: TSNode, var: str) -> None:
+        rhs = _strip(rhs)
+        if rhs.type == "call_expression":
+            n._pending_result = (rhs.start_point, var)  # resolved in finish_calls
+
+    def finish_calls(self, n: CfgNode) -> None:
+        pending = n.__dict__.pop("_pending_result", None)
+        if pending is None:
+            return
+        (row, col), var = pending
+        for i, c in enumerate(n.calls):
+            if (c.line, c.column) == (row + 1, col + 1):
+                n.calls[i] = Call(c.name, c.callee_text, c.args, c.arg_values, c.line, c.column, var, c.node)
+
+    def simple(self, kind: str, ts: TSNode, preds, effects: TSNode | None = None) -> CfgNode:
+        n = self.new(kind, ts)
+        self.link(preds, n.id)
+        if effects is not None:
+            self.expr_effects(n, effects)
+            self.finish_calls(n)
+        return n
+
+    # -- statements --------------------------------------------------------
+    def stmt(self, ts: TSNode, preds: list) -> list:
+        t = ts.type
+        if t in ("compound_statement", "translation_unit"):
+            for c in ts.named_children:
+                preds = self.stmt(c, preds)
+            return preds
+        if t in ("comment", ";", "preproc_call", "preproc_def", "preproc_function_def",
+                 "preproc_include", "type_definition", "empty_statement"):
+            return preds
+        if t in ("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"):
+            # Both sides of an #if are possible: a choice with no condition facts.
+            j = self.new("join", ts, text="#if")
+            self.link(preds, j.id)
+            out = []
+            body = [c for c in ts.named_children
+                    if c.type not in ("identifier", "preproc_defined", "binary_expression",
+                                      "unary_expression", "parenthesized_expression", "call_expression",
+                                      "number_literal", "preproc_else", "preproc_elif", "preproc_elifdef")
+                    and c != ts.child_by_field_name("condition") and c != ts.child_by_field_name("name")]
+            p = [(j.id, None)]
+            for c in body:
+                p = self.stmt(c, p)
+            out.extend(p)
+            alt = ts.child_by_field_name("alternative")
+            if alt is not None:
+                out.extend(self.stmt(alt, [(j.id, None)]))
+            else:
+                out.append((j.id, None))
+            return out
+        if t == "expression_statement":
+            inner = [c for c in ts.named_children if c.type != "comment"]
+            if not inner:
+                return preds
+            n = self.simple("expr", ts, preds, inner[0])
+            return [] if n.kind == "noreturn" else [(n.id, None)]
+        if t == "declaration":
+            n = self.new("decl", ts)
+            self.link(preds, n.id)
+            for d in ts.children_by_field_name("declarator"):
+                if d.type == "init_declarator":
+                    name = _norm(_text(d.child_by_field_name("declarator"))).lstrip("*")
+                    from .parse import declarator_name
+                    name = declarator_name(d.child_by_field_name("declarator")) or name
+                    val = d.child_by_field_name("value")
+                    if val is not None:
+                        n.defs.append((name, value_of(val) if val.type != "initializer_list" else ("unknown", "{...}")))
+                        sub = CfgNode(0, "tmp", 0, 0, "")
+                        sub.id = n.id
+                        self.expr_effects(sub, val)
+                        n.calls.extend(sub.calls)
+                        n.defs.extend(sub.defs)
+                        n.uses = n.uses | sub.uses
+                        if val.type != "initializer_list":
+                            v = _strip(val)
+                            if v.type == "call_expression":
+                                for i, c in enumerate(n.calls):
+                                    if (c.line, c.column) == (v.start_point[0] + 1, v.start_point[1] + 1):
+                                        n.calls[i] = Call(c.name, c.callee_text, c.args, c.arg_values,
+                                                          c.line, c.column, name, c.node)
+                        if sub.kind == "noreturn":
+                            return []
+                else:
+                    name = None
+                    from .parse import declarator_name
+                    name = declarator_name(d)
+                    if name:
+                        n.defs.append((name, ("uninit", name)))
+            return [(n.id, None)]
+        if t == "return_statement":
+            n = self.new("return", ts)
+            self.link(preds, n.id)
+            inner = [c for c in ts.named_children if c.type != "comment"]
+            if inner:
+                n.ret = value_of(inner[0])
+                self.expr_effects(n, inner[0])
+                self.finish_calls(n)
+                if n.kind == "noreturn":
+                    return []
+                n.kind = "return"
+            n.succ.append((1, None))
+            return []
+        if t == "if_statement":
+            cond = ts.child_by_field_name("condition")
+            c = self.new("cond", cond)
+            self.link(preds, c.id)
+            self.expr_effects(c, cond)
+            self.finish_calls(c)
+            c.kind = "cond"
+            c.true_lits, c.false_lits = cond_literals(cond)
+            out = self.stmt(ts.child_by_field_name("consequence"), [(c.id, True)])
+            alt = ts.child_by_field_name("alternative")
+            if alt is not None:
+                if alt.type == "else_clause":
+                    inner = [x for x in alt.named_children if x.type != "comment"]
+                    out = out + (self.stmt(inner[0], [(c.id, False)]) if inner else [(c.id, False)])
+                else:
+                    out = out + self.stmt(alt, [(c.id, False)])
+            else:
+                out = out + [(c.id, False)]
+            return out
+        if t in ("while_statement", "for_statement", "do_statement"):
+            return self.loop(ts, preds)
+        if t == "switch_statement":
+            cond = ts.child_by_field_name("condition")
+            s = self.new("switch", cond)
+            self.link(preds, s.id)
+            self.expr_effects(s, cond)
+            self.finish_calls(s)
+            s.kind = "switch"
+            ctx = _LoopCtx(is_switch=True)
+            self.ctx.append(ctx)
+            body = ts.child_by_field_name("body")
+            fall: list = []
+            has_default = False
+            for child in (body.named_children if body is not None else []):
+                if child.type == "case_statement":
+                    value = child.child_by_field_name("value")
+                    if value is None:
+                        has_default = True
+                    k = self.new("case", child, text=("case " + _short(_text(value))) if value is not None else "default")
+                    self.link(fall, k.id)
+                    self.link([(s.id, "case")], k.id)
+                    fall = [(k.id, None)]
+                    for sc in child.named_children:
+                        if sc == value or sc.type == "comment":
+                            continue
+                        fall = self.stmt(sc, fall)
+                else:
+                    fall = self.stmt(child, fall)
+            self.ctx.pop()
+            out = fall + ctx.breaks
+            if not has_default:
+                out.append((s.id, False))
+            # continue inside a switch belongs to the enclosing loop
+            if ctx.continues:
+                enclosing = next((c for c in reversed(self.ctx) if not c.is_switch), None)
+                if enclosing is not None:
+                    enclosing.continues.extend(ctx.continues)
+            return out
+        if t == "break_statement":
+            n = self.simple("break", ts, preds)
+            if self.ctx:
+                self.ctx[-1].breaks.append((n.id, None))
+            return []
+        if t == "continue_statement":
+            n = self.simple("continue", ts, preds)
+            if self.ctx:
+                self.ctx[-1].continues.append((n.id, None))
+            return []
+        if t == "goto_statement":
+            n = self.simple("goto", ts, preds)
+            label = ts.child_by_field_name("label")
+            self.gotos.append((n.id, _text(label) if label is not None else ""))
+            return []
+        if t == "labeled_statement":
+            label = ts.child_by_field_name("label")
+            n = self.new("label", ts, text=(_text(label) + ":") if label is not None else "label:")
+            self.link(preds, n.id)
+            if label is not None:
+                self.labels[_text(label)] = n.id
+            out = [(n.id, None)]
+            for c in ts.named_children:
+                if c != label and c.type != "comment":
+                    out = self.stmt(c, out)
+            return out
+        if t == "case_statement":  # a case outside a switch body we flattened: treat as label
+            out = preds
+            for c in ts.named_children:
+                if c != ts.child_by_field_name("value"):
+                    out = self.stmt(c, out)
+            return out
+        if t == "attributed_statement":
+            out = preds
+            for c in ts.named_children:
+                if c.type != "attribute_declaration":
+                    out = self.stmt(c, out)
+            return out
+        if t == "ERROR":
+            n = self.simple("expr", ts, preds, ts)
+            return [(n.id, None)]
+        # Anything else (asm, function definitions nested by macro accidents, ...)
+        n = self.simple("expr", ts, preds, ts)
+        return [(n.id, None)]
+
+    def loop(self, ts: TSNode, preds: list) -> list:
+        t = ts.type
+        ctx = _LoopCtx(is_switch=False)
+        cond = ts.child_by_field_name("condition")
+        body = ts.child_by_field_name("body")
+        if t == "for_statement":
+            for init in ts.children_by_field_name("initializer"):
+                if init.type == "declaration":
+                    preds = self.stmt(init, preds)
+                else:
+                    n = self.simple("expr", init, preds, init)
+                    preds = [(n.id, None)]
+        forever = cond is None or _is_true_const(cond)
+        never = cond is not None and _is_zero_text(_strip(cond))
+        if t == "do_statement":
+            head = self.new("loop", ts, text="do")
+            self.link(preds, head.id)
+            first = head.id
+            self.ctx.append(ctx)
+            out = self.stmt(body, [(head.id, None)]) if body is not None else [(head.id, None)]
+            self.ctx.pop()
+            c = self.new("cond", cond if cond is not None else ts)
+            self.link(out + ctx.continues, c.id)
+            if cond is not None:
+                self.expr_effects(c, cond)
+                self.finish_calls(c)
+                c.kind = "cond"
+                c.true_lits, c.false_lits = cond_literals(cond)
+            if not never:
+                c.succ.append((head.id, True))
+            exits = ([] if forever else [(c.id, False)]) + ctx.breaks
+            tl = c.true_lits
+            self.loops.append(LoopFact("do", c.id, c.line, c.column, c.text, tl,
+                                       value_of(cond) if cond is not None else None, first, c.id))
+            return exits
+        head = self.new("cond" if not forever else "loop", cond if cond is not None else ts,
+                        text=None if cond is not None else "for (;;)")
+        self.link(preds, head.id)
+        if cond is not None and not forever:
+            self.expr_effects(head, cond)
+            self.finish_calls(head)
+            head.kind = "cond"
+            head.true_lits, head.false_lits = cond_literals(cond)
+        self.ctx.append(ctx)
+        out = self.stmt(body, [(head.id, True if not forever else None)]) if body is not None else [(head.id, True)]
+        self.ctx.pop()
+        back = out + ctx.continues
+        update_ids = []
+        for upd in ts.children_by_field_name("update"):
+            n = self.simple("expr", upd, back, upd)
+            back = [(n.id, None)]
+            update_ids.append(n.id)
+        self.link(back, head.id)
+        exits = ([] if forever else [(head.id, False)]) + ctx.breaks
+        self.loops.append(LoopFact(t.split("_")[0], head.id, head.line, head.column,
+                                   head.text, head.true_lits,
+                                   value_of(cond) if cond is not None else None,
+                                   head.id, len(self.nodes) - 1, update_ids))
+        return exits
+
+    def finish(self) -> None:
+        for nid, label in self.gotos:
+            target = self.labels.get(label)
+            if target is not None:
+                self.nodes[nid].succ.append((target, None))
+            else:
+                self.nodes[nid].succ.append((1, None))  # unknown label: leave the function
+
+
+def _is_true_const(cond: TSNode) -> bool:
+    c = _strip(cond)
+    return _text(c).strip() in ("1", "true")
+
+
+def _params(fn: TSNode) -> tuple[list[str], str]:
+    from .parse import declarator_name
+    decl = fn.child_by_field_name("declarator")
+    while decl is not None and decl.type != "function_declarator":
+        decl = decl.child_by_field_name("declarator")
+    names = []
+    if decl is not None:
+        plist = decl.child_by_field_name("parameters")
+        for p in (plist.named_children if plist is not None else []):
+            if p.type == "parameter_declaration":
+                name = declarator_name(p.child_by_field_name("declarator"))
+                if name:
+                    names.append(name)
+    rtype = fn.child_by_field_name("type")
+    ret = _text(rtype) if rtype is not None else "int"
+    top = fn.child_by_field_name("declarator")
+    if top is not None and top.type == "pointer_declarator":
+        ret += " *"
+    return names, ret
+
+
+def function_facts(fn, path: str, budget: int = DEFAULT_NODE_BUDGET) -> FunctionFacts:
+    """Facts of one parsed FunctionNode (see errpath.parse). Raises BudgetExceeded."""
+    b = _Builder(budget)
+    body = fn.node.child_by_field_name("body")
+    params, rtype = _params(fn.node)
+    entry = b.nodes[0]
+    entry.line, entry.column = fn.start_line, 1
+    entry.defs = [(p, ("param", p)) for p in params]
+    out = b.stmt(body, [(0, None)])
+    b.link(out, 1)  # falling off the end
+    b.finish()
+    b.nodes[1].line = fn.end_line
+    return FunctionFacts(
+        name=fn.name, path=path, line=fn.start_line, end_line=fn.end_line, is_static=fn.is_static,
+        params=params, return_type=" ".join(rtype.split()), nodes=b.nodes, loops=b.loops,
+        labels=b.labels, text_tokens=idents(fn.node.text.decode("utf-8", "replace")))
+
+
+# ---------------------------------------------------------------------------
+# dataflow
+
+
+def _rpo(facts: FunctionFacts) -> list[int]:
+    seen, order = set(), []
+    stack = [(0, iter(facts.nodes[0].succ))]
+    seen.add(0)
+    while stack:
+        nid, it = stack[-1]
+        for s, _ in it:
+            if s not in seen:
+                seen.add(s)
+                stack.append((s, iter(facts.nodes[s].succ)))
+                break
+        else:
+            stack.pop()
+            order.append(nid)
+    order.reverse()
+    return order
+
+
+_ATOM_IDENTS: dict[str, frozenset] = {}
+
+
+def _atom_idents(atom: str) -> frozenset:
+    r = _ATOM_IDENTS.get(atom)
+    if r is None:
+        if len(_ATOM_IDENTS) > 200000:
+            _ATOM_IDENTS.clear()
+        r = _ATOM_IDENTS[atom] = idents(atom)
+    return r
+
+
+def _kill(lits: frozenset, defs: list) -> frozenset:
+    """Drop literals about a variable the node redefines: `n = f();` ends `n != 0`.
+    Redefining `p` ends tests of `p->len`; redefining `p->len` leaves `p != NULL`."""
+    if not defs or not lits:
+        return lits
+    plain = {v for v, _ in defs if _IDENT.fullmatch(v)}
+    compound = [v for v, _ in defs if not _IDENT.fullmatch(v)]
+    return frozenset(lit for lit in lits
+                     if not (lit[0] in plain or (_atom_idents(lit[0]) & plain)
+                             or any(v in lit[0] for v in compound)))
+
+
+def _must_hold(facts: FunctionFacts) -> list:
+    nodes = facts.nodes
+    preds = facts.preds()
+    order = _rpo(facts)
+    IN: list = [None] * len(nodes)   # None = not reached yet (top)
+    OUT: list = [None] * len(nodes)
+    IN[0] = frozenset()
+    changed = True
+    rounds = 0
+    while changed and rounds < 50:
+        changed = False
+        rounds += 1
+        for nid in order:
+            if nid != 0:
+                acc = None
+                for p, edge in preds[nid]:
+                    o = OUT[p]
+                    if o is None:
+                        continue
+                    if edge is True:
+                        o = o | nodes[p].true_lits
+                    elif edge is False:
+                        o = o | nodes[p].false_lits
+                    acc = o if acc is None else (acc & o)
+                if acc == IN[nid]:
+                    if OUT[nid] is not None:
+                        continue
+                IN[nid] = acc
+            new_out = None if IN[nid] is None else _kill(IN[nid], nodes[nid].defs)
+            if new_out != OUT[nid]:
+                OUT[nid] = new_out
+                changed = True
+    return IN
+
+
+def _reaching_defs(facts: FunctionFacts) -> list:
+    nodes = facts.nodes
+    preds = facts.preds()
+    order = _rpo(facts)
+    IN: list = [dict() for _ in nodes]
+    OUT: list = [dict() for _ in nodes]
+
+    def transfer(nid, inn):
+        defs = nodes[nid].defs
+        if not defs:
+            return inn
+        out = dict(inn)
+        for v, _ in defs:
+            out[v] = frozenset((nid,))
+        return out
+
+    OUT[0] = {p: frozenset((0,)) for p in facts.params}
+    for v, _ in nodes[0].defs:
+        OUT[0][v] = frozenset((0,))
+    changed = True
+    rounds = 0
+    while changed and rounds < 50:
+        changed = False
+        rounds += 1
+        for nid in order:
+            if nid == 0:
+                continue
+            acc: dict = {}
+            for p, _ in preds[nid]:
+                for v, ds in OUT[p].items():
+                    cur = acc.get(v)
+                    acc[v] = ds if cur is None else (cur | ds)
+            IN[nid] = acc
+            o = transfer(nid, acc)
+            if o != OUT[nid]:
+                OUT[nid] = o
+                changed = True
+    return IN

@@ -1,0 +1,49 @@
+"""All function facts in the analysis scope, and how a call name resolves.
+
+C linkage: a `static` function is visible only in its own file, so a call is
+resolved to a static function of the caller's file first, then to the one
+global definition of that name. Headers' static inlines are visible to every
+file that may include them, so they are resolved as globals after the file's
+own statics.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from .facts import FunctionFacts
+
+
+class FactsIndex:
+    def __init__(self, functions: Iterable[FunctionFacts], in_scope: set[str] | None = None):
+        self.by_file: dict[str, dict[str, FunctionFacts]] = defaultdict(dict)
+        self.globals: dict[str, list[FunctionFacts]] = defaultdict(list)
+        self.header_statics: dict[str, list[FunctionFacts]] = defaultdict(list)
+        self.all: list[FunctionFacts] = []
+        for f in functions:
+            self.all.append(f)
+            self.by_file[f.path][f.name] = f
+            if not f.is_static:
+                self.globals[f.name].append(f)
+            elif f.path.endswith(".h"):
+                self.header_statics[f.name].append(f)
+        self.in_scope = in_scope  # paths findings may be reported in (None = all)
+        self.summaries = None
+
+    def resolve(self, name: str, from_path: str) -> FunctionFacts | None:
+        own = self.by_file.get(from_path, {}).get(name)
+        if own is not None:
+            return own
+        for table in (self.globals, self.header_statics):
+            cands = table.get(name)
+            if cands:
+                # Prefer a definition under the same top directory (fs/ over drivers/).
+                top = from_path.split("/", 1)[0]
+                cands = sorted(cands, key=lambda f: (f.path.split("/", 1)[0] != top, f.path))
+                return cands[0]
+        return None
+
+    def functions_in_scope(self) -> Iterable[FunctionFacts]:
+        for f in self.all:
+            if self.in_scope is None or f.path in self.in_scope:
+                yield f

@@ -1,0 +1,238 @@
+"""Can this value be 0 here? A three-way answer with the evidence behind it.
+
+NONZERO   proven: a nonzero constant, a guard (`if (!x) break;`), max(x, 1), ...
+MAYBE     can be zero: 0 reaches it, a callee can return 0, a right shift or a
+          division can truncate to 0, a length read from device data
+UNKNOWN   not proven either way (a parameter, an unknown callee)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .facts import FunctionFacts, Value
+from .knowledge import name_list
+from .model import Evidence
+
+NONZERO, UNKNOWN, MAYBE = "nonzero", "unknown", "maybe"
+_RANK = {NONZERO: 0, UNKNOWN: 1, MAYBE: 2}
+MAX_DEPTH = 6
+
+
+@dataclass
+class Verdict:
+    kind: str
+    reason: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)   # other files the verdict depends on
+
+    def worse(self, other: "Verdict") -> "Verdict":
+        return other if _RANK[other.kind] > _RANK[self.kind] else self
+
+
+def _nz_atoms(v: str) -> tuple:
+    return ((v, True), (f"{v}>0", True), (f"{v}!=0", True), (f"{v}>=1", True), (f"0<{v}", True),
+            (f"{v}<=0", False), (f"{v}<1", False))
+
+
+class ZeroAnalysis:
+    """Answers nonzero questions inside one function, following callees through ctx."""
+
+    def __init__(self, ctx, *, counter: str | None = None, loop=None, cursor: bool = False):
+        self.ctx = ctx
+        self.counter = counter     # the loop counter: nonzero inside `while (counter)`
+        self.loop = loop
+        self.cursor = cursor       # the loop walks a buffer: field lengths are device data
+        self._callee_cache: dict[tuple[str, str], Verdict] = {}
+
+    def guarded(self, fn: FunctionFacts, node: int, var: str) -> bool:
+        lits = fn.must_hold(node)
+        if any(a in lits for a in _nz_atoms(var)):
+            return True
+        # `if (len < sizeof(*hdr)) return;` leaves len >= a positive bound
+        for atom, polarity in lits:
+            m = _BOUND.match(atom)
+            if m and m.group(1) == var:
+                op, bound = m.group(2), m.group(3)
+                if ((op in ("<", "<=") and not polarity) or (op in (">", ">=") and polarity)) \
+                        and _positive_bound(bound, strict=op in (">", "<=")):
+                    return True
+        return False
+
+    def value(self, val: Value, fn: FunctionFacts, node: int, depth: int = 0,
+              seen: frozenset = frozenset()) -> Verdict:
+        if depth > MAX_DEPTH:
+            return Verdict(UNKNOWN, "too deep")
+        kind = val[0]
+        if kind == "int":
+            return Verdict(NONZERO) if val[1] != 0 else Verdict(MAYBE, "the constant 0")
+        if kind in ("macro", "sizeof"):
+            return Verdict(NONZERO)
+        if kind == "errno":
+            return Verdict(NONZERO)
+        if kind in ("var", "param"):
+            return self.var(val[1], fn, node, depth, seen)
+        if kind == "minmax":
+            op, args = val[1], val[2]
+            verdicts = [self.value(a, fn, node, depth + 1, seen) for a in args]
+            if op in ("max", "min_not_zero"):
+                if any(v.kind == NONZERO for v in verdicts):
+                    return Verdict(NONZERO)
+            elif op == "clamp":
+                if len(verdicts) == 3 and verdicts[1].kind == NONZERO:
+                    return Verdict(NONZERO)
+                verdicts = verdicts[:1] + verdicts[1:2]
+            elif all(v.kind == NONZERO for v in verdicts):
+                return Verdict(NONZERO)
+            worst = Verdict(NONZERO)
+            for v in verdicts:
+                worst = worst.worse(v)
+            return worst
+        if kind == "cond":
+            a = self.value(val[2], fn, node, depth + 1, seen)
+            b = self.value(val[3], fn, node, depth + 1, seen)
+            return a.worse(b)
+        if kind == "bin":
+            return self.binary(val, fn, node, depth, seen)
+        if kind == "un":
+            if val[1] in ("-", "~"):
+                return Verdict(UNKNOWN)
+            if val[1] == "!":
+                return Verdict(MAYBE, "a logical not can be 0")
+            return Verdict(UNKNOWN)
+        if kind == "call":
+            return self.call(val, fn, node, depth, seen)
+        if kind == "field":
+            if self.cursor:
+                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked")
+            return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
+        return Verdict(UNKNOWN)
+
+    def var(self, name: str, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
+        if self.guarded(fn, node, name):
+            return Verdict(NONZERO)
+        if (name, node) in seen:
+            return Verdict(UNKNOWN)
+        seen = seen | {(name, node)}
+        defs = fn.reaching(node, name)
+        if not defs:
+            return Verdict(UNKNOWN, f"'{name}' is not proven nonzero")
+        worst = Verdict(NONZERO)
+        for def_node, dval in defs:
+            if dval[0] == "param":
+                v = Verdict(UNKNOWN, f"parameter '{name}' is not proven nonzero")
+            elif dval[0] in ("uninit", "unknown"):
+                v = Verdict(UNKNOWN, f"'{name}' is not proven nonzero")
+            elif dval == ("var", self.counter) and self.loop is not None and self._counter_nonzero(fn, def_node):
+                v = Verdict(NONZERO)
+            else:
+                v = self.value(dval, fn, def_node, depth + 1, seen)
+                if v.kind == MAYBE and def_node:
+                    n = fn.nodes[def_node]
+                    v = Verdict(v.kind, v.reason,
+                                [Evidence(fn.path, n.line, fn.name, f"'{name}' set here: {n.text}")] + v.evidence,
+                                v.files)
+            worst = worst.worse(v)
+            if worst.kind == MAYBE:
+                break
+        return worst
+
+    def _counter_nonzero(self, fn: FunctionFacts, node: int) -> bool:
+        # `while (n)`: n is nonzero wherever the loop condition still holds.
+        return self.loop.cond_true <= fn.must_hold(node) or self.guarded(fn, node, self.counter)
+
+    def binary(self, val: Value, fn, node, depth, seen) -> Verdict:
+        op, a, b = val[1], val[2], val[3]
+        if op == "-":
+            # PAGE_SIZE - offset_in_page(pos), SIZE - (x & (SIZE - 1)), SIZE - x % SIZE: >= 1
+            if a[0] in ("macro", "call", "var") and _is_offset_within(b, a):
+                return Verdict(NONZERO)
+            return Verdict(UNKNOWN, "a difference is not proven nonzero")
+        va = self.value(a, fn, node, depth + 1, seen)
+        vb = self.value(b, fn, node, depth + 1, seen)
+        if op == "+":
+            if (va.kind == NONZERO and _non_negative(b)) or (vb.kind == NONZERO and _non_negative(a)):
+                return Verdict(NONZERO)
+            return Verdict(UNKNOWN)
+        if op == "*":
+            if va.kind == NONZERO and vb.kind == NONZERO:
+                return Verdict(NONZERO)
+            return va.worse(vb) if MAYBE in (va.kind, vb.kind) else Verdict(UNKNOWN)
+        if op == "<<":
+            return Verdict(NONZERO) if va.kind == NONZERO else va
+        if op == "|":
+            return Verdict(NONZERO) if NONZERO in (va.kind, vb.kind) else va.worse(vb)
+        if op in (">>", "/"):
+            return Verdict(MAYBE, "a right shift can truncate to 0" if op == ">>" else "a division can truncate to 0",
+                           va.evidence, va.files)
+        if op in ("&", "%"):
+            return Verdict(MAYBE, "a mask can be 0" if op == "&" else "a remainder can be 0")
+        return Verdict(UNKNOWN)
+
+    def call(self, val: Value, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
+        name, args = val[1], val[2]
+        if name is None:
+            return Verdict(UNKNOWN, f"'{val[3]}()' is called through a pointer (unknown)")
+        if name in name_list("nonzero_returns"):
+            return Verdict(NONZERO)
+        if name in name_list("device_data_readers"):
+            return Verdict(MAYBE, f"'{name}()' reads a value from device data")
+        if name in ("round_down", "rounddown", "ALIGN_DOWN"):
+            return Verdict(MAYBE, f"{name}() can round down to 0")
+        if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
+            return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
+        callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
+        if callee is None:
+            return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
+        key = (callee.path, callee.name)
+        if key in self._callee_cache:
+            return self._callee_cache[key]
+        self._callee_cache[key] = Verdict(UNKNOWN)  # recursion guard
+        inner = ZeroAnalysis(self.ctx)
+        inner._callee_cache = self._callee_cache
+        worst = Verdict(NONZERO)
+        returns = [r for r in callee.returns() if r.ret is not None]
+        if not returns:
+            worst = Verdict(UNKNOWN)
+        for r in returns:
+            v = inner.value(r.ret, callee, r.id, depth + 1, seen)
+            if v.kind == MAYBE:
+                v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
+                            [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
+                            v.files | {callee.path})
+            worst = worst.worse(v)
+            if worst.kind == MAYBE:
+                break
+        if worst.kind != MAYBE:
+            worst = Verdict(worst.kind, f"'{name}()' is not proven nonzero" if worst.kind == UNKNOWN else "",
+                            [], {callee.path})
+        self._callee_cache[key] = worst
+        return worst
+
+
+_BOUND = re.compile(r"^([A-Za-z_][\w.>-]*?)(<=|>=|<|>)(.+)$")
+
+
+def _positive_bound(bound: str, strict: bool) -> bool:
+    """Is `x >= bound` (or `x > bound` when strict) enough to make x nonzero?"""
+    if bound.startswith(("sizeof", "offsetof")) or re.fullmatch(r"[A-Z][A-Z0-9_]*", bound):
+        return True
+    n = re.fullmatch(r"(\d+)[uUlL]*", bound)
+    if n:
+        return int(n.group(1)) > 0 or strict
+    return False
+
+
+def _non_negative(v: Value) -> bool:
+    return (v[0] == "int" and v[1] >= 0) or v[0] in ("macro", "sizeof")
+
+
+def _is_offset_within(b: Value, whole: Value) -> bool:
+    if b[0] == "call" and b[1] in ("offset_in_page", "offset_in_folio", "offset_in_thp"):
+        return True
+    if b[0] == "bin" and b[1] == "&":
+        mask = b[3]
+        return mask[0] == "bin" and mask[1] == "-" and mask[2] == whole
+    if b[0] == "bin" and b[1] == "%":
+        return b[3] == whole
+    return False

@@ -1,0 +1,159 @@
+"""Rule API, registry and loader.
+
+A rule is one file in `rules/` (shipped as errpath.builtin_rules) or in a
+user's `--rules-dir`. The module's docstring is the rule's documentation, with
+the sections of STYLE.md; the module defines `RULE`, an instance of a Rule
+subclass. Rules are loaded by path, so no top-level `rules` package exists.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .model import CONFIDENCES, SEVERITIES, Evidence, Finding
+
+if TYPE_CHECKING:
+    from .facts import FunctionFacts
+    from .index import FactsIndex
+
+# The explicit registry of built-in rules, in the order they run.
+BUILTIN_RULES = (
+    "zero_step_loop",
+)
+
+DOC_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead",
+                "Known false positives", "References")
+
+
+class RuleError(Exception):
+    pass
+
+
+class RuleContext:
+    """What a rule may ask beyond one function's facts."""
+
+    def __init__(self, index: "FactsIndex"):
+        self.index = index
+
+    def function(self, name: str, from_path: str) -> "FunctionFacts | None":
+        return self.index.resolve(name, from_path)
+
+    @property
+    def summaries(self):
+        return self.index.summaries
+
+
+class Rule:
+    id: str = ""
+    title: str = ""
+    severity: str = "warning"
+    confidence: str = "medium"   # the rule's default; findings may say otherwise
+    # Identifiers at least one of which must occur in a function for the rule to
+    # have anything to say about it (a cheap prefilter); None = every function.
+    needs_tokens: frozenset[str] | None = None
+    doc: str = ""
+    source_path: str = ""
+
+    def applies_to(self, fn: "FunctionFacts") -> bool:
+        return self.needs_tokens is None or not self.needs_tokens.isdisjoint(fn.text_tokens)
+
+    def check(self, fn: "FunctionFacts", ctx: RuleContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, fn: "FunctionFacts", line: int, column: int, message: str, *,
+                names: tuple[str, ...] = (), evidence: list[Evidence] | None = None,
+                confidence: str | None = None, severity: str | None = None,
+                depends_on: Iterable[str] = ()) -> Finding:
+        return Finding(rule=self.id, severity=severity or self.severity,
+                       confidence=confidence or self.confidence, path=fn.path, line=line,
+                       column=column, function=fn.name, message=message, names=tuple(names),
+                       evidence=list(evidence or []),
+                       depends_on=tuple(sorted({fn.path, *depends_on})))
+
+    def doc_section(self, name: str) -> str:
+        """The text under '<name>' in the docstring (sections are 'Title\\n----')."""
+        lines = self.doc.splitlines()
+        out, inside = [], False
+        for i, line in enumerate(lines):
+            underline = i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
+            if underline:
+                inside = line.strip() == name
+                continue
+            if set(line.strip()) == {"-"}:
+                continue
+            if inside:
+                out.append(line)
+        return "\n".join(out).strip()
+
+
+def builtin_rules_dir() -> Path:
+    import errpath.builtin_rules as pkg  # rules/ of the repo, installed under errpath
+    return Path(pkg.__file__).parent
+
+
+def _load_file(path: Path, namespace: str) -> Rule:
+    modname = f"errpath._loaded_rules.{namespace}.{path.stem}"
+    spec = importlib.util.spec_from_file_location(modname, path)
+    if spec is None or spec.loader is None:
+        raise RuleError(f"cannot load rule file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as e:  # a user rule with a bug must not become a traceback
+        raise RuleError(f"rule file {path} failed to load: {type(e).__name__}: {e}") from None
+    rule = getattr(module, "RULE", None)
+    if not isinstance(rule, Rule):
+        raise RuleError(f"rule file {path} defines no RULE = <Rule subclass instance>")
+    if not rule.id or rule.severity not in SEVERITIES or rule.confidence not in CONFIDENCES:
+        raise RuleError(f"rule file {path}: RULE needs an id, a severity in {SEVERITIES} "
+                        f"and a confidence in {CONFIDENCES}")
+    rule.doc = (module.__doc__ or "").strip()
+    rule.source_path = str(path)
+    return rule
+
+
+def load_rules(extra_dirs: Iterable[str | Path] = ()) -> list[Rule]:
+    rules: list[Rule] = []
+    base = builtin_rules_dir()
+    for stem in BUILTIN_RULES:
+        rules.append(_load_file(base / f"{stem}.py", "builtin"))
+    for i, d in enumerate(extra_dirs):
+        d = Path(d)
+        if not d.is_dir():
+            raise RuleError(f"--rules-dir {d}: not a directory")
+        for f in sorted(d.glob("*.py")):
+            if not f.name.startswith("_"):
+                rules.append(_load_file(f, f"user{i}"))
+    seen: dict[str, str] = {}
+    for r in rules:
+        if r.id in seen:
+            raise RuleError(f"rule id {r.id!r} defined twice ({seen[r.id]} and {r.source_path})")
+        seen[r.id] = r.source_path
+    return rules
+
+
+def select_rules(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    known = {r.id for r in rules}
+    select, ignore = list(select), list(ignore)
+    for rid in [*select, *ignore]:
+        if rid not in known:
+            raise RuleError(f"unknown rule: {rid} (known: {', '.join(sorted(known))})")
+    out = [r for r in rules if (not select or r.id in select) and r.id not in ignore]
+    return out
+
+
+@dataclass
+class RuleDoc:
+    id: str
+    title: str
+    severity: str
+    confidence: str
+    doc: str
+
+
+def rule_docs(rules: Iterable[Rule]) -> dict[str, RuleDoc]:
+    return {r.id: RuleDoc(r.id, r.title, r.severity, r.confidence, r.doc) for r in rules}

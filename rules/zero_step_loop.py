@@ -1,0 +1,169 @@
+"""A loop whose only progress is a step that can be 0, so it may never end.
+
+What it finds
+-------------
+A loop that ends only when a counter reaches its bound (`while (nr)` with
+`nr -= step`) or a cursor passes an end (`while (p < end)` with `p += len`),
+where every step can be 0: the step comes from `min()`/`min_t()`/`clamp()` with an
+operand not proven nonzero, from a function (in this file or a header) that can
+return 0, or from a length read out of device, disk or firmware data. There is
+no `if (!step) break;` guard on the way to the update.
+
+Confidence is **medium** when the step can be shown to reach 0 (a callee returns a
+right shift, a rounding or the constant 0; a length is read from the data being
+walked), **low** when it is only not proven nonzero (an unknown callee).
+
+Why it matters
+--------------
+A zero step spins the CPU forever, and if the loop allocates (a bio per
+iteration) it eats all memory. This is seed 001: `__blkdev_issue_discard()` did
+`req_sects = min(req_sects, bio_allowed_max_sectors(q))` and
+`bio_allowed_max_sectors()` returns `round_down(UINT_MAX, lbs) >> 9`, which is 0
+for some block sizes, so `nr_sects -= req_sects` never reached 0 and the
+machine ran out of memory while formatting a RAID array.
+
+Example
+-------
+    while (nr_sects) {
+            unsigned int req_sects = min(nr_sects, max_sectors(q));
+            ...
+            nr_sects -= req_sects;
+    }
+
+Use instead
+-----------
+    while (nr_sects) {
+            unsigned int req_sects = min(nr_sects, max_sectors(q));
+            if (!req_sects)
+                    goto fail;
+            ...
+            nr_sects -= req_sects;
+    }
+
+Known false positives
+---------------------
+A callee that can return 0 only in a configuration the caller never runs in
+(the rule does not know the .config). Device-data lengths that an earlier
+validation pass (outside the loop) already rejected when zero.
+
+References
+----------
+- Seed 001 (../shared/seeds/001): the loop in `__blkdev_issue_discard()`, made
+  spinnable by "block: make sure discard bio is aligned with logical block size"
+  and the helper `bio_allowed_max_sectors()` it added.
+- b88aef36b87c ("block: fix infinite loop if the device loses discard capability"),
+  the upstream fix that added `if (!req_sects) goto fail;`.
+- Smatch checks loops that are never entered, not loops that never end.
+"""
+from __future__ import annotations
+
+from errpath.model import Evidence
+from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, ZeroAnalysis
+from errpath.rules import Rule
+
+
+def _counters(cond) -> list[tuple[str, str]]:
+    """(counter, direction) pairs the loop condition ends on: 'down' counts to 0,
+    'up' runs to a bound."""
+    if cond is None:
+        return []
+    kind = cond[0]
+    if kind == "var":
+        return [(cond[1], "down")]
+    if kind == "bin":
+        op, a, b = cond[1], cond[2], cond[3]
+        name = a[1] if a[0] in ("var", "field") else None
+        if name is None:
+            return []
+        if op in (">", "!=") and b == ("int", 0):
+            return [(name, "down")]
+        if op == ">=" and b[0] in ("int", "macro", "var", "sizeof"):
+            return [(name, "down")]
+        if op in ("<", "<=", "!="):
+            return [(name, "up")]
+    return []
+
+
+def _step_of(defval, counter: str, direction: str):
+    """The step of `counter -= step` / `counter += step` (also `c = c - step`), or None."""
+    if defval[0] != "bin" or defval[2] != ("var", counter):
+        return None
+    if direction == "down" and defval[1] == "-":
+        return defval[3]
+    if direction == "up" and defval[1] == "+":
+        return defval[3]
+    return None
+
+
+def _text(v) -> str:
+    k = v[0]
+    if k in ("var", "field", "macro"):
+        return v[1]
+    if k == "int":
+        return str(v[1])
+    if k == "call":
+        return f"{v[3]}()"
+    if k == "minmax":
+        return f"{v[1]}(...)"
+    return k
+
+
+class ZeroStepLoop(Rule):
+    id = "zero-step-loop"
+    title = "Loop counter stepped by a value that can be 0"
+    severity = "warning"
+    confidence = "medium"
+
+    def applies_to(self, fn) -> bool:
+        return bool(fn.loops)
+
+    def check(self, fn, ctx):
+        for loop in fn.loops:
+            for counter, direction in _counters(loop.cond):
+                yield from self._check_counter(fn, ctx, loop, counter, direction)
+
+    def _check_counter(self, fn, ctx, loop, counter, direction):
+        updates = []
+        for nid in range(loop.first, loop.last + 1):
+            node = fn.nodes[nid]
+            for var, val in node.defs:
+                if var != counter:
+                    continue
+                step = _step_of(val, counter, direction)
+                if step is None:
+                    return  # the counter also moves some other way: not ours to judge
+                updates.append((node, step))
+        if not updates:
+            return
+        analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
+        for node, step in updates:
+            if step[0] == "var" and step[1] == counter:
+                continue  # n -= n
+            verdict = analysis.value(step, fn, node.id)
+            if verdict.kind == NONZERO:
+                continue
+            if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
+                continue  # an unproven plain variable is not enough to speak
+            confidence = "medium" if verdict.kind == MAYBE else "low"
+            step_text = _text(step)
+            what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
+            message = (f"loop on '{counter}' may never end: step '{step_text}' {what}"
+                       + (f" ({verdict.reason})" if verdict.reason else ""))
+            evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}")]
+            evidence += verdict.evidence
+            evidence.append(Evidence(fn.path, node.line, fn.name,
+                                     f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
+            yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
+                               evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _classic_shape(fn, node, step) -> bool:
+    """The step is (or is set from) min()/clamp() or a call: the pattern of seed 001."""
+    if step[0] in ("minmax", "call"):
+        return True
+    if step[0] == "var":
+        return any(v[0] in ("minmax", "call") for _, v in fn.reaching(node.id, step[1]))
+    return False
+
+
+RULE = ZeroStepLoop()
