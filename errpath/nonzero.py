@@ -103,6 +103,8 @@ class ZeroAnalysis:
         if kind == "call":
             return self.call(val, fn, node, depth, seen)
         if kind == "field":
+            if self.guarded(fn, node, val[1]):
+                return Verdict(NONZERO)
             if self.cursor:
                 return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")

@@ -1,0 +1,3 @@
+from errpath.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""Run rules on one C file with no git: what the fixture tests and rule authors use."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from errpath.engine import Engine, analyse_blob
+from errpath.index import FactsIndex
+from errpath import summary
+from errpath.rules import RuleContext
+
+
+def findings_for_file(path: Path, rules, rel: str | None = None):
+    rel = rel or path.name
+    analysis = analyse_blob(rel, path.read_bytes(), None)
+    index = FactsIndex(analysis.functions, in_scope={rel})
+    index.summaries = summary.build(index)
+    engine = Engine.__new__(Engine)
+    engine.rules = rules
+    found, errors = Engine.run_rules(engine, index, index.functions_in_scope())
+    assert not errors, errors
+    return analysis, found

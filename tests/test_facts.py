@@ -1,0 +1,168 @@
+"""The intra-procedural facts rules build on: control flow, values, must-hold conditions."""
+from __future__ import annotations
+
+from errpath.facts import function_facts, BudgetExceeded
+from errpath.parse import parse_source
+
+
+def facts(src: str, name: str | None = None):
+    parsed = parse_source(src.encode())
+    fns = {f.name: f for f in parsed.functions}
+    fn = fns[name] if name else parsed.functions[0]
+    assert fn.ok
+    return function_facts(fn, "x.c")
+
+
+def node_at(f, text: str):
+    for n in f.nodes:
+        if n.text.startswith(text):
+            return n
+    raise AssertionError(f"no node {text!r}: {[n.text for n in f.nodes]}")
+
+
+def test_if_else_and_flag_conditions():
+    f = facts("""
+int f(struct it *iter, int flags) {
+	if (iter->flags & IOMAP_NOWAIT) {
+		a();
+	} else {
+		b();
+	}
+	c();
+	return 0;
+}""")
+    assert f.holds(node_at(f, "a();").id, "iter->flags & IOMAP_NOWAIT", True)
+    assert f.holds(node_at(f, "b();").id, "iter->flags & IOMAP_NOWAIT", False)
+    after = f.must_hold(node_at(f, "c();").id)
+    assert not any("IOMAP_NOWAIT" in a for a, _ in after)
+
+
+def test_guard_break_holds_after_and_is_killed_by_redefinition():
+    f = facts("""
+void f(int n) {
+	while (n) {
+		int s = get();
+		if (!s)
+			break;
+		use(s);
+		s = get();
+		use2(s);
+		n -= s;
+	}
+}""")
+    assert f.holds(node_at(f, "use(s);").id, "s", True)
+    assert not f.holds(node_at(f, "use2(s);").id, "s", True)
+    assert f.holds(node_at(f, "use(s);").id, "n", True)  # loop condition
+
+
+def test_and_or_conditions():
+    f = facts("""
+void f(int a, int b) {
+	if (a && b)
+		x();
+	else
+		y();
+	if (a || b)
+		z();
+	else
+		w();
+}""")
+    assert {("a", True), ("b", True)} <= f.must_hold(node_at(f, "x();").id)
+    assert not f.must_hold(node_at(f, "y();").id)
+    assert {("a", False), ("b", False)} <= f.must_hold(node_at(f, "w();").id)
+
+
+def test_goto_labels_and_reaching_definitions():
+    f = facts("""
+int probe(struct dev *d) {
+	int status;
+	void *p;
+
+	status = setup(d);
+	if (status)
+		goto out;
+	status = 0;
+	p = kmalloc(16, GFP_KERNEL);
+	if (!p)
+		goto fail;
+	return 0;
+fail:
+	teardown(d);
+out:
+	return status;
+}""")
+    ret = [n for n in f.returns() if n.text == "return status;"][0]
+    values = {v for _, v in f.reaching(ret.id, "status")}
+    assert ("int", 0) in values
+    assert ("call", "setup", (("var", "d"),), "setup") in values
+    kmalloc = [c for c in f.calls() if c.name == "kmalloc"][0]
+    assert kmalloc.result == "p" and kmalloc.args == ("16", "GFP_KERNEL")
+    assert f.labels.keys() == {"fail", "out"}
+
+
+def test_switch_break_continue_and_loops():
+    f = facts("""
+int f(int n, int k) {
+	int ret = -EINVAL;
+	for (int i = 0; i < n; i++) {
+		switch (k) {
+		case 1:
+			ret = -ENOMEM;
+			break;
+		case 2:
+			continue;
+		default:
+			ret = 3;
+		}
+		after_switch();
+	}
+	do {
+		k--;
+	} while (k > 0);
+	return ret;
+}""")
+    assert [l.kind for l in f.loops] == ["for", "do"]
+    ret = f.returns()[0]
+    values = {v for _, v in f.reaching(ret.id, "ret")}
+    assert values == {("errno", "EINVAL"), ("errno", "ENOMEM"), ("int", 3)}
+    for_loop = f.loops[0]
+    assert for_loop.update and f.nodes[for_loop.update[0]].defs[0][0] == "i"
+    assert f.nodes[for_loop.update[0]].id in range(for_loop.first, for_loop.last + 1)
+
+
+def test_value_forms():
+    f = facts("""
+void *f(struct q *q, unsigned int a) {
+	unsigned int x = min_t(unsigned int, a, PAGE_SIZE);
+	unsigned int y = clamp(a, 1, 8) << 2;
+	unsigned int z = q->limits.max >> 9;
+	void *p = nowait ? ERR_PTR(-EAGAIN) : ERR_PTR(-ENOMEM);
+	return p;
+}""")
+    d = {n.defs[0][0]: n.defs[0][1] for n in f.nodes if n.kind == "decl"}
+    assert d["x"] == ("minmax", "min", (("var", "a"), ("macro", "PAGE_SIZE")))
+    assert d["y"] == ("bin", "<<", ("minmax", "clamp", (("var", "a"), ("int", 1), ("int", 8))), ("int", 2))
+    assert d["z"] == ("bin", ">>", ("field", "q->limits.max"), ("int", 9))
+    assert d["p"][0] == "cond" and d["p"][1] == frozenset({("nowait", True)})
+    assert d["p"][2] == ("errptr", ("errno", "EAGAIN")) and d["p"][3] == ("errptr", ("errno", "ENOMEM"))
+
+
+def test_noreturn_ends_a_path():
+    f = facts("""
+int f(int x) {
+	if (!x)
+		BUG();
+	return use(x);
+}""")
+    assert f.holds(f.returns()[0].id, "x", True)
+
+
+def test_budget_is_enforced():
+    body = "\n".join(f"\tcall{i}();" for i in range(300))
+    parsed = parse_source(f"void big(void) {{\n{body}\n}}".encode())
+    try:
+        function_facts(parsed.functions[0], "x.c", budget=100)
+    except BudgetExceeded:
+        pass
+    else:
+        raise AssertionError("budget not enforced")
