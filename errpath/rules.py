@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # The explicit registry of built-in rules, in the order they run.
 BUILTIN_RULES = (
     "zero_step_loop",
+    "atomic_account",
 )
 
 DOC_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead",

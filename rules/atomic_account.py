@@ -1,0 +1,514 @@
+"""A memcg-charged allocation that may dip into the atomic reserves, so it can grow past the cgroup limit.
+
+What it finds
+-------------
+An allocation charged to the memory cgroup — `__GFP_ACCOUNT` in its mask (also
+through `GFP_KERNEL_ACCOUNT`), or an object from a cache created with
+`SLAB_ACCOUNT` — whose mask also carries `__GFP_HIGH`, as `GFP_ATOMIC` does.
+The mask is followed through local variables (every reaching definition is
+one alternative, so `nowait ? GFP_ATOMIC : GFP_KERNEL_ACCOUNT` is not mixed
+up) and across calls: when a function ORs `__GFP_ACCOUNT` into its `gfp`
+parameter, the finding is at the caller that passes `GFP_ATOMIC`.
+
+Confidence is **high** when the allocation runs in a loop, or when its
+function is reachable (through callers in the analysed code) from a system
+call, an ioctl handler or an io_uring op handler — a path a user can repeat
+without bound; **medium** otherwise.
+
+Why it matters
+--------------
+The memcg charge path lets a charge that carries `__GFP_HIGH` pass when the
+cgroup is at its limit (`try_charge_memcg()` forces it instead of failing), so
+the task keeps allocating kernel memory its cgroup was meant to stop. This is
+seed 002: in Linux 6.12 io_uring allocated one overflow completion entry per
+completion with `GFP_ATOMIC | __GFP_ACCOUNT` while the completion ring was
+full; a process that never reaps completions grew to four times a 10 MiB
+`MemoryMax` and was never OOM-killed.
+
+Example
+-------
+    ocqe = kmalloc(ocq_size, GFP_ATOMIC | __GFP_ACCOUNT);
+    if (!ocqe)
+            return false;
+
+Use instead
+-----------
+    ocqe = kmalloc(ocq_size, GFP_NOWAIT | __GFP_ACCOUNT);
+
+`GFP_NOWAIT` does not sleep either, but it carries no `__GFP_HIGH`, so the charge
+fails at the limit and the caller's failure path (drop, back off) runs.
+
+Known false positives
+---------------------
+An atomic allocation that must not fail for correctness and whose caller
+bounds how many it makes (then `__GFP_HIGH` is deliberate; say so in a
+comment and suppress). The rule does not know about masks built by helpers it
+cannot see (`current_gfp_context()`, a mask stored in a struct field): those
+are never reported.
+
+References
+----------
+- Seed 002 (../shared/seeds/002): io_uring overflow CQEs escaping the memcg
+  limit; upstream replaced `GFP_ATOMIC` by `GFP_NOWAIT` for the accounted
+  overflow allocation.
+- mm/memcontrol.c `try_charge_memcg()`: `if (!(gfp_mask & (__GFP_NOFAIL |
+  __GFP_HIGH))) return -ENOMEM;` then the forced charge.
+- include/linux/gfp_types.h: `GFP_ATOMIC (__GFP_HIGH|__GFP_KSWAPD_RECLAIM)`,
+  `GFP_NOWAIT (__GFP_KSWAPD_RECLAIM|__GFP_NOWARN)`.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from errpath.model import Evidence
+from errpath.rules import Rule
+
+HIGH, ACCOUNT = "__GFP_HIGH", "__GFP_ACCOUNT"
+MAX_DEPTH = 5          # value chains inside one function
+MAX_CALL_DEPTH = 3     # gfp parameters followed into callees
+MAX_CALLER_DEPTH = 12  # callers walked to find a user entry point
+MAX_CALLERS = 3000
+
+
+# ---------------------------------------------------------------------------
+# kernel knowledge (errpath/data/*.txt)
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> dict[str, list[str]]:
+    """A whitespace table from errpath/data/<name>.txt: first column → the rest."""
+    text = resources.files("errpath").joinpath(f"data/{name}.txt").read_text()
+    out: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            cols = line.split()
+            out[cols[0]] = cols[1:]
+    return out
+
+
+@dataclass(frozen=True)
+class Allocator:
+    name: str
+    gfp: int | None      # None: no mask argument (always GFP_KERNEL)
+    cache: int | None
+    null_on_failure: bool
+
+
+def allocator(name: str | None) -> Allocator | None:
+    if not name:
+        return None
+    t = table("allocators")
+    for cand in (name, name.removesuffix("_noprof"), name.lstrip("_"), name.removesuffix("_noprof").lstrip("_")):
+        row = t.get(cand)
+        if row:
+            gfp, cache, null = row[0], row[1], row[2]
+            return Allocator(cand, None if gfp == "none" else int(gfp),
+                             None if cache == "-" else int(cache), null == "yes")
+    return None
+
+
+@lru_cache(maxsize=None)
+def _composites() -> dict[str, tuple[frozenset, frozenset]]:
+    out = {}
+    for name, bits in table("gfp_flags").items():
+        out[name] = (frozenset(b for b in bits if not b.startswith("-")),
+                     frozenset(b[1:] for b in bits if b.startswith("-")))
+    return out
+
+
+def high_masks() -> frozenset[str]:
+    """Mask names that carry __GFP_HIGH (the rule's token prefilter)."""
+    return frozenset({HIGH} | {n for n, (bits, _) in _composites().items() if HIGH in bits})
+
+
+# ---------------------------------------------------------------------------
+# GFP masks as sets of alternatives
+
+
+@dataclass(frozen=True)
+class Mask:
+    """One possible value of a GFP mask: the bits known to be set, the bits
+    known to be cleared, the parameters OR-ed in, and whether some part is
+    unknown."""
+    bits: frozenset = frozenset()
+    cleared: frozenset = frozenset()
+    params: frozenset = frozenset()
+    unknown: bool = False
+    text: str = ""
+
+    def has(self, bit: str) -> bool:
+        return bit in self.bits and bit not in self.cleared
+
+    def union(self, other: "Mask") -> "Mask":
+        return Mask(self.bits | other.bits, (self.cleared | other.cleared) - (self.bits | other.bits),
+                    self.params | other.params, self.unknown or other.unknown,
+                    f"{self.text} | {other.text}")
+
+
+UNKNOWN = Mask(unknown=True, text="?")
+MAX_ALTS = 16
+
+
+def _vtext(v) -> str:
+    k = v[0]
+    if k in ("var", "field", "macro", "param"):
+        return v[1]
+    if k == "int":
+        return str(v[1])
+    if k == "bin":
+        return f"{_vtext(v[2])} {v[1]} {_vtext(v[3])}"
+    if k == "un":
+        return f"{v[1]}{_vtext(v[2])}"
+    if k == "call":
+        return f"{v[3]}(...)"
+    if k == "cond":
+        return f"... ? {_vtext(v[2])} : {_vtext(v[3])}"
+    return k
+
+
+def macro_bits(name: str) -> Mask | None:
+    comp = _composites().get(name)
+    if comp is not None:
+        return Mask(comp[0], comp[1], text=name)
+    if name.startswith("__GFP_"):
+        return Mask(frozenset({name}), text=name)
+    return None
+
+
+def mask_alternatives(fn, node: int, v, depth: int = 0, seen: frozenset = frozenset()) -> list[Mask]:
+    """Every value the GFP mask expression v may have at node (bounded)."""
+    if depth > MAX_DEPTH:
+        return [UNKNOWN]
+    k = v[0]
+    if k == "macro":
+        m = macro_bits(v[1])
+        return [m] if m is not None else [Mask(unknown=True, text=v[1])]
+    if k == "int":
+        return [Mask(text=str(v[1]))] if v[1] == 0 else [Mask(unknown=True, text=str(v[1]))]
+    if k == "param":
+        return [Mask(params=frozenset({v[1]}), text=v[1])]
+    if k == "var":
+        name = v[1]
+        if name in fn.params and (name, node) in seen:
+            return [Mask(params=frozenset({name}), text=name)]
+        if (name, node) in seen:
+            return [UNKNOWN]
+        seen = seen | {(name, node)}
+        defs = fn.reaching(node, name)
+        if not defs:
+            return [Mask(unknown=True, text=name)]
+        out: list[Mask] = []
+        for d, dv in defs:
+            if dv[0] == "param":
+                out.append(Mask(params=frozenset({name}), text=name))
+            elif dv[0] in ("uninit", "unknown"):
+                out.append(Mask(unknown=True, text=name))
+            else:
+                out.extend(mask_alternatives(fn, d, dv, depth + 1, seen))
+        return out[:MAX_ALTS]
+    if k == "cond":
+        return (mask_alternatives(fn, node, v[2], depth + 1, seen)
+                + mask_alternatives(fn, node, v[3], depth + 1, seen))[:MAX_ALTS]
+    if k == "bin" and v[1] == "|":
+        left = mask_alternatives(fn, node, v[2], depth + 1, seen)
+        right = mask_alternatives(fn, node, v[3], depth + 1, seen)
+        return [a.union(b) for a in left for b in right][:MAX_ALTS]
+    if k == "bin" and v[1] == "&":
+        a, b = v[2], v[3]
+        if b[0] == "un" and b[1] == "~":
+            cleared = mask_alternatives(fn, node, b[2], depth + 1, seen)
+            out = []
+            for x in mask_alternatives(fn, node, a, depth + 1, seen):
+                for c in cleared:
+                    if c.unknown or c.params:
+                        out.append(Mask(x.bits, x.cleared, x.params, True, x.text))
+                    else:
+                        out.append(Mask(x.bits - c.bits, x.cleared | c.bits, x.params, x.unknown,
+                                        f"{x.text} & ~{c.text}"))
+            return out[:MAX_ALTS]
+        return [Mask(unknown=True, text=_vtext(v))]
+    return [Mask(unknown=True, text=_vtext(v))]
+
+
+# ---------------------------------------------------------------------------
+# per-index memo: accounted caches, callers, gfp-parameter sinks
+
+_MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def memo(index) -> dict:
+    try:
+        return _MEMO.setdefault(index, {})
+    except TypeError:  # not weak-referenceable: no memo
+        return {}
+
+
+def accounted_caches(index) -> dict[str, Evidence]:
+    """Slab cache variables created with SLAB_ACCOUNT: name → where."""
+    m = memo(index)
+    if "caches" in m:
+        return m["caches"]
+    creators = {n: int(r[0]) for n, r in table("slab_cache_creators").items()}
+    out: dict[str, Evidence] = {}
+    for fn in index.all:
+        if "SLAB_ACCOUNT" not in fn.text_tokens:
+            continue
+        for n in fn.nodes:
+            for c in n.calls:
+                i = creators.get(c.name or "")
+                if i is None or i >= len(c.args) or "SLAB_ACCOUNT" not in c.args[i]:
+                    continue
+                targets = [c.result] if c.result else [v for v, val in n.defs if val[0] == "call"]
+                for t in targets:
+                    if t:
+                        out.setdefault(t, Evidence(fn.path, c.line, fn.name,
+                                                   f"cache '{t}' created with SLAB_ACCOUNT"))
+    m["caches"] = out
+    return out
+
+
+def callers(index) -> dict[str, list]:
+    """Callee name → [(caller facts, Call)] over the whole index."""
+    m = memo(index)
+    if "callers" not in m:
+        out: dict[str, list] = {}
+        for fn in index.all:
+            for c in fn.calls():
+                if c.name:
+                    out.setdefault(c.name, []).append((fn, c))
+        m["callers"] = out
+    return m["callers"]
+
+
+@lru_cache(maxsize=None)
+def _syscalls() -> frozenset[str]:
+    return frozenset(table("syscalls"))
+
+
+def user_entry(fn) -> str | None:
+    """Why fn is a path a user can repeat at will, or None."""
+    name = fn.name
+    if name in _syscalls() and not fn.is_static:
+        return f"system call {name}()"
+    if name.startswith(("__do_sys_", "__se_sys_", "ksys_", "compat_sys_", "__do_compat_sys_")):
+        return f"system call {name}()"
+    if name.endswith("_ioctl"):
+        return f"ioctl handler {name}()"
+    if "issue_flags" in fn.params:
+        return f"io_uring op handler {name}()"
+    return None
+
+
+def user_reachable(index, fn) -> list | None:
+    """A caller chain [entry, ..., fn] from a user entry point, or None."""
+    m = memo(index)
+    key = ("reach", fn.path, fn.name)
+    if key in m:
+        return m[key]
+    by_callee = callers(index)
+    start = (fn, None)
+    queue = [(fn, [fn])]
+    seen = {(fn.path, fn.name)}
+    result = None
+    steps = 0
+    while queue and steps < MAX_CALLERS:
+        cur, chain = queue.pop(0)
+        steps += 1
+        why = user_entry(cur)
+        if why:
+            result = list(reversed(chain))
+            break
+        if len(chain) > MAX_CALLER_DEPTH:
+            continue
+        for caller, call in by_callee.get(cur.name, ()):
+            k = (caller.path, caller.name)
+            if k in seen:
+                continue
+            # a static function is only called from its own file
+            if cur.is_static and caller.path != cur.path and not cur.path.endswith(".h"):
+                continue
+            seen.add(k)
+            queue.append((caller, chain + [caller]))
+    del start
+    m[key] = result
+    return result
+
+
+@dataclass
+class Sink:
+    """A gfp parameter of a function that reaches an allocation."""
+    param_index: int
+    mask: Mask                 # what the function adds to / clears from the parameter
+    accounted: str | None      # why the allocation is charged regardless of the mask
+    chain: list = field(default_factory=list)   # Evidence from the function down to the allocation
+    files: frozenset = frozenset()
+
+
+def _alloc_site(fn, ctx, call, alloc: Allocator) -> tuple[list[Mask], str | None, list]:
+    """The mask alternatives of an allocation call and why its object is
+    charged regardless of the mask (an accounted cache)."""
+    node = call.node
+    if alloc.gfp is None or alloc.gfp >= len(call.arg_values):
+        return [], None, []
+    alts = mask_alternatives(fn, node, call.arg_values[alloc.gfp])
+    why, ev = None, []
+    if alloc.cache is not None and alloc.cache < len(call.args):
+        cache = call.args[alloc.cache]
+        where = accounted_caches(ctx.index).get(cache)
+        if where is not None:
+            why = f"cache '{cache}' is SLAB_ACCOUNT"
+            ev = [where]
+    return alts, why, ev
+
+
+def gfp_sinks(ctx, fn, depth: int = 0) -> list[Sink]:
+    """Which of fn's parameters end up (OR-ed with what) in an allocation's mask."""
+    m = memo(ctx.index)
+    key = ("sinks", fn.path, fn.name)
+    if key in m:
+        return m[key]
+    m[key] = []  # recursion guard
+    out: list[Sink] = []
+    if depth <= MAX_CALL_DEPTH and fn.params:
+        for call in fn.calls():
+            alloc = allocator(call.name)
+            if alloc is not None:
+                alts, why, ev = _alloc_site(fn, ctx, call, alloc)
+                for alt in alts:
+                    for p in alt.params:
+                        if p in fn.params:
+                            out.append(Sink(fn.params.index(p), alt, why,
+                                            ev + [Evidence(fn.path, call.line, fn.name,
+                                                           f"{call.name}() with mask '{_args_text(call, alloc)}'")],
+                                            frozenset({fn.path})))
+                continue
+            if not call.name:
+                continue
+            callee = ctx.function(call.name, fn.path)
+            if callee is None or callee is fn:
+                continue
+            for sink in gfp_sinks(ctx, callee, depth + 1):
+                if sink.param_index >= len(call.arg_values):
+                    continue
+                for alt in mask_alternatives(fn, call.node, call.arg_values[sink.param_index]):
+                    combined = alt.union(sink.mask)
+                    for p in alt.params:
+                        if p in fn.params:
+                            out.append(Sink(fn.params.index(p), Mask(combined.bits, combined.cleared,
+                                                                     frozenset(), combined.unknown, combined.text),
+                                            sink.accounted,
+                                            [Evidence(fn.path, call.line, fn.name,
+                                                      f"passes '{call.args[sink.param_index]}' to {call.name}()")]
+                                            + sink.chain, sink.files | {fn.path}))
+    # keep one sink per (param, bits): enough to explain, bounded
+    uniq, seen = [], set()
+    for s in out:
+        k = (s.param_index, s.mask.bits, s.mask.cleared, s.accounted)
+        if k not in seen:
+            seen.add(k)
+            uniq.append(s)
+    m[key] = uniq[:8]
+    return m[key]
+
+
+def _args_text(call, alloc: Allocator) -> str:
+    if alloc.gfp is not None and alloc.gfp < len(call.args):
+        return call.args[alloc.gfp]
+    return "?"
+
+
+def _charged_with_high(mask: Mask, accounted: str | None) -> bool:
+    return mask.has(HIGH) and (mask.has(ACCOUNT) or accounted is not None)
+
+
+# ---------------------------------------------------------------------------
+
+
+class AtomicAccount(Rule):
+    id = "atomic-account"
+    title = "memcg-charged allocation with __GFP_HIGH (GFP_ATOMIC) can pass the cgroup limit"
+    severity = "warning"
+    confidence = "medium"
+    needs_tokens = high_masks() | {ACCOUNT, "GFP_KERNEL_ACCOUNT"}
+
+    def check(self, fn, ctx):
+        reported = set()
+        for call in fn.calls():
+            alloc = allocator(call.name)
+            if alloc is not None:
+                found = self._direct(fn, ctx, call, alloc)
+            elif call.name:
+                found = self._through_callee(fn, ctx, call)
+            else:
+                found = None
+            if found is None:
+                continue
+            key = (call.line, call.name)
+            if key in reported:
+                continue
+            reported.add(key)
+            message, names, evidence, files = found
+            confidence, why = self._rank(fn, ctx, call)
+            if why:
+                evidence = evidence + [why]
+            yield self.finding(fn, call.line, call.column, message, names=names, evidence=evidence,
+                               confidence=confidence, depends_on=files)
+
+    def _direct(self, fn, ctx, call, alloc):
+        alts, why, ev = _alloc_site(fn, ctx, call, alloc)
+        for alt in alts:
+            if _charged_with_high(alt, why):
+                gfp = _args_text(call, alloc)
+                if alt.text and alt.text.replace(" ", "") != gfp:
+                    gfp = f"{gfp}' = '{alt.text}"
+                charged = "__GFP_ACCOUNT" if alt.has(ACCOUNT) else why
+                message = (f"{call.name}() charges the memory cgroup ({charged}) but its mask '{gfp}' "
+                           f"carries __GFP_HIGH, so the charge can pass the cgroup limit; "
+                           f"use GFP_NOWAIT | __GFP_ACCOUNT instead of GFP_ATOMIC")
+                evidence = ev + [Evidence(fn.path, call.line, fn.name,
+                                          f"{call.name}() with mask '{gfp}': __GFP_HIGH and a memcg charge")]
+                files = {e.path for e in ev}
+                return message, (call.name, gfp), evidence, files
+        return None
+
+    def _through_callee(self, fn, ctx, call):
+        callee = ctx.function(call.name, fn.path)
+        if callee is None or callee is fn:
+            return None
+        for sink in gfp_sinks(ctx, callee):
+            if sink.param_index >= len(call.arg_values):
+                continue
+            arg = call.args[sink.param_index]
+            for alt in mask_alternatives(fn, call.node, call.arg_values[sink.param_index]):
+                combined = alt.union(sink.mask)
+                if not _charged_with_high(combined, sink.accounted) or _charged_with_high(sink.mask, sink.accounted):
+                    continue  # nothing here, or the callee's own finding
+                charged = "__GFP_ACCOUNT" if combined.has(ACCOUNT) else sink.accounted
+                last = sink.chain[-1]
+                message = (f"'{arg}' passed to {call.name}() reaches a memcg-charged allocation ({charged}) "
+                           f"at {last.path}:{last.line} with __GFP_HIGH, so the charge can pass the cgroup "
+                           f"limit; use GFP_NOWAIT (with __GFP_ACCOUNT) instead of GFP_ATOMIC")
+                evidence = [Evidence(fn.path, call.line, fn.name, f"passes '{arg}' to {call.name}()")] + sink.chain
+                return message, (call.name, arg), evidence, set(sink.files)
+        return None
+
+    def _rank(self, fn, ctx, call):
+        for loop in fn.loops:
+            if loop.contains(call.node):
+                return "high", Evidence(fn.path, loop.line, fn.name,
+                                        "in a loop: one charge per iteration")
+        chain = user_reachable(ctx.index, fn)
+        if chain:
+            entry = chain[0]
+            if len(chain) == 1:
+                note = f"{user_entry(entry)}: a path a user can repeat at will"
+            else:
+                note = f"reachable from {user_entry(entry)}: " + " -> ".join(f"{f.name}()" for f in chain)
+            return "high", Evidence(entry.path, entry.line, entry.name, note)
+        return "medium", None
+
+
+RULE = AtomicAccount()
