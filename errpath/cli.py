@@ -5,6 +5,8 @@ error (one line on stderr, never a traceback); 3 internal error; 130 on SIGINT.
 """
 from __future__ import annotations
 
+import atexit
+import dataclasses
 import fnmatch
 import os
 import sys
@@ -20,6 +22,7 @@ from .model import SEVERITIES, CONFIDENCES, RunResult
 
 EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 FORMATS = ("text", "json", "html", "sarif", "mail")
+VOLATILE_STATS = ("seconds", "files_parsed", "cache_hits", "bytes_parsed")  # dropped by --reproducible
 
 
 class InputError(Exception):
@@ -56,6 +59,13 @@ def _common(f):
         click.option("--context", "context_paths", multiple=True, help="Extra paths whose functions feed summaries (not reported)."),
         click.option("--exclude", multiple=True, help="Glob of paths to leave out (repeatable)."),
         click.option("--commit-url", default=None, help="URL template for commit links in reports, with {sha}."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                     help="Settings from this TOML file instead of the repository's .errpath.toml (docs/ci.md)."),
+        click.option("--no-config", is_flag=True, help="Ignore .errpath.toml."),
+        click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
+                     help="Suppress the findings recorded in this file (see `errpath baseline`)."),
+        click.option("--reproducible", is_flag=True,
+                     help="Leave timings and cache counters out of the report: same inputs, byte-identical report."),
         click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr."),
         click.option("-v", "--verbose", is_flag=True, help="More detail on stderr."),
     ]
@@ -91,7 +101,7 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict) -> int:
+def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None) -> int:
     from .engine import Engine, audit, scan
     from .git import GitError, Repo
     from .rules import RuleError, load_rules, select_rules
@@ -100,23 +110,40 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict) -> int:
         repo = Repo(o["repo_path"])
     except GitError as e:
         raise InputError(str(e)) from None
-    try:
-        rules = select_rules(load_rules(o["rules_dir"]), _split(o["select"]), _split(o["ignore"]))
-    except RuleError as e:
+    from . import baseline as _baseline, config as _config, series as _series
+    try:  # .errpath.toml (or --config) under the command line; --baseline
+        cfg = _config.load(repo, o.get("config_file"), o.get("no_config", False))
+        _config.apply(o, cfg, click.get_current_context(silent=True))
+        suppress = _baseline.load(o["baseline_file"]) if o.get("baseline_file") else None
+        all_rules = load_rules(o["rules_dir"])
+        _config.check_rule_ids(cfg, {r.id for r in all_rules})
+        rules = select_rules(all_rules, _split(o["select"]), _split(o["ignore"]))
+    except (RuleError, _config.ConfigError, _baseline.BaselineError) as e:
         raise InputError(str(e)) from None
+    series = None
+    if o.get("series"):  # apply the patches in a scratch object db, audit them as a range
+        try:
+            series = _series.prepare(repo, [spec, *paths], o.get("onto"), list(o.get("series_paths") or ()))
+        except (_series.SeriesError, GitError) as e:
+            raise InputError(str(e)) from None
+        atexit.register(series.close)
+        if series.head is None:
+            raise InputError(series.error)
+        repo, paths = series.repo, tuple(series.scope)
+    elif o.get("onto") or o.get("series_paths"):
+        raise InputError("--onto and --path go with --series")
     try:
         cache = Cache(None if o["no_cache"] else (o["cache_dir"] or default_cache_dir()))
     except CacheError as e:
         raise InputError(str(e)) from None
-    excludes = list(o["exclude"])
-    exclude = (lambda p: any(fnmatch.fnmatch(p, g) for g in excludes)) if excludes else None
+    exclude = _config.path_filter(o["exclude"])
     progress = _Progress(not o["quiet"])
     engine = Engine(repo, rules, cache, jobs=o["jobs"], context_paths=o["context_paths"],
                     exclude=exclude, progress=progress)
     pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
     try:
         if kind == "audit":
-            base, head = repo.parse_range(spec)
+            base, head = (series.onto, series.head) if series else repo.parse_range(spec)
             if base is not None and not repo.range_commits(base, head):
                 raise InputError(f"empty range {spec}: {head.short_id} has nothing {base.short_id} lacks")
             for p in pathspecs:
@@ -138,7 +165,22 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict) -> int:
     min_conf = CONFIDENCES.index(o["min_confidence"])
     result.findings = [f for f in result.findings if CONFIDENCES.index(f.confidence) >= min_conf]
     result.fixed = [f for f in result.fixed if CONFIDENCES.index(f.confidence) >= min_conf]
+    _config.apply_severity(rules, (result.findings, result.fixed), o.get("severity_overrides"))
+    _baseline.suppress(result, suppress)
+    if series is not None:
+        result = _series.annotate(result, series)
+    if sink is not None:
+        return sink(result, repo, rules)
     _emit(result, o, repo, rules)
+    if series is not None:
+        if not o["quiet"]:
+            for line in _series.summary_lines(result, series):
+                click.echo(line, err=True)
+        series.close()
+        if series.failed is not None:  # the patches before it were audited and reported
+            raise InputError(series.error)
+    if result.stats.get("rule_errors"):
+        return EXIT_INTERNAL  # the report is complete except for the failed rules
     return _exit_code(result, o["fail_on"])
 
 
@@ -148,7 +190,9 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
     from .rules import rule_docs
 
     try:
-        written = write_report(result, o["fmt"], o["output"], sources=GitSourceView(repo),
+        shown = result if not o.get("reproducible") else dataclasses.replace(
+            result, stats={k: v for k, v in result.stats.items() if k not in VOLATILE_STATS})
+        written = write_report(shown, o["fmt"], o["output"], sources=GitSourceView(repo),
                                tool_version=__version__, rule_docs=rule_docs(rules),
                                commit_url=o.get("commit_url"), reports_root=reports_root)
     except OSError as e:
@@ -166,8 +210,15 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
             summary += f" ({unparsed} not analysed; listed in --format json/html)"
         summary += f"; {s.get('seconds', 0):.2f}s"
         click.echo(summary, err=True)
+        if s.get("baseline"):
+            click.echo(f"errpath: {s['baseline']['suppressed']} finding(s) suppressed by baseline "
+                       f"{s['baseline']['file']}", err=True)
         if s.get("rule_errors"):
+            from .report.escape import one_line
             click.echo(f"errpath: {len(s['rule_errors'])} internal rule error(s); see stats.rule_errors", err=True)
+            for e in s["rule_errors"][:10]:
+                click.echo(f"errpath: internal error: rule {one_line(e['rule'])} in {one_line(e['path'])}:"
+                           f"{one_line(e['function'])}(): {one_line(e['error'])[:200]}", err=True)
         if written is not None:
             click.echo(f"errpath: report written to {written}", err=True)
     return written
