@@ -49,8 +49,8 @@ def _common(f):
         click.option("--select", multiple=True, help="Run only these rule ids (repeatable, or comma-separated)."),
         click.option("--ignore", multiple=True, help="Skip these rule ids."),
         click.option("--rules-dir", multiple=True, type=click.Path(), help="Load extra rules from this folder."),
-        click.option("--min-confidence", type=click.Choice(CONFIDENCES), default="low", show_default=True,
-                     help="Drop findings below this confidence."),
+        click.option("--min-confidence", type=click.Choice(CONFIDENCES), default="medium", show_default=True,
+                     help="Drop findings below this confidence (low: also steps only not proven nonzero)."),
         click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="warning", show_default=True,
                      help="Exit 1 when a finding of this severity or above is introduced (scan: found)."),
         click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="Worker processes (default: CPU count)."),
@@ -250,9 +250,47 @@ def cli():
 @click.argument("range_spec", metavar="BASE..HEAD")
 @click.argument("paths", nargs=-1)
 @_common
+@click.option("--series", is_flag=True, help="Audit a patch series: the arguments are patch files or mboxes, "
+              "applied in memory onto --onto (see docs/ci.md).")
+@click.option("--onto", default=None, help="With --series: apply onto this revision "
+              "(default: the series' base-commit, else HEAD).")
+@click.option("--path", "series_paths", multiple=True,
+              help="With --series: audit these paths (default: the folders the patches touch).")
 def audit(range_spec, paths, **o):
-    """Audit BASE..HEAD: findings the range introduced or fixed, each pinned to its commit."""
+    """Audit BASE..HEAD: findings the range introduced or fixed, each pinned to its commit.
+
+    With --series, audit patches before they are merged: errpath audit --series 0001-*.patch --onto v6.6
+    """
     return _guard(_run, "audit", range_spec, paths, o, verbose=o["verbose"])
+
+
+@cli.command("baseline")
+@click.argument("args", nargs=-1, metavar="[BASE..HEAD] [PATH...]")
+@click.option("--rev", default=None, help="Record every finding present at this revision instead of a range's.")
+@_common
+def baseline_cmd(args, rev, **o):
+    """Record today's findings by fingerprint (-o FILE); later runs pass --baseline FILE
+    to report only new ones."""
+    def run():
+        from .baseline import write
+        if not o["output"]:
+            raise InputError("errpath baseline needs -o FILE (or -o - for stdout)")
+        if rev is None and not args:
+            raise InputError("errpath baseline needs BASE..HEAD or --rev REV")
+        kind, spec, paths = ("scan", rev, args) if rev is not None else ("audit", args[0], args[1:])
+
+        def sink(result, repo, rules):
+            try:
+                written = write(result, o["output"], __version__)
+            except OSError as e:
+                raise InputError(f"cannot write baseline: {e.strerror or e}: "
+                                 f"{getattr(e, 'filename', '') or o['output']}") from None
+            if not o["quiet"]:
+                click.echo(f"errpath: baseline of {len(result.findings)} finding(s) written to "
+                           f"{written or 'stdout'}", err=True)
+            return EXIT_INTERNAL if result.stats.get("rule_errors") else 0
+        return _run(kind, spec, paths, o, sink=sink)
+    return _guard(run, verbose=o["verbose"])
 
 
 @cli.command()

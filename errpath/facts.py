@@ -191,14 +191,23 @@ class FunctionFacts:
     def holds(self, node_id: int, atom: str, polarity: bool = True) -> bool:
         return (_norm(atom), polarity) in self.must_hold(node_id)
 
-    def reaching(self, node_id: int, var: str) -> list[tuple[int, Value]]:
+    def reaching(self, node_id: int, var: str, refined: bool = False) -> list[tuple[int, Value]]:
         """(def node id, value) of every definition of var that may reach the node.
-        Node id 0 with ("param", var) or ("uninit", var) means the entry value."""
+        Node id 0 with ("param", var) or ("uninit", var) means the entry value.
+
+        With refined=True, a definition that reaches only through a branch proving
+        var nonzero (`if (!n) ...; else <here>`) comes back as ("nonzero", var)."""
         if self._reach is None:
             self._reach = _reaching_defs(self)
         var = _norm(var)
         out = []
-        for d in sorted(self._reach[node_id].get(var, ())):
+        ids = self._reach[node_id].get(var, ())
+        if not refined:
+            ids = _unrefine(ids)
+        for d in sorted(ids, key=lambda x: (isinstance(x, tuple), x if isinstance(x, int) else x[1])):
+            if isinstance(d, tuple):
+                out.append((d[1], ("nonzero", var)))
+                continue
             if d == 0:
                 out.append((0, ("param", var) if var in self.params else ("unknown", var)))
             else:
@@ -871,6 +880,29 @@ def _must_hold(facts: FunctionFacts) -> list:
     return IN
 
 
+def _unrefine(ids) -> frozenset:
+    out = set()
+    for d in ids:
+        if isinstance(d, tuple):
+            out |= _unrefine(d[2])
+        else:
+            out.add(d)
+    return frozenset(out)
+
+
+def _nonzero_vars(lits: frozenset) -> list[str]:
+    """Plain variables that these branch literals prove nonzero."""
+    out = []
+    for atom, pol in lits:
+        if pol and _IDENT.fullmatch(atom):
+            out.append(atom)
+        elif pol and (atom.endswith(">0") or atom.endswith("!=0")):
+            v = atom.rsplit(">0", 1)[0] if atom.endswith(">0") else atom[:-3]
+            if _IDENT.fullmatch(v):
+                out.append(v)
+    return out
+
+
 def _reaching_defs(facts: FunctionFacts) -> list:
     nodes = facts.nodes
     preds = facts.preds()
@@ -899,8 +931,16 @@ def _reaching_defs(facts: FunctionFacts) -> list:
             if nid == 0:
                 continue
             acc: dict = {}
-            for p, _ in preds[nid]:
-                for v, ds in OUT[p].items():
+            for p, edge in preds[nid]:
+                out_p = OUT[p]
+                if edge is True or edge is False:
+                    # π-definition: on this edge the branch proves some variables nonzero
+                    lits = nodes[p].true_lits if edge else nodes[p].false_lits
+                    for v in _nonzero_vars(lits):
+                        if v in out_p:
+                            out_p = dict(out_p)
+                            out_p[v] = frozenset({("pi", p, out_p[v])})
+                for v, ds in out_p.items():
                     cur = acc.get(v)
                     acc[v] = ds if cur is None else (cur | ds)
             IN[nid] = acc

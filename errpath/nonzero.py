@@ -105,10 +105,22 @@ class ZeroAnalysis:
         if kind == "field":
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
-            if self.cursor:
+            if self.walks_data(fn, node, val[1]):
                 return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
+
+    def walks_data(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
+        """Is this field read from the record the cursor points at (`de = p; p += de->len`)?"""
+        if not self.cursor or self.counter is None:
+            return False
+        m = _BASE.match(field_text)
+        if not m:
+            return False
+        base = m.group(1)
+        if base == self.counter:
+            return True
+        return any(_mentions(v, self.counter) for _, v in fn.reaching(node, base))
 
     def var(self, name: str, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
         if self.guarded(fn, node, name):
@@ -116,12 +128,14 @@ class ZeroAnalysis:
         if (name, node) in seen:
             return Verdict(UNKNOWN)
         seen = seen | {(name, node)}
-        defs = fn.reaching(node, name)
+        defs = fn.reaching(node, name, refined=True)
         if not defs:
             return Verdict(UNKNOWN, f"'{name}' is not proven nonzero")
         worst = Verdict(NONZERO)
         for def_node, dval in defs:
-            if dval[0] == "param":
+            if dval[0] == "nonzero":
+                v = Verdict(NONZERO)
+            elif dval[0] == "param":
                 v = Verdict(UNKNOWN, f"parameter '{name}' is not proven nonzero")
             elif dval[0] in ("uninit", "unknown"):
                 v = Verdict(UNKNOWN, f"'{name}' is not proven nonzero")
@@ -149,6 +163,13 @@ class ZeroAnalysis:
             # PAGE_SIZE - offset_in_page(pos), SIZE - (x & (SIZE - 1)), SIZE - x % SIZE: >= 1
             if a[0] in ("macro", "call", "var") and _is_offset_within(b, a):
                 return Verdict(NONZERO)
+            # end - pos where `pos < end` holds here (inside `while (pos < end)`)
+            ta, tb = _plain(a), _plain(b)
+            if ta and tb:
+                lits = fn.must_hold(node)
+                if any(l in lits for l in ((f"{tb}<{ta}", True), (f"{ta}>{tb}", True), (f"{ta}!={tb}", True),
+                                           (f"{tb}>={ta}", False), (f"{ta}<={tb}", False))):
+                    return Verdict(NONZERO)
             return Verdict(UNKNOWN, "a difference is not proven nonzero")
         va = self.value(a, fn, node, depth + 1, seen)
         vb = self.value(b, fn, node, depth + 1, seen)
@@ -164,11 +185,13 @@ class ZeroAnalysis:
             return Verdict(NONZERO) if va.kind == NONZERO else va
         if op == "|":
             return Verdict(NONZERO) if NONZERO in (va.kind, vb.kind) else va.worse(vb)
-        if op in (">>", "/"):
-            return Verdict(MAYBE, "a right shift can truncate to 0" if op == ">>" else "a division can truncate to 0",
-                           va.evidence, va.files)
-        if op in ("&", "%"):
-            return Verdict(MAYBE, "a mask can be 0" if op == "&" else "a remainder can be 0")
+        if op in (">>", "/", "&", "%"):
+            # Truncation matters only when the operand itself can already be small:
+            # `round_down(UINT_MAX, lbs) >> 9` (seed 001), not every `bytes >> 9`.
+            if va.kind == MAYBE:
+                what = {">>": "a right shift", "/": "a division", "&": "a mask", "%": "a remainder"}[op]
+                return Verdict(MAYBE, f"{what} of a value that {va.reason or 'can be small'}", va.evidence, va.files)
+            return Verdict(UNKNOWN, "a truncating operation is not proven nonzero")
         return Verdict(UNKNOWN)
 
     def call(self, val: Value, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
@@ -178,9 +201,14 @@ class ZeroAnalysis:
         if name in name_list("nonzero_returns"):
             return Verdict(NONZERO)
         if name in name_list("device_data_readers"):
-            return Verdict(MAYBE, f"'{name}()' reads a value from device data")
+            arg = args[0] if args else ("unknown", "")
+            if arg[0] == "field" and self.guarded(fn, node, arg[1]):
+                return Verdict(NONZERO)
+            if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
+                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked")
+            return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
-            return Verdict(MAYBE, f"{name}() can round down to 0")
+            return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
         callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
@@ -210,6 +238,24 @@ class ZeroAnalysis:
                             [], {callee.path})
         self._callee_cache[key] = worst
         return worst
+
+
+_BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+
+
+def _plain(v: Value) -> str | None:
+    return v[1] if v[0] in ("var", "field", "macro") else None
+
+
+def _mentions(v, name: str) -> bool:
+    """Does the value tree use variable `name`?"""
+    if isinstance(v, tuple):
+        if len(v) == 2 and v[0] in ("var", "param") and v[1] == name:
+            return True
+        if v and v[0] == "field" and _BASE.match(v[1]) and _BASE.match(v[1]).group(1) == name:
+            return True
+        return any(_mentions(x, name) for x in v[1:] if isinstance(x, tuple))
+    return False
 
 
 _BOUND = re.compile(r"^([A-Za-z_][\w.>-]*?)(<=|>=|<|>)(.+)$")

@@ -91,8 +91,24 @@ class Rule:
 
 
 def builtin_rules_dir() -> Path:
-    import errpath.builtin_rules as pkg  # rules/ of the repo, installed under errpath
-    return Path(pkg.__file__).parent
+    """rules/ of the repo: installed as errpath.builtin_rules, or beside errpath/
+    when errpath is imported from a checkout."""
+    return _shipped_dir("builtin_rules", "rules")
+
+
+def _shipped_dir(package: str, repo_dir: str) -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / package
+    if installed.is_dir():
+        return installed
+    checkout = here.parent / repo_dir
+    if checkout.is_dir():
+        return checkout
+    try:
+        import importlib
+        return Path(importlib.import_module(f"errpath.{package}").__file__).parent
+    except ImportError:
+        raise RuleError(f"errpath is installed without its {repo_dir}/ folder") from None
 
 
 def _load_file(path: Path, namespace: str) -> Rule:

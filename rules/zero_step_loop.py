@@ -57,6 +57,9 @@ References
 """
 from __future__ import annotations
 
+import re
+
+from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, ZeroAnalysis
 from errpath.rules import Rule
@@ -136,16 +139,19 @@ class ZeroStepLoop(Rule):
         if not updates:
             return
         analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
+        exit_tests = _exit_test_idents(fn, loop)
         for node, step in updates:
             if step[0] == "var" and step[1] == counter:
                 continue  # n -= n
             verdict = analysis.value(step, fn, node.id)
             if verdict.kind == NONZERO:
                 continue
+            if (_step_names(fn, node, step) - {counter}) & exit_tests:
+                continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
             confidence = "medium" if verdict.kind == MAYBE else "low"
-            step_text = _text(step)
+            step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
             what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
             message = (f"loop on '{counter}' may never end: step '{step_text}' {what}"
                        + (f" ({verdict.reason})" if verdict.reason else ""))
@@ -155,6 +161,61 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _rhs(statement: str) -> str:
+    m = re.search(r"(?:\+=|-=|=)\s*(.+?);?\s*$", statement)
+    return " ".join(m.group(1).split()) if m else statement
+
+
+def _exit_test_idents(fn, loop) -> set[str]:
+    """Identifiers tested by a condition or switch inside the loop that can
+    leave it (a branch to break, return, goto, or straight out of the loop)."""
+    names: set[str] = set()
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind not in ("cond", "switch") or nid == loop.head:
+            continue
+        if any(_leaves(fn, loop, succ) for succ, _ in node.succ):
+            names |= idents(node.text)
+    return names
+
+
+def _leaves(fn, loop, nid, depth: int = 0) -> bool:
+    """Does control at nid leave the loop before reaching another branch?"""
+    while depth < 8:
+        if not loop.contains(nid):
+            return True
+        node = fn.nodes[nid]
+        if node.kind in ("return", "goto", "noreturn"):
+            return True
+        if node.kind == "break":
+            return any(not loop.contains(s) for s, _ in node.succ)
+        if node.kind not in ("expr", "decl", "case", "label") or len(node.succ) != 1:
+            return False
+        nid = node.succ[0][0]
+        depth += 1
+    return False
+
+
+def _step_names(fn, node, step) -> set[str]:
+    """Every variable the step is computed from (one definition deep)."""
+    names = _value_idents(step)
+    if step[0] == "var":
+        for _, v in fn.reaching(node.id, step[1]):
+            names |= _value_idents(v)
+    return names
+
+
+def _value_idents(v) -> set[str]:
+    out: set[str] = set()
+    if isinstance(v, tuple) and v:
+        if isinstance(v[0], str) and v[0] in ("var", "field") and isinstance(v[1], str):
+            return set(idents(v[1]))
+        for x in (v[1:] if isinstance(v[0], str) else v):
+            if isinstance(x, tuple):
+                out |= _value_idents(x)
+    return out
 
 
 def _classic_shape(fn, node, step) -> bool:
