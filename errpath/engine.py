@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import __version__
+from .budget import check as check_budget
 from .cache import Cache
 from .facts import BudgetExceeded, FunctionFacts, function_facts
 from .git import Repo
 from .index import FactsIndex
 from .model import CommitRef, Finding, RunResult, UnparsedFunction
+from .pathsafe import tree_path_ok
 from .parse import new_parser, parse_source
 from .rules import Rule, RuleContext
 
@@ -66,7 +68,7 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "parse-error"))
             continue
         try:
-            functions.append(function_facts(fn, path))
+            functions.append(check_budget(function_facts(fn, path)))
         except BudgetExceeded as e:
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, f"budget: {e}"))
         except RecursionError:
@@ -168,7 +170,10 @@ class Engine:
     # -- scope -------------------------------------------------------------
     def scope_files(self, commit, pathspecs: list[str]) -> list[tuple[str, str]]:
         files = self.repo.list_files(commit, pathspecs, SOURCE_SUFFIXES)
-        return [(p, b) for p, b in files if not self.exclude(p)]
+        bad = {p for p, _ in files if not tree_path_ok(p)}
+        if bad:  # names git refuses to check out (`..`, NUL): listed in stats, never analysed
+            self.stats["skipped_paths"] = sorted(bad | set(self.stats.get("skipped_paths", ())))
+        return [(p, b) for p, b in files if p not in bad and not self.exclude(p)]
 
     def context_files(self, commit, analyses: dict[str, BlobAnalysis]) -> list[tuple[str, str]]:
         """Headers the scope includes (static inlines and macros live there), plus --context paths."""
@@ -185,14 +190,14 @@ class Engine:
                     else:
                         names.add(os.path.normpath(os.path.join(d, name)))
             for name in sorted(names):
-                if name in analyses:
+                if name in analyses or not tree_path_ok(name):  # e.g. "../../x.h" climbing out
                     continue
                 blob = self.repo.blob_id(commit, name)
                 if blob is not None:
                     wanted[name] = blob
         if self.context_paths:
             for p, b in self.repo.list_files(commit, self.context_paths, SOURCE_SUFFIXES):
-                if p not in analyses:
+                if p not in analyses and tree_path_ok(p):
                     wanted[p] = b
         return sorted(wanted.items())
 

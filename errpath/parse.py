@@ -177,6 +177,18 @@ def candidate_name(src: bytes, pos: int) -> str:
     return name
 
 
+def _top_level_start(root: Node, pos: int) -> int:
+    """Start of the top-level construct containing `pos` (where the damage
+    that swallowed a function body usually begins)."""
+    node = root.descendant_for_byte_range(pos, pos + 1)
+    start = pos
+    while node is not None and node.parent is not None:
+        if node.type not in _CONTAINERS or node.type == "ERROR":
+            start = min(start, node.start_byte)
+        node = node.parent
+    return start
+
+
 def _describe(root: Node, pos: int) -> str:
     node = root.descendant_for_byte_range(pos, pos + 1)
     chain = []
@@ -237,7 +249,7 @@ def analyse(source: bytes, tree: Tree) -> Analysis:
             continue
         line = source.count(b"\n", 0, pos) + 1
         an.unparsed.append(Unparsed(candidate_name(source, pos), line, reason))
-        an.bad.append((pos, pos))
+        an.bad.append((_top_level_start(root, pos), pos))
         an.missing.append(pos)
     an.functions.sort(key=lambda f: f.start_line)
     an.unparsed.sort(key=lambda u: u.line)

@@ -50,7 +50,8 @@ Rewrite classes (in pass order):
      `scoped_guard (mutex, &l) {`).
 8. Small forms: `DECLARE_BITMAP(name, n)` → `DECLARE_BITMAP name[ n]` (a real
    array declaration); `static` before an indented `DEFINE_*(...)` /
-   `DECLARE_*(...)` → blanks (a call statement).
+   `DECLARE_*(...)` → blanks (a call statement); an X-macro expansion line
+   (`\tLIST_OF_THINGS()` directly before `#undef x`) → blanks.
 
 Second chance (`second_chance()`, `fallback_preprocessor()`): rare forms that
 would cost a scan of every file are rewritten by `errpath.parse` only inside
@@ -315,8 +316,10 @@ def _next_code(buf, pos: int) -> int:
 
 
 def _apply(buf: bytearray, edits) -> None:
+    n = len(buf)
     for start, new in edits:
-        buf[start:start + len(new)] = new
+        if 0 <= start and start + len(new) <= n:
+            buf[start:start + len(new)] = new
 
 
 # ---------------------------------------------------------------------------
@@ -377,6 +380,7 @@ def _pass_annotations(buf: bytearray) -> None:
 # ---------------------------------------------------------------------------
 # 2. SYSCALL_DEFINEn
 
+_CALL_ARG = re.compile(rb"\s*[A-Za-z_][A-Za-z0-9_]*[ \t]*\([^()]*\)\s*$")
 _SYSCALL = re.compile(rb"SYSCALL(?:32)?_DEFINE([0-6])[ \t]*\(")
 
 
@@ -417,9 +421,13 @@ def _pass_syscalls(buf: bytearray) -> None:
         edits.append((start, b"long" + b" " * (prefix_len - 4 - len(tag)) + tag))
         edits.append((name_e, b"("))
         # (type, arg) pairs: the comma inside a pair becomes a blank; an
-        # argument that stands for several (compat_arg_u64_dual(x)) stays.
+        # argument that stands for a whole pair or two (SC_ARG64(x),
+        # compat_arg_u64_dual(x)) stays a parameter of its own.
         k = 1
-        while k + 1 < len(args) and (k - 1) // 2 < n:
+        while k < len(args):
+            if _CALL_ARG.match(buf, args[k][0], args[k][1]) or k + 1 >= len(args):
+                k += 1
+                continue
             edits.append((args[k][1], b" "))
             k += 2
     _apply(buf, edits)
@@ -500,21 +508,23 @@ def _pass_offsetof(buf: bytearray) -> None:
 # ---------------------------------------------------------------------------
 # 5. type arguments
 
-_STARS = rb"(?:[ \t]*\*+(?:[ \t]*const\b)?)"
+# `*`s (each with its own leading blanks, so the match is unambiguous: no
+# catastrophic backtracking) and an optional trailing const
+_STARS_ALL = rb"(?:[ \t]*\*)*(?:[ \t]*const\b)?"
 _NOT_WORD = rb"(?![A-Za-z0-9_])"
 _AFTER_TYPE = rb"(?=\s*[,)])"
 # (gate, regex): each regex starts with a literal so `re` can search fast
 _TA_TRIGGERS = tuple((g, re.compile(r)) for g, r in (
     # struct foo [const] [*...]   (the name may be on the next line)
     *((kw, kw + _NOT_WORD + rb"\s+" + _ID + rb"(?=[ \t]*[*,)\n]|[ \t]+(?:const|volatile))"
-       + rb"(?:[ \t]+(?:const|volatile)\b)*" + _STARS + rb"*" + _AFTER_TYPE)
+       + rb"(?:[ \t]+(?:const|volatile)\b)*" + _STARS_ALL + _AFTER_TYPE)
       for kw in (b"struct", b"union", b"enum")),
     # [un]signed [long|short|int|char]... [*...]   (`signed` also finds `unsigned`)
-    (b"signed", rb"signed" + _NOT_WORD + rb"(?:[ \t]+(?:long|short|int|char)\b)*" + _STARS + rb"*" + _AFTER_TYPE),
-    (b"long", rb"long" + _NOT_WORD + rb"(?:[ \t]+(?:long|int|unsigned)\b)*" + _STARS + rb"*" + _AFTER_TYPE),
-    (b"short", rb"short" + _NOT_WORD + rb"(?:[ \t]+(?:int|unsigned)\b)*" + _STARS + rb"*" + _AFTER_TYPE),
+    (b"signed", rb"signed" + _NOT_WORD + rb"(?:[ \t]+(?:long|short|int|char)\b)*" + _STARS_ALL + _AFTER_TYPE),
+    (b"long", rb"long" + _NOT_WORD + rb"(?:[ \t]+(?:long|int|unsigned)\b)*" + _STARS_ALL + _AFTER_TYPE),
+    (b"short", rb"short" + _NOT_WORD + rb"(?:[ \t]+(?:int|unsigned)\b)*" + _STARS_ALL + _AFTER_TYPE),
     # const T [*...]
-    *((kw, kw + rb"[ \t]+" + _ID + _STARS + rb"*" + _AFTER_TYPE) for kw in (b"const", b"volatile")),
+    *((kw, kw + rb"[ \t]+" + _ID + _STARS_ALL + _AFTER_TYPE) for kw in (b"const", b"volatile")),
 ))
 # T *...
 _TA_STAR = re.compile(rb"\*(?=[),])")
@@ -732,6 +742,8 @@ def _extra_loop_finder(macros: frozenset[str]):
 # 8. small forms
 
 _DECLARE_BITMAP = re.compile(rb"DECLARE_BITMAP[ \t]*\(")
+_XMACRO_LINE = re.compile(rb"\(\)[ \t]*\r?\n[ \t]*#[ \t]*undef\b")
+_XMACRO_HEAD = re.compile(rb"[ \t]*[A-Z][A-Z0-9_]*[ \t]*$")
 _STATIC_DEFINE = re.compile(rb"static[ \t]+(?=(?:DEFINE|DECLARE)_[A-Z0-9_]+[ \t]*\()")
 _OP_ARG = re.compile(rb",[ \t]*(==|!=|<=|>=|<|>)(?=[ \t]*,)")
 _OP_NAMES = {b"==": b"EQ", b"!=": b"NE", b"<=": b"LE", b">=": b"GE", b"<": b"L", b">": b"G"}
@@ -751,6 +763,12 @@ def _pass_misc(buf: bytearray) -> None:
             if len(args) != 2:
                 continue
             edits += [(open_pos, b" "), (args[0][1], b"["), (close, b"]")]
+    if b"#undef" in buf:
+        # X-macro expansion lines (`\tLIST_OF_THINGS()` before `#undef x`)
+        for m in _XMACRO_LINE.finditer(buf):
+            ls = _line_start(buf, m.start())
+            if _XMACRO_HEAD.match(buf, ls, m.start()) and not _continued(buf, ls):
+                edits.append((ls, _blank(buf[ls:m.start() + 2])))
     if b"static" in buf:
         for m in _STATIC_DEFINE.finditer(buf):
             ls = _line_start(buf, m.start())
