@@ -25,6 +25,9 @@ class Verdict:
     reason: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     files: set[str] = field(default_factory=set)   # other files the verdict depends on
+    # MAYBE on weak grounds: a callee's literal `return 0` (often a "none" result
+    # the caller's invariants exclude) or a length from data validated elsewhere.
+    weak: bool = False
 
     def worse(self, other: "Verdict") -> "Verdict":
         return other if _RANK[other.kind] > _RANK[self.kind] else self
@@ -65,7 +68,7 @@ class ZeroAnalysis:
             return Verdict(UNKNOWN, "too deep")
         kind = val[0]
         if kind == "int":
-            return Verdict(NONZERO) if val[1] != 0 else Verdict(MAYBE, "the constant 0")
+            return Verdict(NONZERO) if val[1] != 0 else Verdict(MAYBE, "the constant 0", weak=depth > 0)
         if kind in ("macro", "sizeof"):
             return Verdict(NONZERO)
         if kind == "errno":
@@ -106,7 +109,7 @@ class ZeroAnalysis:
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
             if self.walks_data(fn, node, val[1]):
-                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked")
+                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked", weak=True)
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
 
@@ -147,7 +150,7 @@ class ZeroAnalysis:
                     n = fn.nodes[def_node]
                     v = Verdict(v.kind, v.reason,
                                 [Evidence(fn.path, n.line, fn.name, f"'{name}' set here: {n.text}")] + v.evidence,
-                                v.files)
+                                v.files, v.weak)
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break
@@ -190,7 +193,8 @@ class ZeroAnalysis:
             # `round_down(UINT_MAX, lbs) >> 9` (seed 001), not every `bytes >> 9`.
             if va.kind == MAYBE:
                 what = {">>": "a right shift", "/": "a division", "&": "a mask", "%": "a remainder"}[op]
-                return Verdict(MAYBE, f"{what} of a value that {va.reason or 'can be small'}", va.evidence, va.files)
+                return Verdict(MAYBE, f"{what} of a value that {va.reason or 'can be small'}", va.evidence, va.files,
+                               va.weak)
             return Verdict(UNKNOWN, "a truncating operation is not proven nonzero")
         return Verdict(UNKNOWN)
 
@@ -205,7 +209,7 @@ class ZeroAnalysis:
             if arg[0] == "field" and self.guarded(fn, node, arg[1]):
                 return Verdict(NONZERO)
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
-                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked")
+                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked", weak=True)
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
@@ -229,7 +233,7 @@ class ZeroAnalysis:
             if v.kind == MAYBE:
                 v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
                             [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
-                            v.files | {callee.path})
+                            v.files | {callee.path}, v.weak or r.ret == ("int", 0))
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break

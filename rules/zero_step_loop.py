@@ -9,9 +9,13 @@ operand not proven nonzero, from a function (in this file or a header) that can
 return 0, or from a length read out of device, disk or firmware data. There is
 no `if (!step) break;` guard on the way to the update.
 
-Confidence is **medium** when the step can be shown to reach 0 (a callee returns a
-right shift, a rounding or the constant 0; a length is read from the data being
-walked), **low** when it is only not proven nonzero (an unknown callee).
+Confidence is **medium** when the step is computed in a way that can reach 0 (a
+rounding down to a runtime multiple, a shift or division of such a value: the
+seed's shape). It is **low** when the zero rests on weaker ground: a callee's
+literal `return 0` (usually a "nothing" result the caller's invariants exclude),
+a length read from the on-disk record being walked (usually validated when the
+block was read), or a step that is only not proven nonzero (an unknown callee).
+The default `--min-confidence medium` shows only the first kind.
 
 Why it matters
 --------------
@@ -44,7 +48,10 @@ Known false positives
 ---------------------
 A callee that can return 0 only in a configuration the caller never runs in
 (the rule does not know the .config). Device-data lengths that an earlier
-validation pass (outside the loop) already rejected when zero.
+validation pass (outside the loop) already rejected when zero, as xfs buffer
+verifiers and ocfs2 block validation do: reported at low confidence only.
+Invariants that need arithmetic (`j` starts inside `[first, last]`, so the
+inner loop runs at least once) are not proven.
 
 References
 ----------
@@ -140,17 +147,19 @@ class ZeroStepLoop(Rule):
             return
         analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
         exit_tests = _exit_test_idents(fn, loop)
-        for node, step in updates:
-            if step[0] == "var" and step[1] == counter:
-                continue  # n -= n
-            verdict = analysis.value(step, fn, node.id)
+        verdicts = [(node, step, analysis.value(step, fn, node.id)) for node, step in updates
+                    if not (step[0] == "var" and step[1] == counter)]
+        # One update that always runs and always moves the counter is enough.
+        if any(v.kind == NONZERO and _unconditional(fn, loop, node) for node, _, v in verdicts):
+            return
+        for node, step, verdict in verdicts:
             if verdict.kind == NONZERO:
                 continue
             if (_step_names(fn, node, step) - {counter}) & exit_tests:
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
-            confidence = "medium" if verdict.kind == MAYBE else "low"
+            confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
             what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
             message = (f"loop on '{counter}' may never end: step '{step_text}' {what}"
@@ -161,6 +170,11 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _unconditional(fn, loop, node) -> bool:
+    """Runs on every iteration: no branch inside the loop guards it."""
+    return fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head))
 
 
 def _rhs(statement: str) -> str:

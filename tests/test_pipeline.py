@@ -30,7 +30,7 @@ def test_demo_prints_findings_blamed_on_side_branch_and_writes_html(tmp_path):
 
 def test_audit_blames_side_branch_commit_not_merge_and_ignores_unrelated(story):
     where, shas = story
-    r = errpath("audit", "v1.0..v1.1", "--format", "json", "--no-cache", cwd=where)
+    r = errpath("audit", "v1.0..v1.1", "--format", "json", "--no-cache", "--min-confidence", "low", cwd=where)
     assert r.code == 1, r.err  # warnings introduced → exit 1
     doc = r.json()
     by_path = {f["path"]: f for f in doc["findings"]}
@@ -45,6 +45,9 @@ def test_audit_blames_side_branch_commit_not_merge_and_ignores_unrelated(story):
     assert not blamed & {shas["merge"], shas["mm-tidy"], shas["side-doc"]}
     assert doc["base"] == shas["base"] and doc["head"] == shas["merge"]
     assert doc["stats"]["commits"] == 5 and doc["fixed"] == []
+    assert by_path["fs/demo/dir.c"]["confidence"] == "low"  # an on-disk length: weak ground
+    default = errpath("audit", "v1.0..v1.1", "--format", "json", "--no-cache", cwd=where).json()
+    assert [f["path"] for f in default["findings"]] == ["block/blk-lib.c"]  # default: medium and up
 
 
 def test_json_contract_shape(story):
