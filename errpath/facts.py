@@ -30,6 +30,7 @@ A Value is a small tuple tree (hashable, picklable):
 """
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -142,11 +143,30 @@ class FunctionFacts:
     _must: list | None = field(default=None, repr=False, compare=False)
     _reach: list | None = field(default=None, repr=False, compare=False)
 
+    # The CFG is pickled as one opaque payload and decoded on first use, so a
+    # cached blob costs almost nothing to load until a rule or summary looks
+    # inside one of its functions.
+    _HEAVY = ("nodes", "loops", "labels")
+
     def __getstate__(self):
-        d = dict(self.__dict__)
+        d = {k: v for k, v in self.__dict__.items() if k not in self._HEAVY and k != "_payload"}
         d["_must"] = None
         d["_reach"] = None
+        d["_payload"] = self.__dict__.get("_payload") or pickle.dumps(
+            tuple(self.__dict__[k] for k in self._HEAVY), protocol=pickle.HIGHEST_PROTOCOL)
         return d
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    def __getattr__(self, name):
+        if name in FunctionFacts._HEAVY:
+            payload = self.__dict__.get("_payload")
+            if payload is not None:
+                nodes, loops, labels = pickle.loads(payload)
+                self.__dict__.update(nodes=nodes, loops=loops, labels=labels)
+                return self.__dict__[name]
+        raise AttributeError(name)
 
     # -- queries -----------------------------------------------------------
     @property

@@ -86,7 +86,7 @@ def test_scan_has_no_attribution(story):
 
 def test_fixed_findings_are_attributed_to_the_fixing_commit(tmp_path):
     bad = textwrap.dedent("""\
-        static unsigned int room(struct q *q) { return q->cap >> 9; }
+        static unsigned int room(struct q *q) { return round_down(q->cap, q->blk) >> 9; }
         void drain(struct q *q, unsigned long n)
         {
         \twhile (n) {
