@@ -1,0 +1,199 @@
+"""errpath audit --series: patches applied in memory, audited as a range,
+each finding attributed to its patch (subject + Message-Id)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from histories import History
+from inproc import BAD_NAME_RULE, fn, one_error_line, rules_dir, run
+
+BASE_FILES = {"README": "x\n", "fs/a.c": fn("good_a"), "mm/b.c": fn("good_b")}
+
+
+def mail(h: History, sha: str, n: int, m: int, msgid: str, *, subject_raw: str | None = None) -> str:
+    c = h[sha]
+    diff = h.repo.diff(c.parents[0], c).patch
+    subject = subject_raw or f"[PATCH v2 {n}/{m}] {c.message.splitlines()[0]}"
+    return (f"From {sha} Mon Sep 17 00:00:00 2001\n"
+            f"From: Pat Sender <pat@example.org>\n"
+            f"Date: Tue, 14 Nov 2023 22:{10 + n}:00 +0100\n"
+            f"Subject: {subject}\n"
+            f"Message-Id: <{msgid}>\n\n"
+            f"{c.message.split(chr(10), 2)[-1].strip()}\n\nSigned-off-by: Pat Sender <pat@example.org>\n"
+            f"---\n 1 file changed\n\n{diff}-- \n2.43.0\n\n")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A maintainer repo (only v1) and a developer's series of three patches on v1:
+    1 adds bad_new in fs/, 2 is clean, 3 adds bad_mm in mm/."""
+    tmp = tmp_path_factory.mktemp("series")
+    dev = History(tmp / "dev", subdir=None)
+    base = dev.commit("base", BASE_FILES)
+    p1 = dev.commit("fs: add new helper\n\nIt helps.", {"fs/a.c": BASE_FILES["fs/a.c"] + fn("bad_new")})
+    p2 = dev.commit("fs: tidy\n\nTidy.", {"fs/a.c": BASE_FILES["fs/a.c"].replace("return 0", "return 1")
+                                         + fn("bad_new")})
+    p3 = dev.commit("mm: add mm helper\n\nMore.", {"mm/b.c": BASE_FILES["mm/b.c"] + fn("bad_mm")})
+    patches = tmp / "patches"
+    patches.mkdir()
+    names = []
+    for i, (sha, slug) in enumerate([(p1, "fs-add-new-helper"), (p2, "fs-tidy"), (p3, "mm-add-mm-helper")], 1):
+        p = patches / f"{i:04d}-{slug}.patch"
+        p.write_text(mail(dev, sha, i, 3, f"20231114.{i}-pat@example.org"))
+        names.append(str(p))
+    maint = History(tmp / "maint", subdir=None)
+    assert maint.commit("base", BASE_FILES) == base
+    maint.tag("v1", "HEAD")
+    return {"dev": dev, "maint": maint, "patches": names, "tmp": tmp, "shas": (p1, p2, p3),
+            "rules": rules_dir(tmp, BAD_NAME_RULE)}
+
+
+def series(w, *files, repo=None, extra=()):
+    return run("audit", "--series", *files, "--onto", "v1", "--repo", str(repo or w["maint"].path),
+               "--no-cache", "--rules-dir", str(w["rules"]), "--select", "bad-name", *extra)
+
+
+def tree_digest(path: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            out[str(p.relative_to(path))] = hashlib.sha1(p.read_bytes()).hexdigest()
+        elif p.is_dir():
+            out[str(p.relative_to(path)) + "/"] = ""
+    return out
+
+
+def test_series_findings_are_attributed_to_their_patch(world, monkeypatch, tmp_path):
+    w = world
+    scratch_parent = tmp_path / "tmp"
+    scratch_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_parent))
+    before = tree_digest(w["maint"].path)
+    r = series(w, *w["patches"], extra=("--format", "json"))
+    assert r.code == 1, r.err
+    doc = json.loads(r.out)
+    by_fn = {f["function"]: f for f in doc["findings"]}
+    assert set(by_fn) == {"bad_new", "bad_mm"}
+    assert by_fn["bad_new"]["patch"] == {"index": 1, "file": w["patches"][0], "subject": "fs: add new helper",
+                                         "message_id": "<20231114.1-pat@example.org>"}
+    assert by_fn["bad_new"]["introduced_by"]["subject"] == "fs: add new helper"
+    assert by_fn["bad_mm"]["patch"]["message_id"] == "<20231114.3-pat@example.org>"
+    assert by_fn["bad_mm"]["patch"]["subject"] == "mm: add mm helper"
+    assert [p["status"] for p in doc["series"]["patches"]] == ["applied"] * 3
+    assert doc["series"]["scope"] == ["fs/", "mm/"]
+    assert doc["base"] == w["maint"].sha("v1")
+    # stderr: one line per patch with its Message-Id and count
+    assert 'patch 1 ' in r.err and '<20231114.1-pat@example.org> "fs: add new helper": 1 finding(s)' in r.err
+    assert '<20231114.2-pat@example.org> "fs: tidy": 0 finding(s)' in r.err
+    # nothing written into the audited repository, nothing left in the temp dir
+    assert tree_digest(w["maint"].path) == before
+    assert list(scratch_parent.iterdir()) == []
+
+
+def test_series_commits_are_reproducible(world):
+    a = json.loads(series(world, *world["patches"], extra=("--format", "json")).out)
+    b = json.loads(series(world, *world["patches"], extra=("--format", "json")).out)
+    assert [p["commit"] for p in a["series"]["patches"]] == [p["commit"] for p in b["series"]["patches"]]
+
+
+def test_one_mbox_with_cover_letter_like_b4(world, tmp_path):
+    w = world
+    dev = w["dev"]
+    cover = ("From git@z Thu Jan  1 00:00:00 1970\nSubject: [PATCH v2 0/3] helpers\n"
+             "From: Pat Sender <pat@example.org>\nMessage-Id: <cover@example.org>\n\nA cover letter.\n\n"
+             "base-commit: " + w["maint"].sha("v1") + "\n\n")
+    body = "".join(Path(p).read_text().replace(f"From {s} Mon Sep 17 00:00:00 2001", "From git@z Thu Jan  1 00:00:00 1970")
+                   for p, s in zip(w["patches"], w["shas"]))
+    mbox = tmp_path / "series.mbx"
+    mbox.write_text(cover + body)
+    r = run("audit", "--series", str(mbox), "--repo", str(w["maint"].path), "--no-cache",   # onto: base-commit
+            "--rules-dir", str(w["rules"]), "--select", "bad-name", "--format", "json")
+    assert r.code == 1, r.err
+    doc = json.loads(r.out)
+    assert [p["file"] for p in doc["series"]["patches"]] == [f"{mbox}#2", f"{mbox}#3", f"{mbox}#4"]
+    assert {f["patch"]["index"] for f in doc["findings"]} == {1, 3}
+    assert dev  # the developer repo is only where the patches came from
+
+
+def test_patch_that_does_not_apply_is_named_and_earlier_patches_are_audited(world, tmp_path):
+    w = world
+    broken = tmp_path / "0002-fs-tidy.patch"
+    broken.write_text(Path(w["patches"][1]).read_text().replace("-\treturn 0;", "-\treturn 42;"))
+    r = series(w, w["patches"][0], str(broken), w["patches"][2], extra=("--format", "json"))
+    assert r.code == 2
+    doc = json.loads(r.out)                       # the report of patch 1 is complete
+    assert [f["function"] for f in doc["findings"]] == ["bad_new"]
+    assert [p["status"] for p in doc["series"]["patches"]] == ["applied", "failed", "skipped"]
+    last = r.err.splitlines()[-1]
+    assert last.startswith("errpath: error: patch ") and str(broken) in last and '"fs: tidy"' in last
+    assert "does not apply" in last and "1 earlier patch" in last
+    assert "Traceback" not in r.err
+
+
+def test_first_patch_failing_is_one_line(world, tmp_path):
+    w = world
+    broken = tmp_path / "0001-broken.patch"
+    broken.write_text(Path(w["patches"][0]).read_text().replace(" {\n \treturn 0;", " {\n \treturn 99;"))
+    r = series(w, str(broken))
+    assert r.code == 2 and r.out == ""
+    assert "does not apply" in one_error_line(r)
+
+
+def test_plain_diff_and_encoded_subject(world, tmp_path):
+    w = world
+    quilt = tmp_path / "quilt.diff"
+    quilt.write_text("Add a bad helper.\n\nIndex: linux/fs/a.c\n===================================================================\n"
+                     "--- linux.orig/fs/a.c\n+++ linux/fs/a.c\n@@ -2,3 +2,7 @@\n {\n \treturn 0;\n }\n"
+                     "+int bad_quilt(int x)\n+{\n+\treturn 0;\n+}\n")
+    r = series(w, str(quilt), extra=("--format", "json"))
+    assert r.code == 1, r.err
+    assert json.loads(r.out)["findings"][0]["function"] == "bad_quilt"
+    enc = tmp_path / "enc.patch"
+    enc.write_text(mail(w["dev"], w["shas"][0], 1, 1, "enc@example.org",
+                        subject_raw="=?UTF-8?q?=5BPATCH=5D_fs=3A_caf=C3=A9_helper?="))
+    doc = json.loads(series(w, str(enc), extra=("--format", "json")).out)
+    assert doc["findings"][0]["patch"]["subject"] == "fs: café helper"
+
+
+def test_series_on_a_bare_mirror(world, tmp_path):
+    w = world
+    bare = History(tmp_path / "mirror.git", subdir=None, bare=True)
+    assert bare.commit("base", BASE_FILES) == w["maint"].sha("v1")
+    bare.tag("v1", "HEAD")
+    before = tree_digest(bare.path)
+    r = series(w, *w["patches"], repo=bare.path, extra=("--format", "json"))
+    assert r.code == 1 and len(json.loads(r.out)["findings"]) == 2, r.err
+    assert tree_digest(bare.path) == before
+
+
+def test_hostile_patch_paths_never_leave_the_scratch_tree(world, tmp_path):
+    w = world
+    evil = tmp_path / "evil.patch"
+    evil.write_text("Subject: [PATCH] evil\nMessage-Id: <evil@x>\n\n---\n"
+                    "diff --git a/../../evil.c b/../../evil.c\nnew file mode 100644\n--- /dev/null\n"
+                    "+++ b/../../evil.c\n@@ -0,0 +1 @@\n+int bad_evil(int x) { return 0; }\n")
+    cwd = os.getcwd()
+    r = series(w, str(evil))
+    assert r.code == 2 and "invalid path" in one_error_line(r) and "evil.patch" in r.err
+    for where in (tmp_path, tmp_path.parent, w["maint"].path.parent, Path(cwd).parent):
+        assert not (where / "evil.c").exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--series", "{tmp}/nope.patch", "--onto", "v1"], "cannot read patch"),
+    (["--series", "{tmp}/notes.txt", "--onto", "v1"], "no patch found"),
+    (["--series", "{patch}", "--onto", "no-such-rev"], "unknown revision: no-such-rev"),
+    (["v1..HEAD", "--onto", "v1"], "--onto and --path go with --series"),
+    (["--series", "{tmp}", "--onto", "v1"], "is a folder"),
+])
+def test_series_input_errors(world, tmp_path, args, words):
+    (tmp_path / "notes.txt").write_text("just some notes\nFrom: nobody\n")
+    args = [a.format(tmp=tmp_path, patch=world["patches"][0]) for a in args]
+    r = run("audit", *args, "--repo", str(world["maint"].path), "--no-cache")
+    assert r.code == 2 and words in one_error_line(r)
