@@ -145,7 +145,8 @@ class Engine:
             self.stats["bytes_parsed"] += sum(len(t[1]) for t in tasks)
             if self.jobs > 1 and len(tasks) > 4:
                 if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+                    from .workers import worker_init  # workers ignore SIGINT: no tracebacks on Ctrl-C
+                    self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=worker_init)
                 results = self._pool.map(_analyse_task, tasks, chunksize=max(1, len(tasks) // (self.jobs * 8)))
             else:
                 results = map(_analyse_task, tasks)

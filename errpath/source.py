@@ -156,7 +156,8 @@ _ID = rb"[A-Za-z_][A-Za-z0-9_]*"
 def _word_finder(words) -> list[tuple[bytes, re.Pattern]]:
     """Whole-word finders for `words`: one regex per 2-character prefix, so
     that `re` searches for a literal (far faster than a leading `\\b`).
-    Returns (prefix, regex) pairs; skip a regex when its prefix is absent."""
+    Returns (gates, regex) pairs; skip a regex when none of its gate
+    substrings occurs in the text."""
     groups: dict[str, list[str]] = {}
     for w in sorted(words):
         if len(w) >= 2:
@@ -164,7 +165,11 @@ def _word_finder(words) -> list[tuple[bytes, re.Pattern]]:
     out = []
     for pre, rests in sorted(groups.items()):
         p = re.escape(pre).encode()
-        out.append((pre.encode(), re.compile(
+        words_b = sorted((pre + r).encode() for r in rests)
+        # gate: the words themselves (minus those another word is a prefix
+        # of) when there are few, `bytes in` being far faster than `re`
+        gate = [w for w in words_b if not any(w != v and w.startswith(v) for v in words_b)]
+        out.append((tuple(gate) if len(gate) <= 6 else (pre.encode(),), re.compile(
             p + rb"(?<![A-Za-z0-9_]" + p + rb")" + _trie_regex(rests) + rb"(?![A-Za-z0-9_])")))
     return out
 
@@ -352,8 +357,8 @@ def _annotations():
 def _pass_annotations(buf: bytearray) -> None:
     regexes, with_args, aliases = _annotations()
     edits = []
-    for pre, rx in regexes:
-        if pre not in buf:
+    for gates, rx in regexes:
+        if not any(g in buf for g in gates):
             continue
         end_prev = -1
         for m in rx.finditer(buf):
@@ -670,33 +675,39 @@ def _followed_by_statement(buf, close: int) -> bool:
     return c == 0x7B or _WORD[c] or c == 0x2A  # `{`, identifier/keyword, `*p = ..`
 
 
-def _pass_loops(buf: bytearray, macros: frozenset[str]) -> None:
+def _pass_loops(buf: bytearray, macros: frozenset[str], literals=_FOREACH_LITERALS,
+                start: int = 0, end: int | None = None) -> None:
+    end = len(buf) if end is None else end
     edits: dict[int, bytes] = {}
     n = len(buf)
     candidates: set[tuple[int, int]] = set()
-    for lit in _FOREACH_LITERALS:
-        if lit not in buf:
+    for lit in literals:
+        if buf.find(lit, start, end) < 0:
             continue
-        for m in re.finditer(re.escape(lit), buf):
-            s = m.start()
+        for m in re.finditer(re.escape(lit), buf[start:end] if start or end < n else buf):
+            s = m.start() + start
             while s > 0 and _WORD[buf[s - 1]]:
                 s -= 1
-            e = m.end()
+            e = m.end() + start
             while e < n and _WORD[buf[e]]:
                 e += 1
             candidates.add((s, e))
-    for pre, rx in _extra_loop_finder(macros):
-        if pre in buf:
-            candidates.update(m.span() for m in rx.finditer(buf))
+    if macros:
+        for gates, rx in _extra_loop_finder(macros):
+            if any(g in buf for g in gates):
+                candidates.update(m.span() for m in rx.finditer(buf, start, end))
     last = -1
     for s, e in sorted(candidates):
         if s < last or (s > 0 and _WORD[buf[s - 1]]):
             continue
         om = _OPEN_AFTER.match(buf, e)
-        if not om or not _statement_start(buf, s):
+        if not om:
             continue
         close = _close_paren(buf, om.end() - 1)
-        if close < 0 or not _followed_by_statement(buf, close):
+        if close < 0:
+            continue
+        if not (_statement_start(buf, s) and _followed_by_statement(buf, close)) \
+                and not _ends_do_while(buf, s, close):
             continue
         word = _loop_word(e - s)
         if word:
@@ -705,22 +716,64 @@ def _pass_loops(buf: bytearray, macros: frozenset[str]) -> None:
     _apply(buf, edits.items())
 
 
+def _ends_do_while(buf, s: int, close: int) -> bool:
+    """`do { ... } iter(args);` — the macro is the `while` of a do-while."""
+    nxt = _next_code(buf, close + 1)
+    if nxt < 0 or buf[nxt] != 0x3B:
+        return False
+    p = prev_code(buf, s)
+    if p < 0 or buf[p] != 0x7D:
+        return False
+    opn = _open_brace(buf, p)
+    if opn < 0:
+        return False
+    lm = ident_before(buf, prev_code(buf, opn) + 1)
+    return bool(lm and lm[1] == b"do")
+
+
+def _open_brace(buf, close: int, limit: int = 30000) -> int:
+    """Index of the `{` matching the `}` at `close` (comments not skipped), or -1."""
+    depth = 1
+    lo = max(0, close - limit)
+    i = close
+    while True:
+        a = buf.rfind(b"{", lo, i)
+        b = buf.rfind(b"}", lo, i)
+        if a < 0:
+            return -1
+        if b > a:
+            depth += 1
+            i = b
+        else:
+            depth -= 1
+            if depth == 0:
+                return a
+            i = a
+
+
 def _brace_macros(buf: bytearray, start: int, end: int) -> None:
     edits: dict[int, bytes] = {}
     # NAME(args) {  — a statement macro with a body (head on this line)
     for m in _BRACE_LINE.finditer(buf, start, end):
         close = m.start()
         hm = _LINE_HEAD.match(buf, buf.rfind(b"\n", 0, close) + 1)
-        if not hm:
-            continue
-        name = hm.group(1)
-        if name in _C_KEYWORDS_B or hm.start(1) in edits:
-            continue
-        if _close_paren(buf, hm.end() - 1, close - hm.end() + 2) != close:
+        if hm and _close_paren(buf, hm.end() - 1, close - hm.end() + 2) == close:
+            s, name = hm.start(1), hm.group(1)
+        else:
+            # the head is on an earlier line: NAME(a,\n\t\tb) {
+            opn = _open_paren(buf, close)
+            lm = ident_before(buf, opn) if opn >= 0 else None
+            if not lm:
+                continue
+            s, name = lm
+            ls = _line_start(buf, s)
+            if s == ls or buf[ls:s].strip(b" \t"):
+                continue
+        if name in _C_KEYWORDS_B or s in edits:
             continue
         word = _loop_word(len(name))
         if word:
-            edits[hm.start(1)] = word
+            edits[s] = word
     _apply(buf, edits.items())
 
 
@@ -743,7 +796,7 @@ def _extra_loop_finder(macros: frozenset[str]):
 
 _DECLARE_BITMAP = re.compile(rb"DECLARE_BITMAP[ \t]*\(")
 _XMACRO_LINE = re.compile(rb"\(\)[ \t]*\r?\n[ \t]*#[ \t]*undef\b")
-_XMACRO_HEAD = re.compile(rb"[ \t]*[A-Z][A-Z0-9_]*[ \t]*$")
+_XMACRO_HEAD = re.compile(rb"[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*$")
 _STATIC_DEFINE = re.compile(rb"static[ \t]+(?=(?:DEFINE|DECLARE)_[A-Z0-9_]+[ \t]*\()")
 _OP_ARG = re.compile(rb",[ \t]*(==|!=|<=|>=|<|>)(?=[ \t]*,)")
 _OP_NAMES = {b"==": b"EQ", b"!=": b"NE", b"<=": b"LE", b">=": b"GE", b"<": b"L", b">": b"G"}
@@ -815,9 +868,33 @@ def second_chance(data: bytes, spans) -> bytes:
     return out
 
 
+_TYPE_MACRO_DECL = re.compile(
+    rb"^[ \t]+(" + _ID + rb"[ \t]*\([^\n;{}]*\))[ \t]+\**[ \t]*" + _ID + rb"[ \t]*[;=,\[]", re.M)
+_CAPS_BEFORE_STRING = re.compile(rb"(?<![A-Za-z0-9_\"])[A-Z][A-Z0-9_]+(?=[ \t]*\")")
+
+
 def _second_chance_span(buf: bytearray, start: int, end: int) -> None:
     _pass_type_args(buf, start, end, common=False)
     _brace_macros(buf, start, end)
+    _pass_loops(buf, frozenset(), (b"while_each",), start, end)
+    edits = []
+    # `TYPE_MACRO(args) name;` — a macro standing for a type
+    for m in _TYPE_MACRO_DECL.finditer(buf, start, end):
+        head = re.match(_ID, m.group(1)).group(0)
+        if bytes(head).decode() in _C_KEYWORDS:
+            continue
+        if _close_paren(buf, buf.index(b"(", m.start(1)), len(m.group(1))) != m.end(1) - 1:
+            continue
+        edits.append((m.start(1), bytes(m.group(1)).translate(_IDENT_TABLE)))
+    # `KERN_INFO DRV_NAME " text"` — macros standing for string literals
+    for _ in range(2):
+        for m in _CAPS_BEFORE_STRING.finditer(buf, start, end):
+            ls = _line_start(buf, m.start())
+            if buf.count(b'"', ls, m.start()) % 2:
+                continue
+            edits.append((m.start(), b'"' + bytes(buf[m.start() + 1:m.end() - 1]) + b'"'))
+        _apply(buf, edits)
+        edits = []
     edits: dict[int, bytes] = {}
     # lone ALL-CAPS macro lines without `;`
     lone_ends: set[int] = set()

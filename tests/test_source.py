@@ -267,6 +267,31 @@ def test_second_chance_forms():
     assert "case 1 ||  3:" in text
 
 
+def test_second_chance_more_forms():
+    src = ("void f(void)\n{\n\tmember_type(struct ops, read) fn;\n"
+           "\tprintk(KERN_NOTE DRV_NAME \" ready\\n\");\n"
+           "\tfor_next_item(it, list,\n\t\t      flags) {\n\t\tg(it);\n\t}\n"
+           "\tdo {\n\t\th();\n\t} while_each_item(a, b);\n}\n")
+    data = normalise(src.encode())
+    out = second_chance(data, [(0, len(data))])
+    _same_shape(data, out)
+    tree = _PARSER.parse(out)
+    assert not tree.root_node.has_error
+    text = out.decode()
+    assert "member_type_struct_ops__read_ fn;" in text
+    assert '"ERN_NOT" "RV_NAM" " ready' in text
+    assert "while        (it, list," in text
+    assert "} while          (a, b);" in text
+
+
+def test_do_while_iterator():
+    out, body = _body("void f(void)\n{\n\tdo {\n\t\tg();\n\t} for_each_item(it, v);\n"
+                      "\tif (x) {\n\t} for_each_call(y);\n}\n")
+    assert not body.has_error
+    assert body.named_children[0].type == "do_statement"
+    assert "} for_each_call(y);" in out
+
+
 def test_second_chance_only_inside_spans():
     src = b"void f(void)\n{\n\tLONE_A\n}\nvoid g(void)\n{\n\tLONE_B\n}\n"
     out = second_chance(src, [(0, src.index(b"void g"))])
