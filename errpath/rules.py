@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 BUILTIN_RULES = (
     "zero_step_loop",
     "atomic_account",
+    "nowait_enomem",
+    "err_ptr_null_mismatch",
 )
 
 DOC_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead",

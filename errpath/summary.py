@@ -1,11 +1,1480 @@
-"""Inter-procedural summaries over the call graph (issue 3 builds them out).
+"""Inter-procedural summaries: what a function may return, under which NOWAIT
+flag state, and whether it may sleep.
 
-`build(index)` returns the summaries of every function in the index; rules
-reach them as `ctx.summaries`. Until the summary layer lands, rules that need a
-callee resolve it through `ctx.function()` and read its facts directly.
+`build(index)` returns a `Summaries` object; rules reach it as `ctx.summaries`.
+Nothing is computed up front: a summary is made when a rule (or `errpath
+contracts`) asks for it, and then for the callees it needs, bottom-up over the
+strongly connected components of the call graph (a recursive cycle is iterated
+until its summaries stop changing). So `build` costs nothing, and a scan pays
+only for the functions the rules look at.
+
+What a summary says
+-------------------
+* **Outcomes** per *mode*: the values the function may return, as keys
+  `(kind, detail, tag)`:
+      ("errno", "ENOMEM", tag)    returns -ENOMEM
+      ("errptr", "ENOMEM", tag)   returns ERR_PTR(-ENOMEM); detail "?" = unknown errno
+      ("null", "", tag)           returns NULL
+      ("zero", "", "")            returns 0
+      ("int", "", "")             another known integer (a constant, a count)
+      ("ptr", "", "")             a pointer known to be valid (not NULL, not ERR_PTR)
+      ("nonnull", "", "")         not NULL, not known to be valid (may be ERR_PTR)
+      ("noterr", "", "")          not an ERR_PTR, may be NULL (a field read)
+      ("unknown", "", "")         unknown (a parameter, a callee outside the
+                                  scope, a call through a function pointer)
+  each with a *trail*: evidence steps `(path, line, function, note)`.
+* **Modes.** A function that tests a NOWAIT flag (`iter->flags & IOMAP_NOWAIT`)
+  or receives one it passes on (a *flag parameter*) is summarised twice: with
+  the flag set ("set") and clear ("clear"); branches that contradict the mode
+  are not taken, and `ret = nowait ? -EAGAIN : -ENOMEM` picks its side. Other
+  functions have one mode, "any". A call passes a mode to its callee: the
+  caller's own mode when it hands on its flag (`__iomap_get_folio(iter, ...)`),
+  "set" when it builds a flag word with the bit (`fgp |= FGP_NOWAIT`), "clear"
+  when the word has no such bit; otherwise both modes are possible.
+* **Tags** say where a NULL or an -ENOMEM comes from: "nb" a failed non-blocking
+  allocation (GFP_NOWAIT/GFP_ATOMIC, or a mask with __GFP_DIRECT_RECLAIM
+  removed), "flag" returned on a branch where the NOWAIT flag is tested set,
+  "b" a failed blocking allocation, ("gfp", i) an allocation with the gfp_t of
+  parameter i (resolved at each call), "" unknown.
+* **May sleep**: a direct call to a sleeping function (data/sleeping_functions.txt),
+  an allocation whose mask may reclaim, or a callee that may sleep.
+
+Calls through function pointers are unknown and say so in the trail. Static
+functions resolve to the caller's file first (errpath.index).
 """
 from __future__ import annotations
 
+import re
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
-def build(index):
+from .facts import FunctionFacts, _is_zero_text, _norm, _strip, _text
+from .parse import new_parser
+
+# ---------------------------------------------------------------------------
+# kernel knowledge (errpath/data/*.txt)
+
+
+@lru_cache(maxsize=None)
+def _rows(name: str) -> tuple[tuple[str, ...], ...]:
+    text = resources.files("errpath").joinpath(f"data/{name}.txt").read_text()
+    return tuple(tuple(line.split()) for line in text.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def nowait_flags() -> frozenset[str]:
+    return frozenset(r[0] for r in _rows("nowait_flags"))
+
+
+@lru_cache(maxsize=None)
+def gfp_reclaim() -> dict[str, bool]:
+    """Mask name -> does it include __GFP_DIRECT_RECLAIM (may the allocation sleep)?
+    Composite masks from data/gfp_flags.txt; a plain __GFP_* bit stands for itself."""
+    out = {}
+    for row in _rows("gfp_flags"):
+        bits = row[1:]
+        out[row[0]] = "__GFP_DIRECT_RECLAIM" in bits
+    out["__GFP_DIRECT_RECLAIM"] = True
+    return out
+
+
+def mask_reclaims(name: str) -> bool | None:
+    r = gfp_reclaim().get(name)
+    if r is None and name.startswith("__GFP_"):
+        return False
+    return r
+
+
+@lru_cache(maxsize=None)
+def _allocator_table() -> dict[str, tuple[int, str]]:
+    """data/allocators.txt: name gfp cache null -> (gfp index or -1, "null"/"other")."""
+    out = {}
+    for row in _rows("allocators") + _rows("page_cache_allocators"):
+        if len(row) < 4:
+            continue
+        gfp = -1 if row[1] in ("none", "-") else int(row[1])
+        out[row[0]] = (gfp, "null" if row[3] == "yes" else "other")
+    return out
+
+
+class _Allocators(dict):
+    """Allocator lookup that also knows the *_noprof and __ spellings."""
+
+    def get(self, name, default=None):
+        if not name:
+            return default
+        t = _allocator_table()
+        for cand in (name, name.removesuffix("_noprof"), name.lstrip("_"),
+                     name.removesuffix("_noprof").lstrip("_")):
+            r = t.get(cand)
+            if r is not None:
+                return r
+        return default
+
+    def __contains__(self, name):
+        return self.get(name) is not None
+
+    def __getitem__(self, name):
+        r = self.get(name)
+        if r is None:
+            raise KeyError(name)
+        return r
+
+    def __iter__(self):
+        return iter(_allocator_table())
+
+
+_ALLOCATORS = _Allocators()
+
+
+def allocators() -> _Allocators:
+    return _ALLOCATORS
+
+
+@lru_cache(maxsize=None)
+def _sleepers() -> tuple[frozenset[str], tuple[str, ...]]:
+    names = [r[0] for r in _rows("sleeping_functions")] + [r[0] for r in _rows("may_sleep_prefixes")]
+    return (frozenset(n for n in names if not n.endswith("*")),
+            tuple(n[:-1] for n in names if n.endswith("*")))
+
+
+def is_sleeping_call(name: str) -> bool:
+    exact, prefixes = _sleepers()
+    return name in exact or name.startswith(prefixes)
+
+
+@lru_cache(maxsize=None)
+def err_ptr_returners() -> frozenset[str]:
+    return frozenset(r[0] for r in _rows("err_ptr_returners"))
+
+
+@lru_cache(maxsize=None)
+def null_returners() -> frozenset[str]:
+    return frozenset(r[0] for r in _rows("null_returners")) | frozenset(
+        name for name, (_, fail) in _allocator_table().items() if fail == "null")
+
+
+ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "IS_ERR_VALUE")
+FLAGGABLE = ("flag", "nb")
+_TAG_RANK = {"nb": 4, "flag": 4, "b": 2, "": 0}
+
+
+def _tag_rank(t) -> int:
+    if isinstance(t, tuple):
+        return 3
+    return _TAG_RANK.get(t, 0)
+
+
+# ---------------------------------------------------------------------------
+# conditions as formulas: ("atom", text) / ("not", f) / ("and", a, b) / ("or", a, b)
+
+_PARSER = None
+_FORMULAS: dict[str, object] = {}
+
+
+def _formula_of(node) -> tuple:
+    node = _strip(node)
+    t = node.type
+    if t == "unary_expression" and node.child_by_field_name("operator").type == "!":
+        return ("not", _formula_of(node.child_by_field_name("argument")))
+    if t == "binary_expression":
+        op = node.child_by_field_name("operator").type
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op in ("&&", "||"):
+            return ("and" if op == "&&" else "or", _formula_of(left), _formula_of(right))
+        if op in ("==", "!="):
+            other = right if _is_zero_text(left) else (left if _is_zero_text(right) else None)
+            if other is not None:
+                f = _formula_of(other)
+                return ("not", f) if op == "==" else f
+    return ("atom", _norm(_text(node)))
+
+
+def condition_formula(text: str):
+    """The formula of a condition's source text (None when it cannot be read)."""
+    global _PARSER
+    if text.endswith("…"):
+        return None
+    f = _FORMULAS.get(text)
+    if f is None and text not in _FORMULAS:
+        if _PARSER is None:
+            _PARSER = new_parser()
+        src = f"void __f(void){{if(({text}));}}".encode()
+        tree = _PARSER.parse(src)
+        f = None
+        if not tree.root_node.has_error:
+            stack = [tree.root_node]
+            while stack:
+                n = stack.pop()
+                if n.type == "if_statement":
+                    f = _formula_of(n.child_by_field_name("condition"))
+                    break
+                stack.extend(n.named_children)
+        if len(_FORMULAS) > 50000:
+            _FORMULAS.clear()
+        _FORMULAS[text] = f
+    return f
+
+
+def _simplify(f, assign):
+    """Fold the formula with atoms of known value (assign: atom -> bool)."""
+    k = f[0]
+    if k == "atom":
+        v = assign(f[1])
+        return f if v is None else v
+    if k == "not":
+        a = _simplify(f[1], assign)
+        return (not a) if isinstance(a, bool) else ("not", a)
+    a, b = _simplify(f[1], assign), _simplify(f[2], assign)
+    if k == "and":
+        if a is False or b is False:
+            return False
+        if a is True:
+            return b
+        if b is True:
+            return a
+        return ("and", a, b)
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return ("or", a, b)
+
+
+def _implied(f, truth: bool) -> frozenset:
+    """Literals that hold when the (simplified, non-constant) formula has `truth`."""
+    k = f[0]
+    if k == "atom":
+        return frozenset({(f[1], truth)})
+    if k == "not":
+        return _implied(f[1], not truth)
+    a, b = _implied(f[1], truth), _implied(f[2], truth)
+    if (k == "and") == truth:
+        return a | b
+    return a & b
+
+
+# ---------------------------------------------------------------------------
+# reading atoms
+
+_VARLIKE = re.compile(r"[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*")
+_ERR_TEST = re.compile(r"(IS_ERR_OR_NULL|IS_ERR|PTR_ERR_OR_ZERO)\((.+)\)")
+_CMP_ERRNO = re.compile(r"(.+?)(==|!=)-([A-Z][A-Z0-9]+)")
+_CMP_ZERO = re.compile(r"(.+?)(<|>=|>|<=)0")
+_ASSIGN = re.compile(r"([A-Za-z_][\w.>-]*?)=(?!=)(.+)")
+_ROOT = re.compile(r"[&*(\s]*([A-Za-z_]\w*)")
+
+
+def _root(text: str) -> str | None:
+    m = _ROOT.match(text)
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=100000)
+def atom_constraints(atom: str) -> tuple:
+    """((var, constraint if true, constraint if false), ...) an atom puts on variables.
+    Constraints: nz z err ne eon nnne neg nneg ('eq', E) ('neq', E)."""
+    m = _ERR_TEST.fullmatch(atom)
+    if m:
+        inner = m.group(2)
+        a = _ASSIGN.fullmatch(inner)
+        var = a.group(1) if a else inner
+        if not _VARLIKE.fullmatch(var):
+            return ()
+        if m.group(1) == "IS_ERR_OR_NULL":
+            return ((var, "eon", "nnne"),)
+        return ((var, "err", "ne"),)
+    if _VARLIKE.fullmatch(atom):
+        return ((atom, "nz", "z"),)
+    a = _ASSIGN.fullmatch(atom)
+    if a and _VARLIKE.fullmatch(a.group(1)):
+        return ((a.group(1), "nz", "z"),)
+    m = _CMP_ERRNO.fullmatch(atom)
+    if m and _VARLIKE.fullmatch(m.group(1)):
+        e = m.group(3)
+        return ((m.group(1), ("eq", e), ("neq", e)) if m.group(2) == "==" else
+                (m.group(1), ("neq", e), ("eq", e)),)
+    m = _CMP_ZERO.fullmatch(atom)
+    if m and _VARLIKE.fullmatch(m.group(1)):
+        op = m.group(2)
+        if op == "<":
+            return ((m.group(1), "neg", "nneg"),)
+        if op == ">=":
+            return ((m.group(1), "nneg", "neg"),)
+        if op == ">":
+            return ((m.group(1), "nneg", None),)
+    return ()
+
+
+_FLAG_ATOM = re.compile(r"\(?(.+?)\)?&\(?([A-Z][A-Z0-9_]*)\)?|\(?([A-Z][A-Z0-9_]*)\)?&\(?(.+?)\)?")
+
+
+def flag_operand(atom: str) -> str | None:
+    """'iter->flags&IOMAP_NOWAIT' -> 'iter->flags' (the flag word tested)."""
+    if "&" not in atom or "&&" in atom:
+        return None
+    m = _FLAG_ATOM.fullmatch(atom)
+    if not m:
+        return None
+    if m.group(2) in nowait_flags():
+        return m.group(1)
+    if m.group(3) in nowait_flags():
+        return m.group(4)
     return None
+
+
+def _flag_value_operand(v) -> str | None:
+    """The flag word of a value like `iocb->ki_flags & IOCB_NOWAIT` (or !!(...))."""
+    while v[0] == "un" and v[1] == "!" and v[2][0] == "un" and v[2][1] == "!":
+        v = v[2][2]
+    if v[0] == "bin" and v[1] == "&":
+        a, b = v[2], v[3]
+        if b[0] == "macro" and b[1] in nowait_flags() and a[0] in ("var", "field"):
+            return a[1]
+        if a[0] == "macro" and a[1] in nowait_flags() and b[0] in ("var", "field"):
+            return b[1]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# per-function syntactic facts
+
+
+def _walk_values(v):
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        if not isinstance(x, tuple) or not x:
+            continue
+        yield x
+        for y in x[1:]:
+            if isinstance(y, tuple):
+                if y and isinstance(y[0], str):
+                    stack.append(y)
+                else:
+                    stack.extend(z for z in y if isinstance(z, tuple))
+
+
+@dataclass
+class FnInfo:
+    flag_atoms: dict            # atom -> True (atom true means the NOWAIT flag is set)
+    flag_roots: frozenset       # identifiers whose flag word the function tests
+    local_flag_params: dict     # param index -> field path ("" or "->flags")
+    flag_tests: list            # [(line, text)] conditions that test the flag
+    tracked: frozenset          # variables the value flow follows
+    own_tokens: frozenset       # NOWAIT tokens the function mentions
+    is_pointer: bool
+    stub: bool                  # a one-line header stub (config-dependent)
+
+
+def _fn_info(fn: FunctionFacts) -> FnInfo:
+    own = fn.text_tokens & nowait_flags()
+    flag_atoms: dict = {}
+    roots = set()
+    tests = []
+    local_params: dict = {}
+    tracked = set(fn.params)
+    for n in fn.nodes:
+        for v, _ in n.defs:
+            tracked.add(v)
+    if own:
+        flag_vars = {}
+        defs_by_var: dict[str, list] = {}
+        for n in fn.nodes:
+            for v, val in n.defs:
+                defs_by_var.setdefault(v, []).append(val)
+        for v, vals in defs_by_var.items():
+            ops = [_flag_value_operand(val) for val in vals if val[0] != "uninit"]
+            if ops and all(ops):
+                flag_vars[v] = ops[0]
+        atoms = set()
+        for n in fn.nodes:
+            if n.kind == "cond":
+                atoms.update(a for a, _ in n.true_lits | n.false_lits)
+                if "&&" in n.text or "||" in n.text:
+                    f = condition_formula(n.text)
+                    if f is not None:
+                        atoms.update(a for a, _ in _implied(f, True) | _implied(f, False))
+                        for x in _walk_formula(f):
+                            atoms.add(x)
+            vals = [val for _, val in n.defs] + ([n.ret] if n.ret is not None else [])
+            for val in vals:
+                for x in _walk_values(val):
+                    if x[0] == "cond":
+                        atoms.update(a for a, _ in x[1])
+        for a in atoms:
+            op = flag_operand(a)
+            if op is None and a in flag_vars:
+                op = flag_vars[a]
+            if op is not None:
+                flag_atoms[a] = True
+                r = _root(op)
+                if r:
+                    roots.add(r)
+                    if r in fn.params:
+                        path = op[len(r):]
+                        local_params.setdefault(fn.params.index(r), path)
+        for n in fn.nodes:
+            if n.kind == "cond" and any(a in flag_atoms for a, _ in n.true_lits | n.false_lits):
+                tests.append((n.line, n.text))
+            elif n.kind != "cond" and flag_atoms:
+                vals = [val for _, val in n.defs] + ([n.ret] if n.ret is not None else [])
+                if any(x[0] == "cond" and any(a in flag_atoms for a, _ in x[1])
+                       for val in vals for x in _walk_values(val)):
+                    tests.append((n.line, n.text))
+    is_ptr = "*" in fn.return_type
+    stub = False
+    if fn.path.endswith(".h"):
+        rets = [n for n in fn.nodes if n.kind == "return"]
+        if len(rets) == 1 and len(fn.nodes) <= 4 and rets[0].ret is not None:
+            r = rets[0].ret
+            stub = r[0] in ("null", "errno") or (r[0] == "errptr" and r[1][0] == "errno") \
+                or (is_ptr and r == ("int", 0))
+    return FnInfo(flag_atoms, frozenset(roots), local_params, tests, frozenset(tracked),
+                  frozenset(own), is_ptr, stub)
+
+
+def _walk_formula(f):
+    stack = [f]
+    while stack:
+        x = stack.pop()
+        if x[0] == "atom":
+            yield x[1]
+        else:
+            stack.extend(x[1:])
+
+
+# ---------------------------------------------------------------------------
+# abstract values and constraints
+
+_EMPTY = frozenset()
+
+
+def _filter(outs: dict, cons) -> dict:
+    if cons is None:
+        return outs
+    if cons == "nnne":
+        return _filter(_filter(outs, "nz"), "ne")
+    res: dict = {}
+    for key, trail in outs.items():
+        kind, detail, tag = key
+        nk = key
+        if cons == "nz":
+            if kind in ("null", "zero"):
+                continue
+            if kind == "unknown":
+                nk = ("nonnull", "", "")
+            elif kind == "noterr":
+                nk = ("ptr", "", "")
+        elif cons == "z":
+            if kind in ("null", "zero"):
+                pass
+            elif kind in ("unknown", "noterr"):
+                nk = ("null", "", "")
+            else:
+                continue
+        elif cons == "err":
+            if kind == "errptr":
+                pass
+            elif kind in ("unknown", "nonnull"):
+                nk = ("errptr", "?", "")
+            else:
+                continue
+        elif cons == "ne":
+            if kind == "errptr":
+                continue
+            if kind == "unknown":
+                nk = ("noterr", "", "")
+            elif kind == "nonnull":
+                nk = ("ptr", "", "")
+        elif cons == "eon":
+            if kind in ("ptr",):
+                continue
+            if kind == "nonnull":
+                nk = ("errptr", "?", "")
+            elif kind == "noterr":
+                nk = ("null", "", "")
+        elif cons == "neg":
+            if kind in ("zero", "null", "ptr"):
+                continue
+        elif cons == "nneg":
+            if kind == "errno":
+                continue
+        elif isinstance(cons, tuple) and cons[0] == "eq":
+            if kind == "errno":
+                if detail != cons[1] and detail != "?":
+                    continue
+                nk = ("errno", cons[1], tag)
+            elif kind == "unknown":
+                nk = ("errno", cons[1], "")
+            else:
+                continue
+        elif isinstance(cons, tuple) and cons[0] == "neq":
+            if kind == "errno" and detail == cons[1]:
+                continue
+        res.setdefault(nk, trail)
+    return res
+
+
+def _merge(into: dict, outs: dict) -> None:
+    for k, t in outs.items():
+        if k not in into:
+            into[k] = t
+
+
+def _one(kind: str, detail: str = "", tag="", trail: tuple = ()) -> dict:
+    return {(kind, detail, tag): trail}
+
+
+def describe_key(key) -> str:
+    kind, detail, _ = key
+    if kind == "errno":
+        return f"-{detail}" if detail != "?" else "an errno"
+    if kind == "errptr":
+        return f"ERR_PTR(-{detail})" if detail != "?" else "ERR_PTR(?)"
+    return {"null": "NULL", "zero": "0", "int": "nonzero", "ptr": "a valid pointer",
+            "nonnull": "a non-NULL pointer", "noterr": "a pointer (maybe NULL)",
+            "unknown": "unknown"}.get(kind, kind)
+
+
+# ---------------------------------------------------------------------------
+# one function under one mode
+
+
+class Flow:
+    """Value flow through one function under one mode ("set", "clear", "any"):
+    which definitions (with which tests applied since) reach each statement,
+    over the edges the mode allows."""
+
+    def __init__(self, S: "Summaries", fn: FunctionFacts, mode: str):
+        self.S, self.fn, self.mode = S, fn, mode
+        self.info = S.info(fn)
+        self._memo: dict = {}
+        self._edge_cache: dict = {}
+        self.call_states: dict = {}
+        self._run()
+
+    # -- mode and edges ------------------------------------------------------
+    def lit_value(self, atom: str) -> bool | None:
+        if self.mode == "any":
+            return None
+        if atom in self.info.flag_atoms:
+            return self.mode == "set"
+        return None
+
+    def edge_lits(self, nid: int, truth: bool):
+        """Literals that hold on the edge, or None if the mode rules it out."""
+        key = (nid, truth)
+        if key in self._edge_cache:
+            return self._edge_cache[key]
+        n = self.fn.nodes[nid]
+        lits = n.true_lits if truth else n.false_lits
+        res = lits
+        fa = self.info.flag_atoms
+        if self.mode != "any" and fa and (any(a in fa for a, _ in n.true_lits | n.false_lits)
+                                          or "&&" in n.text or "||" in n.text):
+            f = None
+            if "&&" in n.text or "||" in n.text or "?" in n.text:
+                f = condition_formula(n.text)
+            if f is None and len(n.true_lits) == 1 and len(n.false_lits) == 1:
+                (a, p), = n.true_lits
+                f = ("atom", a) if p else ("not", ("atom", a))
+            if f is not None:
+                s = _simplify(f, self.lit_value)
+                if s is (not truth):
+                    res = None
+                elif s is truth:
+                    res = frozenset()
+                else:
+                    res = _implied(s, truth)
+            else:
+                for a, p in lits:
+                    v = self.lit_value(a)
+                    if v is not None and v != p:
+                        res = None
+                        break
+        self._edge_cache[key] = res
+        return res
+
+    # -- dataflow ------------------------------------------------------------
+    def _run(self) -> None:
+        fn = self.fn
+        nodes = fn.nodes
+        tracked = self.info.tracked
+        entry = {v: frozenset({(0, _EMPTY)}) for v in tracked}
+        IN: list = [None] * len(nodes)
+        IN[0] = entry
+        order = _rpo(fn)
+        self.reached = set()
+        changed, rounds = True, 0
+        while changed and rounds < 30:
+            changed = False
+            rounds += 1
+            for nid in order:
+                inn = IN[nid]
+                if inn is None:
+                    continue
+                out = self._transfer(nid, inn)
+                n = nodes[nid]
+                for s, edge in n.succ:
+                    o = out
+                    if (edge is True or edge is False) and n.kind == "cond":
+                        lits = self.edge_lits(nid, edge)
+                        if lits is None:
+                            continue
+                        if lits:
+                            o = self._constrain(out, lits)
+                    cur = IN[s]
+                    if cur is None:
+                        IN[s] = o
+                        changed = True
+                        continue
+                    if cur is o:
+                        continue
+                    new = None
+                    for v, items in o.items():
+                        c = cur.get(v)
+                        if c is None or not (items <= c):
+                            if new is None:
+                                new = dict(cur)
+                            new[v] = items if c is None else (c | items)
+                    if new is not None:
+                        IN[s] = new
+                        changed = True
+        self.IN = IN
+
+    def _transfer(self, nid: int, inn: dict) -> dict:
+        n = self.fn.nodes[nid]
+        out = inn
+        if n.defs and nid != 0:
+            out = dict(inn)
+            for v, _ in n.defs:
+                out[v] = frozenset({(nid, _EMPTY)})
+        allocs = [i for i, c in enumerate(n.calls) if c.name in allocators()]
+        if allocs:
+            if out is inn:
+                out = dict(inn)
+            out["$alloc"] = out.get("$alloc", _EMPTY) | {(nid, i) for i in allocs}
+        for c in n.calls:
+            if c.name in ("BUG_ON", "VM_BUG_ON") and len(c.args) == 1:
+                lits = _assert_lits(c.args[0])
+                if lits:
+                    out = self._constrain(out, lits)
+        return out
+
+    def _constrain(self, state: dict, lits) -> dict:
+        new = None
+        for atom, pol in lits:
+            for var, ct, cf in atom_constraints(atom):
+                cons = ct if pol else cf
+                if cons is None:
+                    continue
+                items = (new or state).get(var)
+                if items is None:
+                    continue
+                if new is None:
+                    new = dict(state)
+                new[var] = frozenset((d, filt | {cons}) for d, filt in items)
+        return state if new is None else new
+
+    # -- values ----------------------------------------------------------------
+    def items(self, nid: int, var: str):
+        st = self.IN[nid]
+        return None if st is None else st.get(var)
+
+    def var_value(self, var: str, nid: int, depth: int = 0) -> dict:
+        items = self.items(nid, var)
+        if items is None:
+            return _one("unknown", "", "", ((self.fn.path, self.fn.nodes[nid].line, self.fn.name,
+                                            f"'{var}' is not followed"),))
+        out: dict = {}
+        for d, filt in sorted(items, key=lambda x: (x[0], len(x[1]))):
+            base = self.def_value(d, var, depth)
+            for cons in sorted(filt, key=str):
+                base = _filter(base, cons)
+            _merge(out, base)
+        return out
+
+    def def_value(self, d: int, var: str, depth: int) -> dict:
+        key = (d, var)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo
+        self._memo[key] = {}   # a cycle through this definition adds nothing
+        if d == 0:
+            if var in self.fn.params:
+                res = _one("unknown", "", "", ((self.fn.path, self.fn.line, self.fn.name,
+                                               f"parameter '{var}'"),))
+            else:
+                res = _one("unknown")
+        else:
+            val = None
+            for v, x in self.fn.nodes[d].defs:
+                if v == var:
+                    val = x
+            res = self.value(val, d, depth + 1) if val is not None else _one("unknown")
+        self._memo[key] = res
+        return res
+
+    def value(self, val, nid: int, depth: int = 0) -> dict:
+        if depth > 40:
+            return _one("unknown")
+        k = val[0]
+        fn = self.fn
+        if k == "int":
+            return _one("zero") if val[1] == 0 else _one("int")
+        if k == "errno":
+            tag, steps = ("", ())
+            if val[1] == "ENOMEM":
+                tag, steps = self.origin(nid)
+            node = fn.nodes[nid]
+            return _one("errno", val[1], tag, steps + ((fn.path, node.line, fn.name, f"-{val[1]}: {node.text}"),))
+        if k == "errptr":
+            inner = self.value(val[1], nid, depth + 1)
+            out: dict = {}
+            for (kind, detail, tag), trail in inner.items():
+                if kind == "errno":
+                    out.setdefault(("errptr", detail, tag), trail)
+                elif kind in ("zero", "null"):
+                    out.setdefault(("null", "", ""), trail)
+                else:
+                    out.setdefault(("errptr", "?", ""), trail)
+            return out
+        if k == "ptrerr":
+            inner = self.value(val[1], nid, depth + 1)
+            out = {}
+            for (kind, detail, tag), trail in inner.items():
+                if kind == "errptr":
+                    out.setdefault(("errno", detail, tag), trail)
+                elif kind in ("null", "zero"):
+                    out.setdefault(("zero", "", ""), trail)
+                else:
+                    out.setdefault(("unknown", "", ""), trail)
+            return out
+        if k == "errcast":
+            inner = self.value(val[1], nid, depth + 1)
+            return {key: t for key, t in inner.items() if key[0] in ("errptr", "null", "unknown")} \
+                or _one("unknown")
+        if k == "null":
+            return _one("null")
+        if k in ("var", "param"):
+            return self.var_value(val[1], nid, depth)
+        if k == "call":
+            return self.call_value(val, nid, depth)
+        if k == "cond":
+            pick = self._choose(val[1])
+            if pick is True:
+                return self.value(val[2], nid, depth + 1)
+            if pick is False:
+                return self.value(val[3], nid, depth + 1)
+            out = dict(self.value(val[2], nid, depth + 1))
+            _merge(out, self.value(val[3], nid, depth + 1))
+            return out
+        if k == "un":
+            if val[1] == "&":
+                return _one("ptr")
+            return _one("unknown")
+        if k == "field":
+            return _one("noterr", "", "", ((fn.path, fn.nodes[nid].line, fn.name, f"'{val[1]}' is a field read"),))
+        if k in ("macro", "minmax", "sizeof"):
+            return _one("int")
+        return _one("unknown")
+
+    def _choose(self, lits) -> bool | None:
+        """For `c ? a : b` with c's literals: True = a under this mode, False = b."""
+        if self.mode == "any" or not lits:
+            return None
+        known = [(self.lit_value(a), p) for a, p in lits]
+        if any(v is not None and v != p for v, p in known):
+            return False
+        if all(v is not None and v == p for v, p in known):
+            return True
+        return None
+
+    def find_call(self, nid: int, val):
+        for c in self.fn.nodes[nid].calls:
+            if c.name == val[1] and c.arg_values == val[2]:
+                return c
+        for c in self.fn.nodes[nid].calls:
+            if c.name == val[1]:
+                return c
+        return None
+
+    def call_value(self, val, nid: int, depth: int) -> dict:
+        fn = self.fn
+        name = val[1]
+        node = fn.nodes[nid]
+        if name is None:
+            return _one("unknown", "", "", ((fn.path, node.line, fn.name,
+                                            f"'{val[3]}()' is called through a function pointer: its results are unknown"),))
+        if name == "PTR_ERR_OR_ZERO" and val[2]:
+            inner = self.value(val[2][0], nid, depth + 1)
+            out: dict = {}
+            for (kind, detail, tag), trail in inner.items():
+                if kind == "errptr":
+                    out.setdefault(("errno", detail, tag), trail)
+                elif kind in ("null", "zero", "ptr", "noterr"):
+                    out.setdefault(("zero", "", ""), trail)
+                else:
+                    out.setdefault(("unknown", "", ""), trail)
+            return out
+        if name in ERR_TESTS:
+            return _one("int")
+        alloc = allocators().get(name)
+        call = self.find_call(nid, val)
+        if alloc is not None:
+            idx, _ = alloc
+            if idx < 0:
+                tag, what = "b", "may sleep"
+            else:
+                g = self.gfp_class(val[2][idx], nid) if idx < len(val[2]) else "?"
+                tag, what = _gfp_tag(g, fn)
+            return {("ptr", "", ""): (),
+                    ("null", "", tag): ((fn.path, node.line, fn.name,
+                                         f"{name}() can fail ({what}): {node.text}"),)}
+        callee = self.S.resolve(name, fn.path)
+        if callee is None or self.S.info(callee).stub:
+            where = "is not in the analysed paths" if callee is None else "is a configuration stub here"
+            if name in err_ptr_returners():
+                return {("ptr", "", ""): (), ("errptr", "?", ""): ((fn.path, node.line, fn.name,
+                                                                   f"{name}() returns ERR_PTR on failure (known API)"),)}
+            if name in null_returners():
+                return {("ptr", "", ""): (), ("null", "", ""): ((fn.path, node.line, fn.name,
+                                                                f"{name}() returns NULL on failure (known API)"),)}
+            return _one("unknown", "", "", ((fn.path, node.line, fn.name, f"{name}() {where}"),))
+        cmode = self.call_mode(call, callee) if call is not None else "unknown"
+        outs = self.S.call_outcomes(callee, cmode)
+        res: dict = {}
+        step = (fn.path, node.line, fn.name, f"{name}() returns it here: {node.text}")
+        pre = ()
+        if cmode == "set" and self.info.flag_tests:
+            line, text = self.info.flag_tests[0]
+            pre = ((fn.path, line, fn.name, f"NOWAIT flag tested: {text}"),)
+        for (kind, detail, tag), trail in outs.items():
+            if node.kind != "return":
+                trail = trail + (step,)
+            if pre and tag in FLAGGABLE:
+                trail = pre + trail
+            if isinstance(tag, tuple) and tag[0] == "gfp":
+                i = tag[1]
+                if call is not None and i < len(call.arg_values):
+                    tag = _gfp_tag(self.gfp_class(call.arg_values[i], nid), fn)[0]
+                else:
+                    tag = ""
+            res.setdefault((kind, detail, tag), trail)
+        return res
+
+    # -- ENOMEM origin ---------------------------------------------------------
+    def origin(self, nid: int) -> tuple:
+        """(tag, evidence steps) for an -ENOMEM produced at node nid."""
+        fn = self.fn
+        must = fn.must_hold(nid)
+        best, steps = None, ()
+        for atom, pol in must:
+            for var, ct, cf in atom_constraints(atom):
+                cons = ct if pol else cf
+                if cons not in ("z", "err", "eon"):
+                    continue
+                items = self.items(nid, var)
+                if not items:
+                    continue
+                for (kind, detail, tag), trail in self.var_value(var, nid).items():
+                    if kind in ("null", "errptr") and (best is None or _tag_rank(tag) > _tag_rank(best)):
+                        best, steps = tag, trail
+        if best is not None and best != "":
+            return best, self._with_flag_test(best, steps)
+        if self.mode == "set":
+            for atom, pol in must:
+                if atom in self.info.flag_atoms and pol:
+                    line, text = next(((l, t) for l, t in self.info.flag_tests), (fn.line, atom))
+                    return "flag", ((fn.path, line, fn.name, f"NOWAIT flag tested: {text}"),)
+        t, s = self.allocs_before(nid)
+        if t:
+            return t, self._with_flag_test(t, s)
+        return (best or ""), steps
+
+    def _with_flag_test(self, tag, steps: tuple) -> tuple:
+        if tag == "nb" and self.mode == "set" and self.info.flag_tests:
+            line, text = self.info.flag_tests[0]
+            step = (self.fn.path, line, self.fn.name, f"NOWAIT flag tested: {text}")
+            if step not in steps:
+                return (step,) + steps
+        return steps
+
+    def allocs_before(self, nid: int) -> tuple:
+        items = self.items(nid, "$alloc") or ()
+        best, steps = "", ()
+        for d, i in sorted(items):
+            n = self.fn.nodes[d]
+            c = n.calls[i]
+            idx, _ = allocators()[c.name]
+            g = "yes" if idx < 0 else (self.gfp_class(c.arg_values[idx], d) if idx < len(c.arg_values) else "?")
+            tag, what = _gfp_tag(g, self.fn)
+            if _tag_rank(tag) > _tag_rank(best):
+                best, steps = tag, ((self.fn.path, n.line, self.fn.name, f"{c.name}() can fail ({what}): {n.text}"),)
+        return best, steps
+
+    # -- flag words and gfp masks ------------------------------------------------
+    def gfp_class(self, val, nid: int, depth: int = 0):
+        """'no' (no direct reclaim: non-blocking), 'yes' (may reclaim), ('param', name), '?'."""
+        if depth > 12:
+            return "?"
+        k = val[0]
+        if k == "macro":
+            r = mask_reclaims(val[1])
+            return "?" if r is None else ("yes" if r else "no")
+        if k == "int":
+            return "no"
+        if k == "bin" and val[1] == "|":
+            a, b = self.gfp_class(val[2], nid, depth + 1), self.gfp_class(val[3], nid, depth + 1)
+            if "yes" in (a, b):
+                return "yes"
+            if a == "no" and b == "no":
+                return "no"
+            if a == "no" and isinstance(b, tuple):
+                return b
+            if b == "no" and isinstance(a, tuple):
+                return a
+            return "?"
+        if k == "bin" and val[1] == "&":
+            m = val[3]
+            if m[0] == "un" and m[1] == "~":
+                if self.gfp_class(m[2], nid, depth + 1) == "yes":
+                    return "no"
+                return self.gfp_class(val[2], nid, depth + 1)
+            return "?"
+        if k == "cond":
+            pick = self._choose(val[1])
+            if pick is not None:
+                return self.gfp_class(val[2] if pick else val[3], nid, depth + 1)
+            a, b = self.gfp_class(val[2], nid, depth + 1), self.gfp_class(val[3], nid, depth + 1)
+            return a if a == b else ("yes" if "yes" in (a, b) else "?")
+        if k in ("var", "param"):
+            items = self.items(nid, val[1])
+            if not items:
+                return "?"
+            res = None
+            for d, _ in items:
+                if d == 0:
+                    c = ("param", val[1]) if val[1] in self.fn.params else "?"
+                else:
+                    dv = next((x for v, x in self.fn.nodes[d].defs if v == val[1]), None)
+                    c = self.gfp_class(dv, d, depth + 1) if dv is not None else "?"
+                if res is None:
+                    res = c
+                elif res != c:
+                    res = "yes" if "yes" in (res, c) else "?"
+            return res or "?"
+        return "?"
+
+    def flag_bits(self, val, nid: int, depth: int = 0) -> str:
+        """The NOWAIT bit of a flag word: 'set', 'clear', 'same' (the caller's own flag), 'unknown'."""
+        if depth > 12:
+            return "unknown"
+        k = val[0]
+        if k == "macro":
+            return "set" if val[1] in nowait_flags() else "clear"
+        if k == "int":
+            return "clear"
+        if k == "bin" and val[1] == "|":
+            a, b = self.flag_bits(val[2], nid, depth + 1), self.flag_bits(val[3], nid, depth + 1)
+            if "set" in (a, b):
+                return "set"
+            if a == b:
+                return a
+            if "clear" in (a, b):
+                other = b if a == "clear" else a
+                return other if other == "same" else "unknown"
+            return "unknown"
+        if k == "bin" and val[1] == "&":
+            m = val[3]
+            if m[0] == "un" and m[1] == "~" and self.flag_bits(m[2], nid, depth + 1) == "set":
+                return "clear"
+            if m[0] == "macro" and m[1] not in nowait_flags() or val[2][0] == "macro" and val[2][1] not in nowait_flags():
+                return "clear"
+            return "unknown"
+        if k == "cond":
+            pick = self._choose(val[1])
+            if pick is not None:
+                return self.flag_bits(val[2] if pick else val[3], nid, depth + 1)
+            a, b = self.flag_bits(val[2], nid, depth + 1), self.flag_bits(val[3], nid, depth + 1)
+            return a if a == b else "unknown"
+        if k in ("var", "param", "field"):
+            name = val[1]
+            if _root(name) in self.info.flag_roots or _root(name) in self.S.flag_param_names(self.fn):
+                return "same"
+            if k == "field":
+                return "unknown"
+            items = self.items(nid, name)
+            if not items:
+                return "unknown"
+            res = None
+            for d, _ in items:
+                if d == 0:
+                    c = "unknown"
+                else:
+                    dv = next((x for v, x in self.fn.nodes[d].defs if v == name), None)
+                    c = self.flag_bits(dv, d, depth + 1) if dv is not None else "unknown"
+                res = c if res is None or res == c else "unknown"
+            return res or "unknown"
+        if k == "call" and val[1] is not None:
+            callee = self.S.resolve(val[1], self.fn.path)
+            if callee is not None and not (callee.text_tokens & nowait_flags()):
+                return "clear"
+        return "unknown"
+
+    def arg_state(self, call, idx: int, path: str) -> str:
+        if idx >= len(call.args):
+            return "unknown"
+        text, val = call.args[idx], call.arg_values[idx]
+        root = _root(text)
+        if root in self.info.flag_roots or root in self.S.flag_param_names(self.fn):
+            return "same"
+        if path.startswith("->"):
+            fieldname = path[2:]
+            var = (text[1:] + "." + fieldname) if text.startswith("&") else (text + "->" + fieldname)
+            if self.items(call.node, var) is not None:
+                return self.flag_bits(("var", var), call.node)
+            return "unknown"
+        return self.flag_bits(val, call.node)
+
+    def call_mode(self, call, callee: FunctionFacts) -> str:
+        """The mode a call puts its callee in."""
+        key = (call.line, call.column)
+        if key in self.call_states:
+            return self.call_states[key]
+        if not self.S.has_modes(callee):
+            res = "any"
+        else:
+            states = [self.arg_state(call, i, p) for i, p in self.S.flag_params(callee).items()]
+            if "set" in states:
+                res = "set"
+            elif "same" in states:
+                res = self.mode if self.mode in ("set", "clear") else "unknown"
+            elif states and all(s == "clear" for s in states):
+                res = "clear"
+            else:
+                res = "unknown"
+        self.call_states[key] = res
+        return res
+
+    # -- results -----------------------------------------------------------------
+    def outcomes(self) -> dict:
+        fn = self.fn
+        out: dict = {}
+        for n in fn.nodes:
+            if n.kind != "return" or n.ret is None or self.IN[n.id] is None:
+                continue
+            vals = self.value(n.ret, n.id)
+            step = (fn.path, n.line, fn.name, f"returns: {n.text}")
+            for (kind, detail, tag), trail in vals.items():
+                if kind == "zero" and self.info.is_pointer:
+                    kind = "null"
+                if detail == "ENOMEM" and tag in ("", "b") and kind in ("errno", "errptr") \
+                        and all(s[2] == fn.name for s in trail):
+                    t2, s2 = self.allocs_before(n.id)
+                    if _tag_rank(t2) > _tag_rank(tag):
+                        tag, trail = t2, self._with_flag_test(t2, s2 + trail)
+                if not (trail and trail[-1][0] == fn.path and trail[-1][1] == n.line and trail[-1][2] == fn.name):
+                    trail = trail + (step,)
+                out.setdefault((kind, detail, tag), trail)
+        return out
+
+
+def _gfp_tag(g, fn: FunctionFacts) -> tuple:
+    if g == "no":
+        return "nb", "non-blocking gfp mask"
+    if g == "yes":
+        return "b", "blocking gfp mask"
+    if isinstance(g, tuple) and g[1] in fn.params:
+        return ("gfp", fn.params.index(g[1])), f"gfp mask from parameter '{g[1]}'"
+    return "", "unknown gfp mask"
+
+
+def _assert_lits(text: str) -> frozenset:
+    """Literals that hold after BUG_ON(text) (the condition is false)."""
+    f = condition_formula(text)
+    if f is None:
+        return frozenset()
+    return _implied(f, False)
+
+
+def _rpo(fn: FunctionFacts) -> list[int]:
+    seen, order = {0}, []
+    stack = [(0, iter(fn.nodes[0].succ))]
+    while stack:
+        nid, it = stack[-1]
+        for s, _ in it:
+            if s not in seen:
+                seen.add(s)
+                stack.append((s, iter(fn.nodes[s].succ)))
+                break
+        else:
+            stack.pop()
+            order.append(nid)
+    order.reverse()
+    return order
+
+
+# ---------------------------------------------------------------------------
+# contracts
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A function's error contract, as `errpath contracts` compares it."""
+    returns: tuple            # sorted descriptions of the outcomes
+    errnos: frozenset         # errno names it may return (plain or in ERR_PTR)
+    null: bool
+    errptr: bool
+    nowait_enomem: bool | None   # None: no NOWAIT mode; True: ENOMEM leaks under NOWAIT
+    nowait_eagain: bool | None
+    may_sleep: bool
+    sleep_via: str = field(default="", compare=False)
+
+    def text(self) -> str:
+        parts = [", ".join(self.returns) or "nothing"]
+        if self.nowait_enomem is not None:
+            if self.nowait_enomem:
+                parts.append("-ENOMEM under NOWAIT")
+            elif self.nowait_eagain:
+                parts.append("-EAGAIN under NOWAIT")
+        if self.may_sleep:
+            parts.append("may sleep")
+        return "; ".join(parts)
+
+    def to_json(self) -> dict:
+        return {"returns": list(self.returns), "errnos": sorted(self.errnos), "null": self.null,
+                "err_ptr": self.errptr, "nowait_enomem": self.nowait_enomem,
+                "nowait_eagain": self.nowait_eagain, "may_sleep": self.may_sleep}
+
+
+def contract_changes(old: Contract | None, new: Contract | None) -> list[str]:
+    """What changed between two contracts, in the words a reviewer scans for."""
+    if old is None or new is None:
+        return []
+    out = []
+    if old.null and not old.errptr and new.errptr and not new.null:
+        out.append("NULL -> ERR_PTR")
+    elif old.errptr and not old.null and new.null and not new.errptr:
+        out.append("ERR_PTR -> NULL")
+    else:
+        if new.errptr and not old.errptr:
+            out.append("may now return ERR_PTR")
+        if new.null and not old.null:
+            out.append("may now return NULL")
+    added = sorted(new.errnos - old.errnos)
+    removed = sorted(old.errnos - new.errnos)
+    if added:
+        out.append("errnos added: " + ", ".join("-" + e for e in added))
+    if removed:
+        out.append("errnos removed: " + ", ".join("-" + e for e in removed))
+    if old.nowait_enomem is False and new.nowait_enomem:
+        out.append("EAGAIN remap lost: -ENOMEM now leaves under NOWAIT")
+    elif old.nowait_enomem and new.nowait_enomem is False:
+        out.append("EAGAIN remap added")
+    if new.may_sleep and not old.may_sleep:
+        out.append("may sleep gained" + (f" ({new.sleep_via})" if new.sleep_via else ""))
+    elif old.may_sleep and not new.may_sleep:
+        out.append("may sleep lost")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the summaries of one index
+
+
+class Summaries:
+    MAX_STACK = 60
+    FLOW_CACHE = 256
+
+    def __init__(self, index):
+        self.index = index
+        self._info: dict[int, FnInfo] = {}
+        self._done: dict = {}
+        self._partial: dict = {}
+        self._onstack: dict = {}
+        self._stack: list = []
+        self._low = 1 << 30
+        self._flows: OrderedDict = OrderedDict()
+        self._flag_params: dict | None = None
+        self._callers: dict | None = None
+        self._sleep: dict = {}
+        self._live: dict = {}
+        self.stats = {"flows": 0, "functions": 0}
+
+    # -- basics ------------------------------------------------------------------
+    def info(self, fn: FunctionFacts) -> FnInfo:
+        i = self._info.get(id(fn))
+        if i is None:
+            i = self._info[id(fn)] = _fn_info(fn)
+        return i
+
+    def resolve(self, name: str, from_path: str) -> FunctionFacts | None:
+        return self.index.resolve(name, from_path)
+
+    def callers(self, fn: FunctionFacts) -> list:
+        """(caller facts, Call) for every call in the index that resolves to fn."""
+        if self._callers is None:
+            m: dict = {}
+            for g in self.index.all:
+                for n in g.nodes:
+                    for c in n.calls:
+                        if c.name is not None:
+                            m.setdefault(c.name, []).append((g, c))
+            self._callers = m
+        return [(g, c) for g, c in self._callers.get(fn.name, ())
+                if self.resolve(fn.name, g.path) is fn]
+
+    # -- flag parameters (upward closure from the functions that test a flag) ----
+    def _compute_flag_params(self) -> dict:
+        fp: dict[int, dict] = {}
+        work = []
+        flags = nowait_flags()
+        for f in self.index.all:
+            if f.text_tokens & flags:
+                lp = self.info(f).local_flag_params
+                if lp:
+                    fp[id(f)] = dict(lp)
+                    work.append(f)
+        byid = {id(f): f for f in self.index.all}
+        while work:
+            f = work.pop()
+            params = fp[id(f)]
+            for g, c in self.callers(f):
+                for i, path in list(params.items()):
+                    if i >= len(c.args):
+                        continue
+                    text = c.args[i]
+                    r = _root(text)
+                    if r is None or r not in g.params:
+                        continue
+                    rest = text[text.index(r) + len(r):] if not text.startswith("&") else None
+                    if rest is None:
+                        continue
+                    gpath = rest + path if rest.startswith("->") or rest == "" else None
+                    if gpath is None:
+                        continue
+                    gi = g.params.index(r)
+                    cur = fp.setdefault(id(g), {})
+                    if gi not in cur:
+                        cur[gi] = gpath
+                        work.append(g)
+        del byid
+        return fp
+
+    def flag_params(self, fn: FunctionFacts) -> dict:
+        if self._flag_params is None:
+            self._flag_params = self._compute_flag_params()
+        return self._flag_params.get(id(fn), {})
+
+    def flag_param_names(self, fn: FunctionFacts) -> frozenset:
+        return frozenset(fn.params[i] for i in self.flag_params(fn) if i < len(fn.params))
+
+    def has_modes(self, fn: FunctionFacts) -> bool:
+        return bool(self.info(fn).flag_atoms) or bool(self.flag_params(fn))
+
+    def modes(self, fn: FunctionFacts) -> tuple:
+        return ("set", "clear") if self.has_modes(fn) else ("any",)
+
+    # -- outcomes (SCC fixpoint, on demand) ---------------------------------------
+    def call_outcomes(self, callee: FunctionFacts, mode: str) -> dict:
+        if not self.has_modes(callee):
+            return self.outcomes(callee, "any")
+        if mode in ("set", "clear"):
+            return self.outcomes(callee, mode)
+        out = dict(self.outcomes(callee, "clear"))
+        for (kind, detail, tag), trail in self.outcomes(callee, "set").items():
+            if tag in FLAGGABLE:
+                tag = ""   # the caller's flag is not known to be set: not a NOWAIT path
+            out.setdefault((kind, detail, tag), trail)
+        return out
+
+    def outcomes(self, fn: FunctionFacts, mode: str = "any") -> dict:
+        if mode == "any" and self.has_modes(fn):
+            return self.call_outcomes(fn, "unknown")
+        if mode in ("set", "clear") and not self.has_modes(fn):
+            mode = "any"
+        key = (id(fn), mode)
+        done = self._done.get(key)
+        if done is not None:
+            return done
+        if key in self._onstack:
+            self._low = min(self._low, self._onstack[key])
+            return self._partial.get(key, {})
+        if len(self._stack) >= self.MAX_STACK:
+            return _one("unknown", "", "", ((fn.path, fn.line, fn.name, "call chain too deep to follow"),))
+        depth = len(self._stack)
+        self._onstack[key] = depth
+        self._stack.append(key)
+        low_before = self._low
+        rounds = 0
+        while True:
+            self._low = 1 << 30
+            flow = Flow(self, fn, mode)
+            self.stats["flows"] += 1
+            res = flow.outcomes()
+            my_low = self._low
+            if my_low == depth and rounds < 6 and set(res) != set(self._partial.get(key, ())):
+                self._partial[key] = res
+                rounds += 1
+                continue
+            break
+        self._stack.pop()
+        del self._onstack[key]
+        if my_low >= depth:
+            self._done[key] = res
+            self._partial.pop(key, None)
+            self._flows[key] = flow
+            if len(self._flows) > self.FLOW_CACHE:
+                self._flows.popitem(last=False)
+            self.stats["functions"] += 1
+        else:
+            self._partial[key] = res
+        self._low = min(low_before, my_low)
+        return res
+
+    def flow(self, fn: FunctionFacts, mode: str) -> Flow:
+        if mode in ("set", "clear") and not self.has_modes(fn):
+            mode = "any"
+        self.outcomes(fn, mode)
+        f = self._flows.get((id(fn), mode))
+        if f is None:
+            f = Flow(self, fn, mode)
+            self._flows[(id(fn), mode)] = f
+        return f
+
+    # -- questions rules ask ---------------------------------------------------------
+    def returns_of(self, name: str, from_path: str) -> tuple[dict, FunctionFacts | None]:
+        """Outcomes of a call to `name` from a file, all modes together, and the callee
+        facts (None when the answer comes from kernel knowledge or is unknown)."""
+        callee = self.resolve(name, from_path)
+        if callee is None or self.info(callee).stub:
+            if name in err_ptr_returners():
+                return {("ptr", "", ""): (), ("errptr", "?", ""): ((from_path, 0, name,
+                                                                   f"{name}() returns ERR_PTR on failure (known API)"),)}, None
+            if name in null_returners():
+                return {("ptr", "", ""): (), ("null", "", ""): ((from_path, 0, name,
+                                                                f"{name}() returns NULL on failure (known API)"),)}, None
+            return {}, None
+        outs = dict(self.outcomes(callee, "any"))
+        key = (callee.path, callee.name)
+        for other in self.index.all if self._has_duplicates(key) else ():
+            if other is not callee and (other.path, other.name) == key:
+                _merge(outs, self.outcomes(other, "any"))
+        return outs, callee
+
+    def _has_duplicates(self, key) -> bool:
+        if not hasattr(self, "_dups"):
+            seen, dups = set(), set()
+            for f in self.index.all:
+                k = (f.path, f.name)
+                (dups if k in seen else seen).add(k)
+            self._dups = dups
+        return key in self._dups
+
+    def nowait_live(self, fn: FunctionFacts, depth: int = 0) -> bool:
+        """Can the NOWAIT flag actually be set when fn runs? It tests or passes a
+        NOWAIT flag itself, or a caller hands it one that is (or may be) set."""
+        if self.info(fn).own_tokens:
+            return True
+        k = id(fn)
+        if k in self._live:
+            return self._live[k]
+        self._live[k] = False
+        res = False
+        if depth < 8:
+            for g, c in self.callers(fn):
+                gm = "set" if self.has_modes(g) else "any"
+                if self.flow(g, gm).call_mode(c, fn) == "set" and self.nowait_live(g, depth + 1):
+                    res = True
+                    break
+        self._live[k] = res
+        return res
+
+    def may_sleep(self, fn: FunctionFacts) -> tuple[bool, str]:
+        """(may sleep, why): a direct sleeping call or blocking allocation, or a callee's."""
+        k = id(fn)
+        if k in self._sleep:
+            r = self._sleep[k]
+            return r if r is not None else (False, "")
+        self._sleep[k] = None
+        res = (False, "")
+        for n in fn.nodes:
+            for c in n.calls:
+                if c.name is None:
+                    continue
+                if is_sleeping_call(c.name):
+                    res = (True, f"{c.name}() at {fn.path}:{c.line}")
+                    break
+                a = allocators().get(c.name)
+                if a is not None:
+                    idx = a[0]
+                    if idx < 0 or (idx < len(c.arg_values) and _static_gfp(c.arg_values[idx], fn, n.id) == "yes"):
+                        res = (True, f"{c.name}() with a blocking gfp mask at {fn.path}:{c.line}")
+                        break
+                    continue
+                callee = self.resolve(c.name, fn.path)
+                if callee is not None and callee is not fn:
+                    s, why = self.may_sleep(callee)
+                    if s:
+                        res = (True, f"{c.name}() → {why}")
+                        break
+            if res[0]:
+                break
+        self._sleep[k] = res
+        return res
+
+    def contract(self, fn: FunctionFacts) -> Contract:
+        outs, _ = self.returns_of(fn.name, fn.path) if self.resolve(fn.name, fn.path) is fn \
+            else (self.outcomes(fn, "any"), fn)
+        kinds = {k for k in outs}
+        errnos = frozenset(d for kind, d, _ in kinds if kind in ("errno", "errptr") and d != "?")
+        returns = sorted({describe_key(k) for k in kinds})
+        nowait_enomem = nowait_eagain = None
+        if self.has_modes(fn):
+            so = self.outcomes(fn, "set")
+            nowait_enomem = any(k[1] == "ENOMEM" and k[0] in ("errno", "errptr") and k[2] in FLAGGABLE for k in so)
+            nowait_eagain = any(k[1] == "EAGAIN" and k[0] in ("errno", "errptr") for k in so)
+        sleep, why = self.may_sleep(fn)
+        return Contract(tuple(returns), errnos, any(k[0] == "null" for k in kinds),
+                        any(k[0] == "errptr" for k in kinds), nowait_enomem, nowait_eagain, sleep, why)
+
+
+def _static_gfp(val, fn: FunctionFacts, nid: int, depth: int = 0) -> str:
+    """A cheap, path-insensitive gfp class (for may-sleep)."""
+    if depth > 6:
+        return "?"
+    k = val[0]
+    if k == "macro":
+        r = mask_reclaims(val[1])
+        return "?" if r is None else ("yes" if r else "no")
+    if k == "bin" and val[1] == "|":
+        a, b = _static_gfp(val[2], fn, nid, depth + 1), _static_gfp(val[3], fn, nid, depth + 1)
+        return "yes" if "yes" in (a, b) else ("no" if a == b == "no" else "?")
+    if k == "var":
+        res = set()
+        for d, v in fn.reaching(nid, val[1]):
+            res.add(_static_gfp(v, fn, d, depth + 1) if d else "?")
+        return "yes" if res == {"yes"} else ("no" if res == {"no"} else "?")
+    return "?"
+
+
+def build(index) -> Summaries:
+    """The summaries of an index (lazy: nothing is computed until asked)."""
+    return Summaries(index)
+
+
+def describe(outs: dict) -> str:
+    """'ERR_PTR(-ENOMEM), a valid pointer' — a short text of outcomes for evidence."""
+    return ", ".join(sorted({describe_key(k) for k in outs})) or "nothing"
+
+
+if sys.getrecursionlimit() < 20000:
+    sys.setrecursionlimit(20000)

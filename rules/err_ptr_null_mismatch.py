@@ -1,0 +1,282 @@
+"""A result tested for the wrong failure convention: NULL vs ERR_PTR.
+
+What it finds
+-------------
+Three mistakes, decided from the callee's summary (what it may return, read
+from its definition in the analysed paths, or from errpath/data for well-known
+APIs outside them):
+
+1. `if (!p)` or `p == NULL` on the result of a function that returns ERR_PTR on
+   failure and never NULL, with no IS_ERR() check of that result anywhere in
+   the caller: the failure passes the test and the ERR_PTR is used as a
+   pointer.
+2. `IS_ERR(p)` on the result of a function that returns NULL on failure and
+   never an ERR_PTR: the test is always false and the NULL is used.
+3. A result that may be an ERR_PTR dereferenced (`p->x`), or handed to a
+   function that dereferences that parameter, with no IS_ERR() check of it.
+
+Why it matters
+--------------
+An ERR_PTR is a small negative number cast to a pointer: dereferencing it
+oopses, and a NULL check lets it through. When "mm: return an ERR_PTR from
+__filemap_get_folio" changed a NULL-returning function into an
+ERR_PTR-returning one, callers in other subsystems (nfs, afs) that still tested
+`if (!folio)` were missed; the change in mm/ made the bug in fs/. The reverse
+mistake is common with clk_get_parent(), which returns NULL: `IS_ERR(parent)`
+never fires.
+
+Example
+-------
+    folio = __filemap_get_folio(mapping, index, fgp, gfp);  /* ERR_PTR on failure */
+    if (!folio)
+            return -ENOMEM;
+
+    parent = clk_get_parent(clk);                          /* NULL on failure */
+    if (IS_ERR(parent))
+            return PTR_ERR(parent);
+
+Use instead
+-----------
+    folio = __filemap_get_folio(mapping, index, fgp, gfp);
+    if (IS_ERR(folio))
+            return PTR_ERR(folio);
+
+    parent = clk_get_parent(clk);
+    if (!parent)
+            return -EINVAL;
+
+Known false positives
+---------------------
+A callee with several definitions under different configurations, of which
+only one is in the analysed paths (a header stub is recognised and ignored);
+a caller that knows from context that a failure is impossible. Fields are
+assumed not to hold ERR_PTRs.
+
+References
+----------
+- Seed 000 (../shared/seeds/000-io_uring-nowait-enomem-talk.txt) and the
+  nfs/afs callers left testing `!folio` after "mm: return an ERR_PTR from
+  __filemap_get_folio".
+- Coccinelle `scripts/coccinelle/null/eno.cocci` (IS_ERR on allocators) and
+  Smatch `check_err_ptr*.c` catch intra-procedural forms; this rule follows the
+  callee's summary across files.
+"""
+from __future__ import annotations
+
+import re
+
+from errpath.model import Evidence
+from errpath.rules import Rule
+from errpath.summary import describe
+
+_ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
+
+
+def _classify(outs: dict) -> dict:
+    kinds = {k[0] for k in outs}
+    has_err = "errptr" in kinds
+    has_null = bool(kinds & {"null", "zero"})
+    maybe_null = bool(kinds & {"unknown", "noterr"})
+    maybe_err = bool(kinds & {"unknown", "nonnull"})
+    return {"err": has_err, "null": has_null,
+            "err_only": has_err and not has_null and not maybe_null,
+            "null_only": has_null and not has_err and not maybe_err}
+
+
+def _err_checked_text(p: str) -> re.Pattern:
+    e = re.escape(p)
+    return re.compile(r"\b(?:%s)\s*\(\s*%s\s*\)" % ("|".join(_ERR_FAMILY), e))
+
+
+def _deref(p: str) -> re.Pattern:
+    return re.compile(r"(?<![\w.>])%s\s*->" % re.escape(p))
+
+
+class ErrPtrNullMismatch(Rule):
+    id = "err-ptr-null-mismatch"
+    title = "NULL test on an ERR_PTR result, or IS_ERR() on a NULL result"
+    severity = "warning"
+    confidence = "high"
+
+    def check(self, fn, ctx):
+        S = ctx.summaries
+        if S is None:
+            return
+        for n in fn.nodes:
+            for c in n.calls:
+                if c.name is None:
+                    continue
+                if c.result is not None:
+                    yield from self._check_result(fn, S, n, c)
+                elif n.kind == "cond":
+                    yield from self._check_direct(fn, S, n, c)
+
+    # -- helpers -------------------------------------------------------------
+    def _callee(self, S, fn, name):
+        outs, callee = S.returns_of(name, fn.path)
+        if not outs:
+            return None
+        if callee is not None and not S.info(callee).is_pointer:
+            return None
+        return outs, callee
+
+    def _callee_evidence(self, fn, name, outs, callee, want: str):
+        ev = []
+        for k, trail in sorted(outs.items(), key=lambda kt: (kt[0][0] != want, kt[0])):
+            if k[0] == want and trail:
+                s = trail[-1]
+                ev.append(Evidence(s[0], s[1], s[2] if s[1] else name,
+                                   f"{name}() returns {describe({k: trail})} here"
+                                   if s[1] else s[3]))
+                break
+        where = f"{callee.path}:{callee.line}" if callee is not None else "known API"
+        ev.append(Evidence(callee.path if callee else fn.path, callee.line if callee else 0,
+                           name, f"{name}() may return: {describe(outs)} ({where})"))
+        return ev
+
+    def _deps(self, outs, callee):
+        deps = {s[0] for t in outs.values() for s in t if s[1]}
+        if callee is not None:
+            deps.add(callee.path)
+        return deps
+
+    def _reaches(self, fn, nid, var, def_node) -> bool:
+        return any(d == def_node for d, _ in fn.reaching(nid, var))
+
+    # -- results assigned to a variable ----------------------------------------
+    def _check_result(self, fn, S, defn, c):
+        p = c.result
+        tests, err_tests, derefs, handed = [], [], [], []
+        checked = _err_checked_text(p)
+        deref = _deref(p)
+        for m in fn.nodes:
+            if m.id == defn.id:
+                atoms = {a for a, _ in m.true_lits | m.false_lits} if m.kind == "cond" else set()
+                if any(a.startswith(p + "=") for a in atoms):
+                    tests.append(m)
+                if checked.search(m.text):
+                    err_tests.append(m)
+                continue
+            if p not in m.uses and not (("." in p or "->" in p) and p in m.text.replace(" ", "")):
+                continue
+            if not self._reaches(fn, m.id, p, defn.id):
+                continue
+            if checked.search(m.text):
+                err_tests.append(m)
+            if m.kind == "cond":
+                for a, _ in m.true_lits | m.false_lits:
+                    if a == p:
+                        tests.append(m)
+                        break
+            if deref.search(m.text):
+                derefs.append(m)
+            for c2 in m.calls:
+                if c2.name is not None and p in c2.args and c2.name not in _ERR_FAMILY:
+                    handed.append((m, c2))
+        if not (tests or err_tests or derefs or handed):
+            return
+        got = self._callee(S, fn, c.name)
+        if got is None:
+            return
+        outs, callee = got
+        cls = _classify(outs)
+        deps = self._deps(outs, callee)
+        set_ev = Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")
+        if cls["err_only"] and tests and not err_tests:
+            m = tests[0]
+            ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+            ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
+            yield self.finding(fn, m.line, m.column,
+                               f"'{p}' from {c.name}() is tested for NULL, but {c.name}() returns an "
+                               f"ERR_PTR on failure and never NULL: use IS_ERR()",
+                               names=(p, c.name, "null-test"), evidence=ev, depends_on=deps,
+                               confidence="high" if callee is not None else "medium")
+            return
+        if cls["null_only"] and err_tests:
+            m = next((t for t in err_tests if re.search(r"\b(IS_ERR|PTR_ERR_OR_ZERO)\s*\(\s*%s\s*\)" % re.escape(p), t.text)
+                      and m_kind_cond(t)), None)
+            if m is not None and p not in {a for a, _ in m.true_lits | m.false_lits} \
+                    and f"IS_ERR_OR_NULL({p})" not in m.text.replace(" ", ""):
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
+                ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
+                yield self.finding(fn, m.line, m.column,
+                                   f"IS_ERR() on '{p}' from {c.name}(), which returns NULL on failure and "
+                                   f"never an ERR_PTR: the failure is missed",
+                                   names=(p, c.name, "is-err"), evidence=ev, depends_on=deps,
+                                   confidence="high" if callee is not None else "medium")
+            return
+        if cls["err"] and not err_tests:
+            errs = [k for k in outs if k[0] == "errptr"]
+            if not errs:
+                return
+            only_null = " (it is checked for NULL only)" if tests else ""
+            if derefs:
+                m = derefs[0]
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                ev.append(Evidence(fn.path, m.line, fn.name, f"dereferenced with no IS_ERR() check: {m.text}"))
+                yield self.finding(fn, m.line, m.column,
+                                   f"'{p}' from {c.name}() may be an ERR_PTR and is dereferenced without "
+                                   f"IS_ERR(){only_null}",
+                                   names=(p, c.name, "deref"), evidence=ev, depends_on=deps,
+                                   confidence="medium")
+                return
+            for m, c2 in handed:
+                g = S.resolve(c2.name, fn.path)
+                if g is None:
+                    continue
+                i = c2.args.index(p)
+                if i >= len(g.params):
+                    continue
+                q = g.params[i]
+                gd = _deref(q)
+                gchk = _err_checked_text(q)
+                if any(gchk.search(x.text) for x in g.nodes):
+                    continue
+                gm = next((x for x in g.nodes if x.kind != "entry" and gd.search(x.text)), None)
+                if gm is None:
+                    continue
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                ev.append(Evidence(fn.path, m.line, fn.name, f"handed to {c2.name}() with no IS_ERR() check: {m.text}"))
+                ev.append(Evidence(g.path, gm.line, g.name, f"{c2.name}() dereferences '{q}': {gm.text}"))
+                yield self.finding(fn, m.line, m.column,
+                                   f"'{p}' from {c.name}() may be an ERR_PTR and is passed to {c2.name}(), "
+                                   f"which dereferences it, without IS_ERR(){only_null}",
+                                   names=(p, c.name, "handed", c2.name), evidence=ev,
+                                   depends_on=deps | {g.path}, confidence="medium")
+                return
+
+    # -- calls tested directly: if (!f(x)) / if (IS_ERR(f(x))) ---------------------
+    def _check_direct(self, fn, S, n, c):
+        call_text = f"{c.name}({','.join(c.args)})"
+        atoms = {a for a, _ in n.true_lits | n.false_lits}
+        null_test = call_text in atoms
+        err_test = f"IS_ERR({call_text})" in atoms
+        if not (null_test or err_test):
+            return
+        got = self._callee(S, fn, c.name)
+        if got is None:
+            return
+        outs, callee = got
+        cls = _classify(outs)
+        deps = self._deps(outs, callee)
+        if null_test and cls["err_only"]:
+            ev = self._callee_evidence(fn, c.name, outs, callee, "errptr")
+            ev.append(Evidence(fn.path, n.line, fn.name, f"tested for NULL only: {n.text}"))
+            yield self.finding(fn, n.line, n.column,
+                               f"{c.name}() is tested for NULL, but it returns an ERR_PTR on failure and "
+                               f"never NULL: use IS_ERR()", names=(c.name, "null-test"), evidence=ev,
+                               depends_on=deps)
+        elif err_test and cls["null_only"]:
+            ev = self._callee_evidence(fn, c.name, outs, callee, "null")
+            ev.append(Evidence(fn.path, n.line, fn.name, f"tested with IS_ERR(): {n.text}"))
+            yield self.finding(fn, n.line, n.column,
+                               f"IS_ERR() on {c.name}(), which returns NULL on failure and never an "
+                               f"ERR_PTR: the failure is missed", names=(c.name, "is-err"), evidence=ev,
+                               depends_on=deps)
+
+
+def m_kind_cond(node) -> bool:
+    return node.kind == "cond"
+
+
+RULE = ErrPtrNullMismatch()
