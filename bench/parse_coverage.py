@@ -91,7 +91,9 @@ def work(path: str):
     t4 = time.process_time()
     assert len(norm) == len(data) == len(final)
     raw = analyse(data, raw_tree)
+    t5 = time.process_time()
     first = analyse(norm, norm_tree)
+    t_enum = time.process_time() - t5
     keys = set(raw.bodies) | set(first.bodies) | set(first.missing) | set(an.bodies) | set(an.missing)
     counts = {}
     for label, a in (("raw", raw), ("first", first), ("norm", an)):
@@ -108,7 +110,7 @@ def work(path: str):
         (failures if not f.ok else sig_fail).append((_bucket(orig, err), path, row + 1, f.name, orig[:140]))
     unp = [(u.reason, path, u.line, u.name) for u in an.unparsed]
     notes = collections.Counter(f.note for f in an.functions if f.note and f.ok)
-    return (len(data), len(keys), counts, t1 - t0, t2 - t1, t3 - t2, t4 - t3,
+    return (len(data), len(keys), counts, t1 - t0, t2 - t1, (t3 - t2 - t_enum, t_enum), t4 - t3,
             failures, sig_fail, unp, notes)
 
 
@@ -148,7 +150,8 @@ def main(argv=None) -> int:
             tot.update(bytes=nbytes, fns=nfn, **counts)
             tot["t_norm"] += tn
             tot["t_parse"] += tp
-            tot["t_retry"] += tr2
+            tot["t_retry"] += tr2[0]
+            tot["t_enum"] += tr2[1]
             tot["t_raw"] += traw
             failures.extend(fails)
             sig_fail.extend(sfails)
@@ -167,7 +170,8 @@ def main(argv=None) -> int:
     print(f"  (functions fixed by the second chance: {dict(notes)})")
     print(f"unrecognised functions (in denominator, ParsedFile.unparsed): {len(unparsed)}")
     print(f"time (CPU s, summed over workers): normalise {tot['t_norm']:.2f}   "
-          f"parse {tot['t_parse']:.2f}   second chance {tot['t_retry']:.2f}   "
+          f"parse {tot['t_parse']:.2f}   function enumeration {tot['t_enum']:.2f}   "
+          f"second chance {tot['t_retry']:.2f}   "
           f"(raw parse {tot['t_raw']:.2f})   normalise/parse = "
           f"{100 * tot['t_norm'] / max(tot['t_parse'], 1e-9):.1f}%   wall {wall:.1f}s")
 

@@ -310,22 +310,20 @@ def _reparse(parser: Parser, tree: Tree, old: bytes, new: bytes, changed) -> Tre
     return parser.parse(new, edited)
 
 
-def _retry(parser: Parser, source: bytes, tree: Tree, an: Analysis, rewrite, note: str):
+def _retry(parser: Parser, source: bytes, tree: Tree, an: Analysis, rewrite):
     """Apply `rewrite(source, spans)` to the failing functions; keep the
-    re-parse when it parses more."""
+    re-parse when it parses more.  Returns (source, tree, analysis, changed
+    ranges or [] when the re-parse was not kept)."""
     spans = _spans(source, an.bad)
     new = rewrite(source, spans)
     changed = _changed(source, new, spans)
     if not changed:
-        return source, tree, an
+        return source, tree, an, []
     tree2 = _reparse(parser, tree, source, new, changed)
     an2 = analyse(new, tree2)
     if an2.score() <= an.score():
-        return source, tree, an
-    for f in an2.functions:
-        if any(s < f.node.end_byte and f.node.start_byte < e for s, e in changed):
-            f.note = note
-    return new, tree2, an2
+        return source, tree, an, []
+    return new, tree2, an2, changed
 
 
 def _second_and_preproc(src: bytes, spans) -> bytes:
@@ -341,11 +339,18 @@ def parse_normalised(source: bytes, parser: Parser | None = None,
     if tree is None:
         tree = parser.parse(source)
     an = analyse(source, tree)
-    if an.bad:
-        source, tree, an = _retry(parser, source, tree, an, second_chance, "second chance")
-    if an.bad:
-        source, tree, an = _retry(parser, source, tree, an, _second_and_preproc,
-                                  "second chance, #if branches dropped")
+    notes: list[tuple[list[tuple[int, int]], str]] = []
+    for rewrite, note in ((second_chance, "second chance"),
+                          (_second_and_preproc, "second chance, #if branches dropped")):
+        if not an.bad:
+            break
+        source, tree, an, changed = _retry(parser, source, tree, an, rewrite)
+        if changed:
+            notes.append((changed, note))
+    for changed, note in notes:          # a later (heavier) stage wins
+        for f in an.functions:
+            if any(s < f.node.end_byte and f.node.start_byte < e for s, e in changed):
+                f.note = note
     return source, tree, an
 
 
