@@ -17,4 +17,17 @@ def tree_path_ok(path: str) -> bool:
     return all(part not in ("", ".", "..") for part in path.split("/"))
 
 
-__all__ = ["tree_path_ok"]
+
+def cache_path(path: str) -> str:
+    """The path as the cache key spells it: itself when it is valid UTF-8; else
+    (a name with raw non-UTF-8 bytes, decoded with surrogateescape) a NUL-marked
+    hex of the raw bytes, which SQLite can store and no real path can equal
+    (git paths never hold a NUL)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return "\0raw:" + path.encode("utf-8", "surrogateescape").hex()
+
+
+__all__ = ["tree_path_ok", "cache_path"]
