@@ -26,7 +26,7 @@ from .facts import BudgetExceeded, FunctionFacts, function_facts
 from .git import Repo
 from .index import FactsIndex
 from .model import CommitRef, Finding, RunResult, UnparsedFunction
-from .pathsafe import tree_path_ok
+from .pathsafe import cache_path, tree_path_ok
 from .parse import new_parser, parse_source
 from .rules import Rule, RuleContext
 
@@ -132,7 +132,7 @@ class Engine:
             if mem is not None:
                 out[path] = mem
                 continue
-            hit = self.cache.get(Cache.key(blob, path, digest))
+            hit = self.cache.get(Cache.key(blob, cache_path(path), digest))
             if hit is not None:
                 self._analyses[(blob, path)] = hit
                 out[path] = hit
@@ -154,7 +154,7 @@ class Engine:
             for (path, blob), res in zip(todo, results):
                 self._analyses[(blob, path)] = res
                 out[path] = res
-                new.append((Cache.key(blob, path, digest), res))
+                new.append((Cache.key(blob, cache_path(path), digest), res))
                 if self.progress:
                     self.progress(path, 1)
                 if len(new) >= 200:
