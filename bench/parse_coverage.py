@@ -9,7 +9,8 @@ the tree's .clang-format ForEachMacros).  A function counts as parsed when its
 body has no ERROR/MISSING node ("bodies"), or when the whole definition has
 none ("bodies+signatures").  The denominator is every function either parse
 recognised plus every kernel-style body (`{` in column 0 after a `)`) that
-tree-sitter did not turn into a function definition.
+tree-sitter did not turn into a function definition, minus bodies inside
+`#if 0` blocks (never compiled; normalise blanks them).
 
 Options: --jobs N (default 2), --samples N (failure samples per bucket),
 --bucket NAME (print every sample of one bucket), --list-unparsed.
@@ -95,6 +96,8 @@ def work(path: str):
     first = analyse(norm, norm_tree)
     t_enum = time.process_time() - t5
     keys = set(raw.bodies) | set(first.bodies) | set(first.missing) | set(an.bodies) | set(an.missing)
+    # bodies inside `#if 0` (blanked by normalise) are not compiled functions
+    keys = {k for k in keys if norm[k] == 0x7B}
     counts = {}
     for label, a in (("raw", raw), ("first", first), ("norm", an)):
         counts[label + "_body"] = sum(1 for k in keys if a.bodies.get(k, (False, False))[0])

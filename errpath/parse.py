@@ -98,6 +98,29 @@ def _function_definitions(root: Node):
                 stack.append(child)
 
 
+def _run_together(fn: Node) -> bool:
+    """A definition whose declarator has stray tokens after its parameter
+    list: top-level macro lines missing their `;` run into the next
+    function (`SHOW(a)\nSHOW(b)\nint f(void) {` parses as `SHOW(a)`)."""
+    decl = fn.child_by_field_name("declarator")
+    while decl is not None and decl.type != "function_declarator":
+        if decl.type not in ("pointer_declarator", "parenthesized_declarator", "attributed_declarator"):
+            return False
+        decl = decl.child_by_field_name("declarator") or (decl.named_children[0] if decl.named_children else None)
+    if decl is None:
+        return False
+    params = decl.child_by_field_name("parameters")
+    if params is None:
+        return False
+    after = False
+    for child in decl.named_children:
+        if after and child.type not in ("attribute_specifier", "gnu_asm_expression", "comment"):
+            return True
+        if child == params:
+            after = True
+    return False
+
+
 def _is_static(fn: Node) -> bool:
     for child in fn.children:
         if child.type == "storage_class_specifier" and child.text == b"static":
@@ -219,8 +242,11 @@ class Analysis:
     missing: list[int]                       # body starts with no function_definition
 
     def score(self) -> int:
-        return (sum(b for b, _ in self.bodies.values()) + sum(d for _, d in self.bodies.values())
-                - 2 * len(self.missing))
+        """Minus the failures: a body with an error, a definition with an
+        error, a body with no definition (twice).  A rewrite that dissolves
+        a bogus definition (top-level macro lines run together) scores."""
+        return -(sum(not b for b, _ in self.bodies.values()) + sum(not d for _, d in self.bodies.values())
+                 + 2 * len(self.missing))
 
 
 def analyse(source: bytes, tree: Tree) -> Analysis:
@@ -230,8 +256,9 @@ def analyse(source: bytes, tree: Tree) -> Analysis:
         body = fn.child_by_field_name("body")
         if body is None:
             continue
-        an.bodies[body.start_byte] = (not body.has_error, not fn.has_error)
-        if fn.has_error:
+        def_ok = not fn.has_error and not _run_together(fn)
+        an.bodies[body.start_byte] = (not body.has_error, def_ok)
+        if not def_ok:
             an.bad.append((fn.start_byte, body.start_byte))
         name = declarator_name(fn.child_by_field_name("declarator"))
         if not name:

@@ -9,6 +9,8 @@ scanning, and applies same-length edits to a bytearray.
 
 Rewrite classes (in pass order):
 
+0. `#if 0` blocks (up to their `#else`/`#elif`/`#endif`) → blanks: never
+   compiled, often prose or stale code.
 1. Annotations → spaces (list in `errpath/data/annotations.txt`):
    `__must_check`, `__user`, `__rcu`, `__init`, `__acquires(x)`,
    `__printf(1, 2)`, `__attribute__((...))`, `__free(kfree)`, ... (an entry
@@ -60,8 +62,13 @@ without `;` (`BCH_OPTS()`, `UFS_TEST_FREE_SPACE_CG`, a column-0
 `EXPORT_FOR_TESTS` before a definition), comparison operators passed as macro
 arguments (`ASSERTCMP(a, ==, b)` → `EQ`), GNU case ranges (`case A ... B:` →
 `case A ||  B:`), statements passed as macro arguments
-(`DLM_ASSERT(x, dump(r););` → `,` separators); and, last, `#if` groups split
-across statements keep one branch (the first; the `#else` of an `#if 0`).
+(`DLM_ASSERT(x, dump(r););` → `,` separators), `#define`/`#undef` lines
+(X-macro helpers inside an initializer), a column-0 `module_exit(fn)` missing
+its `;`, multi-line `NAME(a,\n b) {` statement macros, rarer type arguments
+(union, enum, short, const, volatile), `TYPE_MACRO(args) name;`
+declarations, ALL-CAPS macros standing for strings (`KERN_INFO DRV_NAME "x"`)
+and `} while_each_x(a, b);`; and, last, `#if` groups split across statements
+keep one branch (the first; the `#else` of an `#if 0`).
 
 Nothing is rewritten at the name position of `#define`/`#undef`/`#ifdef`.
 """
@@ -150,6 +157,7 @@ _STRING_TABLE = bytes(b if (_WORD[b] or b == 32) else 95 for b in range(256))
 _PARENS = re.compile(rb"[()]")
 _DIRECTIVE_PREFIX = re.compile(rb"[ \t]*#[ \t]*(?:define|undef|ifdef|ifndef|elifdef|elifndef)[ \t]+$")
 _OPEN_AFTER = re.compile(rb"\s*\(")
+_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b([^\n]*)", re.M)
 _ID = rb"[A-Za-z_][A-Za-z0-9_]*"
 
 
@@ -832,10 +840,45 @@ def _pass_misc(buf: bytearray) -> None:
 
 # ---------------------------------------------------------------------------
 
+_IF0 = re.compile(rb"#[ \t]*if[ \t]+(?:0|\(0\))[ \t]*(?:/\*[^\n]*|//[^\n]*)?\r?$", re.M)
+
+
+def _pass_if0(buf: bytearray) -> None:
+    """`#if 0` ... `#else`/`#elif`/`#endif`: never compiled, often not C."""
+    if b"#if" not in buf and b"# if" not in buf:
+        return
+    edits = []
+    done = -1
+    for m in _IF0.finditer(buf):
+        ls = _line_start(buf, m.start())
+        if m.start() < done or buf[ls:m.start()].strip(b" \t") or _continued(buf, ls):
+            continue
+        body = buf.find(b"\n", m.end()) + 1
+        if body <= 0:
+            continue
+        depth = 0
+        for d in _DIRECTIVE.finditer(buf, body):
+            kind = d.group(1)
+            if kind in (b"if", b"ifdef", b"ifndef"):
+                depth += 1
+            elif kind == b"endif":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0:
+                break
+        else:
+            continue
+        edits.append((body, _blank(buf[body:d.start()])))
+        done = d.start()
+    _apply(buf, edits)
+
+
 def normalise(data: bytes, foreach_macros: frozenset[str] | None = None) -> bytes:
     """Rewrite kernel-only syntax into plain C of exactly the same length."""
     macros = DEFAULT_FOREACH_MACROS if foreach_macros is None else frozenset(foreach_macros)
     buf = bytearray(data)
+    _pass_if0(buf)
     _pass_annotations(buf)
     _pass_syscalls(buf)
     _pass_typeof(buf)
@@ -868,6 +911,11 @@ def second_chance(data: bytes, spans) -> bytes:
     return out
 
 
+_STATIC_ANNOTATION = re.compile(
+    rb"^(?:static|extern)[ \t]+(?:inline[ \t]+)?([a-z_][a-z0-9_]*)[ \t]+(?=(?:const[ \t]+)?(?:void|int|bool|char|long|"
+    rb"unsigned|signed|short|struct|union|enum|u8|u16|u32|u64|s8|s16|s32|s64|size_t|ssize_t)\b)", re.M)
+_DEFINE_LINE = re.compile(rb"^[ \t]*#[ \t]*(?:define|undef)\b[^\n]*", re.M)
+_COL0_CALL_LINE = re.compile(rb"^[a-z_][a-z0-9_]*[ \t]*\([^\n;{}]*\)[ \t]*\r?$", re.M)
 _TYPE_MACRO_DECL = re.compile(
     rb"^[ \t]+(" + _ID + rb"[ \t]*\([^\n;{}]*\))[ \t]+\**[ \t]*" + _ID + rb"[ \t]*[;=,\[]", re.M)
 _CAPS_BEFORE_STRING = re.compile(rb"(?<![A-Za-z0-9_\"])[A-Z][A-Z0-9_]+(?=[ \t]*\")")
@@ -877,6 +925,24 @@ def _second_chance_span(buf: bytearray, start: int, end: int) -> None:
     _pass_type_args(buf, start, end, common=False)
     _brace_macros(buf, start, end)
     _pass_loops(buf, frozenset(), (b"while_each",), start, end)
+    edits = []
+    # #define / #undef lines (X-macro helpers inside initializers and bodies)
+    for m in _DEFINE_LINE.finditer(buf, start, end):
+        e = m.end()
+        while e < end and buf[e - 1:e] == b"\\":
+            nl = buf.find(b"\n", e + 1)
+            e = end if nl < 0 else nl
+        edits.append((m.start(), _blank(buf[m.start():e])))
+    # `static local_attrs int f(...)`: a local attribute macro
+    for m in _STATIC_ANNOTATION.finditer(buf, start, end):
+        if m.group(1).decode() not in _C_KEYWORDS and m.group(1) not in (b"inline", b"__inline"):
+            edits.append((m.start(1), b" " * len(m.group(1))))
+    # `module_exit(fn)` without `;` in column 0, before a declaration
+    for m in _COL0_CALL_LINE.finditer(buf, start, end):
+        nxt = _next_code(buf, m.end())
+        if nxt > 0 and _WORD[buf[nxt]] and buf[nxt - 1] == 0x0A:
+            edits.append((m.start(), _blank(m.group(0))))
+    _apply(buf, edits)
     edits = []
     # `TYPE_MACRO(args) name;` — a macro standing for a type
     for m in _TYPE_MACRO_DECL.finditer(buf, start, end):
@@ -910,9 +976,16 @@ def _second_chance_span(buf: bytearray, start: int, end: int) -> None:
             continue
         c = buf[nxt]
         if not indent:
-            # column 0: an annotation word on its own line before a declaration
-            if args is None and _WORD[c] and buf[nxt - 1] == 0x0A:
-                edits[s] = b" " * len(name)
+            if args is None:
+                # an annotation word on its own line before a declaration
+                if _WORD[c]:
+                    edits[s] = b" " * len(name)
+            else:
+                # a top-level macro invocation missing its `;`
+                p = prev_code(buf, m.start(2))
+                if c != 0x7B and (p < 0 or buf[p] in b";})" or p in lone_ends):
+                    edits[s] = _blank(buf[s:m.end()])
+                    lone_ends.add(m.end(3) - 1)
             continue
         if _continued(buf, m.start(1)):
             continue
@@ -966,9 +1039,6 @@ def _second_chance_span(buf: bytearray, start: int, end: int) -> None:
 
 # ---------------------------------------------------------------------------
 # second chance: preprocessor conditionals inside a failing function
-
-_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b([^\n]*)", re.M)
-
 
 def fallback_preprocessor(data: bytes, spans) -> bytes:
     """Same-length copy of `data` in which, inside each (start, end) span,

@@ -99,3 +99,19 @@ def test_parser_reuse_and_foreach_macros():
     assert plain.functions[0].ok is False
     with_macro = parse_source(src, frozenset({"spin_items"}), parser=p)
     assert with_macro.functions[0].ok is True
+
+
+def test_top_level_macro_lines_do_not_make_a_bogus_function():
+    src = (b"#define SHOW(f) \\\nstatic int show_##f(char *p) \\\n{ \\\n\treturn 0; \\\n}\n\n"
+           b"SHOW(alpha)\nSHOW(beta)\n\nstatic int iota(void)\n{\n\treturn 0;\n}\n")
+    pf = parse_source(src)
+    assert _names(pf) == [("iota", True)]
+
+
+def test_local_attribute_macro_and_if0():
+    src = (b"static local_attrs bool kappa(int x)\n{\n\treturn x;\n}\n"
+           b"#if 0\nvoid dead(void)\n{\n\tnot C at all\n}\n#endif\n")
+    pf = parse_source(src)
+    assert _names(pf) == [("kappa", True)]
+    assert pf.functions[0].is_static
+    assert not pf.functions[0].node.has_error

@@ -284,6 +284,28 @@ def test_second_chance_more_forms():
     assert "} while          (a, b);" in text
 
 
+def test_if0_blocks_are_blanked():
+    src = (b"int a;\n#if 0\nThis is prose, not C {\n#ifdef X\nstill dead\n#endif\n#else\nint b;\n#endif\n"
+           b"#if 0 /* old */\nvoid dead(void)\n{\n}\n#endif\nint c;\n")
+    out = normalise(src)
+    _same_shape(src, out)
+    text = out.decode()
+    assert "prose" not in text and "still dead" not in text and "dead(void)" not in text
+    assert "int b;" in text and "int c;" in text
+    assert "#if 0" in text and "#else" in text
+    assert not _PARSER.parse(out).root_node.has_error
+
+
+def test_second_chance_defines_in_initializer_and_col0_call():
+    src = (b"static const char * const names[] = {\n#define x(t, n) (#t),\n\tLIST()\n#undef x\n"
+           b"\tNULL\n};\n\nmodule_exit(bye)\n\nstatic int f(void)\n{\n\treturn 0;\n}\n")
+    data = normalise(src)
+    out = second_chance(data, [(0, len(data))])
+    _same_shape(src, out)
+    assert b"#define" not in out and b"module_exit" not in out
+    assert not _PARSER.parse(out).root_node.has_error
+
+
 def test_do_while_iterator():
     out, body = _body("void f(void)\n{\n\tdo {\n\t\tg();\n\t} for_each_item(it, v);\n"
                       "\tif (x) {\n\t} for_each_call(y);\n}\n")
