@@ -394,7 +394,7 @@ def _pass_annotations(buf: bytearray) -> None:
 # 2. SYSCALL_DEFINEn
 
 _CALL_ARG = re.compile(rb"\s*[A-Za-z_][A-Za-z0-9_]*[ \t]*\([^()]*\)\s*$")
-_SYSCALL = re.compile(rb"SYSCALL(?:32)?_DEFINE([0-6])[ \t]*\(")
+_SYSCALL = re.compile(rb"SYSCALL(?:32)?_DEFINE[0-6][ \t]*\(")
 
 
 def _pass_syscalls(buf: bytearray) -> None:
@@ -413,7 +413,6 @@ def _pass_syscalls(buf: bytearray) -> None:
         close = _close_paren(buf, open_pos, 4000)
         if close < 0:
             continue
-        n = int(m.group(1))
         args = _split_args(buf, open_pos, close)
         tag = b"compat_sys_" if compat else b""
         name_s, name_e = args[0]
@@ -542,7 +541,6 @@ _TA_TRIGGERS = tuple((g, re.compile(r)) for g, r in (
 # T *...
 _TA_STAR = re.compile(rb"\*(?=[),])")
 _QUALIFIER_BEFORE = re.compile(rb"(?:const|volatile)[ \t]+$")
-_TYPE_KEYWORDS = (b"struct", b"union", b"enum", b"const", b"volatile")
 
 
 def _arg_start(buf, s: int) -> int:

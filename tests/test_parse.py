@@ -4,6 +4,9 @@ Snippets are written for these tests and only imitate kernel shapes.
 """
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from errpath.parse import Unparsed, body_candidates, candidate_name, new_parser, parse_source
 
 
@@ -115,3 +118,18 @@ def test_local_attribute_macro_and_if0():
     assert _names(pf) == [("kappa", True)]
     assert pf.functions[0].is_static
     assert not pf.functions[0].node.has_error
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    "int f(void)\n{\n", "}\n", "\tx = y;\n", "\tFOO()\n", "#if 0\n", "#ifdef A\n", "#else\n", "#endif\n",
+    "\tlist_for_each_entry(a, b, c) {\n", "\tif (a) {\n", "\t} else\n", "SYSCALL_DEFINE1(s, int, a)\n",
+    "SHOW(x)\n", "\tmode =\n", "/* c */\n", "{\n", "(", ")", ";", "\n",
+]), max_size=40).map("".join))
+def test_parse_source_never_raises_and_keeps_shape(text):
+    data = text.encode()
+    pf = parse_source(data)
+    assert len(pf.source) == len(data)
+    assert [i for i, c in enumerate(pf.source) if c == 10] == [i for i, c in enumerate(data) if c == 10]
+    for u in pf.unparsed:
+        assert u.line >= 1 and u.reason
