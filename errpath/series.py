@@ -333,10 +333,7 @@ def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | Non
                 continue
             try:
                 diff = pygit2.Diff.parse_diff(p.diff)
-                idx = s.index
-                idx.read_tree(parent.tree)
-                s.apply(diff, pygit2.enums.ApplyLocation.INDEX)
-                tree = s.index.write_tree()
+                tree = _apply(s, parent.tree, diff)
             except (pygit2.GitError, KeyError, ValueError, OSError) as e:
                 p.status, p.error = "failed", (" ".join(str(e).split()) or type(e).__name__)
                 failed = p
@@ -358,6 +355,71 @@ def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | Non
     except BaseException:
         shutil.rmtree(scratch_dir, ignore_errors=True)
         raise
+
+
+def _apply(s: pygit2.Repository, base: pygit2.Tree, diff: pygit2.Diff) -> pygit2.Oid:
+    """base + diff as a new tree in the scratch odb.
+
+    Only the files the diff touches go through the (scratch) index, where
+    libgit2 applies the hunks; the result is grafted onto base with tree
+    builders. So a base tree holding names an index refuses (`..`, `.git`) can
+    still take a patch that does not touch them, and a kernel-sized tree is
+    not loaded into an index for every patch."""
+    touched: set[str] = set()
+    for d in diff.deltas:
+        for f in (d.old_file, d.new_file):
+            if f.path and f.path != "/dev/null":
+                touched.add(f.path)
+    idx = s.index
+    idx.clear()
+    for path in sorted(touched):
+        try:
+            entry = base[path]
+        except (KeyError, ValueError):
+            continue
+        if entry.filemode != pygit2.enums.FileMode.TREE:
+            idx.add(pygit2.IndexEntry(path, entry.id, entry.filemode))
+    s.apply(diff, pygit2.enums.ApplyLocation.INDEX)
+    post = {e.path: (e.id, e.mode) for e in s.index}
+    return _graft(s, base, {p: post.get(p) for p in touched}) or s.TreeBuilder().write()
+
+
+def _graft(s: pygit2.Repository, tree: pygit2.Tree | None, changes: dict,
+           prefix: str = "") -> pygit2.Oid | None:
+    """tree with changes {path: (oid, mode) | None (delete)}; None if it ends up empty.
+    A file where a folder is (or the reverse) is refused, as git apply does."""
+    nested: dict[str, dict] = {}
+    here: dict[str, tuple | None] = {}
+    for path, value in changes.items():
+        head, sep, rest = path.partition("/")
+        if sep:
+            nested.setdefault(head, {})[rest] = value
+        else:
+            here[head] = value
+    tb = s.TreeBuilder(tree) if tree is not None else s.TreeBuilder()
+    for name, value in here.items():          # deletions first: a file may become a folder
+        if value is None and tb.get(name) is not None:
+            tb.remove(name)
+    for name, sub in nested.items():
+        old = tb.get(name)
+        is_tree = old is not None and old.filemode == pygit2.enums.FileMode.TREE
+        if old is not None and not is_tree:
+            raise ValueError(f"{prefix}{name}: a file of that name is in the way")
+        oid = _graft(s, s[old.id] if is_tree else None, sub, f"{prefix}{name}/")
+        if oid is None:
+            if old is not None:
+                tb.remove(name)
+        else:
+            tb.insert(name, oid, pygit2.enums.FileMode.TREE)
+    for name, value in here.items():
+        if value is not None:
+            cur = tb.get(name)
+            if cur is not None and cur.filemode == pygit2.enums.FileMode.TREE:
+                raise ValueError(f"{prefix}{name}: a folder of that name exists")
+            tb.insert(name, value[0], value[1])
+    if len(tb) == 0:
+        return None
+    return tb.write()
 
 
 def _sig_text(s: str) -> str:
