@@ -127,6 +127,16 @@ def check_html(text: str) -> None:
     assert "&lt;script&gt;" in text
 
 
+def test_cache_handles_every_name(hostile, tmp_path):
+    """Non-UTF-8 names in the cache keys: cold and warm runs work and agree."""
+    h, rd, _, _ = hostile
+    args = ("audit", "v1..HEAD", "--repo", str(h.path), "--cache-dir", str(tmp_path / "cache"),
+            "--rules-dir", str(rd), "--select", "bad-name", "--format", "json", "--reproducible")
+    cold, warm = run(*args), run(*args)
+    assert cold.code == warm.code == 1, cold.err
+    assert cold.out == warm.out and "raw/f\\udcff\\udcfe.c" in cold.out
+
+
 def test_symlinks_are_not_followed_and_names_are_audited(hostile):
     h, rd, _, _ = hostile
     r = run("scan", "--repo", str(h.path), "--no-cache", "--rules-dir", str(rd), "--select", "bad-name",
