@@ -526,17 +526,23 @@ _STARS_ALL = rb"(?:[ \t]*\*)*(?:[ \t]*const\b)?"
 _NOT_WORD = rb"(?![A-Za-z0-9_])"
 _AFTER_TYPE = rb"(?=\s*[,)])"
 # (gate, regex): each regex starts with a literal so `re` can search fast
-_TA_TRIGGERS = tuple((g, re.compile(r)) for g, r in (
+# (gate, regex, common): the common triggers run on every file, the others
+# only in the second chance.  Each regex starts with a literal so `re` can
+# search fast; a match must end right before `,` or `)`.
+_TA_TRIGGERS = tuple((g, re.compile(r), c) for g, r, c in (
+    # struct foo [*...] — the fast, strict form: one line, `,`/`)` next
+    (b"struct", rb"struct[ \t]+" + _ID + rb"[ \t*]*(?=[,)])", True),
     # struct foo [const] [*...]   (the name may be on the next line)
     *((kw, kw + _NOT_WORD + rb"\s+" + _ID + rb"(?=[ \t]*[*,)\n]|[ \t]+(?:const|volatile))"
-       + rb"(?:[ \t]+(?:const|volatile)\b)*" + _STARS_ALL + _AFTER_TYPE)
+       + rb"(?:[ \t]+(?:const|volatile)\b)*" + _STARS_ALL + _AFTER_TYPE, False)
       for kw in (b"struct", b"union", b"enum")),
     # [un]signed [long|short|int|char]... [*...]   (`signed` also finds `unsigned`)
-    (b"signed", rb"signed" + _NOT_WORD + rb"(?:[ \t]+(?:long|short|int|char)\b)*" + _STARS_ALL + _AFTER_TYPE),
-    (b"long", rb"long" + _NOT_WORD + rb"(?:[ \t]+(?:long|int|unsigned)\b)*" + _STARS_ALL + _AFTER_TYPE),
-    (b"short", rb"short" + _NOT_WORD + rb"(?:[ \t]+(?:int|unsigned)\b)*" + _STARS_ALL + _AFTER_TYPE),
+    (b"signed", rb"signed" + _NOT_WORD + rb"(?:[ \t]+(?:long|short|int|char)\b)*" + _STARS_ALL + _AFTER_TYPE,
+     True),
+    (b"long", rb"long" + _NOT_WORD + rb"(?:[ \t]+(?:long|int|unsigned)\b)*" + _STARS_ALL + _AFTER_TYPE, True),
+    (b"short", rb"short" + _NOT_WORD + rb"(?:[ \t]+(?:int|unsigned)\b)*" + _STARS_ALL + _AFTER_TYPE, False),
     # const T [*...]
-    *((kw, kw + rb"[ \t]+" + _ID + _STARS_ALL + _AFTER_TYPE) for kw in (b"const", b"volatile")),
+    *((kw, kw + rb"[ \t]+" + _ID + _STARS_ALL + _AFTER_TYPE, False) for kw in (b"const", b"volatile")),
 ))
 # T *...
 _TA_STAR = re.compile(rb"\*(?=[),])")
@@ -569,17 +575,15 @@ def _arg_start(buf, s: int) -> int:
     return i
 
 
-_TA_COMMON = (b"struct", b"signed", b"long")
-
-
 def _pass_type_args(buf: bytearray, start: int = 0, end: int | None = None, common: bool = True) -> None:
-    """Type arguments inside [start, end): the common triggers (struct,
-    [un]signed, long, `T *`) when `common`, the rare ones (union, enum,
-    short, const, volatile) otherwise."""
+    """Type arguments inside [start, end): the common triggers (one-line
+    struct, [un]signed, long, `T *`) when `common`, the rare ones (struct
+    split over lines or with const, union, enum, short, const, volatile)
+    otherwise."""
     end = len(buf) if end is None else end
     spans: dict[int, int] = {}
-    for gate, rx in _TA_TRIGGERS:
-        if (gate in _TA_COMMON) != common or buf.find(gate, start, end) < 0:
+    for gate, rx, is_common in _TA_TRIGGERS:
+        if is_common != common or buf.find(gate, start, end) < 0:
             continue
         for m in rx.finditer(buf, start, end):
             s, e = m.span()

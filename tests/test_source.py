@@ -176,7 +176,7 @@ def test_type_arguments_become_identifiers():
            "\tc = min_t(unsigned int, x, y);\n\td = max_t(unsigned long long, x, y);\n"
            "\te = alloc_percpu(struct foo);\n\tf2 = va_arg(ap, const char *);\n"
            "\tg = sizeof_field(struct foo, bar);\n\th = __same_type(x, u8 *);\n"
-           "\ti = container_of(w, struct\n\t\t\tbar, work);\n}\n")
+           "\ti = __same_type(w, struct bar *);\n}\n")
     out, body = _body(src)
     assert not body.has_error
     assert "container_of(p, struct_foo, member)" in out
@@ -187,6 +187,19 @@ def test_type_arguments_become_identifiers():
     assert "struct foo *a" in out            # a declaration keeps its type
     calls = [n for n in _types(body) if n == "call_expression"]
     assert len(calls) == 9
+
+
+def test_rare_type_arguments_in_second_chance():
+    src = ("void f(void)\n{\n\ti = container_of(w, struct\n\t\t\tbar, work);\n"
+           "\tj = container_of(w, union u, work);\n\tk = min_t(short int, a, b);\n"
+           "\tl = va_arg(ap, const u8 *);\n}\n")
+    data = normalise(src.encode())
+    out = second_chance(data, [(0, len(data))])
+    _same_shape(data, out)
+    assert not _PARSER.parse(out).root_node.has_error
+    text = out.decode()
+    assert "container_of(w,       \n\t\t\tbar, work)" in text
+    assert "union_u" in text and "short_int" in text and "const_u8__" in text
 
 
 def test_casts_sizeof_and_parameters_keep_their_types():
