@@ -29,31 +29,29 @@ Rewrite classes (in pass order):
    both as a type name and as an expression.
 4. `offsetof(T, a.b[1])` keeps the native offsetof_expression; a member path
    that is not a bare name becomes one identifier (`a_b_1_`).
-   `__stringify(X)` → a string literal `"_stringify_X_"`.
+   `__stringify(X)` → a string literal `"_stringify_X"`.
 5. Type arguments of macros → identifiers: in an argument list (after the
    `(` of a non-keyword call, or after `,`), a type that is not already an
    expression — `struct foo`, `const char *`, `unsigned int`, `u8 *` — gets
    its blanks and `*` turned into `_` (`struct foo *` → `struct_foo__`).
    `container_of(p, struct foo, m)`, `list_entry(...)`,
    `min_t(unsigned int, a, b)`, `alloc_percpu(struct foo)`,
-   `va_arg(ap, unsigned long)` then parse as ordinary calls.  (A struct type
-   split over two lines keeps its newline: the keyword is blanked instead.)
+   `va_arg(ap, unsigned long)` then parse as ordinary calls.  Only the
+   common triggers (one-line `struct`, `[un]signed`, `long`, `T *`) run
+   here; the others are in the second chance.
 6. `guard(cls)(args)` → `guard_cls_(args)`: a plain call whose function name
    carries the lock class.
-7. Statement macros → `while` of the same length (`if` for 2-4 characters):
-   * iterators: any identifier containing `for_each` / `foreach` (either
-     case), or listed in the tree's `.clang-format` ForEachMacros, or
-     `scoped_guard`, used as a statement (at a statement start, followed by a
-     statement rather than `;`): `list_for_each_entry(p, h, m) {` →
-     `while               (p, h, m) {` (a comma-expression condition; the
-     body is the loop body);
-   * any other indented `NAME(args) {` (a call followed by a block is never
-     valid C, so NAME is a statement macro with a body, e.g.
-     `scoped_guard (mutex, &l) {`).
+7. Iterator macros → `while` of the same length: any identifier containing
+   `for_each` / `foreach` (either case), or listed in the tree's
+   `.clang-format` ForEachMacros, or `scoped_guard`, used as a statement (at
+   a statement start, followed by a statement rather than `;`):
+   `list_for_each_entry(p, h, m) {` → `while               (p, h, m) {`
+   (a comma-expression condition; the body is the loop body); also as the
+   tail of a do-while: `do { ... } for_each_vma(vmi, vma);`.
 8. Small forms: `DECLARE_BITMAP(name, n)` → `DECLARE_BITMAP name[ n]` (a real
    array declaration); `static` before an indented `DEFINE_*(...)` /
    `DECLARE_*(...)` → blanks (a call statement); an X-macro expansion line
-   (`\tLIST_OF_THINGS()` directly before `#undef x`) → blanks.
+   (an indented `LIST_OF_THINGS()` directly before `#undef x`) → blanks.
 
 Second chance (`second_chance()`, `fallback_preprocessor()`): rare forms that
 would cost a scan of every file are rewritten by `errpath.parse` only inside
@@ -64,10 +62,14 @@ arguments (`ASSERTCMP(a, ==, b)` → `EQ`), GNU case ranges (`case A ... B:` →
 `case A ||  B:`), statements passed as macro arguments
 (`DLM_ASSERT(x, dump(r););` → `,` separators), `#define`/`#undef` lines
 (X-macro helpers inside an initializer), a column-0 `module_exit(fn)` missing
-its `;`, multi-line `NAME(a,\n b) {` statement macros, rarer type arguments
-(union, enum, short, const, volatile), `TYPE_MACRO(args) name;`
-declarations, ALL-CAPS macros standing for strings (`KERN_INFO DRV_NAME "x"`)
-and `} while_each_x(a, b);`; and, last, `#if` groups split across statements
+its `;`, statement macros with a body that are not iterators by name
+(`NAME(args) {`, also with the arguments over several lines: a call followed
+by a block is never valid C) → `while` (`if` for 2-4 characters), the rarer
+type arguments (union, enum, short, const, volatile, a struct split over two
+lines — its keyword is blanked to keep the newline), `TYPE_MACRO(args) name;`
+declarations, ALL-CAPS macros standing for strings (`KERN_INFO DRV_NAME "x"`),
+local attribute macros (`static my_attrs int f(`), and
+`} while_each_x(a, b);`; and, last, `#if` groups split across statements
 keep one branch (the first; the `#else` of an `#if 0`).
 
 Nothing is rewritten at the name position of `#define`/`#undef`/`#ifdef`.
