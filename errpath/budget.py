@@ -15,17 +15,27 @@ in seconds, so the same input always gives the same answer):
   ntfs3's log_replay() at about 230k (0.5 s); the pathological inputs it stops
   (thousands of variables, each with its own path) took minutes and gigabytes
   before;
-* rules follow callees to a fixed depth (errpath.nonzero.MAX_DEPTH).
+* rules follow callees to a fixed depth (errpath.nonzero.MAX_DEPTH);
+* a wall-clock backstop, `RULES_SECONDS` per function for all rules
+  together, catches whatever the step limits miss (fuzzing found a 60-case
+  switch in a loop that made a rule's reaching-definition queries take
+  seconds, and minutes at 100 cases). It only fires on pathological code, so
+  reports stay deterministic in practice; when it fires the function is
+  listed in stats["rules_budget"] and the run goes on.
 
-A function over budget is listed in the run's `unparsed` entries with a
-reason starting "budget:", and counted in stats, like every function errpath
+A function over a step budget is listed in the run's `unparsed` entries with
+a reason starting "budget:", and counted in stats, like every function errpath
 did not analyse.
 """
 from __future__ import annotations
 
+import signal
+import threading
+
 from .facts import BudgetExceeded, FunctionFacts
 
 DATAFLOW_BUDGET = 500_000
+RULES_SECONDS = 20.0
 
 
 def dataflow_cost(fn: FunctionFacts) -> int:
@@ -51,4 +61,53 @@ def check(fn: FunctionFacts, budget: int = DATAFLOW_BUDGET) -> FunctionFacts:
     return fn
 
 
-__all__ = ["DATAFLOW_BUDGET", "dataflow_cost", "check"]
+class RulesTimeout(BaseException):
+    """Raised inside a rule when the function's time is up. A BaseException, so
+    the engine's `except Exception` for broken rules does not swallow it."""
+
+
+class FunctionTimer:
+    """SIGALRM backstop for the rules on one function at a time (main thread only;
+    elsewhere it does nothing)."""
+
+    def __init__(self, seconds: float = RULES_SECONDS):
+        self.seconds = seconds
+        self.active = False
+        self._old = None
+
+    def __enter__(self) -> "FunctionTimer":
+        if self.seconds and hasattr(signal, "setitimer") and \
+                threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGALRM, self._fire)
+            self.active = True
+        return self
+
+    def _fire(self, signum, frame):
+        raise RulesTimeout(f"rules ran over {self.seconds:g}s")
+
+    def arm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def disarm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old if self._old is not None else signal.SIG_DFL)
+            self.active = False
+
+
+def note_over_budget(stats: dict, fn: FunctionFacts, reason: str) -> None:
+    """Record a function whose rules were cut off (deduplicated, sorted)."""
+    entries = stats.setdefault("rules_budget", [])
+    entry = {"path": fn.path, "function": fn.name, "line": fn.line, "reason": f"not analysed: budget: {reason}"}
+    if entry not in entries:
+        entries.append(entry)
+        entries.sort(key=lambda e: (e["path"], e["line"], e["function"]))
+
+
+__all__ = ["DATAFLOW_BUDGET", "RULES_SECONDS", "dataflow_cost", "check", "RulesTimeout",
+           "FunctionTimer", "note_over_budget"]
