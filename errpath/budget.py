@@ -70,8 +70,8 @@ class FunctionTimer:
     """SIGALRM backstop for the rules on one function at a time (main thread only;
     elsewhere it does nothing)."""
 
-    def __init__(self, seconds: float = RULES_SECONDS):
-        self.seconds = seconds
+    def __init__(self, seconds: float | None = None):
+        self.seconds = RULES_SECONDS if seconds is None else seconds
         self.active = False
         self._old = None
 

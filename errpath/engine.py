@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import __version__
-from .budget import check as check_budget
+from .budget import FunctionTimer, RulesTimeout, note_over_budget, check as check_budget
 from .cache import Cache
 from .facts import BudgetExceeded, FunctionFacts, function_facts
 from .git import Repo
@@ -206,15 +206,24 @@ class Engine:
     def run_rules(self, index: FactsIndex, functions: Iterable[FunctionFacts]) -> tuple[list[Finding], list[dict]]:
         ctx = RuleContext(index)
         findings, errors = [], []
-        for fn in functions:
-            for rule in self.rules:
-                if not rule.applies_to(fn):
-                    continue
+        with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
+            for fn in functions:
+                start = len(findings)
+                timer.arm()
                 try:
-                    findings.extend(rule.check(fn, ctx))
-                except Exception as e:  # a broken rule is reported, the audit goes on
-                    errors.append({"rule": rule.id, "path": fn.path, "function": fn.name,
-                                   "error": f"{type(e).__name__}: {e}"})
+                    for rule in self.rules:
+                        if not rule.applies_to(fn):
+                            continue
+                        try:
+                            findings.extend(rule.check(fn, ctx))
+                        except Exception as e:  # a broken rule is reported, the audit goes on
+                            errors.append({"rule": rule.id, "path": fn.path, "function": fn.name,
+                                           "error": f"{type(e).__name__}: {e}"})
+                except RulesTimeout as e:  # pathological code: not analysed, the audit goes on
+                    del findings[start:]
+                    note_over_budget(self.stats, fn, str(e))
+                finally:
+                    timer.disarm()
         return findings, errors
 
     def snapshot(self, commit, pathspecs: list[str]) -> Snapshot:
