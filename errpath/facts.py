@@ -901,10 +901,13 @@ def _must_hold(facts: FunctionFacts) -> list:
 
 
 def _unrefine(ids) -> frozenset:
+    """Plain definition ids: a π entry stands for the (flat) ids it refines."""
+    if all(isinstance(d, int) for d in ids):
+        return ids if isinstance(ids, frozenset) else frozenset(ids)
     out = set()
     for d in ids:
         if isinstance(d, tuple):
-            out |= _unrefine(d[2])
+            out |= d[2]
         else:
             out.add(d)
     return frozenset(out)
@@ -959,7 +962,8 @@ def _reaching_defs(facts: FunctionFacts) -> list:
                     for v in _nonzero_vars(lits):
                         if v in out_p:
                             out_p = dict(out_p)
-                            out_p[v] = frozenset({("pi", p, out_p[v])})
+                            # one level only: a π over the plain ids, so loops cannot nest them
+                            out_p[v] = frozenset({("pi", p, _unrefine(out_p[v]))})
                 for v, ds in out_p.items():
                     cur = acc.get(v)
                     acc[v] = ds if cur is None else (cur | ds)

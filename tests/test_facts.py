@@ -166,3 +166,34 @@ def test_budget_is_enforced():
         pass
     else:
         raise AssertionError("budget not enforced")
+
+
+def test_branch_refinement_in_nested_loops_stays_flat_and_exact():
+    # π-definitions inside nested loops once nested a level per dataflow round
+    # (a real-kernel audit spent minutes in them); they must stay one level deep.
+    f = facts("""
+int f(int n, struct x *x) {
+	int ret = 0;
+	while (n) {
+		ret = g(x);
+		if (ret)
+			break;
+		while (x->a) {
+			if (ret) ret--;
+			if (!ret) ret = h();
+			if (ret > 0) n--;
+		}
+		if (ret) continue;
+	}
+	return ret;
+}""")
+    ret = f.returns()[0]
+    plain = {v for _, v in f.reaching(ret.id, "ret")}
+    assert ("int", 0) in plain and ("call", "g", (("var", "x"),), "g") in plain
+    assert ("call", "h", (), "h") in plain
+    refined = f.reaching(ret.id, "ret", refined=True)
+    assert all(v[0] != "nonzero" or v == ("nonzero", "ret") for _, v in refined)
+    for sets in f._reach:
+        for ids in sets.values():
+            for d in ids:
+                assert isinstance(d, int) or all(isinstance(x, int) for x in d[2])
