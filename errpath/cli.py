@@ -210,6 +210,9 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
             summary += f" ({unparsed} not analysed; listed in --format json/html)"
         summary += f"; {s.get('seconds', 0):.2f}s"
         click.echo(summary, err=True)
+        if s.get("rules_budget"):
+            click.echo(f"errpath: {len(s['rules_budget'])} function(s) not analysed: budget "
+                       f"(rules ran too long; see stats.rules_budget)", err=True)
         if s.get("baseline"):
             click.echo(f"errpath: {s['baseline']['suppressed']} finding(s) suppressed by baseline "
                        f"{s['baseline']['file']}", err=True)
