@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -146,7 +147,8 @@ class Engine:
             if self.jobs > 1 and len(tasks) > 4:
                 if self._pool is None:
                     from .workers import worker_init  # workers ignore SIGINT: no tracebacks on Ctrl-C
-                    self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=worker_init)
+                    self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=worker_init,
+                                                     initargs=(sys.getrecursionlimit(),))
                 results = self._pool.map(_analyse_task, tasks, chunksize=max(1, len(tasks) // (self.jobs * 8)))
             else:
                 results = map(_analyse_task, tasks)
