@@ -25,6 +25,8 @@ BUILTIN_RULES = (
     "atomic_account",
     "nowait_enomem",
     "err_ptr_null_mismatch",
+    "nowait_blocks",
+    "missing_error_code",
 )
 
 DOC_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead",

@@ -1,0 +1,264 @@
+"""An error path that returns the error variable while it still holds 0 from an earlier success.
+
+What it finds
+-------------
+`x = alloc(); if (!x) goto fail;` (also `if (IS_ERR(x))`, and `break` out of
+a loop instead of `goto`) where `fail:` returns a variable — `return status;`
+— that holds 0 on this path: it was set to 0 (`status = 0;`, `int ret = 0;`)
+or an earlier call succeeded (`ret = f(); if (ret) goto fail;` leaves
+`ret == 0`). The value at the return is computed from the reaching
+definitions on the paths from the `goto`: a path that sets the variable
+(`ret = -ENOMEM;` before the goto, or under the label) is not reported.
+
+Only error labels count: some other path into the same return must give the
+variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
+that is also the normal, successful exit of a function that never returns an
+errno stays silent.
+
+Why it matters
+--------------
+The caller sees success: a probe or bind that failed to allocate reports 0,
+the driver core or the gadget framework goes on to use the half-initialised
+object, and the failure surfaces later as a NULL dereference far from its
+cause. Smatch reports this as "missing error code"; errpath finds the same
+shape from the source alone, with no kernel build.
+
+Example
+-------
+    status = usb_assign_descriptors(f, fs_function, hs_function, NULL, NULL);
+    if (status)
+            goto fail;
+    dev->req = alloc_ep_req(dev->in_ep, BUFLEN);
+    if (!dev->req)
+            goto fail;          /* status is 0 here */
+    return 0;
+    fail:
+    usb_free_all_descriptors(f);
+    return status;
+
+Use instead
+-----------
+    dev->req = alloc_ep_req(dev->in_ep, BUFLEN);
+    if (!dev->req) {
+            status = -ENOMEM;
+            goto fail;
+    }
+
+Known false positives
+---------------------
+A deliberately best-effort allocation whose failure is meant to be reported
+as success through an error label (comment it, or return 0 explicitly).
+Allocators the rule does not know are not followed (see
+`errpath/data/allocators.txt`).
+
+References
+----------
+- Smatch `check_missing_error_code.c` ("missing error code here? 'x' failed.
+  'ret' = '0'"), and the many kernel patches titled "... fix missing error code"
+  / "... return -ENOMEM on allocation failure" it produced.
+- Documentation/process/coding-style.rst, "Centralized exiting of functions".
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from errpath.model import Evidence
+from errpath.rules import Rule
+
+from errpath.builtin_rules.atomic_account import allocator
+from errpath.builtin_rules.nowait_blocks import PathState
+
+MAX_STEPS = 5000
+_LVALUE = re.compile(r"[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\w+\])*")
+ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
+
+
+def _int_like(fn) -> bool:
+    rt = fn.return_type.replace("static", "").replace("inline", "").strip()
+    return bool(rt) and not rt.endswith("*") and rt not in ("void", "bool", "_Bool")
+
+
+def _negative(val) -> bool:
+    k = val[0]
+    if k == "errno":
+        return True
+    if k == "ptrerr":
+        return True
+    if k == "int":
+        return val[1] < 0
+    if k == "cond":
+        return _negative(val[2]) or _negative(val[3])
+    return False
+
+
+def _zero(val) -> bool:
+    return val == ("int", 0)
+
+
+def _branch_of(fn, preds, nid: int):
+    """The (cond node, edge) whose branch starts the straight run of
+    statements ending at nid (at most 4 statements back), or None."""
+    cur = nid
+    for _ in range(5):
+        ps = preds[cur]
+        if len(ps) != 1:
+            return None
+        p, edge = ps[0]
+        pn = fn.nodes[p]
+        if pn.kind == "cond" and edge in (True, False):
+            return pn, edge
+        if pn.kind in ("cond", "switch", "loop", "label", "entry"):
+            return None
+        cur = p
+    return None
+
+
+def _failed_call(fn, cond, edge):
+    """(variable, call name, how) when taking `edge` out of cond means the
+    allocation or call that set the variable failed."""
+    lits = cond.true_lits if edge else cond.false_lits
+    for atom, pol in lits:
+        test = None
+        if pol is False and not atom.startswith(ERR_TESTS):
+            var, test = atom, "null"
+        elif pol is True:
+            for t in ERR_TESTS:
+                if atom.startswith(t + "(") and atom.endswith(")"):
+                    var, test = atom[len(t) + 1:-1], "err"
+                    break
+        if test is None or not _LVALUE.fullmatch(var):
+            continue
+        defs = fn.reaching(cond.id, var)
+        if not defs:
+            continue
+        names = set()
+        for _, v in defs:
+            if v[0] != "call" or not v[1]:
+                names = None
+                break
+            if test == "null":
+                a = allocator(v[1])
+                if a is None or not a.null_on_failure:
+                    names = None
+                    break
+            names.add(v[1])
+        if names:
+            return var, sorted(names)[0], test
+    return None
+
+
+def _skips_item(fn, g) -> bool:
+    """`goto next;` to a label inside the same loop: skip this item and go on
+    with the loop (a `continue`), not an error exit."""
+    label = g.text.rstrip(";").split()[-1] if g.text.startswith("goto") else ""
+    target = fn.labels.get(label)
+    if target is None:
+        return False
+    return any(loop.contains(g.id) and loop.contains(target) for loop in fn.loops)
+
+
+class MissingErrorCode(Rule):
+    id = "missing-error-code"
+    title = "Error path returns the error variable while it still holds 0"
+    severity = "warning"
+    confidence = "medium"
+
+    def applies_to(self, fn) -> bool:
+        return _int_like(fn) and any(n.kind in ("goto", "break") for n in fn.nodes)
+
+    def check(self, fn, ctx):
+        preds = None
+        for g in fn.nodes:
+            if g.kind not in ("goto", "break"):
+                continue
+            if preds is None:
+                preds = fn.preds()
+            br = _branch_of(fn, preds, g.id)
+            if br is None:
+                continue
+            cond, edge = br
+            failed = _failed_call(fn, cond, edge)
+            if failed is None:
+                continue
+            if g.kind == "goto" and _skips_item(fn, g):
+                continue
+            hit = self._returns_zero(fn, g)
+            if hit is None:
+                continue
+            var, zero_ev, ret_node = hit
+            x, callee, test = failed
+            what = f"{callee}() fails" if test == "null" else f"{callee}() returns an error pointer"
+            fix = "-ENOMEM" if test == "null" else f"PTR_ERR({x})"
+            target = g.text.rstrip(";").strip()
+            message = (f"'{var}' is still 0 when {what} here, and the error path returns it "
+                       f"(line {ret_node.line}), so the caller sees success; set {var} = {fix} before '{target}'")
+            evidence = [zero_ev,
+                        Evidence(fn.path, cond.line, fn.name, f"'{x}' from {callee}() tested: {cond.text}"),
+                        Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
+                        Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
+            yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence)
+
+    def _returns_zero(self, fn, g):
+        """(var, evidence of the 0, return node) when var is 0 at g and a path
+        from g reaches `return var;` without setting var."""
+        candidates = sorted({r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"})
+        for var in candidates:
+            zero = self._zero_at(fn, g, var)
+            if zero is None:
+                continue
+            r = self._unchanged_return(fn, g, var)
+            if r is None:
+                continue
+            # an error label: another path gives var a negative errno at this return
+            if not any(_negative(v) for _, v in fn.reaching(r.id, var)):
+                continue
+            return var, zero, r
+        return None
+
+    def _zero_at(self, fn, g, var):
+        defs = fn.reaching(g.id, var)
+        if defs and all(_zero(v) for _, v in defs):
+            n = fn.nodes[defs[-1][0]]
+            return Evidence(fn.path, n.line, fn.name, f"'{var}' set to 0 here: {n.text}")
+        if (var, False) in fn.must_hold(g.id):
+            # `if (ret) goto ...;` earlier: ret is 0 on the way here
+            for p in range(g.id - 1, 0, -1):
+                n = fn.nodes[p]
+                if n.kind == "cond" and (var, True) in n.true_lits:
+                    return Evidence(fn.path, n.line, fn.name, f"'{var}' is 0 after this test: {n.text}")
+            return Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here")
+        return None
+
+    def _unchanged_return(self, fn, g, var):
+        """The first `return var;` reached from g on a path that leaves var
+        alone, keeping the literals known at g consistent (so `if (!p)
+        ret = -ENOMEM;` under the label counts as setting it)."""
+        start = frozenset(fn.must_hold(g.id))
+        queue = deque((s, start) for s, _ in g.succ)
+        seen = set()
+        steps = 0
+        while queue and steps < MAX_STEPS:
+            nid, known = queue.popleft()
+            if (nid, known) in seen:
+                continue
+            seen.add((nid, known))
+            steps += 1
+            node = fn.nodes[nid]
+            if any(v == var and not _zero(val) for v, val in node.defs):
+                continue
+            if node.kind == "return":
+                if node.ret == ("var", var):
+                    return node
+                continue
+            if nid == 1:
+                continue
+            after = PathState.after(node, known)
+            for s, e in node.succ:
+                k = PathState.edge(fn, node, e, after)
+                if k is not None:
+                    queue.append((s, k))
+        return None
+
+
+RULE = MissingErrorCode()

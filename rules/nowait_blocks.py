@@ -1,0 +1,851 @@
+"""A call that may sleep on a path where a NOWAIT flag says the caller must not block.
+
+What it finds
+-------------
+A path on which a NOWAIT flag is known to be set — the then-branch of
+`if (iocb->ki_flags & IOCB_NOWAIT)` (also `IOMAP_NOWAIT`, `REQ_NOWAIT`,
+`FGP_NOWAIT`, `RWF_NOWAIT`), the code after `kiocb->ki_flags |= IOCB_NOWAIT`,
+or a `nowait` bool derived from such a flag — that reaches a call which may
+sleep: a sleeping lock (`mutex_lock`, `down_read`, `inode_lock_shared`,
+`folio_lock`, ...), a wait (`inode_dio_wait`, `wait_event*`,
+`wait_for_completion*`, `filemap_write_and_wait*`), a sleep (`msleep`,
+`schedule*`), freeze protection (`sb_start_write`), or a function of the
+analysed code (or a header) that always ends up in one of those. The list is
+`errpath/data/sleeping_functions.txt`.
+
+The search is path-sensitive: a branch that contradicts what the path already
+knows (`if (nowait) ... else inode_lock()`, or the false side of
+`if ((iocb->ki_flags & IOCB_NOWAIT) && unaligned) return -EAGAIN;` followed by
+`if (unaligned) inode_dio_wait()`) is not taken, and a path that clears the
+flag (`flags &= ~IOCB_NOWAIT`) ends there. Trylocks never sleep.
+
+Confidence is **high** when the flag holds on every path to the call, and
+**medium** when it holds on some path or the sleep is inside a callee (the
+evidence shows the chain).
+
+Stretch, at **low** confidence: a function that sets `IOCB_DIO_CALLER_COMP`
+hands `inode_dio_end()` to the issuing task's task_work; if the same function
+can then reach `inode_dio_wait()` synchronously, the task waits for work only
+it can run (seed 004's self-deadlock).
+
+Why it matters
+--------------
+io_uring and AIO issue I/O with IOCB_NOWAIT from the submitting task and fall
+back to a worker only when the call returns -EAGAIN. A NOWAIT path that sleeps
+stalls the submitter (and with it every request behind it in the ring) and
+defeats the contract the file advertised with FMODE_NOWAIT. Real cases:
+io_uring took `sb_start_write()` on a write it had marked IOCB_NOWAIT (fixed
+with `sb_start_write_trylock()`), and ext4 direct reads took
+`inode_lock_shared()` under IOCB_NOWAIT (fixed with `inode_trylock_shared()`).
+
+Example
+-------
+    if (iocb->ki_flags & IOCB_NOWAIT) {
+            if (!can_do_fast(inode))
+                    return -EAGAIN;
+    }
+    inode_lock_shared(inode);
+
+Use instead
+-----------
+    if (iocb->ki_flags & IOCB_NOWAIT) {
+            if (!inode_trylock_shared(inode))
+                    return -EAGAIN;
+    } else {
+            inode_lock_shared(inode);
+    }
+
+Known false positives
+---------------------
+A lock that is never contended while the flag is set (documented by the
+subsystem, not visible in the code). Correlations the path search cannot see:
+two different variables that always hold the same truth value, or a value
+computed by a callee. Callees are followed only when they sleep on every path
+through them, so a helper that sleeps only for some arguments is never blamed.
+
+References
+----------
+- Seed 004 (../shared/seeds/004): the IOCB_DIO_CALLER_COMP deadlock thread
+  (Jens Axboe, Dave Chinner, Oct 2023); io_uring reverted its use of
+  IOCB_DIO_CALLER_COMP in 6.7 (838b35bb6a89, "io_uring/rw: disable
+  IOCB_DIO_CALLER_COMP").
+- io_uring's write path now calls `sb_start_write_trylock()` under IOCB_NOWAIT
+  (`io_kiocb_start_write()` in io_uring/rw.c).
+- ext4's `ext4_dio_read_iter()` takes `inode_trylock_shared()` under
+  IOCB_NOWAIT.
+- xfs's `xfs_ilock_iocb()`: the trylock-under-NOWAIT shape this rule must not
+  report.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+
+from errpath.facts import _kill, _norm, _strip, cond_literals
+from errpath.model import Evidence
+from errpath.rules import Rule
+
+from errpath.builtin_rules.atomic_account import mask_alternatives, memo, table
+
+MAX_STEPS = 4000         # path-search states per function
+MAX_SOURCES = 40         # NOWAIT sources per function
+MAX_CALLEE_DEPTH = 3
+NOWAIT_NAMES = frozenset({"nowait", "no_wait"})
+
+
+@lru_cache(maxsize=None)
+def nowait_flags() -> frozenset[str]:
+    return frozenset(table("nowait_flags"))
+
+
+SLEEP_KINDS = frozenset({"lock", "wait", "sleep", "freeze"})
+NOT_BLOCKING = frozenset({"vfree"})   # may sleep, but never waits on a lock, I/O or an event
+
+
+@lru_cache(maxsize=None)
+def _sleep_table() -> tuple[dict[str, str], tuple[str, ...]]:
+    variants = {n: (r[0] if r else "-") for n, r in table("nonblocking_variants").items()}
+    exact = {n: variants.get(n, "-") for n, r in table("sleeping_functions").items()
+             if (r[0] if r else "lock") in SLEEP_KINDS and n not in NOT_BLOCKING}
+    for n in variants:
+        exact.setdefault(n, variants[n])
+    prefixes = tuple(n[:-1] for n in table("may_sleep_prefixes") if n.endswith("*"))
+    return exact, prefixes
+
+
+def sleeping_variant(name: str | None) -> str | None:
+    """None when the call does not sleep; else its non-blocking variant ("-" if none)."""
+    if not name:
+        return None
+    exact, prefixes = _sleep_table()
+    if name in exact:
+        return exact[name]
+    if name.startswith(prefixes):
+        return "-"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# conditions as formulas, re-read from the condition text with tree-sitter
+
+_PARSER = None
+
+
+@lru_cache(maxsize=50000)
+def formula(text: str):
+    """The condition as ("and"|"or", f, g) / ("not", f) / ("atom", text) / None,
+    with atoms spelled exactly as facts.cond_literals spells them."""
+    global _PARSER
+    if not text or text.endswith("…"):
+        return None
+    if _PARSER is None:
+        from errpath.parse import new_parser
+        _PARSER = new_parser()
+    src = b"void __f(void){ if ((" + text.encode() + b")) ; }"
+    tree = _PARSER.parse(src)
+    if tree.root_node.has_error:
+        return None
+    fn = tree.root_node.children[0]
+    body = fn.child_by_field_name("body")
+    ifs = [c for c in body.named_children if c.type == "if_statement"]
+    if not ifs:
+        return None
+    return _build(ifs[0].child_by_field_name("condition"))
+
+
+def _is_zero(node) -> bool:
+    return node.text.decode().strip() in ("0", "NULL", "false", "0UL", "0U", "0L")
+
+
+def _build(node):
+    node = _strip(node)
+    t = node.type
+    if t == "unary_expression" and node.child_by_field_name("operator").type == "!":
+        return ("not", _build(node.child_by_field_name("argument")))
+    if t == "binary_expression":
+        op = node.child_by_field_name("operator").type
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op in ("&&", "||"):
+            return ("and" if op == "&&" else "or", _build(left), _build(right))
+        if op in ("==", "!="):
+            other = right if _is_zero(left) else left if _is_zero(right) else None
+            if other is not None and not (_is_zero(left) and _is_zero(right)):
+                inner = _build(other)
+                return ("not", inner) if op == "==" else inner
+    tl, _ = cond_literals(node)
+    if len(tl) == 1:
+        return ("atom", next(iter(tl))[0], next(iter(tl))[1])
+    return ("atom", _norm(node.text.decode("utf-8", "replace")), True)
+
+
+def evaluate(f, known: dict):
+    """True / False / None (unknown) under the known literals."""
+    if f is None:
+        return None
+    k = f[0]
+    if k == "atom":
+        v = known.get(f[1])
+        return None if v is None else (v if f[2] else not v)
+    if k == "not":
+        v = evaluate(f[1], known)
+        return None if v is None else not v
+    a, b = evaluate(f[1], known), evaluate(f[2], known)
+    if k == "and":
+        if a is False or b is False:
+            return False
+        return True if (a and b) else None
+    if a is True or b is True:
+        return True
+    return False if (a is False and b is False) else None
+
+
+def deduce(f, value: bool, known: dict, out: set) -> bool:
+    """Add to out the literals that must hold for f to be `value`; False when
+    that contradicts what is known."""
+    if f is None:
+        return True
+    k = f[0]
+    if k == "atom":
+        pol = value if f[2] else not value
+        cur = known.get(f[1])
+        if cur is not None and cur != pol:
+            return False
+        out.add((f[1], pol))
+        return True
+    if k == "not":
+        return deduce(f[1], not value, known, out)
+    conj = (k == "and") == value   # and=True / or=False: both sides take the value
+    if conj:
+        return deduce(f[1], value, known, out) and deduce(f[2], value, known, out)
+    a, b = evaluate(f[1], known), evaluate(f[2], known)
+    if a is value or b is value:
+        return True
+    if a is not None and b is not None:
+        return False
+    if a is not None:           # a is (not value): b must give the value
+        return deduce(f[2], value, known, out)
+    if b is not None:
+        return deduce(f[1], value, known, out)
+    return True
+
+
+class PathState:
+    """Literal sets along one path: what has been tested and not redefined since."""
+
+    @staticmethod
+    def edge(fn, node, edge, known: frozenset) -> frozenset | None:
+        """The literals after taking `edge` out of `node`, or None when the
+        edge contradicts them."""
+        if edge not in (True, False) or node.kind != "cond":
+            return known
+        f = formula(node.text)
+        kd = dict(known)
+        out: set = set()
+        if f is None:
+            lits = node.true_lits if edge else node.false_lits
+            for a, p in lits:
+                if kd.get(a, p) != p:
+                    return None
+            return known | lits
+        if evaluate(f, kd) is (not edge):
+            return None
+        if not deduce(f, edge, kd, out):
+            return None
+        return known | frozenset(out)
+
+    @staticmethod
+    def after(node, known: frozenset) -> frozenset:
+        return _kill(known, node.defs)
+
+
+# ---------------------------------------------------------------------------
+# what counts as "NOWAIT is set"
+
+
+def flag_in(value, flags: frozenset) -> bool:
+    """Does the value OR a NOWAIT flag in (x | IOCB_NOWAIT, IOCB_NOWAIT)?"""
+    k = value[0]
+    if k == "macro":
+        return value[1] in flags
+    if k == "bin" and value[1] == "|":
+        return flag_in(value[2], flags) or flag_in(value[3], flags)
+    if k == "cond":
+        return False
+    return False
+
+
+def flag_test(value, flags: frozenset) -> str | None:
+    """The flag word of `x & NOWAIT` (also `!!(x & NOWAIT)`), else None."""
+    k = value[0]
+    if k == "un" and value[1] == "!" and value[2][0] == "un" and value[2][1] == "!":
+        return flag_test(value[2][2], flags)
+    if k == "bin" and value[1] == "&":
+        a, b = value[2], value[3]
+        if b[0] == "macro" and b[1] in flags and a[0] in ("var", "field"):
+            return a[1]
+        if a[0] == "macro" and a[1] in flags and b[0] in ("var", "field"):
+            return b[1]
+    return None
+
+
+def _split_test(atom: str, flags: frozenset) -> tuple[str, str] | None:
+    """'iocb->ki_flags&IOCB_NOWAIT' → ('iocb->ki_flags', 'IOCB_NOWAIT')."""
+    if atom.count("&") != 1 or "&&" in atom:
+        return None
+    a, b = atom.split("&")
+    a, b = a.strip("()"), b.strip("()")
+    if b in flags and a:
+        return a, b
+    if a in flags and b:
+        return b, a
+    return None
+
+
+@dataclass(frozen=True)
+class Meaning:
+    holder: str       # the flag word or the bool variable
+    flag: str         # IOCB_NOWAIT, ... or the bool's name
+    set: bool         # the literal says the flag is set (True) or clear
+
+
+def literal_meaning(fn, node_id: int, atom: str, polarity: bool, flags: frozenset) -> Meaning | None:
+    split = _split_test(atom, flags)
+    if split is not None:
+        return Meaning(split[0], split[1], polarity)
+    if atom.isidentifier():
+        defs = fn.reaching(node_id, atom)
+        if defs and all(flag_test(v, flags) for _, v in defs):
+            return Meaning(atom, _flag_name(defs[0][1], flags), polarity)
+        if atom in NOWAIT_NAMES:
+            return Meaning(atom, atom, polarity)
+    return None
+
+
+def _flag_name(value, flags) -> str:
+    """The first NOWAIT flag named anywhere in a value."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, tuple):
+            if len(v) == 2 and v[0] == "macro" and v[1] in flags:
+                return v[1]
+            stack.extend(reversed(v))
+    return "NOWAIT"
+
+
+# ---------------------------------------------------------------------------
+# what may sleep
+
+
+@dataclass(frozen=True)
+class Sleep:
+    call: object          # facts Call in the function being checked
+    what: str             # the sleeping primitive at the end of the chain
+    chain: tuple          # Evidence from the call down to the primitive
+    files: frozenset
+    fix: str              # a non-blocking variant, "-" when none
+
+
+def _reclaim_alloc(fn, call) -> bool:
+    from errpath.builtin_rules.atomic_account import allocator
+    alloc = allocator(call.name)
+    if alloc is None or alloc.gfp is None or alloc.gfp >= len(call.arg_values):
+        return False
+    alts = mask_alternatives(fn, call.node, call.arg_values[alloc.gfp])
+    return bool(alts) and all(a.has("__GFP_DIRECT_RECLAIM") and not a.params and not a.unknown for a in alts)
+
+
+def _dominates_exit(fn, node_id: int) -> bool:
+    """Does every path from entry to a normal exit pass through node_id?"""
+    if node_id == 0:
+        return True
+    seen, stack = {0}, [0]
+    while stack:
+        n = stack.pop()
+        for s, _ in fn.nodes[n].succ:
+            if s == node_id or s in seen:
+                continue
+            if s == 1:
+                return False
+            seen.add(s)
+            stack.append(s)
+    return True
+
+
+def always_sleeps(ctx, fn, depth: int = 0) -> tuple | None:
+    """(primitive, chain, files) when fn sleeps on every path through it."""
+    m = memo(ctx.index)
+    key = ("always_sleeps", fn.path, fn.name)
+    if key in m:
+        return m[key]
+    m[key] = None  # recursion guard
+    result = None
+    for node in fn.nodes:
+        for call in node.calls:
+            hit = None
+            if sleeping_variant(call.name) is not None:
+                hit = (call.name, (Evidence(fn.path, call.line, fn.name, f"calls {call.name}()"),),
+                       frozenset({fn.path}))
+            elif call.name and depth < MAX_CALLEE_DEPTH:
+                callee = ctx.function(call.name, fn.path)
+                if callee is not None and callee is not fn:
+                    inner = always_sleeps(ctx, callee, depth + 1)
+                    if inner is not None:
+                        hit = (inner[0], (Evidence(fn.path, call.line, fn.name, f"calls {call.name}()"),) + inner[1],
+                               inner[2] | {fn.path})
+            if hit is not None and _dominates_exit(fn, node.id):
+                result = hit
+                break
+        if result is not None:
+            break
+    m[key] = result
+    return result
+
+
+def sleeps_at(ctx, fn, node) -> list[Sleep]:
+    out = []
+    for call in node.calls:
+        fix = sleeping_variant(call.name)
+        if fix is not None:
+            out.append(Sleep(call, call.name, (), frozenset(), fix))
+            continue
+        if not call.name:
+            continue
+        if _reclaim_alloc(fn, call):
+            out.append(Sleep(call, f"{call.name}({call.args[-1] if call.args else ''})", (), frozenset(),
+                             "GFP_NOWAIT"))
+            continue
+        callee = ctx.function(call.name, fn.path)
+        if callee is None or callee is fn:
+            continue
+        inner = always_sleeps(ctx, callee)
+        if inner is not None:
+            out.append(Sleep(call, inner[0], inner[1], inner[2], sleeping_variant(inner[0]) or "-"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the path search
+
+
+@dataclass(frozen=True)
+class Source:
+    node: int
+    edge: object            # the edge out of node on which the flag is set (None: after a def)
+    meaning: Meaning
+    line: int
+    text: str
+
+
+def _sources(fn, flags) -> list[Source]:
+    out = []
+    for node in fn.nodes:
+        if node.kind == "cond":
+            for edge, lits in ((True, node.true_lits), (False, node.false_lits)):
+                for atom, pol in lits:
+                    mean = literal_meaning(fn, node.id, atom, pol, flags)
+                    if mean is not None and mean.set:
+                        out.append(Source(node.id, edge, mean, node.line, node.text))
+            f = formula(node.text)
+            if f is not None and not node.true_lits:
+                # `if (nowait && x)` already gives literals; `if (nowait || x)` gives none on
+                # the true edge, and the flag is not known there: nothing to add.
+                pass
+        for var, val in node.defs:
+            if flag_in(val, flags):
+                out.append(Source(node.id, None, Meaning(var, _flag_name(val, flags), True), node.line, node.text))
+    return out[:MAX_SOURCES]
+
+
+def _clears(node, holder: str, flags) -> bool:
+    """Does the node end the flag: redefine the holder without the flag, or
+    redefine the object it lives in?"""
+    for var, val in node.defs:
+        if var == holder:
+            if val[0] == "bin" and val[1] == "|" and val[2] == ("var", holder):
+                continue
+            if val[0] == "bin" and val[1] == "&" and val[2] == ("var", holder):
+                return True  # x &= ~FLAG (or any mask): the flag may be gone
+            if flag_in(val, flags):
+                continue
+            return True
+        base = holder.split("->")[0].split(".")[0]
+        if var == base:
+            return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _guards() -> dict[str, str]:
+    return {n: r[0] for n, r in table("conditional_sleepers").items() if r}
+
+
+def guard_false(call, known: frozenset) -> bool:
+    """Does the path know the wait's condition is false (no wait happens)?"""
+    g = _guards().get(call.name or "")
+    if g is None or not call.args:
+        return False
+    return (g.replace("$0", call.args[0]), False) in known
+
+
+def result_literals(x: str, kinds: set) -> frozenset:
+    """What a condition on x can rely on when a callee returns only these kinds."""
+    if not kinds or "unknown" in kinds:
+        return frozenset()
+    if kinds <= {"errno"}:
+        return frozenset({(x, True), (f"{x}<0", True), (f"{x}>=0", False), (f"{x}>0", False),
+                          (f"{x}<=0", True), (f"IS_ERR_VALUE({x})", True)})
+    if kinds <= {"zero"}:
+        return frozenset({(x, False), (f"{x}<0", False), (f"{x}>0", False), (f"{x}<=0", True),
+                          (f"{x}>=0", True)})
+    if kinds <= {"errno", "zero"}:
+        return frozenset({(f"{x}>0", False), (f"{x}<=0", True)})
+    if kinds <= {"errptr"}:
+        return frozenset({(f"IS_ERR({x})", True), (f"IS_ERR_OR_NULL({x})", True), (x, True)})
+    if kinds <= {"null"}:
+        return frozenset({(x, False), (f"IS_ERR({x})", False), (f"IS_ERR_OR_NULL({x})", True)})
+    return frozenset()
+
+
+_CMP0 = re.compile(r"^([A-Za-z_][\w.>-]*?)(<=|>=|<|>|==|!=)0$")
+
+
+def closure(lits: frozenset) -> frozenset:
+    """Add what comparisons with 0 imply about each other: `x <= 0` false
+    makes `x > 0` true, `!x` makes `x > 0` false, and so on."""
+    extra = set()
+    for atom, pol in lits:
+        m = _CMP0.match(atom)
+        if m:
+            x, op = m.group(1), m.group(2)
+            neg = {"<=": ">", ">": "<=", "<": ">=", ">=": "<", "==": "!=", "!=": "=="}[op]
+            extra.add((f"{x}{neg}0", not pol))
+            if op in ("<", ">") and pol:
+                extra |= {(x, True), (f"{x}{'<=' if op == '>' else '>='}0", op == "<")}
+        elif atom.isidentifier() and pol is False:
+            extra |= {(f"{atom}>0", False), (f"{atom}<0", False), (f"{atom}<=0", True), (f"{atom}>=0", True)}
+    return lits | frozenset(extra) if extra else lits
+
+
+def constant_literals(x: str, val) -> frozenset:
+    if val[0] == "errno" or (val[0] == "int" and val[1] < 0):
+        return result_literals(x, {"errno"})
+    if val[0] == "int" and val[1] == 0:
+        return result_literals(x, {"zero"})
+    if val[0] == "int" and val[1] > 0:
+        return frozenset({(x, True), (f"{x}>0", True), (f"{x}<0", False), (f"{x}>=0", True), (f"{x}<=0", False)})
+    return frozenset()
+
+
+class NowaitResults:
+    """The values callees return when the NOWAIT flag is set, from the
+    summaries (errpath.summary): `err = buffered_write(iocb, from)` where the
+    callee returns -EOPNOTSUPP whenever IOCB_NOWAIT is set makes `if (err < 0)`
+    certain on a NOWAIT path."""
+
+    def __init__(self, ctx, fn):
+        self.ctx, self.fn = ctx, fn
+        self.S = getattr(ctx, "summaries", None) if ctx is not None else None
+        self._flow = None
+        self._memo: dict = {}
+
+    def literals(self, call, x: str) -> frozenset:
+        if self.S is None or not call.name:
+            return frozenset()
+        key = (call.line, call.column, x)
+        if key in self._memo:
+            return self._memo[key]
+        res = frozenset()
+        try:
+            callee = self.ctx.function(call.name, self.fn.path)
+            if callee is not None and callee is not self.fn and self.S.has_modes(callee):
+                if self._flow is None:
+                    self._flow = self.S.flow(self.fn, "set")
+                mode = self._flow.call_mode(call, callee)
+                if mode == "set":
+                    kinds = {k[0] for k in self.S.outcomes(callee, "set")}
+                    res = result_literals(x, kinds)
+        except Exception:  # the summaries are an aid: never let them break the rule
+            res = frozenset()
+        self._memo[key] = res
+        return res
+
+
+class _FnInfo:
+    """Per-function tables for the path search: which condition atoms are
+    NOWAIT tests (and which polarity means "set"), and which atoms are worth
+    remembering (tested twice or more, or NOWAIT tests)."""
+
+    def __init__(self, fn, flags):
+        self.meaning: dict[str, Meaning] = {}
+        counts: dict[str, int] = {}
+        for node in fn.nodes:
+            if node.kind != "cond":
+                continue
+            atoms = {a for a, _ in node.true_lits | node.false_lits} | set(_atoms(formula(node.text)))
+            for a in atoms:
+                counts[a] = counts.get(a, 0) + 1
+                if a not in self.meaning:
+                    m = literal_meaning(fn, node.id, a, True, flags)
+                    if m is not None:
+                        self.meaning[a] = m
+        for node in fn.nodes:
+            for var, val in node.defs:
+                if flag_in(val, flags):
+                    flag = _flag_name(val, flags)
+                    self.meaning[f"{var}&{flag}"] = Meaning(var, flag, True)
+        guards = tuple(g.split("(")[0] + "(" for g in _guards().values())
+        self.relevant = (frozenset(a for a, n in counts.items() if n >= 2 or a.startswith(guards))
+                         | frozenset(self.meaning))
+        self.tested = frozenset(counts)
+
+    def keep(self, known: frozenset, extra: frozenset = frozenset()) -> frozenset:
+        return frozenset(l for l in known if l[0] in self.relevant or l[0] in extra)
+
+    def set_lits(self, known) -> list:
+        return [l for l in known if l[0] in self.meaning and l[1] == self.meaning[l[0]].set]
+
+    def clear(self, known) -> bool:
+        return any(l[0] in self.meaning and l[1] != self.meaning[l[0]].set for l in known)
+
+
+def nowait_paths(fn, flags, info: "_FnInfo | None" = None, results: "NowaitResults | None" = None):
+    """Walk the function from its entry in a world where the NOWAIT flag is
+    set: every condition testing the flag takes its "set" side, a def that ORs
+    the flag in sets it, a def that masks or replaces the flag word clears it.
+    Yield (node id, known literals, source) the first time a node is reached
+    while the flag is known to be set; source is where it became known."""
+    info = info or _FnInfo(fn, flags)
+    if not info.meaning:
+        return
+    queue = deque([(0, frozenset(), None)])
+    seen = set()
+    injected: set = set()
+    steps = 0
+    while queue and steps < MAX_STEPS:
+        nid, known, src = queue.popleft()
+        key = (nid, known, src is None)
+        if key in seen:
+            continue
+        seen.add(key)
+        steps += 1
+        node = fn.nodes[nid]
+        if src is not None:
+            yield nid, known, src
+        if node.kind == "return" or nid == 1:
+            continue
+        after = info.keep(PathState.after(node, known), injected)
+        if src is not None and not info.set_lits(after):
+            src = None
+        for var, val in node.defs:
+            if flag_in(val, flags):
+                flag = _flag_name(val, flags)
+                after = after | {(f"{var}&{flag}", True)}
+                src = Source(node.id, None, Meaning(var, flag, True), node.line, node.text)
+        for var, val in node.defs:
+            lits = constant_literals(var, val)
+            if lits:
+                after = after | lits
+                injected |= {a for a, _ in lits if a in info.tested}
+        variants = [after]
+        if src is not None and results is not None and node.calls:
+            variants = _result_variants(fn, node, after, results)
+            for v in variants:
+                injected |= {a for a, _ in v if a in info.tested}
+        for s, e in node.succ:
+          for after in variants:
+              k, nsrc = after, src
+              if node.kind == "cond" and e in (True, False):
+                  kd = dict(k)
+                  atoms = set(_atoms(formula(node.text))) or {a for a, _ in node.true_lits | node.false_lits}
+                  extra = {(a, info.meaning[a].set) for a in atoms if a in info.meaning and a not in kd}
+                  k2 = PathState.edge(fn, node, e, k | frozenset(extra))
+                  if k2 is None:
+                      continue
+                  k2 = closure(k2)
+                  injected |= {a for a, _ in k2 if a in info.tested and a not in info.relevant and _CMP0.match(a)}
+                  k2 = info.keep(k2, injected)
+                  if info.clear(k2):
+                      continue
+                  if nsrc is None and info.set_lits(k2):
+                      a, _ = info.set_lits(k2)[0]
+                      nsrc = Source(node.id, e, info.meaning[a], node.line, node.text)
+                  k = k2
+              queue.append((s, k, nsrc))
+
+
+def _result_variants(fn, node, known, results) -> list:
+    """The literal sets after a node that assigns callee results: one set, or
+    two for `x = c ? f() : g()` (one per side, each knowing c)."""
+    variants = [known]
+    for var, val in node.defs:
+        calls = {(c.line, c.column): c for c in node.calls}
+        if val[0] == "call":
+            c = next((c for c in node.calls if c.result == var), None)
+            if c is not None:
+                variants = [v | results.literals(c, var) for v in variants]
+        elif val[0] == "cond" and len(val[1]) == 1 and val[2][0] == "call" and val[3][0] == "call":
+            (atom, pol), = tuple(val[1])
+            ca = next((c for c in node.calls if c.name == val[2][1]), None)
+            cb = next((c for c in node.calls if c.name == val[3][1] and c is not ca), None)
+            out = []
+            for v in variants:
+                kd = dict(v)
+                if kd.get(atom, pol) == pol and ca is not None:
+                    out.append(v | {(atom, pol)} | results.literals(ca, var))
+                if kd.get(atom, not pol) == (not pol) and cb is not None:
+                    out.append(v | {(atom, not pol)} | results.literals(cb, var))
+            variants = out or variants
+        del calls
+    return variants
+
+
+def _atoms(f):
+    if f is None:
+        return
+    if f[0] == "atom":
+        yield f[1]
+    else:
+        for sub in f[1:]:
+            yield from _atoms(sub)
+
+
+def _holds_everywhere(fn, node_id: int, meaning: Meaning, flags) -> bool:
+    for atom, pol in fn.must_hold(node_id):
+        m = literal_meaning(fn, node_id, atom, pol, flags)
+        if m is not None and m.set:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+
+
+class NowaitBlocks(Rule):
+    id = "nowait-blocks"
+    title = "A call that may sleep on a path where a NOWAIT flag is set"
+    severity = "warning"
+    confidence = "medium"
+
+    @property
+    def needs_tokens(self):
+        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP"}
+
+    def applies_to(self, fn) -> bool:
+        return not self.needs_tokens.isdisjoint(fn.text_tokens)
+
+    def check(self, fn, ctx):
+        flags = nowait_flags()
+        yield from self._nowait(fn, ctx, flags)
+        if "IOCB_DIO_CALLER_COMP" in fn.text_tokens:
+            yield from self._caller_comp(fn, ctx, flags)
+
+    def _nowait(self, fn, ctx, flags):
+        reported: dict[tuple, object] = {}
+        sleeps: dict[int, list] = {}
+        results = NowaitResults(ctx, fn)
+        for nid, known, src in nowait_paths(fn, flags, results=results):
+            node = fn.nodes[nid]
+            if not node.calls:
+                continue
+            if nid not in sleeps:
+                sleeps[nid] = sleeps_at(ctx, fn, node)
+            for sl in sleeps[nid]:
+                key = (sl.call.line, sl.call.column)
+                if key in reported or guard_false(sl.call, known):
+                    continue
+                if sl.fix == "GFP_NOWAIT" and not _holds_everywhere(fn, nid, src.meaning, flags):
+                    continue  # reclaim under NOWAIT is accepted practice unless inside the NOWAIT branch
+                reported[key] = (src, sl, nid)
+        for (line, col), (src, sl, nid) in sorted(reported.items()):
+            yield self._report(fn, src, sl, nid, flags)
+
+    def _report(self, fn, src, sl, nid, flags):
+        flag = src.meaning.flag
+        everywhere = _holds_everywhere(fn, nid, src.meaning, flags)
+        direct = not sl.chain
+        is_alloc = sl.fix == "GFP_NOWAIT"
+        if is_alloc:
+            confidence = "medium"
+        elif everywhere and direct:
+            confidence = "high"
+        else:
+            confidence = "medium"
+        how = "tested here" if src.edge is not None else "set here"
+        where = "on every path" if everywhere else "on a path"
+        if is_alloc:
+            what = f"{sl.call.name}() may sleep in direct reclaim"
+            fix = "use GFP_NOWAIT (and return -EAGAIN on failure)"
+        elif direct:
+            what = f"{sl.call.name}() may sleep"
+            fix = (f"use {sl.fix}() and return -EAGAIN when it fails" if sl.fix != "-"
+                   else "return -EAGAIN before it when the flag is set")
+        else:
+            what = f"{sl.call.name}() may sleep (it calls {sl.what}())"
+            fix = (f"use a variant that takes {sl.fix}()" if sl.fix != "-"
+                   else "return -EAGAIN before it when the flag is set")
+        message = f"{what} {where} where {flag} is set (line {src.line}); {fix}"
+        evidence = [Evidence(fn.path, src.line, fn.name, f"{flag} {how}: {src.text}")]
+        evidence.append(Evidence(fn.path, sl.call.line, fn.name,
+                                 f"{sl.call.name}() called with {flag} still set"))
+        evidence.extend(sl.chain[1:] if sl.chain else [])
+        return self.finding(fn, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", flag),
+                            evidence=evidence, confidence=confidence, depends_on=sl.files)
+
+    # -- stretch: IOCB_DIO_CALLER_COMP -------------------------------------
+    def _caller_comp(self, fn, ctx, flags):
+        comp = frozenset({"IOCB_DIO_CALLER_COMP"})
+        done = set()
+        for nid, known, src in nowait_paths(fn, comp):
+            if _nowait_known(fn, nid, flags):
+                continue  # a non-blocking issue does not wait for its own completion
+            node = fn.nodes[nid]
+            for call in node.calls:
+                chain = _reaches(ctx, fn, call, "inode_dio_wait", 0, set())
+                if chain is None or (call.line, call.column) in done:
+                    continue
+                done.add((call.line, call.column))
+                evidence = [Evidence(fn.path, src.line, fn.name,
+                                     f"IOCB_DIO_CALLER_COMP set here: inode_dio_end() now runs from this "
+                                     f"task's task_work: {src.text}")]
+                evidence += chain
+                files = {e.path for e in chain}
+                yield self.finding(
+                    fn, call.line, call.column,
+                    f"{call.name}() can reach inode_dio_wait() synchronously after IOCB_DIO_CALLER_COMP "
+                    f"was set (line {src.line}): the task may wait for a DIO completion only its own "
+                    f"task_work can finish (self-deadlock); set IOCB_DIO_CALLER_COMP only on "
+                    f"non-blocking (IOCB_NOWAIT) issue",
+                    names=(call.name or "?", "IOCB_DIO_CALLER_COMP"), evidence=evidence,
+                    confidence="low", depends_on=files)
+
+
+def _nowait_known(fn, nid, flags) -> bool:
+    """Is a NOWAIT flag set on every path to the node?"""
+    for atom, pol in fn.must_hold(nid):
+        m = literal_meaning(fn, nid, atom, pol, flags)
+        if m is not None and m.set:
+            return True
+    return False
+
+
+def _reaches(ctx, fn, call, target: str, depth: int, seen: set) -> list | None:
+    """Evidence chain when call may reach target (any path), depth-limited."""
+    if call.name == target:
+        return [Evidence(fn.path, call.line, fn.name, f"calls {target}()")]
+    if not call.name or depth >= MAX_CALLEE_DEPTH + 1:
+        return None
+    callee = ctx.function(call.name, fn.path)
+    if callee is None or (callee.path, callee.name) in seen:
+        return None
+    seen.add((callee.path, callee.name))
+    for c in callee.calls():
+        inner = _reaches(ctx, callee, c, target, depth + 1, seen)
+        if inner is not None:
+            return [Evidence(fn.path, call.line, fn.name, f"calls {call.name}()")] + inner
+    return None
+
+
+RULE = NowaitBlocks()
