@@ -152,6 +152,21 @@ def seed_corpus_cached() -> list[bytes]:
     return _SEEDS
 
 
+def add_seeds(files) -> int:
+    """Add real C files (e.g. a kernel tree's) to the mutation seeds."""
+    seeds = seed_corpus_cached()
+    n = 0
+    for f in files:
+        try:
+            data = Path(f).read_bytes()
+        except OSError:
+            continue
+        if 0 < len(data) < 400_000:
+            seeds.append(data)
+            n += 1
+    return n
+
+
 # -- generated C ----------------------------------------------------------------------
 
 _VARS = ["n", "step", "len", "ret", "p", "q->cap", "i", "err", "nr_sects"]
