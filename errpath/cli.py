@@ -381,6 +381,10 @@ def show_rule(rule_id, rules_dir):
     return _guard(run)
 
 
+from .explain import explain_cmd  # noqa: E402  (errpath explain FUNCTION ERRNO)
+cli.add_command(explain_cmd)
+
+
 def main(argv=None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="errpath", standalone_mode=False)

@@ -114,7 +114,55 @@ def _branch_of(fn, preds, nid: int):
     return None
 
 
-def _failed_call(fn, cond, edge):
+def _null_is_alloc_failure(ctx, fn, name: str, depth: int = 0) -> bool:
+    """Does a NULL from this call mean an allocation failed? Known allocators,
+    or a function of the analysed code whose every NULL return is the failure
+    of such an allocation (not a lookup that found nothing)."""
+    a = allocator(name)
+    if a is not None:
+        return a.null_on_failure
+    if ctx is None or depth >= 2:
+        return False
+    callee = ctx.function(name, fn.path)
+    if callee is None or callee is fn or not callee.return_type.endswith("*"):
+        return False
+    returns = [r for r in callee.returns() if r.ret is not None]
+    if not returns:
+        return False
+    saw_null = False
+    for r in returns:
+        v = r.ret
+        if v[0] == "null" or v == ("int", 0):
+            guard = [atom for atom, pol in callee.must_hold(r.id) if pol is False]
+            if not any(_alloc_defined(ctx, callee, r.id, atom, depth) for atom in guard):
+                return False
+            saw_null = True
+        elif v[0] == "var":
+            if (v[1], True) in callee.must_hold(r.id):
+                continue
+            for _, dv in callee.reaching(r.id, v[1]):
+                if dv[0] == "call" and dv[1] and _null_is_alloc_failure(ctx, callee, dv[1], depth + 1):
+                    saw_null = True
+                elif dv[0] in ("un",):
+                    continue
+                else:
+                    return False
+        elif v[0] == "call":
+            if not (v[1] and _null_is_alloc_failure(ctx, callee, v[1], depth + 1)):
+                return False
+            saw_null = True
+        elif v[0] != "un":
+            return False
+    return saw_null
+
+
+def _alloc_defined(ctx, fn, nid: int, var: str, depth: int) -> bool:
+    defs = fn.reaching(nid, var)
+    return bool(defs) and all(dv[0] == "call" and dv[1] and _null_is_alloc_failure(ctx, fn, dv[1], depth + 1)
+                              for _, dv in defs)
+
+
+def _failed_call(fn, cond, edge, ctx=None):
     """(variable, call name, how) when taking `edge` out of cond means the
     allocation or call that set the variable failed."""
     lits = cond.true_lits if edge else cond.false_lits
@@ -137,11 +185,9 @@ def _failed_call(fn, cond, edge):
             if v[0] != "call" or not v[1]:
                 names = None
                 break
-            if test == "null":
-                a = allocator(v[1])
-                if a is None or not a.null_on_failure:
-                    names = None
-                    break
+            if test == "null" and not _null_is_alloc_failure(ctx, fn, v[1]):
+                names = None
+                break
             names.add(v[1])
         if names:
             return var, sorted(names)[0], test
@@ -178,12 +224,13 @@ class MissingErrorCode(Rule):
             if br is None:
                 continue
             cond, edge = br
-            failed = _failed_call(fn, cond, edge)
+            failed = _failed_call(fn, cond, edge, ctx)
             if failed is None:
                 continue
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
-            hit = self._returns_zero(fn, g)
+            failed_at = min((fn.nodes[d].line for d, _ in fn.reaching(cond.id, failed[0]) if d), default=cond.line)
+            hit = self._returns_zero(fn, g, failed_at)
             if hit is None:
                 continue
             var, zero_ev, ret_node = hit
@@ -199,12 +246,12 @@ class MissingErrorCode(Rule):
                         Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
             yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence)
 
-    def _returns_zero(self, fn, g):
+    def _returns_zero(self, fn, g, failed_at: int):
         """(var, evidence of the 0, return node) when var is 0 at g and a path
         from g reaches `return var;` without setting var."""
         candidates = sorted({r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"})
         for var in candidates:
-            zero = self._zero_at(fn, g, var)
+            zero = self._zero_at(fn, g, var, failed_at)
             if zero is None:
                 continue
             r = self._unchanged_return(fn, g, var)
@@ -216,10 +263,15 @@ class MissingErrorCode(Rule):
             return var, zero, r
         return None
 
-    def _zero_at(self, fn, g, var):
+    def _zero_at(self, fn, g, var, failed_at: int):
         defs = fn.reaching(g.id, var)
         if defs and all(_zero(v) for _, v in defs):
-            n = fn.nodes[defs[-1][0]]
+            nodes = [fn.nodes[d] for d, _ in defs]
+            if all(n.kind == "decl" for n in nodes):
+                return None  # only the initial default: no earlier success to speak of
+            if any(n.line >= failed_at for n in nodes):
+                return None  # `err = 0;` right after the call: the author chose 0 for this failure
+            n = nodes[-1]
             return Evidence(fn.path, n.line, fn.name, f"'{var}' set to 0 here: {n.text}")
         if (var, False) in fn.must_hold(g.id):
             # `if (ret) goto ...;` earlier: ret is 0 on the way here

@@ -1,0 +1,563 @@
+"""`errpath explain FUNCTION ERRNO`: every way FUNCTION can return -ERRNO.
+
+People reach for the function-graph tracer or retsnoop to learn which of many
+return sites produced an errno; this answers it from the source. For each
+origin — a statement that produces the errno (`return -ENOMEM;`,
+`ret = -ENOMEM;`, `return ERR_PTR(-ENOMEM);`) — it lists the call chain from
+FUNCTION down to it and the conditions that hold there (the if-conditions
+taken, from the facts' must-hold literals), in the caller at each call and at
+the origin. Origins are ranked by chain length.
+
+How values are followed: a returned variable through its reaching
+definitions, `return g(...)` and `ret = g(...)` into g (resolved like the
+rules resolve calls: the caller's file, then globals, then header inlines),
+`PTR_ERR(p)` into the function that returned p, `c ? a : b` into both sides.
+Calls whose body is outside the analysed paths, and calls through function
+pointers, are listed as "not followed" when their result reaches the return.
+
+FUNCTION may be a system call: the parse layer names a `SYSCALL_DEFINEn(name,
+...)` function after the syscall, so `io_uring_setup` finds it; when a static
+helper has the same name (io_uring has both), the syscall wrapper is the entry
+and the helper is its first callee.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from .errnos import ERRNO_NAMES, parse_errno
+from .facts import FunctionFacts
+from .report.escape import escape_control
+
+MAX_DEPTH = 10
+MAX_ORIGINS = 500
+MAX_CONDITIONS = 5          # at the origin
+MAX_STEP_CONDITIONS = 3     # at each call on the way
+_LVALUE = re.compile(r"[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*")
+
+
+# ---------------------------------------------------------------------------
+# the analysis
+
+
+@dataclass(frozen=True)
+class Step:
+    """One function on the way: where it is and the line of the call it makes
+    (or, for the last step, of the origin)."""
+    function: str
+    path: str
+    line: int
+    statement: str
+
+    def to_json(self) -> dict:
+        return {"function": self.function, "path": self.path, "line": self.line, "statement": self.statement}
+
+
+@dataclass(frozen=True)
+class Condition:
+    path: str
+    line: int
+    function: str
+    condition: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "function": self.function, "condition": self.condition}
+
+
+@dataclass
+class Origin:
+    path: str
+    line: int
+    function: str
+    statement: str
+    chain: list[Step] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+
+    def key(self):
+        return (len(self.chain), self.path, self.line, tuple(s.function for s in self.chain))
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "function": self.function, "statement": self.statement,
+                "chain": [s.to_json() for s in self.chain],
+                "conditions": [c.to_json() for c in self.conditions]}
+
+
+@dataclass(frozen=True)
+class Unfollowed:
+    path: str
+    line: int
+    function: str
+    callee: str
+    chain: tuple
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "function": self.function, "callee": self.callee,
+                "chain": [s.to_json() for s in self.chain]}
+
+
+def literal_text(atom: str, polarity: bool) -> str:
+    if polarity:
+        return atom
+    if atom.replace("->", "").replace(".", "").replace("_", "").isalnum():
+        return f"!{atom}"
+    return f"!({atom})"
+
+
+class Explainer:
+    """Origins of -ERRNO in a function, following callees through the index."""
+
+    def __init__(self, index, errno: str):
+        self.index = index
+        self.errno = errno
+        self.number = ERRNO_NAMES[errno]
+        self._memo: dict = {}
+        self._stack: set = set()
+        self.unfollowed: list[Unfollowed] = []
+        self._unfollowed_seen: set = set()
+
+    # -- resolving calls -----------------------------------------------------
+    def resolve(self, name: str, caller: FunctionFacts) -> FunctionFacts | None:
+        if name == caller.name:
+            # a syscall wrapper calling the static helper of the same name
+            for f in self.index.all:
+                if f.name == name and f.path == caller.path and f is not caller:
+                    return f
+            return None
+        return self.index.resolve(name, caller.path)
+
+    # -- conditions ----------------------------------------------------------
+    def conditions(self, fn: FunctionFacts, node_id: int, keep: int = MAX_CONDITIONS) -> list[Condition]:
+        """The if-conditions that hold on every path to the node, the most
+        recent `keep` of them, each placed at the test that established it; a
+        tested variable set from a call says so (`!ctx [ctx = alloc(p)]`)."""
+        lits = fn.must_hold(node_id)
+        if not lits:
+            return []
+        line_of = {}
+        target = fn.nodes[node_id].line
+        for n in fn.nodes:
+            if n.kind != "cond" or n.line > target:
+                continue
+            for atom, _ in n.true_lits | n.false_lits:
+                if n.line >= line_of.get(atom, (0,))[0]:
+                    line_of[atom] = (n.line, n.id)
+        out = []
+        for atom, pol in lits:
+            line, cid = line_of.get(atom, (fn.line, None))
+            text = literal_text(atom, pol)
+            if len(text) > 90:
+                text = text[:89] + "…"
+            if cid is not None and _LVALUE.fullmatch(atom):
+                defs = fn.reaching(cid, atom)
+                if len(defs) == 1 and defs[0][1][0] == "call" and defs[0][0]:
+                    text += f"  [{fn.nodes[defs[0][0]].text.rstrip(';')}]"
+            out.append(Condition(fn.path, line, fn.name, text))
+        out.sort(key=lambda c: (c.line, c.condition))
+        return out[-keep:]
+
+    # -- origins -------------------------------------------------------------
+    def origins(self, fn: FunctionFacts, depth: int = 0, ptr_ctx: bool = False) -> list[Origin]:
+        """Origins relative to fn: chain starts with fn. ptr_ctx: fn's pointer
+        result is read through PTR_ERR(), so a pointer it returns from a call it
+        cannot follow may carry the errno."""
+        ptr_ctx = ptr_ctx and fn.return_type.endswith("*")
+        key = (fn.path, fn.name, fn.line, ptr_ctx)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._stack or depth > MAX_DEPTH:
+            return []
+        self._stack.add(key)
+        found: dict = {}
+        for r in fn.returns():
+            if r.ret is None:
+                continue
+            for o in self.value(fn, r.id, r.ret, depth, frozenset(), ptr_ctx):
+                found.setdefault((o.path, o.line, tuple((s.function, s.line) for s in o.chain)), o)
+                if len(found) >= MAX_ORIGINS:
+                    break
+        self._stack.discard(key)
+        res = sorted(found.values(), key=Origin.key)
+        self._memo[key] = res
+        return res
+
+    def _here(self, fn, node_id: int, statement: str) -> Origin:
+        n = fn.nodes[node_id]
+        return Origin(fn.path, n.line, fn.name, statement or n.text,
+                      [Step(fn.name, fn.path, n.line, n.text)], self.conditions(fn, node_id))
+
+    def _is_ours(self, v) -> bool:
+        return (v[0] == "errno" and v[1] == self.errno) or (v[0] == "int" and v[1] == -self.number)
+
+    def value(self, fn, node_id: int, v, depth: int, seen: frozenset, ptr_ctx: bool = False) -> list[Origin]:
+        k = v[0]
+        if self._is_ours(v):
+            return [self._here(fn, node_id, "")]
+        if k in ("errptr", "errcast"):
+            return self.value(fn, node_id, v[1], depth, seen)
+        if k == "ptrerr":
+            inner = v[1]
+            if inner[0] == "var":
+                return self.var(fn, node_id, inner[1], depth, seen, via_ptrerr=True)
+            if inner[0] == "call":
+                return self.call(fn, node_id, inner, depth, via_ptrerr=True)
+            return []
+        if k == "var":
+            return self.var(fn, node_id, v[1], depth, seen, via_ptrerr=ptr_ctx)
+        if k == "call":
+            return self.call(fn, node_id, v, depth, via_ptrerr=ptr_ctx)
+        if k == "cond":
+            return (self.value(fn, node_id, v[2], depth, seen, ptr_ctx)
+                    + self.value(fn, node_id, v[3], depth, seen, ptr_ctx))
+        if k == "minmax" or (k == "bin" and v[1] in ("?:",)):
+            return [o for a in v[2] for o in self.value(fn, node_id, a, depth, seen)] if k == "minmax" else []
+        return []
+
+    def var(self, fn, node_id: int, name: str, depth: int, seen: frozenset,
+            via_ptrerr: bool = False) -> list[Origin]:
+        if (name, node_id) in seen:
+            return []
+        seen = seen | {(name, node_id)}
+        out = []
+        for d, dv in fn.reaching(node_id, name):
+            if d == 0 or dv[0] in ("param", "uninit", "unknown"):
+                continue
+            if via_ptrerr and dv[0] == "call":
+                out.extend(self.call(fn, d, dv, depth, via_ptrerr=True))
+            else:
+                out.extend(self.value(fn, d, dv, depth, seen, via_ptrerr))
+        return out
+
+    def call(self, fn, node_id: int, v, depth: int, via_ptrerr: bool = False) -> list[Origin]:
+        name = v[1]
+        node = fn.nodes[node_id]
+        if name is None:
+            self._unfollow(fn, node, v[3] + "()", depth, via_ptrerr)
+            return []
+        if name in ("ERR_PTR", "PTR_ERR", "ERR_CAST"):
+            return []
+        callee = self.resolve(name, fn)
+        if callee is None:
+            self._unfollow(fn, node, name + "()", depth, via_ptrerr, name)
+            return []
+        inner = self.origins(callee, depth + 1, via_ptrerr)
+        if not inner:
+            return []
+        here = Step(fn.name, fn.path, node.line, node.text)
+        conds = self.conditions(fn, node_id, MAX_STEP_CONDITIONS)
+        return [Origin(o.path, o.line, o.function, o.statement, [here] + o.chain, conds + o.conditions)
+                for o in inner]
+
+    def _unfollow(self, fn, node, callee: str, depth: int, via_ptrerr: bool = False, name: str = "") -> None:
+        """Record a call whose result reaches a return but whose body is not
+        here — when it can carry an errno: not an allocator (NULL on failure),
+        and for a pointer, only through PTR_ERR() or a known ERR_PTR API."""
+        if name:
+            from .builtin_rules.atomic_account import allocator
+            if allocator(name) is not None:
+                return
+        if fn.return_type.endswith("*") and not via_ptrerr and name not in _err_ptr_apis():
+            return
+        key = (fn.path, node.line, callee)
+        if key not in self._unfollowed_seen and depth <= MAX_DEPTH:
+            self._unfollowed_seen.add(key)
+            self.unfollowed.append(Unfollowed(fn.path, node.line, fn.name, callee, ()))
+
+
+def _err_ptr_apis() -> frozenset:
+    try:
+        from .summary import err_ptr_returners
+        return err_ptr_returners()
+    except Exception:  # the list is optional knowledge
+        return frozenset()
+
+
+def pick_function(index, name: str) -> FunctionFacts | None:
+    """The function the user means: in the analysed paths, and when a syscall
+    wrapper and a static helper share the name, the wrapper (it calls the
+    helper)."""
+    cands = [f for f in index.all if f.name == name]
+    if not cands:
+        return None
+    in_scope = [f for f in cands if index.in_scope is None or f.path in index.in_scope] or cands
+
+    def score(f):
+        calls_same = any(c.name == name for c in f.calls())
+        return (not calls_same, f.is_static, f.path.endswith(".h"), f.path, f.line)
+    return sorted(in_scope, key=score)[0]
+
+
+def is_syscall(fn: FunctionFacts) -> bool:
+    from .builtin_rules.atomic_account import table
+    return not fn.is_static and fn.name in table("syscalls")
+
+
+@dataclass
+class Explanation:
+    function: str
+    errno: str
+    entry: FunctionFacts
+    origins: list[Origin]
+    unfollowed: list[Unfollowed]
+    stats: dict
+
+    def to_json(self) -> dict:
+        return {"function": self.function, "errno": self.errno,
+                "entry": {"path": self.entry.path, "line": self.entry.line},
+                "origins": [o.to_json() for o in self.origins],
+                "not_followed": [u.to_json() for u in self.unfollowed],
+                "stats": self.stats}
+
+
+def explain(index, function: str, errno: str) -> Explanation:
+    fn = pick_function(index, function)
+    if fn is None:
+        raise LookupError(function)
+    ex = Explainer(index, errno)
+    t0 = time.monotonic()
+    origins = ex.origins(fn)
+    # chains are relative to fn; call sites that reached an unfollowed callee
+    # are recorded as they were met
+    return Explanation(function, errno, fn, origins, ex.unfollowed,
+                       {"origins": len(origins), "seconds_analysis": round(time.monotonic() - t0, 3)})
+
+
+# ---------------------------------------------------------------------------
+# output
+
+
+def render_text(e: Explanation) -> str:
+    kind = "system call " if is_syscall(e.entry) else ""
+    out = [f"{kind}{e.function}() can return -{e.errno} from {len(e.origins)} place(s) "
+           f"(entry {e.entry.path}:{e.entry.line}), shortest call chain first:"]
+    for i, o in enumerate(e.origins, 1):
+        out.append("")
+        out.append(f"{i}. {o.path}:{o.line}: {o.function}(): {escape_control(o.statement, single_line=True)}")
+        chain = " -> ".join(f"{s.function}()" for s in o.chain)
+        out.append(f"   chain: {chain}")
+        for s in o.chain[:-1]:
+            out.append(f"     {s.path}:{s.line}: {s.function}(): {escape_control(s.statement, single_line=True)}")
+        if o.conditions:
+            out.append("   when:")
+            for c in o.conditions:
+                out.append(f"     {c.path}:{c.line}: {c.function}(): {escape_control(c.condition, single_line=True)}")
+    if e.unfollowed:
+        out.append("")
+        out.append("not followed (body outside the analysed paths, or a call through a pointer):")
+        for u in e.unfollowed[:40]:
+            out.append(f"  {u.path}:{u.line}: {u.function}() -> {escape_control(u.callee, single_line=True)}")
+        if len(e.unfollowed) > 40:
+            out.append(f"  ... and {len(e.unfollowed) - 40} more (see --format json)")
+    return "\n".join(out) + "\n"
+
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>errpath explain {{ e.function }} -{{ e.errno }}</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em; color: #1d1d1f; }
+code, .mono { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+h1 { font-size: 1.3em; }
+svg text { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+.node rect { fill: #eef3fb; stroke: #5470a0; }
+.node.origin rect { fill: #fdecea; stroke: #b3261e; }
+.edge { stroke: #8793a8; fill: none; }
+ol li { margin-bottom: 1em; }
+.cond { color: #555; }
+table { border-collapse: collapse; }
+td { padding: 0 .6em 0 0; vertical-align: top; }
+</style>
+</head>
+<body>
+<h1><code>{{ e.function }}()</code> can return <code>-{{ e.errno }}</code> from {{ e.origins|length }} place(s)</h1>
+<p>Entry: <code>{{ e.entry.path }}:{{ e.entry.line }}</code>. Origins ranked by call-chain length.</p>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{ tree.width }}" height="{{ tree.height }}" role="img"
+     aria-label="call tree from {{ e.function }} to each origin of -{{ e.errno }}">
+{% for edge in tree.edges %}
+<path class="edge" d="M{{ edge.x1 }},{{ edge.y1 }} C{{ edge.mx }},{{ edge.y1 }} {{ edge.mx }},{{ edge.y2 }} {{ edge.x2 }},{{ edge.y2 }}"/>
+{% endfor %}
+{% for n in tree.nodes %}
+<g class="node{% if n.origin %} origin{% endif %}">
+<rect x="{{ n.x }}" y="{{ n.y }}" width="{{ n.w }}" height="{{ n.h }}" rx="4"/>
+<text x="{{ n.x + 6 }}" y="{{ n.y + 15 }}">{{ n.label }}</text>
+<title>{{ n.title }}</title>
+</g>
+{% endfor %}
+</svg>
+<ol>
+{% for o in e.origins %}
+<li id="origin-{{ loop.index }}"><code>{{ o.path }}:{{ o.line }}</code> in <code>{{ o.function }}()</code>: <code>{{ o.statement }}</code>
+<div>chain: {% for s in o.chain %}<code>{{ s.function }}()</code>{% if not loop.last %} &rarr; {% endif %}{% endfor %}</div>
+<table>
+{% for s in o.chain[:-1] %}<tr><td class="mono">{{ s.path }}:{{ s.line }}</td><td><code>{{ s.statement }}</code></td></tr>{% endfor %}
+</table>
+{% if o.conditions %}<div class="cond">when:
+<table>{% for c in o.conditions %}<tr><td class="mono">{{ c.path }}:{{ c.line }}</td><td><code>{{ c.condition }}</code></td></tr>{% endfor %}</table></div>{% endif %}
+</li>
+{% endfor %}
+</ol>
+{% if e.unfollowed %}
+<h2>Not followed</h2>
+<p>Calls whose result reaches a return but whose body is outside the analysed paths, or calls through a pointer.</p>
+<ul>{% for u in e.unfollowed %}<li><code>{{ u.path }}:{{ u.line }}</code> <code>{{ u.function }}()</code> &rarr; <code>{{ u.callee }}</code></li>{% endfor %}</ul>
+{% endif %}
+</body>
+</html>
+"""
+
+
+def _tree(e: Explanation) -> dict:
+    """Lay the chains out as a tree: depth → x, leaf order → y."""
+    root: dict = {"label": f"{e.function}()", "title": f"{e.entry.path}:{e.entry.line}", "kids": {}, "origin": False}
+    for o in e.origins:
+        cur = root
+        for s in o.chain[1:]:
+            key = ("fn", s.function, s.path)
+            cur = cur["kids"].setdefault(key, {"label": f"{s.function}()", "title": f"{s.path}", "kids": {},
+                                               "origin": False})
+        leaf_key = ("origin", o.path, o.line)
+        text = o.statement if len(o.statement) <= 48 else o.statement[:47] + "…"
+        cur["kids"].setdefault(leaf_key, {"label": f"{Path(o.path).name}:{o.line} {text}",
+                                          "title": f"{o.path}:{o.line}: {o.statement}", "kids": {},
+                                          "origin": True})
+    nodes, edges = [], []
+    col_w, row_h, box_h = 230, 28, 22
+    widths: dict[int, int] = {}
+    counter = [0]
+
+    def place(n, depth):
+        w = max(120, 8 * len(n["label"]) + 12)
+        widths[depth] = max(widths.get(depth, 0), w)
+        kids = list(n["kids"].values())
+        if not kids:
+            y = counter[0] * row_h + 10
+            counter[0] += 1
+        else:
+            ys = [place(k, depth + 1) for k in kids]
+            y = (ys[0] + ys[-1]) / 2
+        n["_y"], n["_d"], n["_w"] = y, depth, w
+        return y
+
+    place(root, 0)
+    xs = {0: 10}
+    for d in sorted(widths)[1:]:
+        xs[d] = xs[d - 1] + min(widths[d - 1], col_w + 200) + 40
+
+    def emit(n):
+        x, y = xs[n["_d"]], n["_y"]
+        nodes.append({"x": x, "y": y, "w": n["_w"], "h": box_h, "label": n["label"], "title": n["title"],
+                      "origin": n["origin"]})
+        for k in n["kids"].values():
+            x2 = xs[k["_d"]]
+            edges.append({"x1": x + n["_w"], "y1": y + box_h / 2, "x2": x2, "y2": k["_y"] + box_h / 2,
+                          "mx": (x + n["_w"] + x2) / 2})
+            emit(k)
+
+    emit(root)
+    width = max((nd["x"] + nd["w"] for nd in nodes), default=200) + 20
+    height = max(counter[0], 1) * row_h + 20
+    return {"nodes": nodes, "edges": edges, "width": int(width), "height": int(height)}
+
+
+def render_html(e: Explanation) -> str:
+    import jinja2
+    env = jinja2.Environment(autoescape=True, finalize=lambda v: escape_control(v) if isinstance(v, str) else v,
+                             undefined=jinja2.StrictUndefined)
+    return env.from_string(HTML_TEMPLATE).render(e=e, tree=_tree(e))
+
+
+def render(e: Explanation, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(e.to_json(), indent=2) + "\n"
+    if fmt == "html":
+        return render_html(e)
+    return render_text(e)
+
+
+# ---------------------------------------------------------------------------
+# the command
+
+
+@click.command("explain")
+@click.argument("function")
+@click.argument("errno")
+@click.argument("paths", nargs=-1)
+@click.option("--rev", default="HEAD", show_default=True, help="The revision to read.")
+@click.option("--repo", "repo_path", default=".", show_default=True, help="The kernel git repository.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "html")), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(), default=None, help="Write the answer here (atomically).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="Worker processes (default: CPU count).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the analysis cache.")
+@click.option("--cache-dir", type=click.Path(), default=None, help="Cache folder (default: $XDG_CACHE_HOME/errpath).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+def explain_cmd(function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache, cache_dir, quiet):
+    """Every path by which FUNCTION can return -ERRNO (ENOMEM, -ENOMEM or 12),
+    with the call chain and the conditions along the way. FUNCTION may be a
+    syscall name (SYSCALL_DEFINEn). PATHs limit the code read (default: all)."""
+    from .cli import InputError, _guard
+    return _guard(_explain, function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache, cache_dir,
+                  quiet, InputError)
+
+
+def _explain(function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache, cache_dir, quiet,
+             InputError) -> int:
+    from .cache import Cache, CacheError, default_cache_dir
+    from .engine import Engine
+    from .git import GitError, Repo
+
+    t0 = time.monotonic()
+    try:
+        name = parse_errno(errno)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    if not function.isidentifier():
+        raise InputError(f"not a function name: {function!r}")
+    try:
+        repo = Repo(repo_path)
+        commit = repo.resolve(rev)
+    except GitError as e:
+        raise InputError(str(e)) from None
+    try:
+        cache = Cache(None if no_cache else (cache_dir or default_cache_dir()))
+    except CacheError as e:
+        raise InputError(str(e)) from None
+    pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
+    engine = Engine(repo, [], cache, jobs=jobs)
+    try:
+        for p in pathspecs:
+            if not repo.pathspec_exists(commit, p):
+                click.echo(f"errpath: warning: path {p!r} matches nothing at {rev}", err=True)
+        snap = engine.snapshot(commit, pathspecs)
+    except GitError as e:
+        raise InputError(str(e)) from None
+    finally:
+        engine.close()
+        cache.close()
+    try:
+        result = explain(snap.index, function, name)
+    except LookupError:
+        where = " under " + " ".join(pathspecs) if pathspecs else ""
+        raise InputError(f"unknown function: {function} (no definition{where} at {rev})") from None
+    result.stats["seconds"] = round(time.monotonic() - t0, 3)
+    result.stats["files"] = len(snap.files)
+    text = render(result, fmt)
+    if output:
+        from .report import atomic_write
+        try:
+            atomic_write(Path(output), text.encode("utf-8", "surrogateescape"))
+        except OSError as e:
+            raise InputError(f"cannot write {output}: {e.strerror or e}") from None
+    else:
+        sys.stdout.write(text)
+    if not quiet:
+        click.echo(f"errpath: {len(result.origins)} origin(s) of -{name} in {function}(); "
+                   f"{len(snap.files)} file(s); {result.stats['seconds']:.2f}s", err=True)
+    return 0
