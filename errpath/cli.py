@@ -146,7 +146,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             base, head = (series.onto, series.head) if series else repo.parse_range(spec)
             if base is not None and not repo.range_commits(base, head):
                 raise InputError(f"empty range {spec}: {head.short_id} has nothing {base.short_id} lacks")
-            for p in pathspecs:
+            for p in pathspecs if not (series and not o.get("series_paths")) else ():  # derived: no warning
                 if not repo.pathspec_exists(head, p) and (base is None or not repo.pathspec_exists(base, p)):
                     click.echo(f"errpath: warning: path {p!r} matches nothing in {spec}", err=True)
             result = audit(engine, base, head, pathspecs)

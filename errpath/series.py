@@ -427,12 +427,18 @@ def _sig_text(s: str) -> str:
     return s.strip() or "unknown"
 
 
+NOTHING = ".git"   # a pathspec no tree git accepts has: the series changes nothing to audit
+
+
 def _default_scope(scratch, series: Series) -> list[str]:
-    """The folders of the C files the applied patches change."""
+    """The folders of the C files the applied patches change (of any files when
+    they change no C file). Never [] (which would mean the whole tree)."""
     if series.head is None:
-        return []
-    changed = scratch.changed_files_between(series.onto, series.head, [])
-    return sorted({(os.path.dirname(p) + "/") if os.path.dirname(p) else p for p in changed})
+        return [NOTHING]
+    changed = scratch.changed_files_between(series.onto, series.head, []) or \
+        scratch.changed_files_between(series.onto, series.head, [], None)
+    scope = sorted({(os.path.dirname(p) + "/") if os.path.dirname(p) else p for p in changed})
+    return scope or [NOTHING]
 
 
 # -- reporting ---------------------------------------------------------------------

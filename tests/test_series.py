@@ -197,3 +197,15 @@ def test_series_input_errors(world, tmp_path, args, words):
     args = [a.format(tmp=tmp_path, patch=world["patches"][0]) for a in args]
     r = run("audit", *args, "--repo", str(world["maint"].path), "--no-cache")
     assert r.code == 2 and words in one_error_line(r)
+
+
+def test_series_that_changes_no_c_file_audits_nothing_else(world, tmp_path):
+    w = world
+    doc_patch = tmp_path / "doc.patch"
+    doc_patch.write_text("Subject: [PATCH] docs: typo\nMessage-Id: <doc@example.org>\n\n---\n"
+                         "diff --git a/README b/README\n--- a/README\n+++ b/README\n@@ -1 +1 @@\n-x\n+y\n")
+    r = series(w, str(doc_patch), extra=("--format", "json"))
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["stats"]["files"] == 0 and doc["findings"] == []      # not the whole tree
+    assert "warning" not in r.err
