@@ -486,7 +486,7 @@ def render(e: Explanation, fmt: str) -> str:
 # the command
 
 
-@click.command("explain")
+@click.command("explain", context_settings={"ignore_unknown_options": True})
 @click.argument("function")
 @click.argument("errno")
 @click.argument("paths", nargs=-1)
@@ -520,6 +520,9 @@ def _explain(function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache
         raise InputError(str(e)) from None
     if not function.isidentifier():
         raise InputError(f"not a function name: {function!r}")
+    for p in paths:
+        if p.startswith("-"):
+            raise InputError(f"no such option: {p} (try 'errpath explain --help')")
     try:
         repo = Repo(repo_path)
         commit = repo.resolve(rev)
