@@ -10,14 +10,26 @@ sleep: a sleeping lock (`mutex_lock`, `down_read`, `inode_lock_shared`,
 `folio_lock`, ...), a wait (`inode_dio_wait`, `wait_event*`,
 `wait_for_completion*`, `filemap_write_and_wait*`), a sleep (`msleep`,
 `schedule*`), freeze protection (`sb_start_write`), or a function of the
-analysed code (or a header) that always ends up in one of those. The list is
-`errpath/data/sleeping_functions.txt`.
+analysed code (or a header) that sleeps on every path through it. The lists
+are `errpath/data/sleeping_functions.txt` (lock, wait, sleep and freeze kinds;
+not page faults) and `nonblocking_variants.txt`. An allocation that may enter
+direct reclaim (`GFP_KERNEL`) is reported only inside the NOWAIT branch itself
+(the flag holds on every path to it): elsewhere the kernel accepts reclaim on
+NOWAIT paths (iomap allocates its dio with GFP_KERNEL under IOCB_NOWAIT).
 
 The search is path-sensitive: a branch that contradicts what the path already
 knows (`if (nowait) ... else inode_lock()`, or the false side of
 `if ((iocb->ki_flags & IOCB_NOWAIT) && unaligned) return -EAGAIN;` followed by
 `if (unaligned) inode_dio_wait()`) is not taken, and a path that clears the
-flag (`flags &= ~IOCB_NOWAIT`) ends there. Trylocks never sleep.
+flag (`flags &= ~IOCB_NOWAIT`) ends there. Trylocks never sleep. What a
+callee returns when the flag is set comes from the summaries: after
+`err = buffered_write(iocb, from)` where the callee returns -EOPNOTSUPP
+whenever IOCB_NOWAIT is set, `if (err < 0) return err;` is certain, so the
+wait after it is not on a NOWAIT path; a constant assignment (`ret = -EIO;`)
+is known the same way. A wait that only waits while a condition holds
+(`folio_wait_writeback()` while `folio_test_writeback()`,
+`errpath/data/conditional_sleepers.txt`) is not reported where the path has
+tested that condition false.
 
 Confidence is **high** when the flag holds on every path to the call, and
 **medium** when it holds on some path or the sleep is inside a callee (the
@@ -66,13 +78,17 @@ through them, so a helper that sleeps only for some arguments is never blamed.
 References
 ----------
 - Seed 004 (../shared/seeds/004): the IOCB_DIO_CALLER_COMP deadlock thread
-  (Jens Axboe, Dave Chinner, Oct 2023); io_uring reverted its use of
-  IOCB_DIO_CALLER_COMP in 6.7 (838b35bb6a89, "io_uring/rw: disable
-  IOCB_DIO_CALLER_COMP").
-- io_uring's write path now calls `sb_start_write_trylock()` under IOCB_NOWAIT
-  (`io_kiocb_start_write()` in io_uring/rw.c).
-- ext4's `ext4_dio_read_iter()` takes `inode_trylock_shared()` under
-  IOCB_NOWAIT.
+  (Jens Axboe, Dave Chinner, Oct 2023); 838b35bb6a89 ("io_uring/rw: disable
+  IOCB_DIO_CALLER_COMP"), which Fixes: 099ada2c8726 ("io_uring/rw: add write
+  support for IOCB_DIO_CALLER_COMP").
+- 548feebec7e9 ("ext4: update direct I/O read lock pattern for IOCB_NOWAIT"),
+  Fixes: 16c54688592c ("ext4: Allow parallel DIO reads"): `inode_lock_shared()`
+  became `inode_trylock_shared()` under IOCB_NOWAIT. (The buggy function never
+  tested the flag itself — the flag came from the caller through
+  `->read_iter` — so this rule, which needs the flag on a path it can see,
+  would not have reported that version.)
+- io_uring's write path calls `sb_start_write_trylock()` under IOCB_NOWAIT
+  (`io_kiocb_start_write()` in io_uring/rw.c of Linux 6.12).
 - xfs's `xfs_ilock_iocb()`: the trylock-under-NOWAIT shape this rule must not
   report.
 """
