@@ -84,12 +84,12 @@ class Apt:
     def download(self, v: KernelVersion, debs_dir: Path) -> Path:
         if not self.updated:
             log("+ apt-get update")
-            r = subprocess.run(["apt-get", "update"])
+            r = subprocess.run(["apt-get", "update"], stdout=sys.stderr)
             if r.returncode != 0:
                 log("  apt-get update failed (not root?); trying the download with the existing lists")
             self.updated = True
         log(f"+ apt-get download {v.apt_spec}   (in {debs_dir})")
-        subprocess.run(["apt-get", "download", v.apt_spec], cwd=debs_dir, check=True)
+        subprocess.run(["apt-get", "download", v.apt_spec], cwd=debs_dir, check=True, stdout=sys.stderr)
         deb = debs_dir / v.deb_filename
         if not deb.is_file():
             raise SystemExit(f"apt-get download did not produce {deb}")
@@ -136,12 +136,13 @@ def ensure_extracted(v: KernelVersion, debs_dir: Path, apt: Apt) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".x-", dir=debs_dir))
     try:
         log(f"+ dpkg-deb -x {deb.name} {tmp.name}")
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp)], check=True)
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp)], check=True, stdout=sys.stderr)
         tarballs = sorted((tmp / "usr" / "src").glob("linux-source-*.tar.*"))
         if not tarballs:
             raise SystemExit(f"no linux-source tarball in {deb}")
         log(f"+ tar -xf {tarballs[0].name}")
-        subprocess.run(["tar", "-C", str(tmp / "usr" / "src"), "-xf", str(tarballs[0])], check=True)
+        subprocess.run(["tar", "-C", str(tmp / "usr" / "src"), "-xf", str(tarballs[0])], check=True,
+                       stdout=sys.stderr)
         if not (tmp / "usr" / "src" / v.package / "Makefile").is_file():
             raise SystemExit(f"{tarballs[0]} did not unpack to {v.package}/")
         (tmp / ".extracted-ok").write_text(f"{v.apt_spec}\n")

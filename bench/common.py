@@ -194,9 +194,21 @@ def _busy_ticks() -> int | None:
     return total - idle
 
 
+def _renice_self(nice: int) -> None:
+    """In a forked child before exec: own session + autogroup, at ``nice``."""
+    os.setsid()
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(nice))
+    except OSError:
+        pass  # no autogroup support, or not allowed: the plain nice value below still applies
+    os.setpriority(os.PRIO_PROCESS, 0, nice)
+
+
 def time_subprocess(cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict | None = None,
                     sample_tree_rss: bool = True, sample_interval: float = 0.05,
-                    check: bool = False, timeout: float | None = None) -> RunResult:
+                    check: bool = False, timeout: float | None = None,
+                    nice: int | None = None) -> RunResult:
     """Run ``cmd`` and measure it.
 
     Wall time is measured around the child; CPU and ``maxrss`` come from
@@ -208,11 +220,18 @@ def time_subprocess(cmd: Sequence[str], *, cwd: str | Path | None = None, env: d
     ``others_cpu_s`` is the CPU time the *rest* of the machine used during the
     run (from /proc/stat; includes the sampler thread, a few ms): on a shared
     box, a run with ``others_cpu_s`` above ~5% of the wall time was disturbed.
+    ``nice`` starts the child in a new session, sets that session's autogroup
+    nice (with ``kernel.sched_autogroup_enabled=1`` the scheduler shares CPU
+    between sessions first, so a plain nice value does nothing against other
+    sessions) and the child's own nice; ``-20`` (root only) gives it most of
+    the CPU against a handful of nice-0 jobs.
     """
     cmd = [str(c) for c in cmd]
     busy0 = _busy_ticks()
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    preexec = (lambda: _renice_self(nice)) if nice is not None else None
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         preexec_fn=preexec)
     bufs: dict[str, bytes] = {}
 
     def drain(name: str, stream) -> None:
@@ -376,13 +395,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="before each run wait until the machine is at most this busy (e.g. 0.1)")
     ap.add_argument("--clean", type=float, default=None,
                     help="repeat runs during which the rest of the machine used > CLEAN x wall s of CPU")
+    ap.add_argument("--nice", type=int, default=None,
+                    help="run the command at this nice value (-20 as root: near-exclusive CPU on a busy box)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args(argv)
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     if not cmd:
         ap.error("no command")
-    med, runs = median_run(cmd, n=a.n, warmup=a.warmup, idle=a.idle, clean=a.clean)
+    med, runs = median_run(cmd, n=a.n, warmup=a.warmup, idle=a.idle, clean=a.clean,
+                           nice=a.nice)
     out = med.as_dict() | {"walls": [round(r.wall_s, 3) for r in runs], "machine": machine_info(),
                            "stdout_tail": med.stdout.strip().splitlines()[-1:]}
     if a.json:

@@ -71,7 +71,7 @@ def _parse_file(path: str) -> tuple[int, bool]:
 
 
 def _parse_blob(oid: str) -> tuple[int, bool]:
-    return _parse_bytes(_repo[oid].data)
+    return _parse_bytes(_repo.odb.read(oid)[1])  # ~2x faster than _repo[oid].data
 
 
 def _context():
