@@ -211,21 +211,23 @@ class Engine:
         with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
             for fn in functions:
                 start = len(findings)
-                timer.arm()
                 try:
-                    for rule in self.rules:
-                        if not rule.applies_to(fn):
-                            continue
-                        try:
-                            findings.extend(rule.check(fn, ctx))
-                        except Exception as e:  # a broken rule is reported, the audit goes on
-                            errors.append({"rule": rule.id, "path": fn.path, "function": fn.name,
-                                           "error": f"{type(e).__name__}: {e}"})
+                    timer.arm()
+                    try:
+                        for rule in self.rules:
+                            if not rule.applies_to(fn):
+                                continue
+                            try:
+                                findings.extend(rule.check(fn, ctx))
+                            except Exception as e:  # a broken rule is reported, the audit goes on
+                                errors.append({"rule": rule.id, "path": fn.path, "function": fn.name,
+                                               "error": f"{type(e).__name__}: {e}"})
+                    finally:
+                        timer.disarm()  # first thing on the way out: a repeated alarm is ignored
                 except RulesTimeout as e:  # pathological code: not analysed, the audit goes on
+                    timer.disarm()
                     del findings[start:]
                     note_over_budget(self.stats, fn, str(e))
-                finally:
-                    timer.disarm()
         return findings, errors
 
     def snapshot(self, commit, pathspecs: list[str]) -> Snapshot:
