@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 from .facts import BudgetExceeded, FunctionFacts
 
@@ -68,36 +69,56 @@ class RulesTimeout(BaseException):
 
 class FunctionTimer:
     """SIGALRM backstop for the rules on one function at a time (main thread only;
-    elsewhere it does nothing)."""
+    elsewhere it does nothing).
+
+    Once a function's time is up the alarm repeats every `REFIRE` seconds until
+    disarmed: an exception raised from a signal handler can land in a context
+    that swallows it (a __del__ method, a gc or weakref callback), and one
+    swallowed alarm must not turn the backstop off. A timer already running
+    when the rules start (another tool's) is suspended and put back after."""
+
+    REFIRE = 1.0
 
     def __init__(self, seconds: float | None = None):
         self.seconds = RULES_SECONDS if seconds is None else seconds
         self.active = False
+        self.armed = False
         self._old = None
+        self._outer = (0.0, 0.0)
+        self._t0 = 0.0
 
     def __enter__(self) -> "FunctionTimer":
         if self.seconds and hasattr(signal, "setitimer") and \
                 threading.current_thread() is threading.main_thread():
+            self._outer = signal.getitimer(signal.ITIMER_REAL)
+            self._t0 = time.monotonic()
             self._old = signal.signal(signal.SIGALRM, self._fire)
             self.active = True
         return self
 
     def _fire(self, signum, frame):
-        raise RulesTimeout(f"rules ran over {self.seconds:g}s")
+        if self.armed:
+            raise RulesTimeout(f"rules ran over {self.seconds:g}s")
 
     def arm(self) -> None:
         if self.active:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, self.REFIRE)
 
     def disarm(self) -> None:
         if self.active:
+            self.armed = False        # first: an alarm from here on is ignored
             signal.setitimer(signal.ITIMER_REAL, 0)
 
     def __exit__(self, *exc) -> None:
         if self.active:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.disarm()
             signal.signal(signal.SIGALRM, self._old if self._old is not None else signal.SIG_DFL)
             self.active = False
+            remaining, interval = self._outer
+            if remaining:
+                left = max(remaining - (time.monotonic() - self._t0), 0.001)
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
 def note_over_budget(stats: dict, fn: FunctionFacts, reason: str) -> None:

@@ -4,7 +4,7 @@
 normalisation + tree-sitter parse, facts (CFG, dataflow on demand), the
 budget check, the cache's pickle round trip, the summary layer, and every
 rule on every function. Any exception escaping is a bug; so is taking more
-than `limit` seconds (a hang: SIGALRM turns it into `Hang`).
+than `limit` CPU seconds (a hang: SIGVTALRM turns it into `Hang`).
 
 Strategies (Hypothesis): random bytes, mutated real C (the rule fixtures and
 story files: truncations, byte flips, token insertions, slice deletions and
@@ -33,13 +33,14 @@ class Hang(Exception):
 def time_limit(seconds: float):
     def on_alarm(signum, frame):
         raise Hang(f"no answer after {seconds}s")
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # CPU time (SIGVTALRM): the engine's own wall-clock backstop uses SIGALRM
+    old = signal.signal(signal.SIGVTALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, old)
 
 
 def load_all_rules():
