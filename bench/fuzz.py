@@ -12,7 +12,8 @@ cache's pickle round trip, summaries, and every built-in rule via the engine's
 run_rules (with its time backstop); an exception or a hang is a failure.
 
 Failures do not stop the run: each distinct one (exception type + where) is
-written with its input to --out (default bench/fuzz-failures/), and the run
+written with its input to --out (default bench/fuzz-failures/), as are the
+first inputs whose rules ran into the time backstop, and the run
 prints how many inputs it ran, per strategy, and how many ended in a budget.
 Exit status: 0 no failure, 1 failures found.
 """
@@ -94,6 +95,9 @@ def main(argv=None) -> int:
             r = fuzzlib.exercise(data, rules, limit=args.limit)
             counts["budget"] += bool(r["budget"])
             counts["rules_budget"] += bool(r["rules_budget"])
+            if r["rules_budget"] and counts["rules_budget"] <= 20:   # keep some for a look
+                args.out.mkdir(parents=True, exist_ok=True)
+                (args.out / f"rules-budget-{counts['rules_budget']:03d}-{kind}.c").write_bytes(data)
             counts["functions"] += r["functions"]
             counts["findings"] += r["findings"]
         except Exception as e:
