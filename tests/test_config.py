@@ -133,3 +133,38 @@ def test_missing_config_file(repo, tmp_path):
     h, rd = repo
     r = audit(h, rd, "--config", str(tmp_path / "nope.toml"))
     assert r.code == 2 and "cannot read config" in one_error_line(r)
+
+
+LOW_RULE = '''"""Flags functions named maybe_* with low confidence (a test rule)."""
+from errpath.rules import Rule
+
+
+class Maybe(Rule):
+    id = "maybe"
+    title = "a function named maybe_*"
+    severity = "warning"
+    confidence = "low"
+
+    def check(self, fn, ctx):
+        if fn.name.startswith("maybe_"):
+            yield self.finding(fn, fn.line, 1, "maybe", names=(fn.name,))
+
+
+RULE = Maybe()
+'''
+
+
+def test_min_confidence_and_context_paths_from_config(tmp_path):
+    h = History(tmp_path)
+    h.commit("base", {"README": "x\n", "lib/one.c": fn("helper_one"), "lib/two.c": fn("helper_two")})
+    h.tag("v1", "HEAD")
+    h.commit("add", {"fs/a.c": fn("maybe_a"), ".errpath.toml":
+                     '[rules]\nmin-confidence = "low"\n[paths]\ncontext = ["lib/"]\n'})
+    rd = rules_dir(tmp_path, LOW_RULE)
+    r = audit(h, rd, "fs/")
+    doc = json.loads(r.out)
+    assert [f["function"] for f in doc["findings"]] == ["maybe_a"]     # min-confidence = "low"
+    assert doc["stats"]["context_files"] == 2                          # paths.context
+    r = audit(h, rd, "fs/", "--min-confidence", "medium", "--context", "lib/one.c")
+    doc = json.loads(r.out)
+    assert doc["findings"] == [] and doc["stats"]["context_files"] == 1
