@@ -12,8 +12,9 @@ parameter, the finding is at the caller that passes `GFP_ATOMIC`.
 
 Confidence is **high** when the allocation runs in a loop, or when its
 function is reachable (through callers in the analysed code) from a system
-call, an ioctl handler or an io_uring op handler — a path a user can repeat
-without bound; **medium** otherwise.
+call (a name in `errpath/data/syscalls.txt`, or `__do_sys_*`/`ksys_*`), an
+`*_ioctl` handler or io_uring's issue path (a function taking `issue_flags`)
+— a path a user can repeat without bound; **medium** otherwise.
 
 Why it matters
 --------------
@@ -298,7 +299,7 @@ def user_entry(fn) -> str | None:
     if name.endswith("_ioctl"):
         return f"ioctl handler {name}()"
     if "issue_flags" in fn.params:
-        return f"io_uring op handler {name}()"
+        return f"io_uring issue path {name}() (takes issue_flags)"
     return None
 
 

@@ -31,7 +31,7 @@ def test_accounted_atomic_allocation_is_blamed_on_the_commit_that_charged_it(ove
     assert (f["path"], f["line"], f["function"]) == ("io_ring/ring.c", 9, "ring_cqe_overflow")
     assert f["introduced_by"]["sha"] == shas["account"]
     assert f["fixes_tag"] == f'Fixes: {shas["account"][:12]} ("ring: charge overflow entries to the memory cgroup")'
-    assert f["confidence"] == "high"          # ring_nop() is an io_uring op handler
+    assert f["confidence"] == "high"          # ring_nop() takes issue_flags: the io_uring issue path
     assert "GFP_NOWAIT | __GFP_ACCOUNT" in f["message"]
     assert any("ring_nop()" in e["note"] for e in f["evidence"])
 
