@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-ENGINE_VERSION = "facts-1"
+ENGINE_VERSION = "facts-2"  # facts-2: light call_names and token tuples
 
 
 class CacheError(Exception):
@@ -69,7 +69,12 @@ class Cache:
     def put_many(self, items: list[tuple[str, object]]) -> None:
         if self.db is None or not items:
             return
-        rows = [(k, zlib.compress(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), 1)) for k, v in items]
+        self.put_raw([(k, zlib.compress(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), 1)) for k, v in items])
+
+    def put_raw(self, rows: list[tuple[str, bytes]]) -> None:
+        """Store already compressed pickles (what worker processes hand back)."""
+        if self.db is None or not rows:
+            return
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT OR REPLACE INTO blobs (key, data) VALUES (?, ?)", rows)

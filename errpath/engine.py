@@ -16,7 +16,6 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -100,11 +99,15 @@ class Engine:
     def __init__(self, repo: Repo, rules: list[Rule], cache: Cache, *, jobs: int | None = None,
                  context_paths: Iterable[str] = (), default_context: bool = True,
                  exclude: Callable[[str], bool] | None = None,
-                 progress: Callable[[str, int], object] | None = None):
+                 progress: Callable[[str, int], object] | None = None,
+                 executor: str = "local", scheduler: str | None = None):
         self.repo = repo
         self.rules = rules
         self.cache = cache
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.executor_kind = executor
+        self.scheduler = scheduler
+        self._executor = None
         self.context_paths = list(context_paths)
         self.default_context = default_context
         self.exclude = exclude or (lambda p: False)
@@ -112,7 +115,6 @@ class Engine:
         self.stats = {"files_parsed": 0, "cache_hits": 0, "bytes_parsed": 0}
         self._analyses: dict[tuple[str, str], BlobAnalysis] = {}
         self._macros: dict[str, tuple[frozenset | None, str]] = {}
-        self._pool: ProcessPoolExecutor | None = None
 
     # -- facts -------------------------------------------------------------
     def macros(self, commit) -> tuple[frozenset | None, str]:
@@ -124,51 +126,70 @@ class Engine:
         return self._macros[key]
 
     def analyse(self, commit, files: list[tuple[str, str]]) -> dict[str, BlobAnalysis]:
-        """BlobAnalysis per path for (path, blob id) pairs: memory, then cache, then parse."""
+        """BlobAnalysis per path for (path, blob id) pairs: memory, then cache, then
+        the executor (errpath.executor). The result follows the order of `files`."""
         macros, digest = self.macros(commit)
-        out: dict[str, BlobAnalysis] = {}
+        got: dict[str, BlobAnalysis] = {}
         todo = []
         for path, blob in files:
             mem = self._analyses.get((blob, path))
             if mem is not None:
-                out[path] = mem
+                got[path] = mem
                 continue
-            hit = self.cache.get(Cache.key(blob, cache_path(path), digest))
+            key = Cache.key(blob, cache_path(path), digest)
+            hit = self.cache.get(key)
             if hit is not None:
-                self._analyses[(blob, path)] = hit
-                out[path] = hit
+                got[path] = self._keep(blob, path, hit)
                 self.stats["cache_hits"] += 1
                 continue
-            todo.append((path, blob))
+            todo.append((path, blob, key))
         if todo:
-            tasks = [(path, self.repo.read_blob(blob), macros) for path, blob in todo]
-            self.stats["files_parsed"] += len(tasks)
-            self.stats["bytes_parsed"] += sum(len(t[1]) for t in tasks)
-            if self.jobs > 1 and len(tasks) > 4:
-                if self._pool is None:
-                    from .workers import worker_init  # workers ignore SIGINT: no tracebacks on Ctrl-C
-                    self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=worker_init,
-                                                     initargs=(sys.getrecursionlimit(),))
-                results = self._pool.map(_analyse_task, tasks, chunksize=max(1, len(tasks) // (self.jobs * 8)))
-            else:
-                results = map(_analyse_task, tasks)
-            new = []
-            for (path, blob), res in zip(todo, results):
-                self._analyses[(blob, path)] = res
-                out[path] = res
-                new.append((Cache.key(blob, cache_path(path), digest), res))
-                if self.progress:
-                    self.progress(path, 1)
-                if len(new) >= 200:
-                    self.cache.put_many(new)
-                    new = []
-            self.cache.put_many(new)
-        return out
+            from .executor import InProcess, chunks, decode
+            from .git import GitError
+            ex = self.executor() if len(todo) > 4 or self._executor is not None else InProcess()
+            root = self.repo.root if ex.reads_repo else None
+            parts = chunks([(p, b, k, None) for p, b, k in todo], ex.jobs)
+            if not ex.reads_repo:   # read here, one chunk at a time: memory stays bounded
+                parts = ([(p, b, k, self.repo.read_blob(b)) for p, b, k, _ in part] for part in parts)
+            cache_dir = str(self.cache.path.parent) if (self.cache.path is not None and ex.writes_cache) else None
+            unsaved = []
+            done = 0
+            for result in ex.run(parts, macros, root, cache_dir):
+                for status, size, data in result:
+                    path, blob, key = todo[done]
+                    done += 1
+                    if status != "ok":
+                        raise GitError(data)
+                    got[path] = self._keep(blob, path, decode(data))
+                    self.stats["files_parsed"] += 1
+                    self.stats["bytes_parsed"] += size
+                    if cache_dir is None:
+                        unsaved.append((key, data))
+                    if self.progress:
+                        self.progress(path, 1)
+                if len(unsaved) >= 200:
+                    self.cache.put_raw(unsaved)
+                    unsaved = []
+            self.cache.put_raw(unsaved)
+        return {path: got[path] for path, _ in files if path in got}
+
+    def _keep(self, blob: str, path: str, a: BlobAnalysis) -> BlobAnalysis:
+        """Remember an analysis for this run; its CFGs go to the scratch file."""
+        for fn in a.functions:
+            fn.compact(spill=True)
+        self._analyses[(blob, path)] = a
+        return a
+
+    def executor(self):
+        if self._executor is None:
+            from .executor import make_executor
+            self._executor = make_executor(self.executor_kind, self.jobs, self.scheduler)
+        return self._executor
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
 
     # -- scope -------------------------------------------------------------
     def scope_files(self, commit, pathspecs: list[str]) -> list[tuple[str, str]]:
@@ -340,6 +361,12 @@ def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
     for f in fixed:
         f.fixed_by = blame(f, False)
         f.introduced_by = None
+    # A blamed commit that changed a callee in another file: show its old and new contract.
+    from .summary import explain_blame
+    for f in introduced + fixed:
+        ref = f.introduced_by or f.fixed_by
+        if ref is not None:
+            f.evidence.extend(explain_blame(engine, f, repo.resolve(ref.sha)))
 
     stats = {"commits": len(commits), **_coverage(head_snap.files), "context_files": len(head_snap.context),
              **engine.stats, "attribution_evaluations": len(memo),

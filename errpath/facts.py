@@ -30,8 +30,13 @@ A Value is a small tuple tree (hashable, picklable):
 """
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import sys
+import tempfile
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -140,33 +145,75 @@ class FunctionFacts:
     loops: list[LoopFact]
     labels: dict[str, int]
     text_tokens: frozenset     # every identifier in the function: cheap prefilter for rules
+    # distinct names of the functions it calls directly: the call graph without the CFG
+    call_names: tuple = ()
     _must: list | None = field(default=None, repr=False, compare=False)
     _reach: list | None = field(default=None, repr=False, compare=False)
 
     # The CFG is pickled as one opaque payload and decoded on first use, so a
     # cached blob costs almost nothing to load until a rule or summary looks
-    # inside one of its functions.
+    # inside one of its functions. Decoded CFGs (and token sets) are dropped
+    # again, oldest first, past `DecodedLimit.functions` (memory stays bounded
+    # on a whole-kernel index), and the payload itself may live in a scratch
+    # file (`spill`) instead of memory.
     _HEAVY = ("nodes", "loops", "labels")
 
     def __getstate__(self):
-        d = {k: v for k, v in self.__dict__.items() if k not in self._HEAVY and k != "_payload"}
+        d = {k: v for k, v in self.__dict__.items() if k not in _NOT_STATE}
         d["_must"] = None
         d["_reach"] = None
-        d["_payload"] = self.__dict__.get("_payload") or pickle.dumps(
-            tuple(self.__dict__[k] for k in self._HEAVY), protocol=pickle.HIGHEST_PROTOCOL)
+        d["_payload"] = self.payload()
+        d["_tokens"] = self.__dict__.get("_tokens") or tuple(sorted(self.__dict__["text_tokens"]))
         return d
 
     def __setstate__(self, state):
+        intern = sys.intern
+        state["_tokens"] = tuple(intern(t) for t in state["_tokens"])
+        state["call_names"] = tuple(intern(t) for t in state.get("call_names", ()))
+        state["name"] = intern(state["name"])
+        state["path"] = intern(state["path"])
         self.__dict__.update(state)
 
     def __getattr__(self, name):
+        d = self.__dict__
         if name in FunctionFacts._HEAVY:
-            payload = self.__dict__.get("_payload")
+            payload = self.payload() if ("_payload" in d or "_spill" in d) else None
             if payload is not None:
                 nodes, loops, labels = pickle.loads(payload)
-                self.__dict__.update(nodes=nodes, loops=loops, labels=labels)
-                return self.__dict__[name]
+                d.update(nodes=nodes, loops=loops, labels=labels)
+                _decoded(self)
+                return d[name]
+        elif name == "text_tokens":
+            toks = d.get("_tokens")
+            if toks is not None:
+                d["text_tokens"] = r = frozenset(toks)
+                _decoded(self)
+                return r
         raise AttributeError(name)
+
+    def payload(self) -> bytes:
+        """The pickled CFG (nodes, loops, labels)."""
+        d = self.__dict__
+        p = d.get("_payload")
+        if p is not None:
+            return p
+        sp = d.get("_spill")
+        if sp is not None:
+            return _SPILL.read(*sp)
+        return pickle.dumps(tuple(d[k] for k in self._HEAVY), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def compact(self, spill: bool = False) -> "FunctionFacts":
+        """Keep only the light part in memory: the CFG as a payload (in the scratch
+        file with spill=True), decoded again on first use."""
+        d = self.__dict__
+        if "_payload" not in d and "_spill" not in d:
+            d["_payload"] = self.payload()
+        if "_tokens" not in d:
+            d["_tokens"] = tuple(sorted(d["text_tokens"]))
+        if spill and "_payload" in d:
+            d["_spill"] = _SPILL.write(d.pop("_payload"))
+        _evict(self)
+        return self
 
     # -- queries -----------------------------------------------------------
     @property
@@ -235,6 +282,107 @@ class FunctionFacts:
                     if v == var:
                         out.append((d, val))
         return out
+
+
+_NOT_STATE = frozenset({"nodes", "loops", "labels", "text_tokens", "_payload", "_spill", "_live"})
+
+
+class DecodedLimit:
+    """How many functions may keep a decoded CFG at once (oldest dropped first)."""
+    functions = 25000
+
+
+_DECODED: deque = deque()
+
+
+def _decoded(fn: FunctionFacts) -> None:
+    d = fn.__dict__
+    if d.get("_live"):
+        return
+    d["_live"] = True
+    _DECODED.append(fn)
+    while len(_DECODED) > DecodedLimit.functions:
+        _evict(_DECODED.popleft())
+
+
+def _evict(fn: FunctionFacts) -> None:
+    d = fn.__dict__
+    if "_payload" not in d and "_spill" not in d:
+        return   # nothing to decode it from again
+    for k in ("nodes", "loops", "labels"):
+        d.pop(k, None)
+    if "_tokens" in d:
+        d.pop("text_tokens", None)
+    d["_must"] = None
+    d["_reach"] = None
+    d["_live"] = False
+
+
+def release_decoded() -> None:
+    """Drop every decoded CFG (e.g. before forking workers)."""
+    while _DECODED:
+        _evict(_DECODED.popleft())
+
+
+class _SpillFile:
+    """Append-only scratch files (unlinked at once) for CFG payloads, so an index
+    of a whole kernel keeps offsets in memory instead of bytes. A forked child
+    reads its parent's file (pread: no shared file position) and writes its own."""
+
+    FLUSH = 1 << 20
+
+    def __init__(self):
+        self.files: dict[int, list] = {}   # pid -> [fd, bytes in the file, buffer]
+        self.lock = threading.Lock()
+
+    def _mine(self) -> list:
+        pid = os.getpid()
+        f = self.files.get(pid)
+        if f is None:
+            d = os.environ.get("ERRPATH_SPILL_DIR") or None
+            t = tempfile.TemporaryFile(prefix="errpath-cfg-", dir=d)
+            f = self.files[pid] = [os.dup(t.fileno()), 0, bytearray()]
+            t.close()
+        return f
+
+    def write(self, data: bytes) -> tuple[int, int, int]:
+        with self.lock:
+            f = self._mine()
+            off = f[1] + len(f[2])
+            f[2] += data
+            if len(f[2]) >= self.FLUSH:
+                self._flush(f)
+            return (os.getpid(), off, len(data))
+
+    @staticmethod
+    def _flush(f: list) -> None:
+        if f[2]:
+            os.pwrite(f[0], f[2], f[1])
+            f[1] += len(f[2])
+            f[2] = bytearray()
+
+    def flush(self) -> None:
+        with self.lock:
+            f = self.files.get(os.getpid())
+            if f is not None:
+                self._flush(f)
+
+    def read(self, pid: int, off: int, n: int) -> bytes:
+        with self.lock:
+            f = self.files.get(pid)
+            if f is None:
+                raise RuntimeError("CFG payload spilled by an unrelated process")
+            if off >= f[1]:
+                i = off - f[1]
+                return bytes(f[2][i:i + n])
+            return os.pread(f[0], n, off)
+
+
+_SPILL = _SpillFile()
+
+
+def flush_spill() -> None:
+    _SPILL.flush()
 
 
 # ---------------------------------------------------------------------------
@@ -816,7 +964,8 @@ def function_facts(fn, path: str, budget: int = DEFAULT_NODE_BUDGET) -> Function
     return FunctionFacts(
         name=fn.name, path=path, line=fn.start_line, end_line=fn.end_line, is_static=fn.is_static,
         params=params, return_type=" ".join(rtype.split()), nodes=b.nodes, loops=b.loops,
-        labels=b.labels, text_tokens=idents(fn.node.text.decode("utf-8", "replace")))
+        labels=b.labels, text_tokens=idents(fn.node.text.decode("utf-8", "replace")),
+        call_names=tuple(sorted({c.name for n in b.nodes for c in n.calls if c.name})))
 
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,18 @@ class FactsIndex:
                 self.header_statics[f.name].append(f)
         self.in_scope = in_scope  # paths findings may be reported in (None = all)
         self.summaries = None
+        self._calling: dict[str, list[FunctionFacts]] | None = None
+
+    def functions_calling(self, name: str) -> list[FunctionFacts]:
+        """Every function (in index order) that calls `name` directly, found from the
+        light call-name lists, so no CFG is decoded to build the call graph."""
+        if self._calling is None:
+            m: dict[str, list[FunctionFacts]] = {}
+            for f in self.all:
+                for c in f.call_names:
+                    m.setdefault(c, []).append(f)
+            self._calling = m
+        return self._calling.get(name, [])
 
     def resolve(self, name: str, from_path: str) -> FunctionFacts | None:
         own = self.by_file.get(from_path, {}).get(name)

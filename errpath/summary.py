@@ -1222,15 +1222,14 @@ class Summaries:
     def callers(self, fn: FunctionFacts) -> list:
         """(caller facts, Call) for every call in the index that resolves to fn."""
         if self._callers is None:
-            m: dict = {}
-            for g in self.index.all:
-                for n in g.nodes:
-                    for c in n.calls:
-                        if c.name is not None:
-                            m.setdefault(c.name, []).append((g, c))
-            self._callers = m
-        return [(g, c) for g, c in self._callers.get(fn.name, ())
-                if self.resolve(fn.name, g.path) is fn]
+            self._callers = {}
+        r = self._callers.get(id(fn))
+        if r is None:   # only the CFGs of functions that name fn are decoded
+            name = fn.name
+            r = self._callers[id(fn)] = [
+                (g, c) for g in self.index.functions_calling(name) if self.resolve(name, g.path) is fn
+                for n in g.nodes for c in n.calls if c.name == name]
+        return r
 
     # -- flag parameters (upward closure from the functions that test a flag) ----
     def _compute_flag_params(self) -> dict:

@@ -275,13 +275,23 @@ def callers(index) -> dict[str, list]:
     """Callee name → [(caller facts, Call)] over the whole index."""
     m = memo(index)
     if "callers" not in m:
-        out: dict[str, list] = {}
-        for fn in index.all:
-            for c in fn.calls():
-                if c.name:
-                    out.setdefault(c.name, []).append((fn, c))
-        m["callers"] = out
+        m["callers"] = _Callers(index)
     return m["callers"]
+
+
+class _Callers(dict):
+    """name -> [(caller facts, Call)], filled per name from the index's light
+    call-name lists: only the callers' CFGs are decoded."""
+
+    def __init__(self, index):
+        super().__init__()
+        self.index = index
+
+    def get(self, name, default=None):
+        if name not in self:
+            self[name] = [(fn, c) for fn in self.index.functions_calling(name)
+                          for c in fn.calls() if c.name == name]
+        return dict.get(self, name) or default
 
 
 @lru_cache(maxsize=None)
