@@ -132,7 +132,7 @@ class LoopFact:
         return self.first <= node_id <= self.last
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionFacts:
     name: str
     path: str
@@ -149,69 +149,77 @@ class FunctionFacts:
     call_names: tuple = ()
     _must: list | None = field(default=None, repr=False, compare=False)
     _reach: list | None = field(default=None, repr=False, compare=False)
+    # the light form (see compact): the pickled CFG in memory, or where it was spilled
+    _payload: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    _spill: int | None = field(default=None, init=False, repr=False, compare=False)
+    _tokens: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _live: bool = field(default=False, init=False, repr=False, compare=False)
 
     # The CFG is pickled as one opaque payload and decoded on first use, so a
     # cached blob costs almost nothing to load until a rule or summary looks
     # inside one of its functions. Decoded CFGs (and token sets) are dropped
     # again, oldest first, past `DecodedLimit.functions` (memory stays bounded
     # on a whole-kernel index), and the payload itself may live in a scratch
-    # file (`spill`) instead of memory.
+    # file (`compact(spill=True)`) instead of memory.
     _HEAVY = ("nodes", "loops", "labels")
+    _LIGHT = ("name", "path", "line", "end_line", "is_static", "params", "return_type", "call_names")
 
     def __getstate__(self):
-        d = {k: v for k, v in self.__dict__.items() if k not in _NOT_STATE}
-        d["_must"] = None
-        d["_reach"] = None
+        d = {k: getattr(self, k) for k in self._LIGHT}
         d["_payload"] = self.payload()
-        d["_tokens"] = self.__dict__.get("_tokens") or tuple(sorted(self.__dict__["text_tokens"]))
+        d["_tokens"] = self._tokens if self._tokens is not None else tuple(sorted(self.text_tokens))
         return d
 
     def __setstate__(self, state):
         intern = sys.intern
-        state["_tokens"] = tuple(intern(t) for t in state["_tokens"])
-        state["call_names"] = tuple(intern(t) for t in state.get("call_names", ()))
-        state["name"] = intern(state["name"])
-        state["path"] = intern(state["path"])
-        self.__dict__.update(state)
+        self.name = intern(state["name"])
+        self.path = intern(state["path"])
+        self.line = state["line"]
+        self.end_line = state["end_line"]
+        self.is_static = state["is_static"]
+        self.params = [intern(p) for p in state["params"]]
+        self.return_type = intern(state["return_type"])
+        self.call_names = tuple(intern(t) for t in state.get("call_names", ()))
+        self._tokens = tuple(intern(t) for t in state["_tokens"])
+        self._payload = state["_payload"]
+        self._spill = None
+        self._must = None
+        self._reach = None
+        self._live = False
 
     def __getattr__(self, name):
-        d = self.__dict__
+        # only reached for an unset slot: a CFG or token set not decoded (yet, or again)
         if name in FunctionFacts._HEAVY:
-            payload = self.payload() if ("_payload" in d or "_spill" in d) else None
-            if payload is not None:
-                nodes, loops, labels = pickle.loads(payload)
-                d.update(nodes=nodes, loops=loops, labels=labels)
+            if self._payload is not None or self._spill is not None:
+                self.nodes, self.loops, self.labels = pickle.loads(self.payload())
                 _decoded(self)
-                return d[name]
+                return getattr(self, name)
         elif name == "text_tokens":
-            toks = d.get("_tokens")
-            if toks is not None:
-                d["text_tokens"] = r = frozenset(toks)
+            if self._tokens is not None:
+                self.text_tokens = r = frozenset(self._tokens)
                 _decoded(self)
                 return r
         raise AttributeError(name)
 
     def payload(self) -> bytes:
         """The pickled CFG (nodes, loops, labels)."""
-        d = self.__dict__
-        p = d.get("_payload")
-        if p is not None:
-            return p
-        sp = d.get("_spill")
-        if sp is not None:
-            return _SPILL.read(*sp)
-        return pickle.dumps(tuple(d[k] for k in self._HEAVY), protocol=pickle.HIGHEST_PROTOCOL)
+        if self._payload is not None:
+            return self._payload
+        if self._spill is not None:
+            return _SPILL.read(self._spill)
+        return pickle.dumps((self.nodes, self.loops, self.labels), protocol=pickle.HIGHEST_PROTOCOL)
 
     def compact(self, spill: bool = False) -> "FunctionFacts":
         """Keep only the light part in memory: the CFG as a payload (in the scratch
         file with spill=True), decoded again on first use."""
-        d = self.__dict__
-        if "_payload" not in d and "_spill" not in d:
-            d["_payload"] = self.payload()
-        if "_tokens" not in d:
-            d["_tokens"] = tuple(sorted(d["text_tokens"]))
-        if spill and "_payload" in d:
-            d["_spill"] = _SPILL.write(d.pop("_payload"))
+        if self._payload is None and self._spill is None:
+            self._payload = self.payload()
+        if self._tokens is None:
+            self._tokens = tuple(sorted(self.text_tokens))
+        if spill and self._payload is not None:
+            ref = _SPILL.write(self._payload)
+            if ref is not None:
+                self._spill, self._payload = ref, None
         _evict(self)
         return self
 
@@ -284,9 +292,6 @@ class FunctionFacts:
         return out
 
 
-_NOT_STATE = frozenset({"nodes", "loops", "labels", "text_tokens", "_payload", "_spill", "_live"})
-
-
 class DecodedLimit:
     """How many functions may keep a decoded CFG at once (oldest dropped first)."""
     functions = 25000
@@ -296,26 +301,30 @@ _DECODED: deque = deque()
 
 
 def _decoded(fn: FunctionFacts) -> None:
-    d = fn.__dict__
-    if d.get("_live"):
+    if fn._live:
         return
-    d["_live"] = True
+    fn._live = True
     _DECODED.append(fn)
     while len(_DECODED) > DecodedLimit.functions:
         _evict(_DECODED.popleft())
 
 
 def _evict(fn: FunctionFacts) -> None:
-    d = fn.__dict__
-    if "_payload" not in d and "_spill" not in d:
+    if fn._payload is None and fn._spill is None:
         return   # nothing to decode it from again
     for k in ("nodes", "loops", "labels"):
-        d.pop(k, None)
-    if "_tokens" in d:
-        d.pop("text_tokens", None)
-    d["_must"] = None
-    d["_reach"] = None
-    d["_live"] = False
+        try:
+            delattr(fn, k)
+        except AttributeError:
+            pass
+    if fn._tokens is not None:
+        try:
+            del fn.text_tokens
+        except AttributeError:
+            pass
+    fn._must = None
+    fn._reach = None
+    fn._live = False
 
 
 def release_decoded() -> None:
@@ -325,57 +334,54 @@ def release_decoded() -> None:
 
 
 class _SpillFile:
-    """Append-only scratch files (unlinked at once) for CFG payloads, so an index
-    of a whole kernel keeps offsets in memory instead of bytes. A forked child
-    reads its parent's file (pread: no shared file position) and writes its own."""
+    """An append-only scratch file (unlinked at once) for CFG payloads, so an index
+    of a whole kernel keeps offsets in memory instead of bytes. Only the process
+    that opened it writes; a forked child reads it (pread: no shared position)
+    and keeps its own payloads in memory."""
 
     FLUSH = 1 << 20
 
     def __init__(self):
-        self.files: dict[int, list] = {}   # pid -> [fd, bytes in the file, buffer]
+        self.fd = None
+        self.pid = None
+        self.size = 0          # bytes in the file
+        self.buf = bytearray()  # bytes not written yet
         self.lock = threading.Lock()
 
-    def _mine(self) -> list:
-        pid = os.getpid()
-        f = self.files.get(pid)
-        if f is None:
-            d = os.environ.get("ERRPATH_SPILL_DIR") or None
-            t = tempfile.TemporaryFile(prefix="errpath-cfg-", dir=d)
-            f = self.files[pid] = [os.dup(t.fileno()), 0, bytearray()]
-            t.close()
-        return f
-
-    def write(self, data: bytes) -> tuple[int, int, int]:
+    def write(self, data: bytes) -> int | None:
+        """A reference (offset << 32 | length), or None when this process cannot spill."""
         with self.lock:
-            f = self._mine()
-            off = f[1] + len(f[2])
-            f[2] += data
-            if len(f[2]) >= self.FLUSH:
-                self._flush(f)
-            return (os.getpid(), off, len(data))
+            if self.fd is None:
+                d = os.environ.get("ERRPATH_SPILL_DIR") or None
+                t = tempfile.TemporaryFile(prefix="errpath-cfg-", dir=d)
+                self.fd, self.pid = os.dup(t.fileno()), os.getpid()
+                t.close()
+            elif self.pid != os.getpid() or len(data) >= 1 << 32:
+                return None
+            off = self.size + len(self.buf)
+            self.buf += data
+            if len(self.buf) >= self.FLUSH:
+                self._flush()
+            return off << 32 | len(data)
 
-    @staticmethod
-    def _flush(f: list) -> None:
-        if f[2]:
-            os.pwrite(f[0], f[2], f[1])
-            f[1] += len(f[2])
-            f[2] = bytearray()
+    def _flush(self) -> None:
+        if self.buf:
+            os.pwrite(self.fd, self.buf, self.size)
+            self.size += len(self.buf)
+            self.buf = bytearray()
 
     def flush(self) -> None:
         with self.lock:
-            f = self.files.get(os.getpid())
-            if f is not None:
-                self._flush(f)
+            if self.fd is not None and self.pid == os.getpid():
+                self._flush()
 
-    def read(self, pid: int, off: int, n: int) -> bytes:
+    def read(self, ref: int) -> bytes:
+        off, n = ref >> 32, ref & 0xFFFFFFFF
         with self.lock:
-            f = self.files.get(pid)
-            if f is None:
-                raise RuntimeError("CFG payload spilled by an unrelated process")
-            if off >= f[1]:
-                i = off - f[1]
-                return bytes(f[2][i:i + n])
-            return os.pread(f[0], n, off)
+            if off >= self.size:
+                i = off - self.size
+                return bytes(self.buf[i:i + n])
+            return os.pread(self.fd, n, off)
 
 
 _SPILL = _SpillFile()
