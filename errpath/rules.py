@@ -116,14 +116,20 @@ def _shipped_dir(package: str, repo_dir: str) -> Path:
 
 
 def _load_file(path: Path, namespace: str) -> Rule:
-    modname = f"errpath._loaded_rules.{namespace}.{path.stem}"
-    spec = importlib.util.spec_from_file_location(modname, path)
-    if spec is None or spec.loader is None:
-        raise RuleError(f"cannot load rule file {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[modname] = module
     try:
-        spec.loader.exec_module(module)
+        if namespace == "builtin":
+            # one module per built-in rule, shared with rules that import it
+            module = importlib.import_module(f"errpath.builtin_rules.{path.stem}")
+        else:
+            modname = f"errpath._loaded_rules.{namespace}.{path.stem}"
+            spec = importlib.util.spec_from_file_location(modname, path)
+            if spec is None or spec.loader is None:
+                raise RuleError(f"cannot load rule file {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[modname] = module
+            spec.loader.exec_module(module)
+    except RuleError:
+        raise
     except Exception as e:  # a user rule with a bug must not become a traceback
         raise RuleError(f"rule file {path} failed to load: {type(e).__name__}: {e}") from None
     rule = getattr(module, "RULE", None)
