@@ -44,6 +44,7 @@ functions resolve to the caller's file first (errpath.index).
 """
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from collections import OrderedDict
@@ -104,16 +105,24 @@ def _allocator_table() -> dict[str, tuple[int, str]]:
 class _Allocators(dict):
     """Allocator lookup that also knows the *_noprof and __ spellings."""
 
+    _memo: dict = {}
+
     def get(self, name, default=None):
         if not name:
             return default
+        memo = _Allocators._memo
+        if name in memo:
+            r = memo[name]
+            return default if r is None else r
         t = _allocator_table()
+        r = None
         for cand in (name, name.removesuffix("_noprof"), name.lstrip("_"),
                      name.removesuffix("_noprof").lstrip("_")):
             r = t.get(cand)
             if r is not None:
-                return r
-        return default
+                break
+        memo[name] = r
+        return default if r is None else r
 
     def __contains__(self, name):
         return self.get(name) is not None
@@ -266,6 +275,7 @@ def _implied(f, truth: bool) -> frozenset:
 _VARLIKE = re.compile(r"[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*")
 _ERR_TEST = re.compile(r"(IS_ERR_OR_NULL|IS_ERR|PTR_ERR_OR_ZERO)\((.+)\)")
 _CMP_ERRNO = re.compile(r"(.+?)(==|!=)-([A-Z][A-Z0-9]+)")
+_CMP_ERRPTR = re.compile(r"(.+?)(==|!=)ERR_PTR\(-([A-Z][A-Z0-9]+)\)")
 _CMP_ZERO = re.compile(r"(.+?)(<|>=|>|<=)0")
 _ASSIGN = re.compile(r"([A-Za-z_][\w.>-]*?)=(?!=)(.+)")
 _ROOT = re.compile(r"[&*(\s]*([A-Za-z_]\w*)")
@@ -295,6 +305,11 @@ def atom_constraints(atom: str) -> tuple:
     a = _ASSIGN.fullmatch(atom)
     if a and _VARLIKE.fullmatch(a.group(1)):
         return ((a.group(1), "nz", "z"),)
+    m = _CMP_ERRPTR.fullmatch(atom)
+    if m and _VARLIKE.fullmatch(m.group(1)):
+        e = m.group(3)
+        return ((m.group(1), ("eqp", e), ("neqp", e)) if m.group(2) == "==" else
+                (m.group(1), ("neqp", e), ("eqp", e)),)
     m = _CMP_ERRNO.fullmatch(atom)
     if m and _VARLIKE.fullmatch(m.group(1)):
         e = m.group(3)
@@ -371,6 +386,7 @@ class FnInfo:
     own_tokens: frozenset       # NOWAIT tokens the function mentions
     is_pointer: bool
     stub: bool                  # a one-line header stub (config-dependent)
+    tested: frozenset = frozenset()   # variables some condition tests (path-sensitive ones)
 
 
 def _fn_info(fn: FunctionFacts) -> FnInfo:
@@ -436,8 +452,34 @@ def _fn_info(fn: FunctionFacts) -> FnInfo:
             r = rets[0].ret
             stub = r[0] in ("null", "errno") or (r[0] == "errptr" and r[1][0] == "errno") \
                 or (is_ptr and r == ("int", 0))
+    tested = set()
+    for n in fn.nodes:
+        if n.kind == "cond":
+            for a, _ in n.true_lits | n.false_lits:
+                for var, _, _ in atom_constraints(a):
+                    tested.add(var)
+    if tested:
+        # only variables the returned values depend on need path-sensitivity
+        defs_of: dict = {}
+        for n in fn.nodes:
+            for v, val in n.defs:
+                defs_of.setdefault(v, []).append(val)
+        closure = set()
+        work = [x[1] for n in fn.nodes if n.kind == "return" and n.ret is not None
+                for x in _walk_values(n.ret) if x[0] in ("var", "param")]
+        while work:
+            v = work.pop()
+            if v in closure:
+                continue
+            closure.add(v)
+            for val in defs_of.get(v, ()):
+                work.extend(x[1] for x in _walk_values(val) if x[0] in ("var", "param"))
+        # ... and the variables derived from them (err = PTR_ERR(s) keeps s's story)
+        derived = {v for v, vals in defs_of.items()
+                   if any(x[0] in ("var", "param") and x[1] in closure for val in vals for x in _walk_values(val))}
+        tested &= closure | derived
     return FnInfo(flag_atoms, frozenset(roots), local_params, tests, frozenset(tracked),
-                  frozenset(own), is_ptr, stub)
+                  frozenset(own), is_ptr, stub, frozenset(tested & tracked))
 
 
 def _walk_formula(f):
@@ -518,6 +560,18 @@ def _filter(outs: dict, cons) -> dict:
         elif isinstance(cons, tuple) and cons[0] == "neq":
             if kind == "errno" and detail == cons[1]:
                 continue
+        elif isinstance(cons, tuple) and cons[0] == "eqp":
+            if kind == "errptr":
+                if detail != cons[1] and detail != "?":
+                    continue
+                nk = ("errptr", cons[1], tag)
+            elif kind in ("unknown", "nonnull"):
+                nk = ("errptr", cons[1], "")
+            else:
+                continue
+        elif isinstance(cons, tuple) and cons[0] == "neqp":
+            if kind == "errptr" and detail == cons[1]:
+                continue
         res.setdefault(nk, trail)
     return res
 
@@ -538,8 +592,8 @@ def describe_key(key) -> str:
         return f"-{detail}" if detail != "?" else "an errno"
     if kind == "errptr":
         return f"ERR_PTR(-{detail})" if detail != "?" else "ERR_PTR(?)"
-    return {"null": "NULL", "zero": "0", "int": "nonzero", "ptr": "a valid pointer",
-            "nonnull": "a non-NULL pointer", "noterr": "a pointer (maybe NULL)",
+    return {"null": "NULL", "zero": "0", "int": "nonzero", "ptr": "a pointer",
+            "nonnull": "a pointer", "noterr": "a pointer (maybe NULL)",
             "unknown": "unknown"}.get(kind, kind)
 
 
@@ -603,72 +657,143 @@ class Flow:
         return res
 
     # -- dataflow ------------------------------------------------------------
+    # A node's state is a short list of *path states* (var -> items); an item is
+    # (defining node, tests applied since, hint). A path state in which a tracked
+    # variable has no consistent item left is infeasible and dropped: this is what
+    # keeps `if (IS_ERR(s)) err = PTR_ERR(s); ... if (err) return NULL; return s;`
+    # from returning an ERR_PTR. Past MAX_PATHS the states of a node are merged.
+    MAX_PATHS = 10
+
     def _run(self) -> None:
         fn = self.fn
         nodes = fn.nodes
         tracked = self.info.tracked
-        entry = {v: frozenset({(0, _EMPTY)}) for v in tracked}
+        tested = self.info.tested
+        # path-insensitive part: untested variables, merged over all paths
+        SH: list = [None] * len(nodes)
+        SH[0] = {v: frozenset({(0, _EMPTY, "?")}) for v in tracked if v not in tested}
+        # path-sensitive part: the tested variables, a few path states per node
         IN: list = [None] * len(nodes)
-        IN[0] = entry
+        IN[0] = [{v: frozenset({(0, _EMPTY, "?")}) for v in tested}]
+        collapsed: set = set()
         order = _rpo(fn)
-        self.reached = set()
-        changed, rounds = True, 0
-        while changed and rounds < 30:
-            changed = False
-            rounds += 1
-            for nid in order:
-                inn = IN[nid]
-                if inn is None:
+        rank = {nid: i for i, nid in enumerate(order)}
+        work = [0]
+        queued = {0}
+        budget = 40 * len(order) + 100
+        while work and budget > 0:
+            budget -= 1
+            nid = order[heapq.heappop(work)]
+            queued.discard(rank[nid])
+            if True:
+                states = IN[nid]
+                if not states:
                     continue
-                out = self._transfer(nid, inn)
                 n = nodes[nid]
+                sh = SH[nid]
+                sh_out = self._transfer_shared(nid, sh, states)
+                outs = [o for o in (self._transfer(nid, st, sh) for st in states) if o is not None]
+                if not outs:
+                    continue
                 for s, edge in n.succ:
-                    o = out
+                    lits = None
                     if (edge is True or edge is False) and n.kind == "cond":
                         lits = self.edge_lits(nid, edge)
                         if lits is None:
                             continue
+                    live = False
+                    changed = False
+                    for o in outs:
                         if lits:
-                            o = self._constrain(out, lits)
-                    cur = IN[s]
-                    if cur is None:
-                        IN[s] = o
-                        changed = True
-                        continue
-                    if cur is o:
-                        continue
-                    new = None
-                    for v, items in o.items():
-                        c = cur.get(v)
-                        if c is None or not (items <= c):
-                            if new is None:
-                                new = dict(cur)
-                            new[v] = items if c is None else (c | items)
-                    if new is not None:
-                        IN[s] = new
-                        changed = True
+                            o = self._constrain(o, lits)
+                            if o is None:
+                                continue
+                        live = True
+                        if self._add_state(IN, s, o, collapsed):
+                            changed = True
+                    if live:
+                        cur = SH[s]
+                        if cur is None:
+                            SH[s] = sh_out
+                            changed = True
+                        elif cur is not sh_out:
+                            new = None
+                            for v, items in sh_out.items():
+                                c = cur.get(v)
+                                if c is None or not (items <= c):
+                                    if new is None:
+                                        new = dict(cur)
+                                    new[v] = items if c is None else (c | items)
+                            if new is not None:
+                                SH[s] = new
+                                changed = True
+                    if changed and s in rank and rank[s] not in queued:
+                        queued.add(rank[s])
+                        heapq.heappush(work, rank[s])
         self.IN = IN
+        self.SH = SH
+        self._union: dict = {}
 
-    def _transfer(self, nid: int, inn: dict) -> dict:
+    def _add_state(self, IN: list, s: int, st: dict, collapsed: set) -> bool:
+        cur = IN[s]
+        if cur is None:
+            IN[s] = [st]
+            return True
+        for c in cur:
+            if c is st or all(v == "$sig" or items is c.get(v) or items <= c.get(v, _EMPTY)
+                              for v, items in st.items()):
+                return False
+        if s not in collapsed:
+            sig = _signature(st)
+            for i, c in enumerate(cur):
+                if _signature(c) == sig:   # same kinds of values: merging loses nothing we use
+                    cur[i] = _union_state(c, st)
+                    return True
+            if len(cur) < self.MAX_PATHS:
+                cur.append(st)
+                return True
+        IN[s] = [_union_state(*cur, st)]
+        collapsed.add(s)
+        return True
+
+    def _transfer_shared(self, nid: int, sh: dict, states: list) -> dict:
+        n = self.fn.nodes[nid]
+        out = sh
+        tested = self.info.tested
+        if n.defs and nid != 0:
+            for v, val in n.defs:
+                if v in sh:
+                    if out is sh:
+                        out = dict(sh)
+                    out[v] = frozenset({(nid, _EMPTY, "?")})
+        allocs = [i for i, c in enumerate(n.calls) if c.name in allocators()]
+        if allocs:
+            if out is sh:
+                out = dict(sh)
+            out["$alloc"] = out.get("$alloc", _EMPTY) | {(nid, i, "") for i in allocs}
+        return out
+
+    def _transfer(self, nid: int, inn: dict, sh: dict):
         n = self.fn.nodes[nid]
         out = inn
         if n.defs and nid != 0:
-            out = dict(inn)
-            for v, _ in n.defs:
-                out[v] = frozenset({(nid, _EMPTY)})
-        allocs = [i for i, c in enumerate(n.calls) if c.name in allocators()]
-        if allocs:
-            if out is inn:
-                out = dict(inn)
-            out["$alloc"] = out.get("$alloc", _EMPTY) | {(nid, i) for i in allocs}
+            for v, val in n.defs:
+                if v in inn:
+                    if out is inn:
+                        out = dict(inn)
+                        out.pop("$sig", None)
+                    out[v] = frozenset({(nid, _EMPTY, _hint(val, inn, sh))})
         for c in n.calls:
             if c.name in ("BUG_ON", "VM_BUG_ON") and len(c.args) == 1:
                 lits = _assert_lits(c.args[0])
                 if lits:
                     out = self._constrain(out, lits)
+                    if out is None:
+                        return None
         return out
 
-    def _constrain(self, state: dict, lits) -> dict:
+    def _constrain(self, state: dict, lits):
+        """The path state after the literals hold, or None if that is impossible."""
         new = None
         for atom, pol in lits:
             for var, ct, cf in atom_constraints(atom):
@@ -680,21 +805,51 @@ class Flow:
                     continue
                 if new is None:
                     new = dict(state)
-                new[var] = frozenset((d, filt | {cons}) for d, filt in items)
+                    new.pop("$sig", None)
+                if len(items) > 48:   # too many variants: forget the tests, keep the defs
+                    new[var] = frozenset((d, _EMPTY, h) for d, _, h in items)
+                    continue
+                kept = frozenset((d, filt | {cons}, h) for d, filt, h in items
+                                 if _consistent(filt, cons, h))
+                if not kept:
+                    return None
+                new[var] = kept
         return state if new is None else new
 
     # -- values ----------------------------------------------------------------
     def items(self, nid: int, var: str):
-        st = self.IN[nid]
-        return None if st is None else st.get(var)
+        """Items of var at a node, over all its path states (None: not followed)."""
+        key = (nid, var)
+        u = self._union.get(key, False)
+        if u is not False:
+            return u
+        res = None
+        if var in self.info.tested:
+            states = self.IN[nid]
+            if states:
+                for st in states:
+                    it = st.get(var)
+                    if it is not None:
+                        res = it if res is None else (res | it)
+        else:
+            sh = self.SH[nid]
+            res = sh.get(var) if sh is not None else None
+        self._union[key] = res
+        return res
 
-    def var_value(self, var: str, nid: int, depth: int = 0) -> dict:
+    def var_value(self, var: str, nid: int, depth: int = 0, extra: frozenset = _EMPTY) -> dict:
         items = self.items(nid, var)
+        if extra and items:
+            for atom, pol in extra:
+                for v, ct, cf in atom_constraints(atom):
+                    cons = ct if pol else cf
+                    if v == var and cons is not None:
+                        items = frozenset((d, f | {cons}, h) for d, f, h in items if _consistent(f, cons, h))
         if items is None:
             return _one("unknown", "", "", ((self.fn.path, self.fn.nodes[nid].line, self.fn.name,
                                             f"'{var}' is not followed"),))
         out: dict = {}
-        for d, filt in sorted(items, key=lambda x: (x[0], len(x[1]))):
+        for d, filt, _ in sorted(items, key=lambda x: (x[0], len(x[1]))):
             base = self.def_value(d, var, depth)
             for cons in sorted(filt, key=str):
                 base = _filter(base, cons)
@@ -722,7 +877,9 @@ class Flow:
         self._memo[key] = res
         return res
 
-    def value(self, val, nid: int, depth: int = 0) -> dict:
+    def value(self, val, nid: int, depth: int = 0, extra: frozenset = _EMPTY) -> dict:
+        """Outcomes of a value at a node; `extra` are literals known to hold there
+        (the condition of the `c ? a : b` branch being evaluated)."""
         if depth > 40:
             return _one("unknown")
         k = val[0]
@@ -736,7 +893,7 @@ class Flow:
             node = fn.nodes[nid]
             return _one("errno", val[1], tag, steps + ((fn.path, node.line, fn.name, f"-{val[1]}: {node.text}"),))
         if k == "errptr":
-            inner = self.value(val[1], nid, depth + 1)
+            inner = self.value(val[1], nid, depth + 1, extra)
             out: dict = {}
             for (kind, detail, tag), trail in inner.items():
                 if kind == "errno":
@@ -747,7 +904,7 @@ class Flow:
                     out.setdefault(("errptr", "?", ""), trail)
             return out
         if k == "ptrerr":
-            inner = self.value(val[1], nid, depth + 1)
+            inner = self.value(val[1], nid, depth + 1, extra)
             out = {}
             for (kind, detail, tag), trail in inner.items():
                 if kind == "errptr":
@@ -758,23 +915,26 @@ class Flow:
                     out.setdefault(("unknown", "", ""), trail)
             return out
         if k == "errcast":
-            inner = self.value(val[1], nid, depth + 1)
+            inner = self.value(val[1], nid, depth + 1, extra)
             return {key: t for key, t in inner.items() if key[0] in ("errptr", "null", "unknown")} \
                 or _one("unknown")
         if k == "null":
             return _one("null")
         if k in ("var", "param"):
-            return self.var_value(val[1], nid, depth)
+            return self.var_value(val[1], nid, depth, extra)
         if k == "call":
             return self.call_value(val, nid, depth)
         if k == "cond":
             pick = self._choose(val[1])
+            lits = val[1]
+            ea = extra | lits
+            eb = extra | {(a, not p) for a, p in lits} if len(lits) == 1 else extra
             if pick is True:
-                return self.value(val[2], nid, depth + 1)
+                return self.value(val[2], nid, depth + 1, ea)
             if pick is False:
-                return self.value(val[3], nid, depth + 1)
-            out = dict(self.value(val[2], nid, depth + 1))
-            _merge(out, self.value(val[3], nid, depth + 1))
+                return self.value(val[3], nid, depth + 1, eb)
+            out = dict(self.value(val[2], nid, depth + 1, ea))
+            _merge(out, self.value(val[3], nid, depth + 1, eb))
             return out
         if k == "un":
             if val[1] == "&":
@@ -849,7 +1009,7 @@ class Flow:
                                                                 f"{name}() returns NULL on failure (known API)"),)}
             return _one("unknown", "", "", ((fn.path, node.line, fn.name, f"{name}() {where}"),))
         cmode = self.call_mode(call, callee) if call is not None else "unknown"
-        outs = self.S.call_outcomes(callee, cmode)
+        outs = self.S.prune_for_call(self.S.call_outcomes(callee, cmode), callee, call)
         res: dict = {}
         step = (fn.path, node.line, fn.name, f"{name}() returns it here: {node.text}")
         pre = ()
@@ -910,7 +1070,7 @@ class Flow:
     def allocs_before(self, nid: int) -> tuple:
         items = self.items(nid, "$alloc") or ()
         best, steps = "", ()
-        for d, i in sorted(items):
+        for d, i, _ in sorted(items):
             n = self.fn.nodes[d]
             c = n.calls[i]
             idx, _ = allocators()[c.name]
@@ -960,7 +1120,7 @@ class Flow:
             if not items:
                 return "?"
             res = None
-            for d, _ in items:
+            for d, _, _ in items:
                 if d == 0:
                     c = ("param", val[1]) if val[1] in self.fn.params else "?"
                 else:
@@ -1015,7 +1175,7 @@ class Flow:
             if not items:
                 return "unknown"
             res = None
-            for d, _ in items:
+            for d, _, _ in items:
                 if d == 0:
                     c = "unknown"
                 else:
@@ -1068,8 +1228,10 @@ class Flow:
     def outcomes(self) -> dict:
         fn = self.fn
         out: dict = {}
+        guards: dict = {}
+        params = frozenset(fn.params)
         for n in fn.nodes:
-            if n.kind != "return" or n.ret is None or self.IN[n.id] is None:
+            if n.kind != "return" or n.ret is None or not self.IN[n.id]:
                 continue
             vals = self.value(n.ret, n.id)
             step = (fn.path, n.line, fn.name, f"returns: {n.text}")
@@ -1083,8 +1245,172 @@ class Flow:
                         tag, trail = t2, self._with_flag_test(t2, s2 + trail)
                 if not (trail and trail[-1][0] == fn.path and trail[-1][1] == n.line and trail[-1][2] == fn.name):
                     trail = trail + (step,)
-                out.setdefault((kind, detail, tag), trail)
+                key = (kind, detail, tag)
+                out.setdefault(key, trail)
+                g = frozenset(l for l in fn.must_hold(n.id) if _guard_atom(l[0], params))
+                if not g:
+                    guards[key] = None
+                elif guards.get(key, ()) is not None:
+                    guards[key] = guards.get(key, ()) + (g,)
+        self.guards = {k: v for k, v in guards.items() if v}
         return out
+
+
+def _union_state(*states) -> dict:
+    merged = dict(states[0])
+    merged.pop("$sig", None)
+    for c in states[1:]:
+        for v, items in c.items():
+            if v == "$sig":
+                continue
+            m = merged.get(v)
+            merged[v] = items if m is None else (m | items)
+    return merged
+
+
+def _signature(st: dict) -> frozenset:
+    sig = st.get("$sig")
+    if sig is not None:
+        return sig
+    out = []
+    for v, items in st.items():
+        if v == "$sig":
+            continue
+        hs = frozenset(_effective(f, h)[:1] for _, f, h in items)
+        if hs != {"?"}:
+            out.append((v, hs))
+    sig = frozenset(out)
+    st["$sig"] = sig
+    return sig
+
+
+def _item_hint(items) -> str:
+    """One hint for a set of items (their common effective kind), or '?'."""
+    hs = {_effective(filt, h) for _, filt, h in items}
+    return hs.pop() if len(hs) == 1 else "?"
+
+
+def _effective(filt, h: str) -> str:
+    if h != "?":
+        return h
+    if "err" in filt:
+        return "E"
+    if "z" in filt:
+        return "z"
+    if "ne" in filt and "nz" in filt:
+        return "p"
+    for c in filt:
+        if isinstance(c, tuple) and c[0] == "eq":
+            return "e:" + c[1]
+    if "nz" in filt:
+        return "n"
+    return "?"
+
+
+def _hint(val, state: dict, shared: dict | None = None) -> str:
+    """What a definition's value is known to be, on this path: z zero/NULL, n nonzero,
+    p valid pointer, E ERR_PTR, e / e:NAME negative errno, ? unknown."""
+    k = val[0]
+    if k == "int":
+        return "z" if val[1] == 0 else "n"
+    if k == "null":
+        return "z"
+    if k == "errno":
+        return "e:" + val[1]
+    if k == "errptr":
+        return "E"
+    if k == "un" and val[1] == "&":
+        return "p"
+    if k == "macro":
+        return "n"
+    if k in ("var", "param"):
+        items = state.get(val[1])
+        if items is None and shared is not None:
+            items = shared.get(val[1])
+        return _item_hint(items) if items else "?"
+    if k == "ptrerr" and val[1][0] == "var":
+        items = state.get(val[1][1])
+        if items and _item_hint(items) == "E":
+            return "e"
+        return "?"
+    if k == "call" and val[1] == "PTR_ERR_OR_ZERO" and val[2] and val[2][0][0] == "var":
+        items = state.get(val[2][0][1])
+        h = _item_hint(items) if items else "?"
+        return "e" if h == "E" else ("z" if h in ("p", "z") else "?")
+    return "?"
+
+
+def _consistent(filt, cons, h: str) -> bool:
+    """Can a value with hint h pass every test in filt and the new test cons?"""
+    e = _effective(filt, h)
+    if cons == "z":
+        return e in ("z", "?") and "nz" not in filt and "err" not in filt
+    if cons == "nz":
+        return e != "z" and "z" not in filt
+    if cons == "err":
+        return e in ("E", "?", "n") and "ne" not in filt and "z" not in filt
+    if cons == "ne":
+        return e != "E" and "err" not in filt
+    if cons == "eon":
+        return e != "p"
+    if cons == "nnne":
+        return e not in ("z", "E")
+    if cons == "neg":
+        return e not in ("z", "p", "E") and "nneg" not in filt
+    if cons == "nneg":
+        return not e.startswith("e") and "neg" not in filt
+    if isinstance(cons, tuple):
+        if cons[0] == "eq":
+            if e in ("z", "n", "p", "E") or (e.startswith("e:") and e != "e:" + cons[1]):
+                return False
+            return ("neq", cons[1]) not in filt
+        if cons[0] == "neq":
+            return e != "e:" + cons[1]
+        if cons[0] == "eqp":
+            return e in ("E", "?", "n")
+    return True
+
+
+_GUARD = re.compile(r"([A-Za-z_]\w*)(==|!=)([A-Za-z_0-9]\w*)")
+
+
+def _guard_atom(atom: str, params: frozenset) -> bool:
+    """A test of a parameter against a constant (`flags==KSM_GET_FOLIO_TRYLOCK`)."""
+    m = _GUARD.fullmatch(atom)
+    if m:
+        return m.group(1) in params and (m.group(3).isupper() or m.group(3)[0].isdigit())
+    return atom in params
+
+
+def guard_refuted(lit, callee: FunctionFacts, call) -> bool:
+    """Is a guard literal of the callee false for the arguments of this call?"""
+    atom, pol = lit
+    m = _GUARD.fullmatch(atom)
+    name = m.group(1) if m else atom
+    if name not in callee.params:
+        return False
+    i = callee.params.index(name)
+    if i >= len(call.arg_values):
+        return False
+    arg = call.arg_values[i]
+    if m:
+        const = m.group(3)
+        if arg[0] == "macro" and const.isupper():
+            value = arg[1] == const
+        elif arg[0] == "int" and const.isdigit():
+            value = arg[1] == int(const)
+        else:
+            return False
+        if m.group(2) == "!=":
+            value = not value
+    else:
+        if arg[0] == "int":
+            value = arg[1] != 0
+        elif arg[0] == "null":
+            value = False
+        else:
+            return False
+    return value != pol
 
 
 def _gfp_tag(g, fn: FunctionFacts) -> tuple:
@@ -1176,7 +1502,8 @@ def contract_changes(old: Contract | None, new: Contract | None) -> list[str]:
     if removed:
         out.append("errnos removed: " + ", ".join("-" + e for e in removed))
     if old.nowait_enomem is False and new.nowait_enomem:
-        out.append("EAGAIN remap lost: -ENOMEM now leaves under NOWAIT")
+        out.append("EAGAIN remap lost: -ENOMEM now leaves under NOWAIT" if old.nowait_eagain
+                   else "-ENOMEM now leaves under NOWAIT")
     elif old.nowait_enomem and new.nowait_enomem is False:
         out.append("EAGAIN remap added")
     if new.may_sleep and not old.may_sleep:
@@ -1190,24 +1517,75 @@ def contract_changes(old: Contract | None, new: Contract | None) -> list[str]:
 # the summaries of one index
 
 
+_SHARED: OrderedDict = OrderedDict()
+
+
+def _shared_for(index) -> dict:
+    """The shared caches of an index's function list (the last few lists only)."""
+    key = id(index.all)
+    got = _SHARED.get(key)
+    if got is not None and got[0] is index.all and got[1] == len(index.all):
+        _SHARED.move_to_end(key)
+        return got[2]
+    sh = {"info": {}, "done": {}, "guards": {}, "callers": {}, "sleep": {}, "maybe_err": {},
+          "stats": {"flows": 0, "functions": 0}}
+    _SHARED[key] = (index.all, len(index.all), sh)
+    while len(_SHARED) > 6:
+        _SHARED.popitem(last=False)
+    return sh
+
+
+def has_token(fn: FunctionFacts, names: frozenset) -> bool:
+    """Does fn mention one of the names? (Reads the light token tuple when the facts
+    keep one, so no token set is decoded just to say no.)"""
+    toks = getattr(fn, "_tokens", None)
+    if toks is not None:
+        return not names.isdisjoint(toks)
+    return not names.isdisjoint(fn.text_tokens)
+
+
 class Summaries:
     MAX_STACK = 60
     FLOW_CACHE = 256
 
     def __init__(self, index):
         self.index = index
-        self._info: dict[int, FnInfo] = {}
-        self._done: dict = {}
+        # What depends only on the index content is shared by every Summaries of
+        # the same function list (the engine gives each chunk of functions a fresh
+        # view of one index): facts-derived info, finished outcomes, call graph.
+        sh = _shared_for(index)
+        self._info: dict[int, FnInfo] = sh["info"]
+        self._done: dict = sh["done"]
+        self._guards: dict = sh["guards"]
+        self._callers: dict = sh["callers"]
+        self._sleep: dict = sh["sleep"]
+        self._maybe_err: dict = sh["maybe_err"]
+        self._sh = sh
         self._partial: dict = {}
         self._onstack: dict = {}
         self._stack: list = []
         self._low = 1 << 30
         self._flows: OrderedDict = OrderedDict()
-        self._flag_params: dict | None = None
-        self._callers: dict | None = None
-        self._sleep: dict = {}
         self._live: dict = {}
-        self.stats = {"flows": 0, "functions": 0}
+        self._epoch = 0
+        self._epoch_of: dict = {}
+        self.stats = sh["stats"]
+
+    @property
+    def _flag_params(self):
+        return self._sh.get("flag_params")
+
+    @_flag_params.setter
+    def _flag_params(self, v):
+        self._sh["flag_params"] = v
+
+    @property
+    def _dups(self):
+        return self._sh.get("dups")
+
+    @_dups.setter
+    def _dups(self, v):
+        self._sh["dups"] = v
 
     # -- basics ------------------------------------------------------------------
     def info(self, fn: FunctionFacts) -> FnInfo:
@@ -1221,8 +1599,6 @@ class Summaries:
 
     def callers(self, fn: FunctionFacts) -> list:
         """(caller facts, Call) for every call in the index that resolves to fn."""
-        if self._callers is None:
-            self._callers = {}
         r = self._callers.get(id(fn))
         if r is None:   # only the CFGs of functions that name fn are decoded
             name = fn.name
@@ -1237,12 +1613,11 @@ class Summaries:
         work = []
         flags = nowait_flags()
         for f in self.index.all:
-            if f.text_tokens & flags:
+            if has_token(f, flags):
                 lp = self.info(f).local_flag_params
                 if lp:
                     fp[id(f)] = dict(lp)
                     work.append(f)
-        byid = {id(f): f for f in self.index.all}
         while work:
             f = work.pop()
             params = fp[id(f)]
@@ -1265,7 +1640,6 @@ class Summaries:
                     if gi not in cur:
                         cur[gi] = gpath
                         work.append(g)
-        del byid
         return fp
 
     def flag_params(self, fn: FunctionFacts) -> dict:
@@ -1307,6 +1681,11 @@ class Summaries:
         if key in self._onstack:
             self._low = min(self._low, self._onstack[key])
             return self._partial.get(key, {})
+        seen = self._epoch_of.get(key)
+        if seen is not None and seen[0] == self._epoch:
+            # computed in this round of an enclosing cycle: reuse, keep the dependency
+            self._low = min(self._low, seen[1])
+            return self._partial.get(key, {})
         if len(self._stack) >= self.MAX_STACK:
             return _one("unknown", "", "", ((fn.path, fn.line, fn.name, "call chain too deep to follow"),))
         depth = len(self._stack)
@@ -1316,6 +1695,8 @@ class Summaries:
         rounds = 0
         while True:
             self._low = 1 << 30
+            if rounds:
+                self._epoch += 1
             flow = Flow(self, fn, mode)
             self.stats["flows"] += 1
             res = flow.outcomes()
@@ -1328,6 +1709,8 @@ class Summaries:
         self._stack.pop()
         del self._onstack[key]
         if my_low >= depth:
+            if flow.guards:
+                self._guards[key] = flow.guards
             self._done[key] = res
             self._partial.pop(key, None)
             self._flows[key] = flow
@@ -1336,7 +1719,25 @@ class Summaries:
             self.stats["functions"] += 1
         else:
             self._partial[key] = res
+            self._epoch_of[key] = (self._epoch, my_low)
         self._low = min(low_before, my_low)
+        return res
+
+    def prune_for_call(self, outs: dict, callee: FunctionFacts, call) -> dict:
+        """Drop the outcomes whose every return is guarded by a test of a parameter
+        that this call's constant argument contradicts (ksm_get_folio(..., LOCK)
+        cannot take the TRYLOCK branch's ERR_PTR(-EBUSY))."""
+        if call is None:
+            return outs
+        guards = self._guards.get((id(callee), "any"))
+        if not guards:
+            return outs
+        res = {}
+        for k, t in outs.items():
+            alts = guards.get(k)
+            if alts and all(any(guard_refuted(l, callee, call) for l in alt) for alt in alts):
+                continue
+            res[k] = t
         return res
 
     def flow(self, fn: FunctionFacts, mode: str) -> Flow:
@@ -1350,7 +1751,7 @@ class Summaries:
         return f
 
     # -- questions rules ask ---------------------------------------------------------
-    def returns_of(self, name: str, from_path: str) -> tuple[dict, FunctionFacts | None]:
+    def returns_of(self, name: str, from_path: str, call=None) -> tuple[dict, FunctionFacts | None]:
         """Outcomes of a call to `name` from a file, all modes together, and the callee
         facts (None when the answer comes from kernel knowledge or is unknown)."""
         callee = self.resolve(name, from_path)
@@ -1362,21 +1763,62 @@ class Summaries:
                 return {("ptr", "", ""): (), ("null", "", ""): ((from_path, 0, name,
                                                                 f"{name}() returns NULL on failure (known API)"),)}, None
             return {}, None
-        outs = dict(self.outcomes(callee, "any"))
-        key = (callee.path, callee.name)
-        for other in self.index.all if self._has_duplicates(key) else ():
-            if other is not callee and (other.path, other.name) == key:
-                _merge(outs, self.outcomes(other, "any"))
+        outs = dict(self.prune_for_call(self.outcomes(callee, "any"), callee, call))
+        for other in self.duplicates(callee):
+            if other is not callee:
+                _merge(outs, self.prune_for_call(self.outcomes(other, "any"), other, call))
         return outs, callee
 
-    def _has_duplicates(self, key) -> bool:
-        if not hasattr(self, "_dups"):
-            seen, dups = set(), set()
+    def duplicates(self, fn: FunctionFacts) -> list:
+        """Every definition of fn's name in fn's file (#ifdef variants), fn included."""
+        if self._dups is None:
+            seen: dict = {}
             for f in self.index.all:
-                k = (f.path, f.name)
-                (dups if k in seen else seen).add(k)
-            self._dups = dups
-        return key in self._dups
+                seen.setdefault((f.path, f.name), []).append(f)
+            self._dups = {k: v for k, v in seen.items() if len(v) > 1}
+        return self._dups.get((fn.path, fn.name), [fn])
+
+    def may_return_err_ptr(self, name: str, from_path: str) -> bool:
+        """A cheap over-approximation, from the text alone: can a call to `name`
+        return an ERR_PTR? (It mentions ERR_PTR/ERR_CAST, or returns what a callee
+        that can returns.) False lets a rule skip the full summary."""
+        callee = self.resolve(name, from_path)
+        if callee is None or self.info(callee).stub:
+            return name in err_ptr_returners()
+        return any(self._may_err(f, 0) for f in self.duplicates(callee))
+
+    def _may_err(self, fn: FunctionFacts, depth: int) -> bool:
+        k = id(fn)
+        r = self._maybe_err.get(k)
+        if r is not None:
+            return r
+        if not self.info(fn).is_pointer:
+            self._maybe_err[k] = False
+            return False
+        toks = fn.text_tokens
+        if "ERR_PTR" in toks or "ERR_CAST" in toks or "ERR_PTR_PCPU" in toks:
+            self._maybe_err[k] = True
+            return True
+        self._maybe_err[k] = False   # cycle guard
+        res = False
+        if depth < 30:
+            for n in fn.nodes:
+                if not (n.kind == "return" or n.defs):
+                    continue
+                for c in n.calls:
+                    if c.name is None or (n.kind != "return" and c.result is None):
+                        continue
+                    if c.name in err_ptr_returners():
+                        res = True
+                        break
+                    g = self.resolve(c.name, fn.path)
+                    if g is not None and g is not fn and not self.info(g).stub and self._may_err(g, depth + 1):
+                        res = True
+                        break
+                if res:
+                    break
+        self._maybe_err[k] = res
+        return res
 
     def nowait_live(self, fn: FunctionFacts, depth: int = 0) -> bool:
         """Can the NOWAIT flag actually be set when fn runs? It tests or passes a
@@ -1477,3 +1919,63 @@ def describe(outs: dict) -> str:
 
 if sys.getrecursionlimit() < 20000:
     sys.setrecursionlimit(20000)
+
+
+# ---------------------------------------------------------------------------
+# blame across files: what the blamed commit did to a callee
+
+
+def contract_at(engine, commit, paths, path: str, name: str, memo: dict | None = None):
+    """The contract of `name` in `path` at `commit`, summarised over `paths` (plus the
+    headers they include), or None when it is not defined there."""
+    key = (str(commit.id), tuple(sorted(paths)))
+    index = memo.get(key) if memo is not None else None
+    if index is None:
+        files = []
+        for p in sorted(paths):
+            b = engine.repo.blob_id(commit, p)
+            if b is not None:
+                files.append((p, b))
+        analyses = engine.analyse(commit, files)
+        context = engine.analyse(commit, engine.context_files(commit, analyses))
+        index = engine._index(analyses, context)
+        if memo is not None:
+            memo[key] = index
+    fn = index.by_file.get(path, {}).get(name)
+    if fn is None:
+        return None, None
+    return index.summaries.contract(fn), fn
+
+
+def explain_blame(engine, finding, commit) -> list:
+    """Evidence lines for a finding blamed on `commit` when that commit changed a
+    function of another file the finding depends on: its contract before and after."""
+    from .model import Evidence
+    parents = list(commit.parents)
+    if not parents:
+        return []
+    changed = engine.repo.changed_files(commit, [], (".c", ".h"))
+    seen, out = set(), []
+    memo: dict = {}
+    for e in finding.evidence:
+        key = (e.path, e.function)
+        if e.path not in changed or key in seen or e.path == finding.path and e.function == finding.function:
+            continue
+        seen.add(key)
+        try:
+            old, _ = contract_at(engine, parents[0], finding.depends_on, e.path, e.function, memo)
+            new, fn = contract_at(engine, commit, finding.depends_on, e.path, e.function, memo)
+        except Exception:   # an explanation must never break the audit
+            continue
+        if old == new or (old is None and new is None):
+            continue
+        sha = str(commit.id)[:12]
+        changes = contract_changes(old, new) if old and new else []
+        text = (f"{sha} changed {e.function}(): before: {old.text() if old else 'not defined'}; "
+                f"after: {new.text() if new else 'not defined'}")
+        if changes:
+            text += f" ({'; '.join(changes)})"
+        out.append(Evidence(e.path, fn.line if fn is not None else e.line, e.function, text))
+        if len(out) >= 3:
+            break
+    return out

@@ -64,6 +64,7 @@ References
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from errpath.model import Evidence
 from errpath.rules import Rule
@@ -83,11 +84,22 @@ def _classify(outs: dict) -> dict:
             "null_only": has_null and not has_err and not maybe_err}
 
 
+_VAR = re.compile(r"[A-Za-z_]\w*")
+
+
+@lru_cache(maxsize=20000)
 def _err_checked_text(p: str) -> re.Pattern:
     e = re.escape(p)
-    return re.compile(r"\b(?:%s)\s*\(\s*%s\s*\)" % ("|".join(_ERR_FAMILY), e))
+    return re.compile(r"\b(?:%s)\s*\(\s*%s\s*\)|(?<![\w.>])%s\s*[!=]=\s*ERR_PTR\b|\bERR_PTR\s*\([^()]*\)\s*[!=]=\s*%s\b"
+                      % ("|".join(_ERR_FAMILY), e, e, e))
 
 
+@lru_cache(maxsize=20000)
+def _is_err_only(p: str) -> re.Pattern:
+    return re.compile(r"\b(?:IS_ERR|PTR_ERR_OR_ZERO)\s*\(\s*%s\s*\)" % re.escape(p))
+
+
+@lru_cache(maxsize=20000)
 def _deref(p: str) -> re.Pattern:
     return re.compile(r"(?<![\w.>])%s\s*->" % re.escape(p))
 
@@ -112,8 +124,8 @@ class ErrPtrNullMismatch(Rule):
                     yield from self._check_direct(fn, S, n, c)
 
     # -- helpers -------------------------------------------------------------
-    def _callee(self, S, fn, name):
-        outs, callee = S.returns_of(name, fn.path)
+    def _callee(self, S, fn, name, call=None):
+        outs, callee = S.returns_of(name, fn.path, call)
         if not outs:
             return None
         if callee is not None and not S.info(callee).is_pointer:
@@ -122,16 +134,16 @@ class ErrPtrNullMismatch(Rule):
 
     def _callee_evidence(self, fn, name, outs, callee, want: str):
         ev = []
-        for k, trail in sorted(outs.items(), key=lambda kt: (kt[0][0] != want, kt[0])):
+        for k, trail in sorted(outs.items(), key=lambda kt: (kt[0][0] != want, kt[0][1] == "?", str(kt[0]))):
             if k[0] == want and trail:
                 s = trail[-1]
                 ev.append(Evidence(s[0], s[1], s[2] if s[1] else name,
                                    f"{name}() returns {describe({k: trail})} here"
                                    if s[1] else s[3]))
                 break
-        where = f"{callee.path}:{callee.line}" if callee is not None else "known API"
+        where = "" if callee is not None else " (known API)"
         ev.append(Evidence(callee.path if callee else fn.path, callee.line if callee else 0,
-                           name, f"{name}() may return: {describe(outs)} ({where})"))
+                           name, f"{name}() may return: {describe(outs)}{where}"))
         return ev
 
     def _deps(self, outs, callee):
@@ -140,42 +152,67 @@ class ErrPtrNullMismatch(Rule):
             deps.add(callee.path)
         return deps
 
+    def _consumes_err(self, S, fn, m, c2, p) -> bool:
+        g = S.resolve(c2.name, fn.path)
+        if g is None:
+            return False
+        i = c2.args.index(p)
+        if i >= len(g.params):
+            return False
+        chk = _err_checked_text(g.params[i])
+        return any("ERR" in x.text and chk.search(x.text) for x in g.nodes)
+
     def _reaches(self, fn, nid, var, def_node) -> bool:
         return any(d == def_node for d, _ in fn.reaching(nid, var))
 
     # -- results assigned to a variable ----------------------------------------
     def _check_result(self, fn, S, defn, c):
         p = c.result
-        tests, err_tests, derefs, handed = [], [], [], []
-        checked = _err_checked_text(p)
-        deref = _deref(p)
+        compound = "." in p or "->" in p
+        if not compound and not _VAR.fullmatch(p):
+            return
+        tests, err_tests, is_err_tests, derefs, handed = [], [], [], [], []
+        checked = lambda: _err_checked_text(p)
+        deref = lambda: _deref(p)
+        # 1. syntax only: where is the result tested, checked, dereferenced, handed on?
         for m in fn.nodes:
             if m.id == defn.id:
-                atoms = {a for a, _ in m.true_lits | m.false_lits} if m.kind == "cond" else set()
-                if any(a.startswith(p + "=") for a in atoms):
+                if m.kind == "cond" and any(a.startswith(p + "=") for a, _ in m.true_lits | m.false_lits):
                     tests.append(m)
-                if checked.search(m.text):
+                if "ERR" in m.text and checked().search(m.text):
                     err_tests.append(m)
                 continue
-            if p not in m.uses and not (("." in p or "->" in p) and p in m.text.replace(" ", "")):
+            if (p not in m.uses) if not compound else (p not in m.text.replace(" ", "")):
                 continue
-            if not self._reaches(fn, m.id, p, defn.id):
-                continue
-            if checked.search(m.text):
+            text = m.text
+            if "ERR" in text and checked().search(text):
                 err_tests.append(m)
-            if m.kind == "cond":
-                for a, _ in m.true_lits | m.false_lits:
-                    if a == p:
-                        tests.append(m)
-                        break
-            if deref.search(m.text):
+                if m.kind == "cond" and _is_err_only(p).search(text):
+                    is_err_tests.append(m)
+            if m.kind == "cond" and any(a == p for a, _ in m.true_lits | m.false_lits):
+                tests.append(m)
+            if "->" in text and p in text and deref().search(text):
                 derefs.append(m)
             for c2 in m.calls:
                 if c2.name is not None and p in c2.args and c2.name not in _ERR_FAMILY:
                     handed.append((m, c2))
-        if not (tests or err_tests or derefs or handed):
+        if not (tests or is_err_tests or derefs or handed):
             return
-        got = self._callee(S, fn, c.name)
+        # 2. only now the facts that cost something: reaching definitions, the callee's summary
+        reach = lambda m: self._reaches(fn, m.id, p, defn.id) if m.id != defn.id else True
+        err_tests = [m for m in err_tests if reach(m)]
+        is_err_tests = [m for m in is_err_tests if reach(m)]
+        if not is_err_tests:
+            if err_tests or not S.may_return_err_ptr(c.name, fn.path):
+                return
+        tests = [m for m in tests if reach(m)]
+        derefs = [m for m in derefs if reach(m)]
+        handed = [(m, c2) for m, c2 in handed if reach(m)]
+        if not (tests or is_err_tests or derefs or handed):
+            return
+        if any(self._consumes_err(S, fn, m, c2, p) for m, c2 in handed):
+            return   # handed to a function that checks IS_ERR() itself: the caller relies on it
+        got = self._callee(S, fn, c.name, c)
         if got is None:
             return
         outs, callee = got
@@ -192,11 +229,10 @@ class ErrPtrNullMismatch(Rule):
                                names=(p, c.name, "null-test"), evidence=ev, depends_on=deps,
                                confidence="high" if callee is not None else "medium")
             return
-        if cls["null_only"] and err_tests:
-            m = next((t for t in err_tests if re.search(r"\b(IS_ERR|PTR_ERR_OR_ZERO)\s*\(\s*%s\s*\)" % re.escape(p), t.text)
-                      and m_kind_cond(t)), None)
-            if m is not None and p not in {a for a, _ in m.true_lits | m.false_lits} \
-                    and f"IS_ERR_OR_NULL({p})" not in m.text.replace(" ", ""):
+        if cls["null_only"] and is_err_tests:
+            m = next((t for t in is_err_tests if p not in {a for a, _ in t.true_lits | t.false_lits}
+                      and f"IS_ERR_OR_NULL({p})" not in t.text.replace(" ", "")), None)
+            if m is not None:
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
                 yield self.finding(fn, m.line, m.column,
@@ -206,9 +242,6 @@ class ErrPtrNullMismatch(Rule):
                                    confidence="high" if callee is not None else "medium")
             return
         if cls["err"] and not err_tests:
-            errs = [k for k in outs if k[0] == "errptr"]
-            if not errs:
-                return
             only_null = " (it is checked for NULL only)" if tests else ""
             if derefs:
                 m = derefs[0]
@@ -253,7 +286,9 @@ class ErrPtrNullMismatch(Rule):
         err_test = f"IS_ERR({call_text})" in atoms
         if not (null_test or err_test):
             return
-        got = self._callee(S, fn, c.name)
+        if not err_test and not S.may_return_err_ptr(c.name, fn.path):
+            return
+        got = self._callee(S, fn, c.name, c)
         if got is None:
             return
         outs, callee = got
@@ -273,10 +308,6 @@ class ErrPtrNullMismatch(Rule):
                                f"IS_ERR() on {c.name}(), which returns NULL on failure and never an "
                                f"ERR_PTR: the failure is missed", names=(c.name, "is-err"), evidence=ev,
                                depends_on=deps)
-
-
-def m_kind_cond(node) -> bool:
-    return node.kind == "cond"
 
 
 RULE = ErrPtrNullMismatch()

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import FLAGGABLE, nowait_flags
+from errpath.summary import FLAGGABLE, has_token, nowait_flags
 
 
 def _flaggable(outs: dict) -> list:
@@ -94,9 +94,9 @@ class NowaitEnomem(Rule):
         S = ctx.summaries
         if S is None:
             return
-        info = S.info(fn)
-        if not info.own_tokens and not S.flag_params(fn):
+        if not has_token(fn, nowait_flags()) and not S.flag_params(fn):
             return
+        info = S.info(fn)
         mode = "set" if S.has_modes(fn) else "any"
         bad = _flaggable(S.outcomes(fn, mode))
         if not bad:

@@ -1,0 +1,322 @@
+"""Summaries: what a function may return (per NOWAIT mode), whether it may
+sleep, and how its error contract changes — computed on demand over the call
+graph."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from errpath import summary
+from errpath.engine import analyse_blob
+from errpath.index import FactsIndex
+
+
+def index_of(files: dict[str, str]) -> FactsIndex:
+    fns = []
+    for path, src in files.items():
+        a = analyse_blob(path, textwrap.dedent(src).encode(), None)
+        assert not a.unparsed, a.unparsed
+        fns += a.functions
+    idx = FactsIndex(fns, in_scope=set(files))
+    idx.summaries = summary.build(idx)
+    return idx
+
+
+def fn(idx, path, name):
+    return idx.by_file[path][name]
+
+
+def kinds(outs) -> set:
+    return {(k[0], k[1]) for k in outs}
+
+
+FILEMAP = """
+    struct folio *get_folio(struct address_space *m, pgoff_t i, int fgp_flags, gfp_t gfp)
+    {
+        struct folio *folio = lookup(m, i);
+
+        if (folio)
+            return folio;
+        if (!(fgp_flags & FGP_CREAT))
+            return ERR_PTR(-ENOENT);
+        if (fgp_flags & FGP_NOWAIT)
+            gfp &= ~__GFP_DIRECT_RECLAIM;
+        folio = filemap_alloc_folio(gfp, 0);
+        if (!folio)
+            return ERR_PTR(-ENOMEM);
+        return folio;
+    }
+"""
+
+
+def test_build_is_lazy():
+    idx = index_of({"mm/filemap.c": FILEMAP})
+    assert idx.summaries.stats["flows"] == 0
+    idx.summaries.outcomes(fn(idx, "mm/filemap.c", "get_folio"))
+    assert idx.summaries.stats["flows"] >= 1
+
+
+def test_err_ptr_function_never_returns_null():
+    idx = index_of({"mm/filemap.c": FILEMAP})
+    outs = idx.summaries.outcomes(fn(idx, "mm/filemap.c", "get_folio"))
+    assert ("errptr", "ENOENT") in kinds(outs) and ("errptr", "ENOMEM") in kinds(outs)
+    assert not {k for k in outs if k[0] in ("null", "zero", "unknown")}
+
+
+def test_modes_follow_the_flag_parameter():
+    idx = index_of({"mm/filemap.c": FILEMAP})
+    S = idx.summaries
+    f = fn(idx, "mm/filemap.c", "get_folio")
+    assert S.modes(f) == ("set", "clear")
+    assert S.flag_params(f) == {2: ""}
+    enomem = lambda mode: {k[2] for k in S.outcomes(f, mode) if k[1] == "ENOMEM"}
+    # with FGP_NOWAIT the allocation cannot reclaim: a non-blocking failure
+    assert enomem("set") == {"nb"}
+    # without it the mask is the caller's: the tag names the gfp parameter
+    assert enomem("clear") == {("gfp", 3)}
+
+
+def test_ternary_picks_its_side_per_mode_and_refines_values():
+    idx = index_of({"fs/x.c": """
+        int begin(struct iomap_iter *iter)
+        {
+            struct folio *folio = get(iter);
+            int status = 0;
+
+            if (!folio)
+                status = (iter->flags & IOMAP_NOWAIT) ? -EAGAIN : -ENOMEM;
+            return status;
+        }
+
+        struct inode *lookup_nowait(struct super_block *sb)
+        {
+            struct inode *inode = find_inode(sb);
+
+            return IS_ERR(inode) ? NULL : inode;
+        }
+    """})
+    S = idx.summaries
+    f = fn(idx, "fs/x.c", "begin")
+    assert ("errno", "ENOMEM") not in kinds(S.outcomes(f, "set"))
+    assert ("errno", "EAGAIN") in kinds(S.outcomes(f, "set"))
+    assert ("errno", "ENOMEM") in kinds(S.outcomes(f, "clear"))
+    g = fn(idx, "fs/x.c", "lookup_nowait")
+    assert "errptr" not in {k[0] for k in S.outcomes(g)}
+
+
+def test_correlated_error_variable_is_path_sensitive():
+    # `if (IS_ERR(s)) err = PTR_ERR(s); ... if (err) return NULL; return s;`
+    idx = index_of({"mm/slab.c": """
+        struct cache *make(const char *name)
+        {
+            struct cache *s = NULL;
+            int err = 0;
+
+            if (!name) {
+                err = -EINVAL;
+                goto out;
+            }
+            s = create(name);
+            if (IS_ERR(s))
+                err = PTR_ERR(s);
+        out:
+            unlock();
+            if (err)
+                return NULL;
+            return s;
+        }
+
+        static struct cache *create(const char *name)
+        {
+            struct cache *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+            if (!s)
+                return ERR_PTR(-ENOMEM);
+            return s;
+        }
+    """})
+    outs = idx.summaries.outcomes(fn(idx, "mm/slab.c", "make"))
+    assert "errptr" not in {k[0] for k in outs}
+    assert "null" in {k[0] for k in outs}
+
+
+def test_err_ptr_passthrough_and_function_pointer_unknown():
+    idx = index_of({"fs/iomap.c": """
+        static struct folio *get_folio(struct iomap_iter *iter)
+        {
+            const struct folio_ops *ops = iter->ops;
+
+            if (ops && ops->get_folio)
+                return ops->get_folio(iter);
+            return grab(iter);
+        }
+
+        static struct folio *grab(struct iomap_iter *iter)
+        {
+            struct folio *folio = kmalloc(64, GFP_KERNEL);
+
+            if (!folio)
+                return ERR_PTR(-ENOMEM);
+            return folio;
+        }
+
+        int begin(struct iomap_iter *iter)
+        {
+            struct folio *folio = get_folio(iter);
+
+            if (IS_ERR(folio))
+                return PTR_ERR(folio);
+            return 0;
+        }
+    """})
+    S = idx.summaries
+    outs = S.outcomes(fn(idx, "fs/iomap.c", "get_folio"))
+    assert ("errptr", "ENOMEM") in kinds(outs)
+    unknown = [t for k, t in outs.items() if k[0] == "unknown"]
+    assert unknown and any("function pointer" in s[3] and "ops->get_folio" in s[3] for s in unknown[0])
+    assert ("errno", "ENOMEM") in kinds(S.outcomes(fn(idx, "fs/iomap.c", "begin")))
+
+
+def test_static_functions_resolve_per_file_first():
+    helper_err = """
+        static struct obj *helper(int id)
+        {
+            if (id < 0)
+                return ERR_PTR(-EINVAL);
+            return &table[id];
+        }
+        struct obj *a_get(int id) { return helper(id); }
+    """
+    helper_null = """
+        static struct obj *helper(int id)
+        {
+            if (id < 0)
+                return NULL;
+            return &table[id];
+        }
+        struct obj *b_get(int id) { return helper(id); }
+    """
+    idx = index_of({"fs/a.c": helper_err, "fs/b.c": helper_null})
+    S = idx.summaries
+    assert {k[0] for k in S.outcomes(fn(idx, "fs/a.c", "a_get"))} == {"errptr", "ptr"}
+    assert {k[0] for k in S.outcomes(fn(idx, "fs/b.c", "b_get"))} == {"null", "ptr"}
+
+
+def test_recursion_reaches_a_fixpoint():
+    idx = index_of({"fs/r.c": """
+        int walk_a(struct node *n)
+        {
+            if (!n)
+                return -ENOENT;
+            if (n->leaf)
+                return 0;
+            return walk_b(n->next);
+        }
+
+        int walk_b(struct node *n)
+        {
+            if (n->bad)
+                return -EIO;
+            return walk_a(n->child);
+        }
+    """})
+    outs = idx.summaries.outcomes(fn(idx, "fs/r.c", "walk_a"))
+    assert {("errno", "ENOENT"), ("errno", "EIO"), ("zero", "")} <= kinds(outs)
+
+
+def test_argument_constants_prune_guarded_returns():
+    idx = index_of({"mm/ksm.c": """
+        static struct folio *get_folio(struct node *n, enum get_flags flags)
+        {
+            struct folio *folio = n->folio;
+
+            if (flags == GET_TRYLOCK) {
+                if (!folio_trylock(folio))
+                    return ERR_PTR(-EBUSY);
+            } else {
+                folio_lock(folio);
+            }
+            return folio;
+        }
+
+        void remove_node(struct node *n)
+        {
+            struct folio *folio = get_folio(n, GET_LOCK);
+
+            folio->mapping = NULL;
+        }
+    """})
+    S = idx.summaries
+    g = fn(idx, "mm/ksm.c", "remove_node")
+    call = next(c for c in g.calls() if c.name == "get_folio")
+    outs, _ = S.returns_of("get_folio", g.path, call)
+    assert "errptr" not in {k[0] for k in outs}
+    outs, _ = S.returns_of("get_folio", g.path)
+    assert "errptr" in {k[0] for k in outs}
+
+
+def test_may_sleep_directly_transitively_and_by_gfp():
+    idx = index_of({"fs/s.c": """
+        static void lock_it(struct inode *inode) { inode_lock(inode); }
+        void outer(struct inode *inode) { lock_it(inode); }
+        void *grab(void) { return kmalloc(8, GFP_KERNEL); }
+        void *grab_atomic(void) { return kmalloc(8, GFP_NOWAIT); }
+        int quiet(int x) { return x + 1; }
+    """})
+    S = idx.summaries
+    sleeps, why = S.may_sleep(fn(idx, "fs/s.c", "outer"))
+    assert sleeps and "lock_it()" in why and "inode_lock()" in why
+    assert S.may_sleep(fn(idx, "fs/s.c", "grab"))[0]
+    assert not S.may_sleep(fn(idx, "fs/s.c", "grab_atomic"))[0]
+    assert not S.may_sleep(fn(idx, "fs/s.c", "quiet"))[0]
+
+
+def test_contract_changes_name_what_a_reviewer_looks_for():
+    old = index_of({"mm/f.c": """
+        struct folio *get(struct address_space *m, int fgp_flags, gfp_t gfp)
+        {
+            struct folio *folio;
+
+            if (fgp_flags & FGP_NOWAIT)
+                gfp = GFP_NOWAIT;
+            folio = filemap_alloc_folio(gfp, 0);
+            if (!folio)
+                return NULL;
+            return folio;
+        }
+    """})
+    new = index_of({"mm/f.c": """
+        struct folio *get(struct address_space *m, int fgp_flags, gfp_t gfp)
+        {
+            struct folio *folio;
+
+            mutex_lock(&m->lock);
+            if (fgp_flags & FGP_NOWAIT)
+                gfp = GFP_NOWAIT;
+            folio = filemap_alloc_folio(gfp, 0);
+            mutex_unlock(&m->lock);
+            if (!folio)
+                return ERR_PTR(-ENOMEM);
+            return folio;
+        }
+    """})
+    a = old.summaries.contract(fn(old, "mm/f.c", "get"))
+    b = new.summaries.contract(fn(new, "mm/f.c", "get"))
+    changes = summary.contract_changes(a, b)
+    assert "NULL -> ERR_PTR" in changes
+    assert "errnos added: -ENOMEM" in changes
+    assert "-ENOMEM now leaves under NOWAIT" in changes
+    assert any(c.startswith("may sleep gained") and "mutex_lock" in c for c in changes)
+    assert summary.contract_changes(a, a) == []
+
+
+@pytest.mark.parametrize("atom,expected", [
+    ("IS_ERR(folio)", (("folio", "err", "ne"),)),
+    ("folio", (("folio", "nz", "z"),)),
+    ("err==-ENOMEM", (("err", ("eq", "ENOMEM"), ("neq", "ENOMEM")),)),
+    ("folio==ERR_PTR(-EHWPOISON)", (("folio", ("eqp", "EHWPOISON"), ("neqp", "EHWPOISON")),)),
+    ("ret<0", (("ret", "neg", "nneg"),)),
+])
+def test_atoms_constrain_variables(atom, expected):
+    assert summary.atom_constraints(atom) == expected
