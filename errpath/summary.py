@@ -168,8 +168,9 @@ def null_returners() -> frozenset[str]:
 
 
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "IS_ERR_VALUE")
+_STUB_CALLS = ("WARN", "pr_", "printk", "dump_stack", "BUG", "unlikely", "likely", "ERR_PTR", "ERR_CAST")
 FLAGGABLE = ("flag", "nb")
-_TAG_RANK = {"nb": 4, "flag": 4, "b": 2, "": 0}
+_TAG_RANK = {"nb": 4, "flag": 4, "b": 2, "atomic": 1, "": 0}
 
 
 def _tag_rank(t) -> int:
@@ -306,6 +307,12 @@ def atom_constraints(atom: str) -> tuple:
     if a and _VARLIKE.fullmatch(a.group(1)):
         return ((a.group(1), "nz", "z"),)
     m = _CMP_ERRPTR.fullmatch(atom)
+    if m and not _VARLIKE.fullmatch(m.group(1)):
+        a = _ASSIGN.fullmatch(m.group(1).strip("()"))
+        if a and _VARLIKE.fullmatch(a.group(1)):
+            e = m.group(3)
+            return ((a.group(1), ("eqp", e), ("neqp", e)) if m.group(2) == "==" else
+                    (a.group(1), ("neqp", e), ("eqp", e)),)
     if m and _VARLIKE.fullmatch(m.group(1)):
         e = m.group(3)
         return ((m.group(1), ("eqp", e), ("neqp", e)) if m.group(2) == "==" else
@@ -387,6 +394,7 @@ class FnInfo:
     is_pointer: bool
     stub: bool                  # a one-line header stub (config-dependent)
     tested: frozenset = frozenset()   # variables some condition tests (path-sensitive ones)
+    trivial: bool = False       # only constant returns and warnings
 
 
 def _fn_info(fn: FunctionFacts) -> FnInfo:
@@ -445,19 +453,26 @@ def _fn_info(fn: FunctionFacts) -> FnInfo:
                        for val in vals for x in _walk_values(val)):
                     tests.append((n.line, n.text))
     is_ptr = "*" in fn.return_type
-    stub = False
-    if fn.path.endswith(".h"):
-        rets = [n for n in fn.nodes if n.kind == "return"]
-        if len(rets) == 1 and len(fn.nodes) <= 4 and rets[0].ret is not None:
-            r = rets[0].ret
-            stub = r[0] in ("null", "errno") or (r[0] == "errptr" and r[1][0] == "errno") \
-                or (is_ptr and r == ("int", 0))
+    # trivial: every return is a constant and the body only warns (a config stub
+    # when the function has another definition, or lives in a header)
+    rets = [n for n in fn.nodes if n.kind == "return"]
+    trivial = bool(rets) and len(fn.nodes) <= 10 and all(
+        r.ret is not None and (r.ret[0] in ("null", "errno", "int")
+                               or (r.ret[0] == "errptr" and r.ret[1][0] == "errno"))
+        for r in rets) and all(
+        c.name and c.name.startswith(_STUB_CALLS) for n in fn.nodes for c in n.calls)
+    stub = trivial and fn.path.endswith(".h")
     tested = set()
     for n in fn.nodes:
         if n.kind == "cond":
             for a, _ in n.true_lits | n.false_lits:
                 for var, _, _ in atom_constraints(a):
                     tested.add(var)
+        for c in n.calls:
+            if c.name and len(c.args) >= 2 and c.name.startswith("wait_event"):
+                for a, _ in _implied_true(c.args[1]):
+                    for var, _, _ in atom_constraints(a):
+                        tested.add(var)
     if tested:
         # only variables the returned values depend on need path-sensitivity
         defs_of: dict = {}
@@ -479,7 +494,7 @@ def _fn_info(fn: FunctionFacts) -> FnInfo:
                    if any(x[0] in ("var", "param") and x[1] in closure for val in vals for x in _walk_values(val))}
         tested &= closure | derived
     return FnInfo(flag_atoms, frozenset(roots), local_params, tests, frozenset(tracked),
-                  frozenset(own), is_ptr, stub, frozenset(tested & tracked))
+                  frozenset(own), is_ptr, stub, frozenset(tested & tracked), trivial)
 
 
 def _walk_formula(f):
@@ -784,8 +799,9 @@ class Flow:
                         out.pop("$sig", None)
                     out[v] = frozenset({(nid, _EMPTY, _hint(val, inn, sh))})
         for c in n.calls:
-            if c.name in ("BUG_ON", "VM_BUG_ON") and len(c.args) == 1:
-                lits = _assert_lits(c.args[0])
+            if (c.name in ("BUG_ON", "VM_BUG_ON") and len(c.args) == 1) or \
+                    (c.name and c.name.startswith("wait_event") and len(c.args) >= 2):
+                lits = _assert_lits(c.args[0]) if c.name.endswith("BUG_ON") else _implied_true(c.args[1])
                 if lits:
                     out = self._constrain(out, lits)
                     if out is None:
@@ -992,14 +1008,21 @@ class Flow:
             idx, _ = alloc
             if idx < 0:
                 tag, what = "b", "may sleep"
+            elif any("__GFP_NOFAIL" in a for a in (call.args if call is not None else ())):
+                return _one("ptr")
             else:
-                g = self.gfp_class(val[2][idx], nid) if idx < len(val[2]) else "?"
-                tag, what = _gfp_tag(g, fn)
+                tag, what = self.gfp_tag(val[2][idx], nid, nid) if idx < len(val[2]) else ("", "unknown gfp mask")
             return {("ptr", "", ""): (),
                     ("null", "", tag): ((fn.path, node.line, fn.name,
                                          f"{name}() can fail ({what}): {node.text}"),)}
         callee = self.S.resolve(name, fn.path)
-        if callee is None or self.S.info(callee).stub:
+        if callee is not None and self.S.is_stub(callee):
+            real = [d for d in self.S.duplicates(callee) if not self.S.is_stub(d)]
+            callee = real[0] if real else None
+            if callee is None and name not in err_ptr_returners() and name not in null_returners():
+                return _one("unknown", "", "", ((fn.path, node.line, fn.name,
+                                                f"{name}() is a configuration stub here: unknown"),))
+        if callee is None:
             where = "is not in the analysed paths" if callee is None else "is a configuration stub here"
             if name in err_ptr_returners():
                 return {("ptr", "", ""): (), ("errptr", "?", ""): ((fn.path, node.line, fn.name,
@@ -1019,14 +1042,14 @@ class Flow:
         for (kind, detail, tag), trail in outs.items():
             if node.kind != "return":
                 trail = trail + (step,)
-            if pre and tag in FLAGGABLE:
-                trail = pre + trail
             if isinstance(tag, tuple) and tag[0] == "gfp":
                 i = tag[1]
                 if call is not None and i < len(call.arg_values):
-                    tag = _gfp_tag(self.gfp_class(call.arg_values[i], nid), fn)[0]
+                    tag = self.gfp_tag(call.arg_values[i], nid, nid)[0]
                 else:
                     tag = ""
+            if pre and tag in FLAGGABLE:
+                trail = pre + trail
             res.setdefault((kind, detail, tag), trail)
         return res
 
@@ -1074,13 +1097,37 @@ class Flow:
             n = self.fn.nodes[d]
             c = n.calls[i]
             idx, _ = allocators()[c.name]
-            g = "yes" if idx < 0 else (self.gfp_class(c.arg_values[idx], d) if idx < len(c.arg_values) else "?")
-            tag, what = _gfp_tag(g, self.fn)
+            if idx < 0:
+                tag, what = "b", "may sleep"
+            elif idx < len(c.arg_values):
+                tag, what = self.gfp_tag(c.arg_values[idx], d, d)
+            else:
+                tag, what = "", "unknown gfp mask"
             if _tag_rank(tag) > _tag_rank(best):
                 best, steps = tag, ((self.fn.path, n.line, self.fn.name, f"{c.name}() can fail ({what}): {n.text}"),)
         return best, steps
 
     # -- flag words and gfp masks ------------------------------------------------
+    def under_flag(self, nid: int) -> bool:
+        """In mode "set": is the node reached only with the NOWAIT flag tested set?"""
+        if self.mode != "set" or not self.info.flag_atoms:
+            return False
+        must = self.fn.must_hold(nid)
+        return any((a, True) in must for a in self.info.flag_atoms)
+
+    def gfp_tag(self, val, nid: int, alloc_node: int | None = None) -> tuple:
+        """(tag, words) for an allocation mask. A non-blocking mask is "nb" only when
+        the NOWAIT flag made it so (chose it, or guards the code that set it);
+        a constant GFP_ATOMIC deep in unrelated code is "atomic"."""
+        self._dep = False
+        g = self.gfp_class(val, nid)
+        dep = self._dep or (alloc_node is not None and self.under_flag(alloc_node))
+        if g == "no":
+            if dep:
+                return "nb", "non-blocking gfp mask under the NOWAIT flag"
+            return "atomic", "non-blocking gfp mask, whatever the NOWAIT flag"
+        return _gfp_tag(g, self.fn)
+
     def gfp_class(self, val, nid: int, depth: int = 0):
         """'no' (no direct reclaim: non-blocking), 'yes' (may reclaim), ('param', name), '?'."""
         if depth > 12:
@@ -1112,6 +1159,7 @@ class Flow:
         if k == "cond":
             pick = self._choose(val[1])
             if pick is not None:
+                self._dep = True
                 return self.gfp_class(val[2] if pick else val[3], nid, depth + 1)
             a, b = self.gfp_class(val[2], nid, depth + 1), self.gfp_class(val[3], nid, depth + 1)
             return a if a == b else ("yes" if "yes" in (a, b) else "?")
@@ -1124,6 +1172,8 @@ class Flow:
                 if d == 0:
                     c = ("param", val[1]) if val[1] in self.fn.params else "?"
                 else:
+                    if self.under_flag(d):
+                        self._dep = True
                     dv = next((x for v, x in self.fn.nodes[d].defs if v == val[1]), None)
                     c = self.gfp_class(dv, d, depth + 1) if dv is not None else "?"
                 if res is None:
@@ -1421,6 +1471,12 @@ def _gfp_tag(g, fn: FunctionFacts) -> tuple:
     if isinstance(g, tuple) and g[1] in fn.params:
         return ("gfp", fn.params.index(g[1])), f"gfp mask from parameter '{g[1]}'"
     return "", "unknown gfp mask"
+
+
+def _implied_true(text: str) -> frozenset:
+    """Literals that hold once wait_event(wq, text) returns (it waits until they do)."""
+    f = condition_formula(text)
+    return frozenset() if f is None else _implied(f, True)
 
 
 def _assert_lits(text: str) -> frozenset:
@@ -1751,11 +1807,12 @@ class Summaries:
         return f
 
     # -- questions rules ask ---------------------------------------------------------
-    def returns_of(self, name: str, from_path: str, call=None) -> tuple[dict, FunctionFacts | None]:
+    def returns_of(self, name: str, from_path: str, call=None, caller=None) -> tuple[dict, FunctionFacts | None]:
         """Outcomes of a call to `name` from a file, all modes together, and the callee
         facts (None when the answer comes from kernel knowledge or is unknown)."""
         callee = self.resolve(name, from_path)
-        if callee is None or self.info(callee).stub:
+        defs = [d for d in self.duplicates(callee) if not self.is_stub(d)] if callee is not None else []
+        if not defs:
             if name in err_ptr_returners():
                 return {("ptr", "", ""): (), ("errptr", "?", ""): ((from_path, 0, name,
                                                                    f"{name}() returns ERR_PTR on failure (known API)"),)}, None
@@ -1763,11 +1820,29 @@ class Summaries:
                 return {("ptr", "", ""): (), ("null", "", ""): ((from_path, 0, name,
                                                                 f"{name}() returns NULL on failure (known API)"),)}, None
             return {}, None
-        outs = dict(self.prune_for_call(self.outcomes(callee, "any"), callee, call))
-        for other in self.duplicates(callee):
-            if other is not callee:
-                _merge(outs, self.prune_for_call(self.outcomes(other, "any"), other, call))
+        if callee not in defs:
+            callee = defs[0]
+        mode = "any"
+        if call is not None and caller is not None and self.has_modes(callee):
+            m = self.flow(caller, "set" if self.has_modes(caller) else "any").call_mode(call, callee)
+            mode = m if m in ("set", "clear") else "any"
+        outs: dict = {}
+        for d in defs:
+            _merge(outs, self.prune_for_call(self.outcomes(d, mode), d, call))
         return outs, callee
+
+    def is_stub(self, fn: FunctionFacts) -> bool:
+        """A configuration stub: a trivial body (constant returns, warnings) in a header,
+        or with another definition of the name in the index (the #ifdef twin)."""
+        info = self.info(fn)
+        if info.stub:
+            return True
+        if not info.trivial:
+            return False
+        if len(self.duplicates(fn)) > 1:
+            return True
+        others = self.index.globals.get(fn.name, []) + self.index.header_statics.get(fn.name, [])
+        return any(o is not fn for o in others)
 
     def duplicates(self, fn: FunctionFacts) -> list:
         """Every definition of fn's name in fn's file (#ifdef variants), fn included."""
@@ -1783,9 +1858,10 @@ class Summaries:
         return an ERR_PTR? (It mentions ERR_PTR/ERR_CAST, or returns what a callee
         that can returns.) False lets a rule skip the full summary."""
         callee = self.resolve(name, from_path)
-        if callee is None or self.info(callee).stub:
+        defs = [d for d in self.duplicates(callee) if not self.is_stub(d)] if callee is not None else []
+        if not defs:
             return name in err_ptr_returners()
-        return any(self._may_err(f, 0) for f in self.duplicates(callee))
+        return any(self._may_err(f, 0) for f in defs)
 
     def _may_err(self, fn: FunctionFacts, depth: int) -> bool:
         k = id(fn)
@@ -1812,7 +1888,7 @@ class Summaries:
                         res = True
                         break
                     g = self.resolve(c.name, fn.path)
-                    if g is not None and g is not fn and not self.info(g).stub and self._may_err(g, depth + 1):
+                    if g is not None and g is not fn and not self.is_stub(g) and self._may_err(g, depth + 1):
                         res = True
                         break
                 if res:

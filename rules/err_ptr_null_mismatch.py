@@ -66,6 +66,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.summary import describe
@@ -125,7 +126,7 @@ class ErrPtrNullMismatch(Rule):
 
     # -- helpers -------------------------------------------------------------
     def _callee(self, S, fn, name, call=None):
-        outs, callee = S.returns_of(name, fn.path, call)
+        outs, callee = S.returns_of(name, fn.path, call, fn)
         if not outs:
             return None
         if callee is not None and not S.info(callee).is_pointer:
@@ -151,6 +152,40 @@ class ErrPtrNullMismatch(Rule):
         if callee is not None:
             deps.add(callee.path)
         return deps
+
+    def _iterated(self, fn, m, defn, p) -> bool:
+        """Is m in a loop whose header (an iterator macro like for_each_vma(vmi, vma))
+        may give p a new value before m runs again?"""
+        for loop in fn.loops:
+            if loop.contains(m.id) and loop.contains(defn.id) and p in idents(loop.cond_text) \
+                    and defn.line > m.line:
+                return True
+        return False
+
+    def _failure_errors(self, S, outs, callee) -> list:
+        """The ERR_PTR outcomes that are not just argument validation: a constant
+        ERR_PTR returned only under tests of the callee's own parameters
+        (pidfd_pid(): `if (file->f_op != &pidfs_file_operations) return ERR_PTR(-EBADF)`)
+        is a contract the caller keeps by construction."""
+        errs = [(k, t) for k, t in outs.items() if k[0] == "errptr"]
+        if callee is None:
+            return errs
+        params = set(callee.params)
+        keep = []
+        for k, trail in errs:
+            first = trail[0] if trail else None
+            if first is None or any(s[2] != callee.name for s in trail) or first[0] != callee.path:
+                keep.append((k, trail))
+                continue
+            node = next((n for n in callee.nodes if n.line == first[1] and n.kind in ("return", "expr", "decl")), None)
+            if node is None:
+                keep.append((k, trail))
+                continue
+            lits = callee.must_hold(node.id)
+            # validation = tests of the arguments themselves, not of what a call says
+            if not lits or not all(idents(a) & params and "(" not in a for a, _ in lits):
+                keep.append((k, trail))
+        return keep
 
     def _consumes_err(self, S, fn, m, c2, p) -> bool:
         g = S.resolve(c2.name, fn.path)
@@ -200,14 +235,15 @@ class ErrPtrNullMismatch(Rule):
             return
         # 2. only now the facts that cost something: reaching definitions, the callee's summary
         reach = lambda m: self._reaches(fn, m.id, p, defn.id) if m.id != defn.id else True
+        only = lambda m: m.id == defn.id or {d for d, _ in fn.reaching(m.id, p)} == {defn.id}
         err_tests = [m for m in err_tests if reach(m)]
         is_err_tests = [m for m in is_err_tests if reach(m)]
         if not is_err_tests:
             if err_tests or not S.may_return_err_ptr(c.name, fn.path):
                 return
         tests = [m for m in tests if reach(m)]
-        derefs = [m for m in derefs if reach(m)]
-        handed = [(m, c2) for m, c2 in handed if reach(m)]
+        derefs = [m for m in derefs if reach(m) and not self._iterated(fn, m, defn, p)]
+        handed = [(m, c2) for m, c2 in handed if reach(m) and not self._iterated(fn, m, defn, p)]
         if not (tests or is_err_tests or derefs or handed):
             return
         if any(self._consumes_err(S, fn, m, c2, p) for m, c2 in handed):
@@ -218,6 +254,9 @@ class ErrPtrNullMismatch(Rule):
         outs, callee = got
         cls = _classify(outs)
         deps = self._deps(outs, callee)
+        # a NULL or IS_ERR() test speaks about this call only if no other value reaches it
+        tests = [m for m in tests if only(m)]
+        is_err_tests = [m for m in is_err_tests if only(m)]
         set_ev = Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")
         if cls["err_only"] and tests and not err_tests:
             m = tests[0]
@@ -242,6 +281,10 @@ class ErrPtrNullMismatch(Rule):
                                    confidence="high" if callee is not None else "medium")
             return
         if cls["err"] and not err_tests:
+            if any("__GFP_NOFAIL" in a for a in c.args):
+                return   # the caller asked for an allocation that cannot fail
+            if not self._failure_errors(S, outs, callee):
+                return   # ERR_PTR only for invalid arguments: a contract the caller keeps
             only_null = " (it is checked for NULL only)" if tests else ""
             if derefs:
                 m = derefs[0]

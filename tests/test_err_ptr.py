@@ -1,0 +1,163 @@
+"""err-ptr-null-mismatch: behaviour a user sees, across files and at the edges
+of the callee's contract."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from errpath import summary
+from errpath.engine import Engine, analyse_blob
+from errpath.index import FactsIndex
+from errpath.rules import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+RULE = next(r for r in load_rules() if r.id == "err-ptr-null-mismatch")
+
+
+def run(files: dict[str, str], scope: set[str] | None = None):
+    fns = []
+    for path, src in files.items():
+        a = analyse_blob(path, textwrap.dedent(src).encode(), None)
+        assert not a.unparsed, a.unparsed
+        fns += a.functions
+    idx = FactsIndex(fns, in_scope=scope or set(files))
+    idx.summaries = summary.build(idx)
+    engine = Engine.__new__(Engine)
+    engine.rules = [RULE]
+    engine.stats = {}
+    found, errors = Engine.run_rules(engine, idx, idx.functions_in_scope())
+    assert not errors, errors
+    return found
+
+
+CALLEE_V2 = """
+    struct folio *pc_get(struct address_space *m, pgoff_t i, gfp_t gfp)
+    {
+        struct folio *folio = filemap_alloc_folio(gfp, 0);
+
+        if (!folio)
+            return ERR_PTR(-ENOMEM);
+        return folio;
+    }
+"""
+CALLEE_V1 = CALLEE_V2.replace("return ERR_PTR(-ENOMEM);", "return NULL;")
+CALLER = """
+    int fs_begin(struct address_space *m, pgoff_t i)
+    {
+        struct folio *folio = pc_get(m, i, GFP_KERNEL);
+
+        if (!folio)
+            return -ENOMEM;
+        folio_unlock(folio);
+        return 0;
+    }
+"""
+
+
+def test_null_test_in_another_file_depends_on_the_callee_file():
+    found = run({"mm/pc.c": CALLEE_V2, "fs/x/file.c": CALLER})
+    assert [(f.path, f.function) for f in found] == [("fs/x/file.c", "fs_begin")]
+    f = found[0]
+    assert "mm/pc.c" in f.depends_on and "fs/x/file.c" in f.depends_on
+    assert any(e.path == "mm/pc.c" and "ERR_PTR(-ENOMEM)" in e.note for e in f.evidence)
+    # the same caller against the old NULL convention is right
+    assert run({"mm/pc.c": CALLEE_V1, "fs/x/file.c": CALLER}) == []
+
+
+def test_findings_only_in_the_given_paths():
+    assert run({"mm/pc.c": CALLEE_V2, "fs/x/file.c": CALLER}, scope={"mm/pc.c"}) == []
+
+
+def test_header_config_stub_is_not_the_contract():
+    header = """
+        static inline struct folio *page_folio_of(struct folio *f)
+        {
+            WARN_ON_ONCE(1);
+            return ERR_PTR(-EINVAL);
+        }
+    """
+    caller = """
+        void finish(struct folio *folio)
+        {
+            folio = page_folio_of(folio);
+            folio->mapping = NULL;
+        }
+    """
+    assert run({"include/linux/crypt.h": header, "fs/e/io.c": caller}, scope={"fs/e/io.c"}) == []
+
+
+def _near_miss_source() -> str:
+    return (ROOT / "fixtures/err-ptr-null-mismatch/good_context_rules_out_failure.c").read_text()
+
+
+def test_each_near_miss_turns_into_a_finding_when_its_guard_goes():
+    src = _near_miss_source()
+    assert run({"fs/n.c": src}) == []
+    mutations = {
+        "pidfs_show": ("if (file->f_op != &pidfs_fops)", "if (!pidfs_ready())"),
+        "release_all": ("for_each_vma(vmi, vma) {", "while (vma_more(&vmi)) {"),
+        "getbuf": ("GFP_NOFS | __GFP_NOFAIL", "GFP_NOFS"),
+        "flush_all": ("wait_event(j->wait, (ret = __next_flush_buf(j)) != ERR_PTR(-EAGAIN));",
+                      "ret = __next_flush_buf(j);"),
+    }
+    for function, (old, new) in mutations.items():
+        assert old in src
+        found = run({"fs/n.c": src.replace(old, new)})
+        assert [f.function for f in found] == [function], (function, [f.message for f in found])
+
+
+def test_constant_argument_rules_out_a_guarded_err_ptr():
+    src = """
+        static struct folio *get_folio(struct node *n, enum get_flags flags)
+        {
+            struct folio *folio = n->folio;
+
+            if (flags == GET_TRYLOCK) {
+                if (!folio_trylock(folio))
+                    return ERR_PTR(-EBUSY);
+            } else {
+                folio_lock(folio);
+            }
+            return folio;
+        }
+
+        void remove_node(struct node *n, int how)
+        {
+            struct folio *folio = get_folio(n, GET_LOCK);
+
+            folio->mapping = NULL;
+        }
+
+        void try_remove_node(struct node *n)
+        {
+            struct folio *folio = get_folio(n, GET_TRYLOCK);
+
+            folio->mapping = NULL;
+        }
+    """
+    found = run({"mm/k.c": src})
+    assert [f.function for f in found] == ["try_remove_node"]
+    assert "ERR_PTR(-EBUSY)" in " ".join(e.note for e in found[0].evidence)
+
+
+def test_is_err_on_a_null_only_wrapper_found_through_the_summary():
+    src = """
+        static struct clk *parent_of(struct clk *clk)
+        {
+            if (!clk || !clk->core->parent)
+                return NULL;
+            return clk->core->parent->hw->clk;
+        }
+
+        int enable_parent(struct clk *clk)
+        {
+            struct clk *p = parent_of(clk);
+
+            if (IS_ERR(p))
+                return PTR_ERR(p);
+            return clk_prepare_enable(p);
+        }
+    """
+    found = run({"drivers/clk/c.c": src})
+    assert len(found) == 1 and found[0].function == "enable_parent"
+    assert found[0].message.startswith("IS_ERR() on 'p' from parent_of()")
