@@ -1080,7 +1080,7 @@ class Flow:
         t, s = self.allocs_before(nid)
         if t:
             return t, self._with_flag_test(t, s)
-        return (best or ""), steps
+        return "", ()
 
     def _with_flag_test(self, tag, steps: tuple) -> tuple:
         if tag == "nb" and self.mode == "set" and self.info.flag_tests:

@@ -1,0 +1,93 @@
+"""`errpath contracts BASE..HEAD [PATH...]`: functions whose error contract
+changed in a range, with the commit that changed it, as text and JSON."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from errpath.story import build_story
+from histories import History
+from inproc import run
+
+STORIES = Path(__file__).resolve().parent.parent / "fixtures" / "histories"
+
+
+@pytest.fixture(scope="module")
+def seed_story(tmp_path_factory):
+    where = tmp_path_factory.mktemp("contracts-seed") / "repo"
+    return where, build_story(STORIES / "folio-err-ptr", where)
+
+
+def contracts(repo, spec, *args):
+    r = run("contracts", spec, *args, "--repo", str(repo), "--no-cache", "-j", "1")
+    assert r.code == 0, r.err
+    return r
+
+
+def test_null_to_err_ptr_and_lost_remap_with_their_commit(seed_story):
+    repo, shas = seed_story
+    doc = json.loads(contracts(repo, "v6.3..v6.4", "--format", "json").out)
+    by_name = {f["function"]: f for f in doc["functions"]}
+    assert set(by_name) == {"__filemap_get_folio", "iomap_write_begin", "iomap_write_iter"}
+    f = by_name["__filemap_get_folio"]
+    assert f["path"] == "mm/filemap.c"
+    assert "NULL -> ERR_PTR" in f["changes"]
+    assert f["before"]["null"] is True and f["after"]["err_ptr"] is True and f["after"]["null"] is False
+    assert [c["commit"]["sha"] for c in f["commits"]] == [shas["err-ptr"]]
+    w = by_name["iomap_write_begin"]
+    assert any(c.startswith("EAGAIN remap lost") for c in w["changes"])
+    assert w["before"]["nowait_enomem"] is False and w["after"]["nowait_enomem"] is True
+    assert [c["commit"]["sha"] for c in w["commits"]] == [shas["err-ptr"]]
+    # the documentation and nfs commits changed no contract
+    all_commits = {c["commit"]["sha"] for f in doc["functions"] for c in f["commits"]}
+    assert all_commits == {shas["err-ptr"]}
+
+
+def test_text_names_the_commit_and_paths_limit_the_list(seed_story):
+    repo, shas = seed_story
+    r = contracts(repo, "v6.3..v6.4", "fs/iomap")
+    lines = r.out.splitlines()
+    heads = [l for l in lines if not l.startswith(" ")]
+    assert [h.split(":")[0] for h in heads] == ["fs/iomap/buffered-io.c"] * 2
+    assert f'    {shas["err-ptr"][:12]} ("mm: return an ERR_PTR from __filemap_get_folio")' in r.out
+    assert "2 function(s) changed their error contract" in r.err
+
+
+def test_may_sleep_gained_and_errno_removed(tmp_path):
+    h = History(tmp_path)
+    a = h.commit("fs: add lookup", {"fs/d/lookup.c": """
+int d_lookup(struct dir *d, const char *name)
+{
+	if (!d->ready)
+		return -EAGAIN;
+	if (!find(d, name))
+		return -ENOENT;
+	return 0;
+}
+"""})
+    b = h.commit("fs: make lookup wait for the directory", {"fs/d/lookup.c": """
+int d_lookup(struct dir *d, const char *name)
+{
+	mutex_lock(&d->lock);
+	if (!find(d, name)) {
+		mutex_unlock(&d->lock);
+		return -ENOENT;
+	}
+	mutex_unlock(&d->lock);
+	return 0;
+}
+"""})
+    doc = json.loads(contracts(h.path, f"{a}..{b}", "--format", "json").out)
+    [f] = doc["functions"]
+    assert f["function"] == "d_lookup"
+    assert "errnos removed: -EAGAIN" in f["changes"]
+    assert any(c.startswith("may sleep gained") and "mutex_lock" in c for c in f["changes"])
+    assert f["commits"][0]["commit"]["subject"] == "fs: make lookup wait for the directory"
+
+
+def test_a_range_is_required(seed_story):
+    repo, _ = seed_story
+    r = run("contracts", "v6.4", "--repo", str(repo), "--no-cache")
+    assert r.code == 2 and "BASE..HEAD" in r.err
