@@ -383,6 +383,8 @@ def show_rule(rule_id, rules_dir):
 
 from .explain import explain_cmd  # noqa: E402  (errpath explain FUNCTION ERRNO)
 cli.add_command(explain_cmd)
+from .contracts import contracts_cmd  # noqa: E402  (errpath contracts BASE..HEAD [PATH...])
+cli.add_command(contracts_cmd)
 
 
 def main(argv=None) -> None:
