@@ -138,11 +138,11 @@ class NowaitEnomem(Rule):
         if info.flag_tests:
             l0, t0 = info.flag_tests[0]
             evidence.append(Evidence(fn.path, l0, fn.name, f"NOWAIT flag tested: {t0}"))
-        last = None
+        seen = {(e.path, e.line, e.note) for e in evidence}
         for s in trail:
-            if s != last:
+            if (s[0], s[1], s[3]) not in seen:
+                seen.add((s[0], s[1], s[3]))
                 evidence.append(Evidence(s[0], s[1], s[2], s[3]))
-            last = s
         if not seen_flag:
             evidence.append(Evidence(fn.path, fn.line, fn.name,
                                      "no caller in the analysed paths passes the flag and remaps the error"))
