@@ -78,16 +78,19 @@ def main(argv=None) -> int:
     deadline = t0 + args.minutes * 60 if args.minutes else None
     strategy = st.sampled_from(kinds).flatmap(lambda k: st.tuples(st.just(k), STRATEGIES[k]()))
 
-    class Done(Exception):
-        pass
+    def done() -> bool:
+        return bool((args.examples and counts["inputs"] >= args.examples)
+                    or (deadline and time.monotonic() > deadline))
 
-    @settings(max_examples=10**9, deadline=None, database=None, derandomize=False,
+    # Batches of examples, with the limits checked between and inside them (an
+    # exception to stop a run would look like a failing example to Hypothesis).
+    @settings(max_examples=100, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck))
     @given(strategy)
     def one(case):
         kind, data = case
-        if (args.examples and counts["inputs"] >= args.examples) or (deadline and time.monotonic() > deadline):
-            raise Done
+        if done():
+            return
         counts["inputs"] += 1
         counts[kind] += 1
         t = time.monotonic()
@@ -123,11 +126,8 @@ def main(argv=None) -> int:
     if args.seed is not None:
         from hypothesis import seed
         one = seed(args.seed)(one)
-    try:
-        while True:        # Hypothesis may end a run early; keep going until a limit is hit
-            one()
-    except Done:
-        pass
+    while not done():
+        one()
 
     secs = time.monotonic() - t0
     print(f"\nran {counts['inputs']} inputs in {secs:.0f}s "
