@@ -54,6 +54,11 @@ def _common(f):
         click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="warning", show_default=True,
                      help="Exit 1 when a finding of this severity or above is introduced (scan: found)."),
         click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, help="Worker processes (default: CPU count)."),
+        click.option("--executor", type=click.Choice(("local", "dask")), default="local", show_default=True,
+                     help="Where files are analysed: local processes, or a Dask distributed cluster (docs/dask.md)."),
+        click.option("--scheduler", default=None, metavar="ADDR",
+                     help="Dask scheduler address (tcp://host:8786); implies --executor dask. "
+                     "Without it, --executor dask starts a local cluster of --jobs workers."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the analysis cache."),
         click.option("--cache-dir", type=click.Path(), default=None, help="Cache folder (default: $XDG_CACHE_HOME/errpath)."),
         click.option("--context", "context_paths", multiple=True, help="Extra paths whose functions feed summaries (not reported)."),
@@ -138,8 +143,16 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
         raise InputError(str(e)) from None
     exclude = _config.path_filter(o["exclude"])
     progress = _Progress(not o["quiet"])
+    executor = "dask" if o.get("scheduler") else (o.get("executor") or "local")
     engine = Engine(repo, rules, cache, jobs=o["jobs"], context_paths=o["context_paths"],
-                    exclude=exclude, progress=progress)
+                    exclude=exclude, progress=progress, executor=executor, scheduler=o.get("scheduler"))
+    if executor == "dask":   # connect now: a bad address is a usage error, not a crash mid-run
+        try:
+            engine.executor()
+        except Exception as e:
+            engine.close()
+            cache.close()
+            raise InputError(f"--executor dask: {type(e).__name__}: {e}") from None
     pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
     try:
         if kind == "audit":

@@ -11,7 +11,10 @@ commits × tree.
 """
 from __future__ import annotations
 
+import copy
+import gc
 import hashlib
+import multiprocessing
 import os
 import re
 import sys
@@ -32,6 +35,7 @@ from .rules import Rule, RuleContext
 
 SOURCE_SUFFIXES = (".c", ".h")
 MAX_FILE_BYTES = 4 * 1024 * 1024   # larger files are listed as not analysed, never parsed
+INPROCESS_MAX_FILES = 4            # fewer new files than this are analysed here, not in the pool
 
 
 @dataclass
@@ -146,7 +150,7 @@ class Engine:
         if todo:
             from .executor import InProcess, chunks, decode
             from .git import GitError
-            ex = self.executor() if len(todo) > 4 or self._executor is not None else InProcess()
+            ex = self.executor() if len(todo) > INPROCESS_MAX_FILES or self._executor is not None else InProcess()
             root = self.repo.root if ex.reads_repo else None
             parts = chunks([(p, b, k, None) for p, b, k in todo], ex.jobs)
             if not ex.reads_repo:   # read here, one chunk at a time: memory stays bounded
@@ -255,8 +259,49 @@ class Engine:
         files = self.analyse(commit, self.scope_files(commit, pathspecs))
         context = self.analyse(commit, self.context_files(commit, files))
         index = self._index(files, context)
-        findings, errors = self.run_rules(index, index.functions_in_scope())
+        findings, errors = self.check_index(index, list(index.functions_in_scope()))
         return Snapshot(commit, files, context, index, _dedupe(findings), errors)
+
+    def check_index(self, index: FactsIndex, functions: list[FunctionFacts]) -> tuple[list[Finding], list[dict]]:
+        """The rules over `functions`, in fixed chunks of whole files (RULE_CHUNK
+        functions or so). Each chunk starts from fresh summaries and rule memos,
+        so a finding depends on the index and the chunking only, never on --jobs
+        or on which worker ran the chunk; with --jobs > 1 the chunks run in
+        forked workers that share the index copy-on-write."""
+        ranges = rule_chunks(functions)
+        if len(ranges) <= 1:
+            with _quiet_gc():
+                return self.run_rules(index, functions)
+        index.functions_calling("")   # build the light call graph once, before forking
+        state = (self, index, functions)
+        results = None
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _RULES_STATE
+            from concurrent.futures import ProcessPoolExecutor
+            from .facts import flush_spill, release_decoded
+            from .workers import worker_init
+            flush_spill()
+            release_decoded()
+            _RULES_STATE = state
+            try:
+                with _quiet_gc(), ProcessPoolExecutor(
+                        max_workers=min(self.jobs, len(ranges)), mp_context=multiprocessing.get_context("fork"),
+                        initializer=worker_init, initargs=(sys.getrecursionlimit(),)) as pool:
+                    order = sorted(range(len(ranges)), key=lambda i: -(ranges[i][1] - ranges[i][0]))
+                    futs = {i: pool.submit(_rules_task, ranges[i]) for i in order}
+                    results = [futs[i].result() for i in range(len(ranges))]
+            finally:
+                _RULES_STATE = None
+        else:
+            with _quiet_gc():
+                results = [_rules_range(state, r) for r in ranges]
+        findings, errors = [], []
+        for found, errs, over in results:
+            findings.extend(found)
+            errors.extend(errs)
+            if over:
+                self.stats.setdefault("rules_budget", []).extend(over)
+        return findings, errors
 
     def _index(self, files: dict[str, BlobAnalysis], context: dict[str, BlobAnalysis]) -> FactsIndex:
         fns = [f for a in files.values() for f in a.functions]
@@ -287,6 +332,59 @@ class Engine:
             fps = {f.fingerprint for f in found}
         memo[key] = fps
         return fps
+
+
+RULE_CHUNK = 3000
+
+
+class _quiet_gc:
+    """The rules decode CFGs by the thousand: Python's full collections, which walk
+    every object of the index each time the heap grows by a quarter, cost more
+    than the rules. Freeze what exists (forked children then share those pages
+    instead of touching them) and keep only the young collections meanwhile."""
+
+    def __enter__(self):
+        self.threshold = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(self.threshold[0], self.threshold[1], 1 << 30)
+        return self
+
+    def __exit__(self, *exc):
+        gc.set_threshold(*self.threshold)
+        gc.unfreeze()
+_RULES_STATE = None   # (engine, index, functions) inherited by forked rule workers
+
+
+def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) ranges of about `size` functions, cut where the file changes."""
+    size = size or RULE_CHUNK
+    out, start = [], 0
+    n = len(functions)
+    while start < n:
+        end = min(start + size, n)
+        while end < n and functions[end].path == functions[end - 1].path:
+            end += 1
+        out.append((start, end))
+        start = end
+    return out
+
+
+def _rules_range(state, r: tuple[int, int]):
+    engine, index, functions = state
+    from . import summary
+    view = copy.copy(index)   # fresh summaries and rule memos (keyed by the index object)
+    view.summaries = summary.build(view)
+    before = len(engine.stats.get("rules_budget", ()))
+    found, errors = engine.run_rules(view, functions[r[0]:r[1]])
+    over = engine.stats.get("rules_budget", [])[before:]
+    if over:
+        del engine.stats["rules_budget"][before:]
+    return found, errors, over
+
+
+def _rules_task(r: tuple[int, int]):
+    return _rules_range(_RULES_STATE, r)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

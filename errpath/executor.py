@@ -57,10 +57,12 @@ def decode(data: bytes):
 
 
 def blob_task(items: Sequence[Item], macros, repo_root: str | None = None,
-              cache_dir: str | None = None) -> list[tuple]:
+              cache_dir: str | None = None, recursion_limit: int | None = None) -> list[tuple]:
     """Analyse the files of one chunk; see the module docstring for the result."""
     from .engine import _analyse_task
     from .git import GitError
+    if recursion_limit and sys.getrecursionlimit() != recursion_limit:
+        sys.setrecursionlimit(recursion_limit)   # how deep a nesting is analysed must not depend on where
     out, rows = [], []
     for path, blob, key, data in items:
         if data is None:
@@ -159,7 +161,7 @@ class DaskExecutor:
             self.client = Client(scheduler)
         else:
             self.cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+                                        processes=True, dashboard_address=":0")
             self.client = Client(self.cluster)
         info = self.client.scheduler_info()
         self.jobs = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
@@ -168,9 +170,12 @@ class DaskExecutor:
         window = self.jobs * 4
         pending: deque = deque()
         it = iter(parts)
-        submit = self.client.submit
+        limit = sys.getrecursionlimit()
+
+        def submit(part):
+            return self.client.submit(blob_task, part, macros, None, None, limit, pure=False)
         for part in it:
-            pending.append(submit(blob_task, part, macros, pure=False))
+            pending.append(submit(part))
             if len(pending) >= window:
                 break
         while pending:
@@ -179,7 +184,7 @@ class DaskExecutor:
             fut.release()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(submit(blob_task, nxt, macros, pure=False))
+                pending.append(submit(nxt))
             yield r
 
     def close(self) -> None:

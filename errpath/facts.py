@@ -197,7 +197,9 @@ class FunctionFacts:
         elif name == "text_tokens":
             if self._tokens is not None:
                 self.text_tokens = r = frozenset(self._tokens)
-                _decoded(self)
+                _TOKSETS.append(self)   # a FIFO of its own: token sets never push CFGs out
+                if len(_TOKSETS) > DecodedLimit.token_sets:
+                    _drop_tokens(_TOKSETS.popleft())
                 return r
         raise AttributeError(name)
 
@@ -221,6 +223,7 @@ class FunctionFacts:
             if ref is not None:
                 self._spill, self._payload = ref, None
         _evict(self)
+        _drop_tokens(self)
         return self
 
     # -- queries -----------------------------------------------------------
@@ -293,11 +296,22 @@ class FunctionFacts:
 
 
 class DecodedLimit:
-    """How many functions may keep a decoded CFG at once (oldest dropped first)."""
-    functions = 25000
+    """How many functions may keep a decoded CFG, and a token set, at once
+    (oldest dropped first)."""
+    functions = 3000      # ~60 KB each with their dataflow; more only costs memory (and GC time)
+    token_sets = 20000
 
 
 _DECODED: deque = deque()
+_TOKSETS: deque = deque()
+
+
+def _drop_tokens(fn: FunctionFacts) -> None:
+    if fn._tokens is not None:
+        try:
+            del fn.text_tokens
+        except AttributeError:
+            pass
 
 
 def _decoded(fn: FunctionFacts) -> None:
@@ -317,11 +331,6 @@ def _evict(fn: FunctionFacts) -> None:
             delattr(fn, k)
         except AttributeError:
             pass
-    if fn._tokens is not None:
-        try:
-            del fn.text_tokens
-        except AttributeError:
-            pass
     fn._must = None
     fn._reach = None
     fn._live = False
@@ -331,6 +340,8 @@ def release_decoded() -> None:
     """Drop every decoded CFG (e.g. before forking workers)."""
     while _DECODED:
         _evict(_DECODED.popleft())
+    while _TOKSETS:
+        _drop_tokens(_TOKSETS.popleft())
 
 
 class _SpillFile:
