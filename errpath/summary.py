@@ -168,6 +168,7 @@ def null_returners() -> frozenset[str]:
 
 
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "IS_ERR_VALUE")
+_ERR_MAKERS = frozenset({"ERR_PTR", "ERR_CAST", "ERR_PTR_PCPU"})
 _STUB_CALLS = ("WARN", "pr_", "printk", "dump_stack", "BUG", "unlikely", "likely", "ERR_PTR", "ERR_CAST")
 FLAGGABLE = ("flag", "nb")
 _TAG_RANK = {"nb": 4, "flag": 4, "b": 2, "atomic": 1, "": 0}
@@ -1318,6 +1319,19 @@ def _union_state(*states) -> dict:
     return merged
 
 
+_HINTS_OF: dict = {}
+_UNKNOWN_ONLY = frozenset({"?"})
+
+
+def _hints_of(items: frozenset) -> frozenset:
+    r = _HINTS_OF.get(items)
+    if r is None:
+        if len(_HINTS_OF) > 200000:
+            _HINTS_OF.clear()
+        r = _HINTS_OF[items] = frozenset(_effective(f, h)[:1] for _, f, h in items)
+    return r
+
+
 def _signature(st: dict) -> frozenset:
     sig = st.get("$sig")
     if sig is not None:
@@ -1326,8 +1340,8 @@ def _signature(st: dict) -> frozenset:
     for v, items in st.items():
         if v == "$sig":
             continue
-        hs = frozenset(_effective(f, h)[:1] for _, f, h in items)
-        if hs != {"?"}:
+        hs = _hints_of(items)
+        if hs != _UNKNOWN_ONLY:
             out.append((v, hs))
     sig = frozenset(out)
     st["$sig"] = sig
@@ -1707,7 +1721,9 @@ class Summaries:
         return frozenset(fn.params[i] for i in self.flag_params(fn) if i < len(fn.params))
 
     def has_modes(self, fn: FunctionFacts) -> bool:
-        return bool(self.info(fn).flag_atoms) or bool(self.flag_params(fn))
+        if self.flag_params(fn):
+            return True
+        return has_token(fn, nowait_flags()) and bool(self.info(fn).flag_atoms)
 
     def modes(self, fn: FunctionFacts) -> tuple:
         return ("set", "clear") if self.has_modes(fn) else ("any",)
@@ -1863,35 +1879,41 @@ class Summaries:
             return name in err_ptr_returners()
         return any(self._may_err(f, 0) for f in defs)
 
+    def may_call_err_ptr(self, fn: FunctionFacts) -> bool:
+        """From the light facts only (no CFG decoded): does fn call something that
+        may return an ERR_PTR?"""
+        return any(self._may_err_name(n, fn.path) for n in fn.call_names)
+
+    def _may_err_name(self, name: str, from_path: str) -> bool:
+        if name in err_ptr_returners():
+            return True
+        g = self.resolve(name, from_path)
+        return g is not None and self._may_err(g, 0)
+
     def _may_err(self, fn: FunctionFacts, depth: int) -> bool:
+        """Light over-approximation (tokens, call names, return type): may fn
+        return an ERR_PTR? It mentions ERR_PTR/ERR_CAST, or may pass on what a
+        callee that may returns."""
         k = id(fn)
         r = self._maybe_err.get(k)
         if r is not None:
             return r
-        if not self.info(fn).is_pointer:
+        if "*" not in fn.return_type:
             self._maybe_err[k] = False
             return False
-        toks = fn.text_tokens
-        if "ERR_PTR" in toks or "ERR_CAST" in toks or "ERR_PTR_PCPU" in toks:
+        if has_token(fn, _ERR_MAKERS):
             self._maybe_err[k] = True
             return True
         self._maybe_err[k] = False   # cycle guard
         res = False
         if depth < 30:
-            for n in fn.nodes:
-                if not (n.kind == "return" or n.defs):
-                    continue
-                for c in n.calls:
-                    if c.name is None or (n.kind != "return" and c.result is None):
-                        continue
-                    if c.name in err_ptr_returners():
-                        res = True
-                        break
-                    g = self.resolve(c.name, fn.path)
-                    if g is not None and g is not fn and not self.is_stub(g) and self._may_err(g, depth + 1):
-                        res = True
-                        break
-                if res:
+            for name in fn.call_names:
+                if name in err_ptr_returners():
+                    res = True
+                    break
+                g = self.resolve(name, fn.path)
+                if g is not None and g is not fn and self._may_err(g, depth + 1):
+                    res = True
                     break
         self._maybe_err[k] = res
         return res

@@ -82,7 +82,7 @@ from functools import lru_cache
 from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe
+from errpath.summary import describe, has_token
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -99,6 +99,7 @@ def _classify(outs: dict) -> dict:
 
 
 _VAR = re.compile(r"[A-Za-z_]\w*")
+_CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
 
 
 @lru_cache(maxsize=20000)
@@ -118,6 +119,22 @@ def _deref(p: str) -> re.Pattern:
     return re.compile(r"(?<![\w.>])%s\s*->" % re.escape(p))
 
 
+def _walk(fn, sources, stops) -> set:
+    """Nodes reached from the sources' successors, not going on past a stop node
+    (a stop node itself is reached: it uses the value before redefining it)."""
+    seen: set = set()
+    work = [s for src in sources for s, _ in fn.nodes[src].succ]
+    while work:
+        n = work.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in stops:
+            continue
+        work.extend(s for s, _ in fn.nodes[n].succ)
+    return seen
+
+
 def _test_code(fn) -> bool:
     base = fn.path.rsplit("/", 1)[-1]
     if base.endswith(("_test.c", "-test.c", "_kunit.c", "-kunit.c")) or "/tests/" in fn.path:
@@ -135,6 +152,10 @@ class ErrPtrNullMismatch(Rule):
         S = ctx.summaries
         if S is None:
             return
+        # light facts first: unless the function calls something that may return an
+        # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
+        if not has_token(fn, _CHECK_TOKENS) and not S.may_call_err_ptr(fn):
+            return
         for n in fn.nodes:
             for c in n.calls:
                 if c.name is None:
@@ -149,7 +170,7 @@ class ErrPtrNullMismatch(Rule):
         outs, callee = S.returns_of(name, fn.path, call, fn)
         if not outs:
             return None
-        if callee is not None and not S.info(callee).is_pointer:
+        if callee is not None and "*" not in callee.return_type:
             return None
         return outs, callee
 
@@ -253,9 +274,19 @@ class ErrPtrNullMismatch(Rule):
                     handed.append((m, c2))
         if not (tests or is_err_tests or derefs or handed):
             return
+        if not is_err_tests and not S.may_return_err_ptr(c.name, fn.path):
+            return
         # 2. only now the facts that cost something: reaching definitions, the callee's summary
-        reach = lambda m: self._reaches(fn, m.id, p, defn.id) if m.id != defn.id else True
-        only = lambda m: m.id == defn.id or {d for d, _ in fn.reaching(m.id, p)} == {defn.id}
+        def_nodes = {m.id for m in fn.nodes for v, _ in m.defs if v == p}
+        if p not in fn.params and def_nodes == {defn.id}:
+            # one definition of a local: every use sees it
+            reach = only = lambda m: True
+        else:
+            # plain CFG walks instead of a reaching-definitions pass
+            from_def = _walk(fn, [defn.id], def_nodes)
+            others = _walk(fn, [0] + sorted(def_nodes - {defn.id}), {defn.id})
+            reach = lambda m: m.id == defn.id or m.id in from_def
+            only = lambda m: m.id == defn.id or m.id not in others
         err_tests = [m for m in err_tests if reach(m)]
         is_err_tests = [m for m in is_err_tests if reach(m)]
         if not is_err_tests:
