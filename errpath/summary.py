@@ -31,16 +31,36 @@ What a summary says
   caller's own mode when it hands on its flag (`__iomap_get_folio(iter, ...)`),
   "set" when it builds a flag word with the bit (`fgp |= FGP_NOWAIT`), "clear"
   when the word has no such bit; otherwise both modes are possible.
-* **Tags** say where a NULL or an -ENOMEM comes from: "nb" a failed non-blocking
-  allocation (GFP_NOWAIT/GFP_ATOMIC, or a mask with __GFP_DIRECT_RECLAIM
-  removed), "flag" returned on a branch where the NOWAIT flag is tested set,
-  "b" a failed blocking allocation, ("gfp", i) an allocation with the gfp_t of
-  parameter i (resolved at each call), "" unknown.
+* **Tags** say where a NULL or an -ENOMEM comes from: "nb" a failed allocation
+  made non-blocking *by the NOWAIT flag* (GFP_NOWAIT chosen by it, or a mask
+  whose __GFP_DIRECT_RECLAIM is dropped on the flag's branch), "flag" returned
+  on a branch where the NOWAIT flag is tested set, "atomic" a non-blocking
+  allocation whatever the flag (GFP_ATOMIC under a spinlock), "b" a failed
+  blocking allocation, ("gfp", i) an allocation with the gfp_t of parameter i
+  (resolved at each call), "" unknown.
+* **Path sensitivity.** The variables a function's returns depend on, and that
+  conditions test, are followed per path (up to a few path states per
+  statement, merged when their kinds of values agree); a path on which a
+  variable has no consistent value left is dropped. So
+  `if (IS_ERR(s)) err = PTR_ERR(s); ... if (err) return NULL; return s;` does
+  not return an ERR_PTR, and `IS_ERR(inode) ? NULL : inode` refines each side.
+* **Guards.** An outcome returned only under a test of a parameter against a
+  constant (`if (flags == KSM_GET_FOLIO_TRYLOCK) return ERR_PTR(-EBUSY)`) is
+  dropped at a call whose argument contradicts it.
+* **Stubs.** A trivial body (constant returns, warnings) in a header, or with an
+  #ifdef twin elsewhere, is a configuration stub, not the contract.
 * **May sleep**: a direct call to a sleeping function (data/sleeping_functions.txt),
   an allocation whose mask may reclaim, or a callee that may sleep.
 
 Calls through function pointers are unknown and say so in the trail. Static
 functions resolve to the caller's file first (errpath.index).
+
+Cost: nothing at `build`; questions rules ask first use the light facts (call
+names, tokens) so that most CFGs are never decoded; what depends only on the
+index (finished outcomes, flag parameters, callers) is shared by every chunk
+view the engine makes of one index. Measured on Linux 6.12.117 mm/ fs/ (warm
+cache, 2 jobs): the two rules that use summaries add about 30-40% CPU time to
+a scan with the other rules.
 """
 from __future__ import annotations
 
