@@ -41,6 +41,7 @@ class Cache:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         except (OSError, sqlite3.Error) as e:
             raise CacheError(f"cannot use cache dir {d}: {e}") from None
 
@@ -84,6 +85,25 @@ class Cache:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+    # A whole tree's findings (errpath.engine.Checked), keyed by tree, options and code.
+    def get_result(self, key: str):
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(zlib.decompress(row[0])) if row is not None else None
+        except Exception:   # missing table in an old cache, damaged row: just a miss
+            return None
+
+    def put_result(self, key: str, value) -> None:
+        if self.db is None:
+            return
+        data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        try:
+            self.db.execute("INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)", (key, data))
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         if self.db is not None:

@@ -247,6 +247,7 @@ def path_filter(globs) -> Callable[[str], bool] | None:
 
     def excluded(path: str) -> bool:
         return any(fnmatch.fnmatchcase(path, p) for p in expanded)
+    excluded.key = tuple(expanded)   # names the filter for the results cache
     return excluded
 
 

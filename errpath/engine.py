@@ -99,6 +99,19 @@ class Snapshot:
     rule_errors: list[dict]
 
 
+@dataclass
+class Checked:
+    """What scan and audit need from one tree: its findings and coverage. Cached
+    whole (errpath.cache results table) under the tree, the options and the code."""
+    findings: list[Finding]
+    rule_errors: list[dict]
+    coverage: dict
+    context_files: int
+    unparsed: list[UnparsedFunction]
+    rules_budget: list[dict]
+    skipped_paths: list[str] = field(default_factory=list)
+
+
 class Engine:
     def __init__(self, repo: Repo, rules: list[Rule], cache: Cache, *, jobs: int | None = None,
                  context_paths: Iterable[str] = (), default_context: bool = True,
@@ -115,6 +128,7 @@ class Engine:
         self.context_paths = list(context_paths)
         self.default_context = default_context
         self.exclude = exclude or (lambda p: False)
+        self._exclude_given = exclude is not None
         self.progress = progress
         self.stats = {"files_parsed": 0, "cache_hits": 0, "bytes_parsed": 0}
         self._analyses: dict[tuple[str, str], BlobAnalysis] = {}
@@ -262,6 +276,45 @@ class Engine:
         findings, errors = self.check_index(index, list(index.functions_in_scope()))
         return Snapshot(commit, files, context, index, _dedupe(findings), errors)
 
+    def checked(self, commit, pathspecs: list[str]) -> Checked:
+        """snapshot(), reduced to what a report needs, from the results cache when
+        the same tree was checked with the same options and the same code."""
+        key = self._result_key(commit, pathspecs)
+        if key is not None:
+            hit = self.cache.get_result(key)
+            if isinstance(hit, Checked):
+                # every file of the tree was served from the cache (as its whole result)
+                self.stats["cache_hits"] += hit.coverage.get("files", 0) + hit.context_files
+                if hit.rules_budget:
+                    self.stats.setdefault("rules_budget", []).extend(hit.rules_budget)
+                if hit.skipped_paths:
+                    self.stats["skipped_paths"] = sorted(set(hit.skipped_paths) | set(self.stats.get("skipped_paths", ())))
+                return hit
+        before = len(self.stats.get("rules_budget", ()))
+        skipped = self.stats.pop("skipped_paths", None)
+        snap = self.snapshot(commit, pathspecs)
+        mine = self.stats.get("skipped_paths", [])
+        if skipped or mine:
+            self.stats["skipped_paths"] = sorted(set(skipped or ()) | set(mine))
+        res = Checked(snap.findings, snap.rule_errors, _coverage(snap.files), len(snap.context),
+                      sorted((u for a in snap.files.values() for u in a.unparsed), key=lambda u: (u.path, u.line)),
+                      list(self.stats.get("rules_budget", [])[before:]), list(mine))
+        if key is not None and not res.rule_errors:
+            self.cache.put_result(key, res)
+        return res
+
+    def _result_key(self, commit, pathspecs: list[str]) -> str | None:
+        if self.cache.db is None:
+            return None
+        exclude_key = getattr(self.exclude, "key", None) if self._exclude_given else ()
+        if exclude_key is None:
+            return None   # an exclusion we cannot name: never reuse results
+        from . import budget
+        parts = [code_digest(self.rules), str(commit.tree_id), self.macros(commit)[1], repr(sorted(pathspecs)),
+                 repr(self.context_paths), repr(self.default_context), repr(exclude_key),
+                 repr((RULE_CHUNK, sys.getrecursionlimit(), budget.RULES_SECONDS))]
+        return "checked:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
     def check_index(self, index: FactsIndex, functions: list[FunctionFacts]) -> tuple[list[Finding], list[dict]]:
         """The rules over `functions`, in fixed chunks of whole files (RULE_CHUNK
         functions or so). Each chunk starts from fresh summaries and rule memos,
@@ -387,6 +440,31 @@ def _rules_task(r: tuple[int, int]):
     return _rules_range(_RULES_STATE, r)
 
 
+_CODE_DIGEST: list = []
+
+
+def code_digest(rules) -> str:
+    """The code a result depends on: errpath itself (sources and data tables, read
+    once per process) and the rule files (read every time: a rule edited between
+    two runs in one process is new code)."""
+    from pathlib import Path
+    if not _CODE_DIGEST:
+        h = hashlib.sha256(__version__.encode())
+        here = Path(__file__).resolve().parent
+        for p in sorted(p for p in here.rglob("*") if p.is_file() and p.suffix in (".py", ".txt")):
+            h.update(str(p.relative_to(here)).encode())
+            h.update(p.read_bytes())
+        _CODE_DIGEST.append(h.hexdigest())
+    h = hashlib.sha256(_CODE_DIGEST[0].encode())
+    for r in rules:
+        h.update(r.id.encode() + b"\0")
+        try:
+            h.update(Path(r.source_path).read_bytes() if r.source_path else b"")
+        except OSError:
+            h.update(b"?")
+    return h.hexdigest()
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in sorted(findings, key=Finding.sort_key):
@@ -406,23 +484,22 @@ def _coverage(files: dict[str, BlobAnalysis]) -> dict:
 def scan(engine: Engine, rev: str, pathspecs: list[str]) -> RunResult:
     t0 = time.monotonic()
     commit = engine.repo.resolve(rev)
-    snap = engine.snapshot(commit, pathspecs)
-    stats = {"commits": 1, **_coverage(snap.files), "context_files": len(snap.context),
+    snap = engine.checked(commit, pathspecs)
+    stats = {"commits": 1, **snap.coverage, "context_files": snap.context_files,
              **engine.stats, "rule_errors": snap.rule_errors,
              "seconds": round(time.monotonic() - t0, 3)}
     return RunResult(base=None, head=engine.repo.commit_ref(commit), paths=pathspecs,
                      rules=[r.id for r in engine.rules], findings=snap.findings, fixed=[], stats=stats,
-                     unparsed=sorted((u for a in snap.files.values() for u in a.unparsed),
-                                     key=lambda u: (u.path, u.line)))
+                     unparsed=list(snap.unparsed))
 
 
 def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
     t0 = time.monotonic()
     repo = engine.repo
     commits = repo.range_commits(base, head)
-    head_snap = engine.snapshot(head, pathspecs)
+    head_snap = engine.checked(head, pathspecs)
     if base is not None:
-        base_snap = engine.snapshot(base, pathspecs)
+        base_snap = engine.checked(base, pathspecs)
         base_fps = {f.fingerprint: f for f in base_snap.findings}
     else:
         base_snap, base_fps = None, {}
@@ -466,7 +543,7 @@ def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
         if ref is not None:
             f.evidence.extend(explain_blame(engine, f, repo.resolve(ref.sha)))
 
-    stats = {"commits": len(commits), **_coverage(head_snap.files), "context_files": len(head_snap.context),
+    stats = {"commits": len(commits), **head_snap.coverage, "context_files": head_snap.context_files,
              **engine.stats, "attribution_evaluations": len(memo),
              "rule_errors": head_snap.rule_errors + (base_snap.rule_errors if base_snap else []),
              "seconds": round(time.monotonic() - t0, 3)}
@@ -474,8 +551,7 @@ def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
                      head=repo.commit_ref(head), paths=pathspecs,
                      rules=[r.id for r in engine.rules], findings=_dedupe(introduced), fixed=_dedupe(fixed),
                      stats=stats,
-                     unparsed=sorted((u for a in head_snap.files.values() for u in a.unparsed),
-                                     key=lambda u: (u.path, u.line)),
+                     unparsed=list(head_snap.unparsed),
                      commits=[repo.commit_ref(c) for c in commits])
 
 

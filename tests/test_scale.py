@@ -157,3 +157,25 @@ def test_call_graph_from_light_names():
     S = summary.build(index)
     helper = index.resolve("helper", "fs/x.c")
     assert [(g.name, c.line) for g, c in S.callers(helper)] == [("user", 5), ("user", 12)]
+
+
+def test_results_cache_serves_a_whole_tree_and_follows_the_code(stories, tmp_path):
+    """A re-run of the same range with the same options and code takes every
+    tree's findings from the results cache; an edited rule file is new code."""
+    import json
+    from inproc import BAD_NAME_RULE, rules_dir
+    repo, rng = stories["discard-loop"], _range("discard-loop")
+    rd = rules_dir(tmp_path, BAD_NAME_RULE.replace('startswith("bad_")', 'startswith("")'))   # every function
+    strip = lambda d: {**d, "stats": {k: v for k, v in d["stats"].items()
+                                      if k not in ("seconds", "files_parsed", "cache_hits", "bytes_parsed")}}
+    for cmd in (("audit", rng), ("scan",)):
+        args = (*cmd, "--repo", str(repo), "--cache-dir", str(tmp_path / "cache"), "--rules-dir", str(rd),
+                "--format", "json", "--fail-on", "none", "-q")
+        cold = json.loads(run(*args).out)
+        warm = json.loads(run(*args).out)
+        assert warm["stats"]["files_parsed"] == 0
+        assert strip(cold) == strip(warm)
+    assert [f for f in warm["findings"] if f["rule"] == "bad-name"]
+    (rd / "rule_0.py").write_text(BAD_NAME_RULE.replace('startswith("bad_")', 'startswith("never_")'))
+    edited = json.loads(run(*args).out)
+    assert not [f for f in edited["findings"] if f["rule"] == "bad-name"]
