@@ -1650,6 +1650,7 @@ class Summaries:
         self._callers: dict = sh["callers"]
         self._sleep: dict = sh["sleep"]
         self._maybe_err: dict = sh["maybe_err"]
+        self._near: dict = sh.setdefault("near", {})
         self._sh = sh
         self._partial: dict = {}
         self._onstack: dict = {}
@@ -1685,7 +1686,28 @@ class Summaries:
         return i
 
     def resolve(self, name: str, from_path: str) -> FunctionFacts | None:
-        return self.index.resolve(name, from_path)
+        """The index's resolution (own file's statics first), except that among
+        several global definitions of a name the one nearest the caller wins:
+        fs/hfsplus/ calls fs/hfsplus/bnode.c's hfs_bnode_find(), not fs/hfs/'s."""
+        got = self.index.resolve(name, from_path)
+        if got is None or got.path == from_path:
+            return got
+        cands = self.index.globals.get(name)
+        if not cands or len(cands) < 2:
+            return got
+        key = (name, from_path.rsplit("/", 1)[0])
+        best = self._near.get(key)
+        if best is None:
+            parts = from_path.split("/")[:-1]
+
+            def shared(f):
+                q = f.path.split("/")[:-1]
+                n = 0
+                while n < len(parts) and n < len(q) and parts[n] == q[n]:
+                    n += 1
+                return n
+            best = self._near[key] = max(cands, key=lambda f: (shared(f), f is got))
+        return best
 
     def callers(self, fn: FunctionFacts) -> list:
         """(caller facts, Call) for every call in the index that resolves to fn."""

@@ -135,6 +135,21 @@ def _walk(fn, sources, stops) -> set:
     return seen
 
 
+def _distances(fn, start: int) -> dict:
+    """Breadth-first distance of each node from start along the CFG."""
+    dist = {start: 0}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for n in frontier:
+            for s, _ in fn.nodes[n].succ:
+                if s not in dist:
+                    dist[s] = dist[n] + 1
+                    nxt.append(s)
+        frontier = nxt
+    return dist
+
+
 def _test_code(fn) -> bool:
     base = fn.path.rsplit("/", 1)[-1]
     if base.endswith(("_test.c", "-test.c", "_kunit.c", "-kunit.c")) or "/tests/" in fn.path:
@@ -295,6 +310,10 @@ class ErrPtrNullMismatch(Rule):
         tests = [m for m in tests if reach(m)]
         derefs = [m for m in derefs if reach(m) and not self._iterated(fn, m, defn, p)]
         handed = [(m, c2) for m, c2 in handed if reach(m) and not self._iterated(fn, m, defn, p)]
+        if len(derefs) + len(handed) > 1:   # report the first use after the definition
+            dist = _distances(fn, defn.id)
+            derefs.sort(key=lambda m: dist.get(m.id, 1 << 30))
+            handed.sort(key=lambda mc: dist.get(mc[0].id, 1 << 30))
         if not (tests or is_err_tests or derefs or handed):
             return
         if any(self._consumes_err(S, fn, m, c2, p) for m, c2 in handed):

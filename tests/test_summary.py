@@ -320,3 +320,13 @@ def test_contract_changes_name_what_a_reviewer_looks_for():
 ])
 def test_atoms_constrain_variables(atom, expected):
     assert summary.atom_constraints(atom) == expected
+
+
+def test_the_nearest_global_definition_wins():
+    err = "struct node *find(int id) { if (id < 0) return ERR_PTR(-EIO); return &nodes[id]; }\n"
+    nul = "struct node *find(int id) { if (id < 0) return NULL; return &nodes[id]; }\n"
+    caller = "struct node *get(int id) { return find(id); }\n"
+    idx = index_of({"fs/hfs/bnode.c": err, "fs/hfsplus/bnode.c": nul, "fs/hfsplus/brec.c": caller})
+    S = idx.summaries
+    assert S.resolve("find", "fs/hfsplus/brec.c").path == "fs/hfsplus/bnode.c"
+    assert {k[0] for k in S.outcomes(fn(idx, "fs/hfsplus/brec.c", "get"))} == {"null", "ptr"}
