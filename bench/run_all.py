@@ -109,6 +109,7 @@ class Bench:
             log(f"  FAILED ({r.returncode}): {r.stderr.strip()[-2000:]}")
             d["failed"] = True
         d["stdout_tail"] = r.stdout.strip()[-400:]
+        d["stdout_last_line"] = (r.stdout.strip().splitlines() or [""])[-1]
         log(f"  {r.wall_s:.2f} s wall, {d['cpu_s']:.2f} s CPU, tree RSS peak {r.tree_rss_peak_mb or 0:.0f} MB, "
             f"others' CPU {r.others_cpu_s or 0:.1f} s")
         self.runs[name] = d
@@ -242,7 +243,7 @@ def run(a) -> dict:
                             [PY, str(HERE / "prefilter.py"), "--repo", str(repo), "--cache-dir", str(cold_cache),
                              "--json", "fs/"])
                 try:
-                    p = json.loads(pf["stdout_tail"].splitlines()[-1])
+                    p = json.loads(pf["stdout_last_line"])
                 except (ValueError, IndexError):
                     p = {}
                 goals.append({"goal": "6 rule prefilters (fs/)", **{k: p.get(k) for k in (

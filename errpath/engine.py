@@ -326,9 +326,16 @@ class Engine:
             with _quiet_gc():
                 return self.run_rules(index, functions)
         index.functions_calling("")   # build the light call graph once, before forking
+        if self._executor is not None and self.executor_kind == "local":
+            self._executor.close()   # its workers would sit idle, holding memory, beside the rules
+            self._executor = None
         state = (self, index, functions)
         results = None
-        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # Each forked worker ends up with its own copy of most of the index (CPython's
+        # reference counts write to every object it touches): past FORK_MAX_FUNCTIONS
+        # (a whole kernel) the rules run here, so memory stays bounded.
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods() \
+                and len(index.all) <= FORK_MAX_FUNCTIONS:
             global _RULES_STATE
             from concurrent.futures import ProcessPoolExecutor
             from .facts import flush_spill, release_decoded
@@ -388,6 +395,7 @@ class Engine:
 
 
 RULE_CHUNK = 3000
+FORK_MAX_FUNCTIONS = 250_000   # ~1 KB of light facts each, copied into every rule worker
 
 
 class _quiet_gc:
@@ -433,6 +441,8 @@ def _rules_range(state, r: tuple[int, int]):
     over = engine.stats.get("rules_budget", [])[before:]
     if over:
         del engine.stats["rules_budget"][before:]
+    del view
+    gc.collect()   # the chunk's summaries are cyclic garbage now, and full collections are off
     return found, errors, over
 
 

@@ -79,8 +79,9 @@ def _short(s: str) -> str:
 
 
 def _norm(s: str) -> str:
-    """Canonical text of an expression: whitespace removed, so `p -> len` == `p->len`."""
-    return re.sub(r"\s+", "", s)
+    """Canonical text of an expression: whitespace removed, so `p -> len` == `p->len`.
+    (str.split() splits on exactly the characters re's \\s matches in a str.)"""
+    return "".join(s.split())
 
 
 def idents(text: str) -> frozenset[str]:

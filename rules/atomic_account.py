@@ -285,11 +285,11 @@ class _Callers(dict):
 
     def __init__(self, index):
         super().__init__()
-        self.index = index
+        self.index = weakref.ref(index)   # a memo value must not keep its (weak) key alive
 
     def get(self, name, default=None):
         if name not in self:
-            self[name] = [(fn, c) for fn in self.index.functions_calling(name)
+            self[name] = [(fn, c) for fn in self.index().functions_calling(name)
                           for c in fn.calls() if c.name == name]
         return dict.get(self, name) or default
 
