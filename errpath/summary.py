@@ -647,6 +647,7 @@ class Flow:
         self.info = S.info(fn)
         self._memo: dict = {}
         self._edge_cache: dict = {}
+        self._allocs: dict = {}
         self.call_states: dict = {}
         self._run()
 
@@ -717,55 +718,58 @@ class Flow:
         work = [0]
         queued = {0}
         budget = 40 * len(order) + 100
+        sent: dict = {}        # node -> {id(state): state} already propagated from it
+        live_edges: dict = {}  # node -> successor indexes some state went along
         while work and budget > 0:
             budget -= 1
             nid = order[heapq.heappop(work)]
             queued.discard(rank[nid])
-            if True:
-                states = IN[nid]
-                if not states:
-                    continue
-                n = nodes[nid]
-                sh = SH[nid]
-                sh_out = self._transfer_shared(nid, sh, states)
-                outs = [o for o in (self._transfer(nid, st, sh) for st in states) if o is not None]
-                if not outs:
-                    continue
-                for s, edge in n.succ:
-                    lits = None
-                    if (edge is True or edge is False) and n.kind == "cond":
-                        lits = self.edge_lits(nid, edge)
-                        if lits is None:
+            states = IN[nid]
+            if not states:
+                continue
+            n = nodes[nid]
+            sh = SH[nid]
+            done = sent.setdefault(nid, {})
+            fresh = [st for st in states if id(st) not in done]
+            for st in fresh:
+                done[id(st)] = st
+            sh_out = self._transfer_shared(nid, sh, states)
+            outs = [o for o in (self._transfer(nid, st, sh) for st in fresh) if o is not None]
+            live = live_edges.setdefault(nid, set())
+            for i, (s, edge) in enumerate(n.succ):
+                lits = None
+                if (edge is True or edge is False) and n.kind == "cond":
+                    lits = self.edge_lits(nid, edge)
+                    if lits is None:
+                        continue
+                changed = False
+                for o in outs:
+                    if lits:
+                        o = self._constrain(o, lits)
+                        if o is None:
                             continue
-                    live = False
-                    changed = False
-                    for o in outs:
-                        if lits:
-                            o = self._constrain(o, lits)
-                            if o is None:
-                                continue
-                        live = True
-                        if self._add_state(IN, s, o, collapsed):
+                    live.add(i)
+                    if self._add_state(IN, s, o, collapsed):
+                        changed = True
+                if i in live:
+                    cur = SH[s]
+                    if cur is None:
+                        SH[s] = sh_out
+                        changed = True
+                    elif cur is not sh_out:
+                        new = None
+                        for v, items in sh_out.items():
+                            c = cur.get(v)
+                            if c is None or not (items <= c):
+                                if new is None:
+                                    new = dict(cur)
+                                new[v] = items if c is None else (c | items)
+                        if new is not None:
+                            SH[s] = new
                             changed = True
-                    if live:
-                        cur = SH[s]
-                        if cur is None:
-                            SH[s] = sh_out
-                            changed = True
-                        elif cur is not sh_out:
-                            new = None
-                            for v, items in sh_out.items():
-                                c = cur.get(v)
-                                if c is None or not (items <= c):
-                                    if new is None:
-                                        new = dict(cur)
-                                    new[v] = items if c is None else (c | items)
-                            if new is not None:
-                                SH[s] = new
-                                changed = True
-                    if changed and s in rank and rank[s] not in queued:
-                        queued.add(rank[s])
-                        heapq.heappush(work, rank[s])
+                if changed and s in rank and rank[s] not in queued:
+                    queued.add(rank[s])
+                    heapq.heappush(work, rank[s])
         self.IN = IN
         self.SH = SH
         self._union: dict = {}
@@ -795,14 +799,15 @@ class Flow:
     def _transfer_shared(self, nid: int, sh: dict, states: list) -> dict:
         n = self.fn.nodes[nid]
         out = sh
-        tested = self.info.tested
         if n.defs and nid != 0:
             for v, val in n.defs:
                 if v in sh:
                     if out is sh:
                         out = dict(sh)
                     out[v] = frozenset({(nid, _EMPTY, "?")})
-        allocs = [i for i, c in enumerate(n.calls) if c.name in allocators()]
+        allocs = self._allocs.get(nid)
+        if allocs is None:
+            allocs = self._allocs[nid] = [i for i, c in enumerate(n.calls) if c.name in allocators()]
         if allocs:
             if out is sh:
                 out = dict(sh)
@@ -1301,6 +1306,9 @@ class Flow:
         out: dict = {}
         guards: dict = {}
         params = frozenset(fn.params)
+        # guards need must-hold conditions: only worth it if some test compares a parameter
+        has_guards = any(_guard_atom(a, params) for n in fn.nodes if n.kind == "cond"
+                         for a, _ in n.true_lits | n.false_lits)
         for n in fn.nodes:
             if n.kind != "return" or n.ret is None or not self.IN[n.id]:
                 continue
@@ -1318,7 +1326,7 @@ class Flow:
                     trail = trail + (step,)
                 key = (kind, detail, tag)
                 out.setdefault(key, trail)
-                g = frozenset(l for l in fn.must_hold(n.id) if _guard_atom(l[0], params))
+                g = frozenset(l for l in fn.must_hold(n.id) if _guard_atom(l[0], params)) if has_guards else None
                 if not g:
                     guards[key] = None
                 elif guards.get(key, ()) is not None:
@@ -1916,10 +1924,10 @@ class Summaries:
         return an ERR_PTR? (It mentions ERR_PTR/ERR_CAST, or returns what a callee
         that can returns.) False lets a rule skip the full summary."""
         callee = self.resolve(name, from_path)
-        defs = [d for d in self.duplicates(callee) if not self.is_stub(d)] if callee is not None else []
-        if not defs:
+        if callee is None:
             return name in err_ptr_returners()
-        return any(self._may_err(f, 0) for f in defs)
+        # light facts only (stubs are sorted out by returns_of, when it matters)
+        return name in err_ptr_returners() or any(self._may_err(f, 0) for f in self.duplicates(callee))
 
     def may_call_err_ptr(self, fn: FunctionFacts) -> bool:
         """From the light facts only (no CFG decoded): does fn call something that
@@ -1954,7 +1962,9 @@ class Summaries:
                     res = True
                     break
                 g = self.resolve(name, fn.path)
-                if g is not None and g is not fn and self._may_err(g, depth + 1):
+                # an ERR_PTR passes through only a pointer-returning callee
+                # (an int error becomes one only through ERR_PTR/ERR_CAST: tokens)
+                if g is not None and g is not fn and "*" in g.return_type and self._may_err(g, depth + 1):
                     res = True
                     break
         self._maybe_err[k] = res
