@@ -47,9 +47,25 @@ from .errnos import ERRNO_NAMES
 Value = tuple
 Literal = tuple  # (atom_text, polarity: bool)
 
-# Functions that never return: a path through them ends.
+# Functions that never return: a path through them ends. The kunit ones end the
+# test case: kunit_skip() and KUNIT_FAIL_AND_ABORT() are macros around the
+# __noreturn kunit_try_catch_throw() and __kunit_abort() (include/kunit/test.h).
 NORETURN = frozenset({"BUG", "panic", "do_exit", "unreachable", "__builtin_unreachable",
-                      "kthread_exit", "make_task_dead"})
+                      "kthread_exit", "make_task_dead",
+                      "kunit_skip", "KUNIT_FAIL_AND_ABORT", "__kunit_abort", "kunit_try_catch_throw"})
+# KUnit assertions: `KUNIT_ASSERT_*(test, x)` aborts the test case when x fails the
+# check (through the __noreturn __kunit_abort()), so a statement
+# `KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);` is `if (IS_ERR_OR_NULL(p)) abort;` and
+# the CFG gets it that way: a cond node whose True edge (the check passed) goes on
+# and whose False edge ends in a noreturn node. The value is how the checked
+# argument (the second) must be for the test to go on. KUNIT_EXPECT_* only record
+# a failure and go on: they are plain calls. Binary forms (KUNIT_ASSERT_EQ, ...)
+# are not modelled.
+ASSERTIONS = {name + msg: how
+              for name, how in (("KUNIT_ASSERT_TRUE", "true"), ("KUNIT_ASSERT_FALSE", "false"),
+                                ("KUNIT_ASSERT_NOT_NULL", "true"), ("KUNIT_ASSERT_NULL", "false"),
+                                ("KUNIT_ASSERT_NOT_ERR_OR_NULL", "not_err_or_null"))
+              for msg in ("", "_MSG")}
 # Wrappers that return their argument's truth value: `if (WARN_ON(!x))` tests `!x`.
 TRANSPARENT_TESTS = frozenset({"likely", "unlikely", "WARN_ON", "WARN_ON_ONCE", "WARN",
                                "WARN_ONCE", "data_race", "READ_ONCE"})
@@ -430,6 +446,13 @@ def _callee_name(call: TSNode) -> str | None:
     return None
 
 
+def _is_assertion(call: TSNode) -> bool:
+    fn = call.child_by_field_name("function")
+    # bytes first: every call statement of every function comes through here
+    return (fn is not None and fn.type == "identifier" and fn.text.startswith(b"KUNIT_ASSERT_")
+            and _text(fn) in ASSERTIONS and len(_call_args(call)) >= 2)
+
+
 def _call_args(call: TSNode) -> list[TSNode]:
     args = call.child_by_field_name("arguments")
     if args is None:
@@ -721,7 +744,10 @@ class _Builder:
             inner = [c for c in ts.named_children if c.type != "comment"]
             if not inner:
                 return preds
-            n = self.simple("expr", ts, preds, inner[0])
+            e = inner[0]
+            if e.type == "call_expression" and _is_assertion(e):
+                return self.assertion(e, preds)
+            n = self.simple("expr", ts, preds, e)
             return [] if n.kind == "noreturn" else [(n.id, None)]
         if t == "declaration":
             n = self.new("decl", ts)
@@ -871,6 +897,26 @@ class _Builder:
         # Anything else (asm, function definitions nested by macro accidents, ...)
         n = self.simple("expr", ts, preds, ts)
         return [(n.id, None)]
+
+    def assertion(self, call: TSNode, preds: list) -> list:
+        """A KUnit assertion (see ASSERTIONS): a cond node on what it checks, its
+        False edge to a noreturn node (the test is aborted)."""
+        name = _callee_name(call)
+        c = self.simple("cond", call, preds, call)
+        c.kind = "cond"
+        arg = _call_args(call)[1]
+        how = ASSERTIONS[name]
+        if how == "not_err_or_null":
+            atom = f"IS_ERR_OR_NULL({_norm(_text(arg))})"
+            held, failed = frozenset({(atom, False)}), frozenset({(atom, True)})
+        else:
+            held, failed = cond_literals(arg)
+            if how == "false":
+                held, failed = failed, held
+        c.true_lits, c.false_lits = held, failed
+        abort = self.new("noreturn", call, text=f"{name}() failed: test aborted")
+        self.link([(c.id, False)], abort.id)
+        return [(c.id, True)]
 
     def loop(self, ts: TSNode, preds: list) -> list:
         t = ts.type

@@ -56,6 +56,14 @@ a result handed to a function that itself checks IS_ERR(); an ERR_PTR the
 callee returns only for an invalid argument (`pidfd_pid()` on a pidfs file);
 `wait_event()` conditions; loops whose iterator macro reassigns the variable;
 configuration stubs (a trivial `#ifdef` twin or header stub is not the contract).
+In kunit tests, an assertion counts as the check, since a failed KUNIT_ASSERT_*()
+aborts the test: `KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p)`,
+`KUNIT_ASSERT_FALSE(test, IS_ERR(p))`, `KUNIT_ASSERT_TRUE(test, !IS_ERR(p))`
+(errpath.facts models them as a test whose failing side never returns); and
+code after an unconditional `kunit_skip()` or `KUNIT_FAIL_AND_ABORT()`, like any
+code no path reaches, is not reported. KUNIT_EXPECT_*() goes on after a failure
+and does not count; KUNIT_ASSERT_NOT_NULL() is a NULL test (mistake 1 when the
+callee never returns NULL).
 
 Known false positives
 ---------------------
@@ -77,7 +85,7 @@ References
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from errpath.facts import idents
 from errpath.model import Evidence
@@ -117,6 +125,16 @@ def _is_err_only(p: str) -> re.Pattern:
 @lru_cache(maxsize=20000)
 def _deref(p: str) -> re.Pattern:
     return re.compile(r"(?<![\w.>])%s\s*->" % re.escape(p))
+
+
+def _err_checks(m, checked) -> bool:
+    """Does node m test the value with the IS_ERR() family? A condition counts by
+    the literals it branches on too: a KUnit assertion
+    (`KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p)`) is a cond node on `IS_ERR_OR_NULL(p)`
+    whose failing side aborts the test (errpath.facts.ASSERTIONS)."""
+    if "ERR" in m.text and checked().search(m.text):
+        return True
+    return m.kind == "cond" and any("ERR" in a and checked().search(a) for a, _ in m.true_lits | m.false_lits)
 
 
 def _walk(fn, sources, stops) -> set:
@@ -171,14 +189,17 @@ class ErrPtrNullMismatch(Rule):
         # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
         if not has_token(fn, _CHECK_TOKENS) and not S.may_call_err_ptr(fn):
             return
+        # statements no path reaches (after kunit_skip(), BUG(), ...) are not reported,
+        # nor do their checks count: the reachable set, computed once if ever needed
+        live = cache(fn.reachable)
         for n in fn.nodes:
             for c in n.calls:
                 if c.name is None:
                     continue
                 if c.result is not None:
-                    yield from self._check_result(fn, S, n, c)
+                    yield from self._check_result(fn, S, n, c, live)
                 elif n.kind == "cond":
-                    yield from self._check_direct(fn, S, n, c)
+                    yield from self._check_direct(fn, S, n, c, live)
 
     # -- helpers -------------------------------------------------------------
     def _callee(self, S, fn, name, call=None):
@@ -257,7 +278,7 @@ class ErrPtrNullMismatch(Rule):
         return any(d == def_node for d, _ in fn.reaching(nid, var))
 
     # -- results assigned to a variable ----------------------------------------
-    def _check_result(self, fn, S, defn, c):
+    def _check_result(self, fn, S, defn, c, live):
         p = c.result
         compound = "." in p or "->" in p
         if not compound and not _VAR.fullmatch(p):
@@ -270,13 +291,13 @@ class ErrPtrNullMismatch(Rule):
             if m.id == defn.id:
                 if m.kind == "cond" and any(a.startswith(p + "=") for a, _ in m.true_lits | m.false_lits):
                     tests.append(m)
-                if "ERR" in m.text and checked().search(m.text):
+                if _err_checks(m, checked):
                     err_tests.append(m)
                 continue
             if (p not in m.uses) if not compound else (p not in m.text.replace(" ", "")):
                 continue
             text = m.text
-            if "ERR" in text and checked().search(text):
+            if _err_checks(m, checked):
                 err_tests.append(m)
                 if m.kind == "cond" and _is_err_only(p).search(text):
                     is_err_tests.append(m)
@@ -292,6 +313,12 @@ class ErrPtrNullMismatch(Rule):
         if not is_err_tests and not S.may_return_err_ptr(c.name, fn.path):
             return
         # 2. only now the facts that cost something: reaching definitions, the callee's summary
+        alive = live()
+        if defn.id not in alive:
+            return
+        tests, err_tests, is_err_tests, derefs = ([m for m in ms if m.id in alive]
+                                                  for ms in (tests, err_tests, is_err_tests, derefs))
+        handed = [(m, c2) for m, c2 in handed if m.id in alive]
         def_nodes = {m.id for m in fn.nodes for v, _ in m.defs if v == p}
         if p not in fn.params and def_nodes == {defn.id}:
             # one definition of a local: every use sees it
@@ -396,7 +423,7 @@ class ErrPtrNullMismatch(Rule):
                 return
 
     # -- calls tested directly: if (!f(x)) / if (IS_ERR(f(x))) ---------------------
-    def _check_direct(self, fn, S, n, c):
+    def _check_direct(self, fn, S, n, c, live):
         call_text = f"{c.name}({','.join(c.args)})"
         atoms = {a for a, _ in n.true_lits | n.false_lits}
         null_test = call_text in atoms
@@ -404,6 +431,8 @@ class ErrPtrNullMismatch(Rule):
         if not (null_test or err_test):
             return
         if not err_test and not S.may_return_err_ptr(c.name, fn.path):
+            return
+        if n.id not in live():
             return
         got = self._callee(S, fn, c.name, c)
         if got is None:

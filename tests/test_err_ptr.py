@@ -161,3 +161,35 @@ def test_is_err_on_a_null_only_wrapper_found_through_the_summary():
     found = run({"drivers/clk/c.c": src})
     assert len(found) == 1 and found[0].function == "enable_parent"
     assert found[0].message.startswith("IS_ERR() on 'p' from parent_of()")
+
+
+def test_kunit_near_misses_turn_into_findings_when_the_test_goes_on():
+    """An ASSERT aborts the test and kunit_skip() never returns; EXPECT goes on, and a
+    kunit_skip() under a condition may not be taken: those uses are reported, at the
+    low confidence of test code."""
+    src = (ROOT / "fixtures/err-ptr-null-mismatch/good_kunit_assert_and_skip.c").read_text()
+    assert run({"drivers/m/meter_test.c": src}) == []
+    mutations = {
+        "meter_rate_test": ("KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);", "KUNIT_EXPECT_NOT_ERR_OR_NULL(test, m);"),
+        "meter_upstream_test": ('KUNIT_ASSERT_TRUE_MSG(test, !IS_ERR(down), "no downstream meter");',
+                                'KUNIT_EXPECT_NOT_ERR_OR_NULL(test, down);'),
+        "meter_chain_test": ('kunit_skip(test, "chained meters are not supported yet");',
+                             'if (!meters_chain())\n\t\tkunit_skip(test, "no chains");'),
+        "meter_reset_test": ('KUNIT_FAIL_AND_ABORT(test, "reset is not implemented");',
+                             'KUNIT_FAIL(test, "reset is not implemented");'),
+    }
+    for function, (old, new) in mutations.items():
+        assert old in src
+        found = run({"drivers/m/meter_test.c": src.replace(old, new)})
+        assert {f.function for f in found} == {function}, (function, [f.message for f in found])
+        assert {f.confidence for f in found} == {"low"} and all("in test code" in f.message for f in found)
+
+
+def test_kunit_expect_is_reported_at_test_code_confidence():
+    src = (ROOT / "fixtures/err-ptr-null-mismatch/bad_kunit_expect_goes_on.c").read_text()
+    found = {f.function: f for f in run({"drivers/p/probe_test.c": src})}
+    assert set(found) == {"probe_id_test", "probe_hits_test", "probe_null_test"}
+    for fn in ("probe_id_test", "probe_hits_test"):
+        assert found[fn].confidence == "low" and found[fn].message.endswith("without IS_ERR() in test code")
+    # an assertion that tests for NULL only is the NULL-test mistake, whatever the file
+    assert "is tested for NULL" in found["probe_null_test"].message

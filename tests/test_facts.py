@@ -157,6 +157,34 @@ int f(int x) {
     assert f.holds(f.returns()[0].id, "x", True)
 
 
+def test_kunit_assertions_hold_after_them_and_kunit_skip_ends_a_path():
+    f = facts("""
+void t(struct kunit *test) {
+	struct dev *d = dev_get(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(d->clk), "no clock");
+	KUNIT_ASSERT_NOT_NULL(test, d->name);
+	KUNIT_EXPECT_TRUE(test, d->ready);
+	a(d);
+	if (!d->fast)
+		kunit_skip(test, "slow device");
+	b(d);
+	kunit_skip(test, "not yet");
+	c(d);
+}""")
+    a = node_at(f, "a(d);").id
+    assert f.holds(a, "IS_ERR_OR_NULL(d)", False)
+    assert f.holds(a, "IS_ERR(d->clk)", False)
+    assert f.holds(a, "d->name", True)
+    assert not any(x == "d->ready" for x, _ in f.must_hold(a))   # EXPECT goes on after a failure
+    assert f.holds(node_at(f, "b(d);").id, "d->fast", True)
+    # the failing side of an assertion ends in a noreturn node
+    assert [n.text for n in f.nodes if n.kind == "noreturn"][:3] == [
+        "KUNIT_ASSERT_NOT_ERR_OR_NULL() failed: test aborted", "KUNIT_ASSERT_FALSE_MSG() failed: test aborted",
+        "KUNIT_ASSERT_NOT_NULL() failed: test aborted"]
+    assert node_at(f, "c(d);").id not in f.reachable()
+
+
 def test_budget_is_enforced():
     body = "\n".join(f"\tcall{i}();" for i in range(300))
     parsed = parse_source(f"void big(void) {{\n{body}\n}}".encode())
