@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-ENGINE_VERSION = "facts-4"  # facts-2: light call_names and token tuples; facts-4: KUnit assertions, kunit noreturn calls
+ENGINE_VERSION = "facts-5"  # facts-2: light call_names and token tuples; facts-4: KUnit assertions; facts-5: lazy CFGs from source
 
 
 class CacheError(Exception):

@@ -1670,6 +1670,18 @@ class Summaries:
         self._epoch_of: dict = {}
         self.stats = sh["stats"]
 
+    def release(self) -> None:
+        """Break the cycles of a chunk's summaries (flows point back here, the index
+        view points here), so reference counting frees them at once: no full
+        garbage collection over the whole index after every chunk."""
+        self._flows.clear()
+        self._partial.clear()
+        self._onstack.clear()
+        self._stack.clear()
+        self._live.clear()
+        self._epoch_of.clear()
+        self.index = None
+
     @property
     def _flag_params(self):
         return self._sh.get("flag_params")

@@ -225,3 +225,30 @@ int f(int n, struct x *x) {
         for ids in sets.values():
             for d in ids:
                 assert isinstance(d, int) or all(isinstance(x, int) for x in d[2])
+
+
+def test_lazy_cfgs_equal_the_ones_built_from_the_whole_file():
+    """analyse_blob keeps each function's source and builds its CFG on first use,
+    re-parsing the function alone: the CFG, lines and call names must be the ones
+    built from the whole file's tree, for every function of every fixture."""
+    import pickle
+    from pathlib import Path
+    from errpath.engine import analyse_blob
+    from errpath.parse import parse_source
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    checked = 0
+    for path in sorted(root.rglob("*.c")):
+        data = path.read_bytes()
+        lazy = {(f.name, f.line): f for f in analyse_blob(str(path), data, None).functions}
+        for fn in parse_source(data).functions:
+            if not fn.ok or (fn.name, fn.start_line) not in lazy:
+                continue
+            eager = function_facts(fn, str(path))
+            got = pickle.loads(pickle.dumps(lazy[fn.name, fn.start_line]))   # as it comes back from the cache
+            assert pickle.dumps((got.nodes, got.loops, got.labels)) == \
+                pickle.dumps((eager.nodes, eager.loops, eager.labels)), (path.name, fn.name)
+            assert set(eager.call_names) <= set(got.call_names), (path.name, fn.name)
+            assert (got.line, got.end_line, got.params, got.text_tokens) == \
+                (eager.line, eager.end_line, eager.params, eager.text_tokens)
+            checked += 1
+    assert checked > 100
