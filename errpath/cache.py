@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-ENGINE_VERSION = "facts-5"  # facts-2: light call_names and token tuples; facts-4: KUnit assertions; facts-5: lazy CFGs from source
+ENGINE_VERSION = "facts-6"  # facts-2: light call_names and token tuples; facts-4: KUnit assertions; facts-6: lazy CFGs from source, step pseudo-token
 
 
 class CacheError(Exception):

@@ -1040,7 +1040,7 @@ def function_facts(fn, path: str, budget: int = DEFAULT_NODE_BUDGET) -> Function
     return FunctionFacts(
         name=fn.name, path=path, line=fn.start_line, end_line=fn.end_line, is_static=fn.is_static,
         params=params, return_type=" ".join(rtype.split()), nodes=b.nodes, loops=b.loops,
-        labels=b.labels, text_tokens=idents(fn.node.text.decode("utf-8", "replace")),
+        labels=b.labels, text_tokens=_tokens_of(fn.node, _light_of(fn.node)[1]),
         call_names=tuple(sorted({c.name for n in b.nodes for c in n.calls if c.name})))
 
 
@@ -1075,17 +1075,40 @@ def may_exceed_budget(text: bytes) -> bool:
             or text.count(b"(") > 1500)
 
 
-def _call_names(node: TSNode) -> tuple:
-    """Distinct identifiers called in the function, as the CFG's calls would
-    name them (at worst a superset: a call in an #if condition)."""
+# A pseudo-token (no identifier looks like it) in text_tokens: the function has a
+# counter step, `x -= n`, `x += n` or `x = x - n`, the only updates a loop rule
+# can call a step. Loops without one never need their CFG for that rule.
+STEP_TOKEN = "<step>"
+
+
+def _light_of(node: TSNode) -> tuple[tuple, bool]:
+    """(distinct identifiers the function calls, whether it has a counter step),
+    from the tree by one query (in C). The call names are those the CFG's calls
+    would name (at worst a superset: a call in an #if condition)."""
     global _CALL_QUERY
     from tree_sitter import QueryCursor
     if _CALL_QUERY is None:
         from tree_sitter import Query
         from .parse import c_language
-        _CALL_QUERY = Query(c_language(), "(call_expression function: (identifier) @f)")
-    found = QueryCursor(_CALL_QUERY).captures(node).get("f", ())
-    return tuple(sorted({n.text.decode("utf-8", "replace") for n in found}))
+        _CALL_QUERY = Query(c_language(), """
+            (call_expression function: (identifier) @f)
+            (assignment_expression operator: ["-=" "+="] @step)
+            (assignment_expression left: (_) @l
+                                   right: (binary_expression left: (_) @r operator: ["-" "+"]))""")
+    names, step = set(), False
+    for pattern, caps in QueryCursor(_CALL_QUERY).matches(node):
+        if pattern == 0:
+            names.add(caps["f"][0].text.decode("utf-8", "replace"))
+        elif pattern == 1:
+            step = True
+        elif not step and _norm(_text(caps["l"][0])) == _norm(_text(caps["r"][0])):
+            step = True
+    return tuple(sorted(names)), step
+
+
+def _tokens_of(node: TSNode, step: bool) -> frozenset:
+    toks = idents(node.text.decode("utf-8", "replace"))
+    return toks | {STEP_TOKEN} if step else toks
 
 
 def lazy_function_facts(fn, path: str) -> FunctionFacts:
@@ -1097,8 +1120,9 @@ def lazy_function_facts(fn, path: str) -> FunctionFacts:
     f = FunctionFacts.__new__(FunctionFacts)
     # what __setstate__ sets, without interning (done where the facts are loaded)
     f.name, f.path, f.line, f.end_line, f.is_static = fn.name, path, fn.start_line, fn.end_line, fn.is_static
-    f.params, f.return_type, f.call_names = params, " ".join(rtype.split()), _call_names(node)
-    f._tokens = tuple(sorted(idents(text.decode("utf-8", "replace"))))
+    call_names, step = _light_of(node)
+    f.params, f.return_type, f.call_names = params, " ".join(rtype.split()), call_names
+    f._tokens = tuple(sorted(_tokens_of(node, step)))
     f._payload = _SOURCE_TAG + _SOURCE_HEAD.pack(row, col, fn.start_line, fn.end_line) + text
     f._spill = f._must = f._reach = None
     f._live = False

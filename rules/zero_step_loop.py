@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import re
 
-from errpath.facts import idents
+from errpath.facts import STEP_TOKEN, idents
 from errpath.model import Evidence
 from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, ZeroAnalysis
 from errpath.rules import Rule
@@ -126,6 +126,11 @@ class ZeroStepLoop(Rule):
 
     # iterator macros are normalised to `while`, so these three cover every loop
     needs_tokens = frozenset({"while", "for", "do"})
+
+    def applies_to(self, fn) -> bool:
+        # and a counter step somewhere (`-=`, `+=`, `x = x - n`): found in the
+        # light facts, so loops without one never have their CFG built for this rule
+        return super().applies_to(fn) and STEP_TOKEN in fn.text_tokens
 
     def check(self, fn, ctx):
         for loop in fn.loops:
