@@ -80,8 +80,10 @@ def ensure_tools(install: bool) -> dict:
 
 
 def version_of(cmd: list[str]) -> str:
+    # semgrep --version asks the network for a newer release unless told not to
+    env = {**os.environ, "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
         return (r.stdout or r.stderr).strip().splitlines()[0]
     except (OSError, IndexError, subprocess.TimeoutExpired):
         return "?"
