@@ -110,7 +110,11 @@ def contract_changes_in_range(engine, base, head, pathspecs: list[str]) -> list[
     order = list(commits)
     changed_by = {str(c.id): repo.changed_files(c, [], (".c", ".h")) for c in order}
     for fn in sorted(cands, key=lambda f: (f.path, f.line)):
-        old_fn = base_idx.by_file.get(fn.path, {}).get(fn.name)
+        # the same definition at base: with #ifdef alternatives (a function and its
+        # stub in one file) the one in the same place, not whichever came last
+        defs = head_idx.definitions(fn.path, fn.name)
+        nth = next(i for i, f in enumerate(defs) if f is fn)
+        old_fn = base_idx.counterpart(fn.path, fn.name, nth, len(defs), fn.line)
         if old_fn is None:
             continue
         after, before = HS.contract(fn), BS.contract(old_fn)
@@ -123,7 +127,7 @@ def contract_changes_in_range(engine, base, head, pathspecs: list[str]) -> list[
         for c in order:
             if not (changed_by[str(c.id)] & deps):
                 continue
-            cur, _ = contract_at(engine, c, deps, fn.path, fn.name, memo)
+            cur, _ = contract_at(engine, c, deps, fn.path, fn.name, memo, (nth, len(defs), fn.line))
             if cur is None or cur == prev:
                 prev = cur if cur is not None else prev
                 continue

@@ -30,6 +30,30 @@ class FactsIndex:
         self.in_scope = in_scope  # paths findings may be reported in (None = all)
         self.summaries = None
         self._calling: dict[str, list[FunctionFacts]] | None = None
+        self._defs: dict[tuple[str, str], list[FunctionFacts]] | None = None
+
+    def definitions(self, path: str, name: str) -> list[FunctionFacts]:
+        """Every definition of `name` in `path`, in file order: #ifdef alternatives
+        (a real function and its stub) give several."""
+        if self._defs is None:
+            d: dict[tuple[str, str], list[FunctionFacts]] = {}
+            for f in self.all:
+                d.setdefault((f.path, f.name), []).append(f)
+            for v in d.values():
+                v.sort(key=lambda f: f.line)
+            self._defs = d
+        return self._defs.get((path, name), [])
+
+    def counterpart(self, path: str, name: str, nth: int, count: int, line: int) -> FunctionFacts | None:
+        """The definition here that matches the nth of `count` same-named definitions
+        of `path` elsewhere (another tree): the same ordinal when the counts agree,
+        else the nearest by line."""
+        defs = self.definitions(path, name)
+        if not defs:
+            return None
+        if len(defs) == count:
+            return defs[nth]
+        return min(defs, key=lambda f: abs(f.line - line))
 
     def functions_calling(self, name: str) -> list[FunctionFacts]:
         """Every function (in index order) that calls `name` directly, found from the

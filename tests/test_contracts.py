@@ -91,3 +91,40 @@ def test_a_range_is_required(seed_story):
     repo, _ = seed_story
     r = run("contracts", "v6.4", "--repo", str(repo), "--no-cache")
     assert r.code == 2 and "BASE..HEAD" in r.err
+
+
+def test_ifdef_alternatives_are_compared_with_their_own_counterpart(tmp_path):
+    """A function and its #else stub in one file: each is compared with itself at
+    the base, so an unrelated edit lists nothing (it used to compare the real
+    function with the stub: "may sleep gained" on code nobody touched)."""
+    src = """
+#ifdef CONFIG_WAITQ
+int q_wait(struct q *q)
+{
+	mutex_lock(&q->lock);
+	mutex_unlock(&q->lock);
+	return 0;
+}
+#else
+int q_wait(struct q *q)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+int q_other(struct q *q)
+{
+	return %s;
+}
+"""
+    h = History(tmp_path)
+    a = h.commit("q: add", {"fs/q/q.c": src % "0"})
+    b = h.commit("q: other returns 1", {"fs/q/q.c": src % "1"})
+    doc = json.loads(contracts(h.path, f"{a}..{b}", "--format", "json").out)
+    assert doc["functions"] == []
+    c = h.commit("q: the stub waits too", {"fs/q/q.c": (src % "1").replace(
+        "\treturn -EOPNOTSUPP;", "\tmutex_lock(&q->lock);\n\treturn -EOPNOTSUPP;")})
+    doc = json.loads(contracts(h.path, f"{b}..{c}", "--format", "json").out)
+    [f] = doc["functions"]
+    assert (f["function"], f["line"]) == ("q_wait", 10)
+    assert any(ch.startswith("may sleep gained") for ch in f["changes"])

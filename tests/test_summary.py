@@ -330,3 +330,43 @@ def test_the_nearest_global_definition_wins():
     S = idx.summaries
     assert S.resolve("find", "fs/hfsplus/brec.c").path == "fs/hfsplus/bnode.c"
     assert {k[0] for k in S.outcomes(fn(idx, "fs/hfsplus/brec.c", "get"))} == {"null", "ptr"}
+
+
+RECURSIVE_SLEEP = {"fs/r.c": """
+    int walk_a(struct node *n)
+    {
+        int ret;
+
+        if (!n)
+            return 0;
+        ret = walk_b(n->left);
+        mutex_lock(&n->lock);
+        mutex_unlock(&n->lock);
+        return ret;
+    }
+
+    int walk_b(struct node *n)
+    {
+        return walk_a(n->right);
+    }
+
+    int walk_top(struct node *n)
+    {
+        return walk_b(n);
+    }
+    """}
+
+
+@pytest.mark.parametrize("first", ["walk_a", "walk_b", "walk_top"])
+def test_may_sleep_through_a_recursion_does_not_depend_on_who_asks_first(first):
+    """walk_a and walk_b call each other and walk_a sleeps after the call: all
+    three may sleep, whichever is asked first (walk_b used to be memoised as
+    'does not sleep' while walk_a, its callee, was still being computed)."""
+    idx = index_of(RECURSIVE_SLEEP)
+    S = idx.summaries
+    S.may_sleep(fn(idx, "fs/r.c", first))
+    got = {name: S.may_sleep(fn(idx, "fs/r.c", name)) for name in ("walk_a", "walk_b", "walk_top")}
+    assert all(s for s, _ in got.values()), got
+    assert got["walk_a"][1].startswith("mutex_lock()")
+    assert got["walk_b"][1].startswith("walk_a() → mutex_lock()")
+    assert got["walk_top"][1].startswith("walk_b() → walk_a() → mutex_lock()")
