@@ -196,7 +196,11 @@ def run(a) -> dict:
             warm = B.time("errpath scan fs/ warm facts (rules rerun)", scan_cmd(cold_cache, work / "scan2.json"),
                           env={"ERRPATH_NO_RESULTS_CACHE": "1"})
             rerun = B.time("errpath scan fs/ re-run (results cache)", scan_cmd(cold_cache, work / "scan3.json"))
-            cocci = semgrep = None
+            cocci = semgrep = same_check = None
+            if "1" in only:   # the one check Coccinelle runs, alone: like for like
+                same_check = B.time("errpath scan fs/ cold, zero-step-loop only",
+                                    scan_cmd(work / "scan-zsl-cache", work / "scan-zsl.json",
+                                             "--select", "zero-step-loop"))
             if "1" in only and tools["spatch"]:
                 cocci = B.time("coccinelle zero-step fs/ (spatch -j 2)",
                                ["spatch", "-j", j, "--no-includes", "--include-headers", "-D", "report",
@@ -216,8 +220,12 @@ def run(a) -> dict:
                      "errpath_warm_facts_s": warm["wall_s"], "errpath_rerun_s": rerun["wall_s"],
                      "floor_s": floor["wall_s"], "cold_vs_floor": round(cold["wall_s"] / floor["wall_s"], 2),
                      "warm_vs_floor": round(warm["wall_s"] / floor["wall_s"], 2)}
+                if same_check:
+                    g["errpath_zero_step_only_cold_s"] = same_check["wall_s"]
                 if cocci:
                     g["coccinelle_s"] = cocci["wall_s"]
+                    if same_check:
+                        g["zero_step_only_vs_coccinelle"] = round(same_check["wall_s"] / cocci["wall_s"], 2)
                     g["cold_vs_coccinelle"] = round(cold["wall_s"] / cocci["wall_s"], 2)
                     g["warm_vs_coccinelle"] = round(warm["wall_s"] / cocci["wall_s"], 2)
                 if semgrep:

@@ -357,7 +357,7 @@ class Engine:
             finally:
                 _RULES_STATE = None
         else:
-            with _quiet_gc():
+            with _quiet_gc(), _lean_decoding(len(index.all) > FORK_MAX_FUNCTIONS):
                 results = [_rules_range(state, r) for r in ranges]
         findings, errors = [], []
         for found, errs, over in results:
@@ -400,6 +400,26 @@ class Engine:
 
 RULE_CHUNK = 3000
 FORK_MAX_FUNCTIONS = 250_000   # ~1 KB of light facts each, copied into every rule worker
+
+
+class _lean_decoding:
+    """Fewer decoded CFGs and token sets at once for an index past FORK_MAX_FUNCTIONS
+    (a whole kernel: 650k functions of light facts already take about 750 MB).
+    Measured on mm fs block io_uring: peak 455 -> 280 MB for 6% more time."""
+
+    def __init__(self, on: bool):
+        self.on = on
+
+    def __enter__(self):
+        from .facts import DecodedLimit
+        self.saved = (DecodedLimit.functions, DecodedLimit.token_sets)
+        if self.on:
+            DecodedLimit.functions, DecodedLimit.token_sets = 1000, 5000
+        return self
+
+    def __exit__(self, *exc):
+        from .facts import DecodedLimit
+        DecodedLimit.functions, DecodedLimit.token_sets = self.saved
 
 
 class _quiet_gc:
