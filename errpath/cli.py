@@ -9,8 +9,10 @@ import atexit
 import dataclasses
 import fnmatch
 import os
+import signal
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 
@@ -240,12 +242,30 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
     return written
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, `kill`): unwound like Ctrl-C, so reports stay
+    unwritten and scratch folders (series, spill files) are removed."""
+
+
+def _on_sigterm(main_pid: int):
+    def handler(signum, frame):
+        if os.getpid() != main_pid:   # a forked worker: die as before, quietly
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Terminated()
+    return handler
+
+
 def _guard(fn, *args, verbose=False) -> int:
     try:
         return fn(*args)
     except InputError as e:
         click.echo(f"errpath: error: {e}", err=True)
         return EXIT_USAGE
+    except Terminated:
+        click.echo("errpath: terminated", err=True)
+        return 143
     except KeyboardInterrupt:
         click.echo("errpath: interrupted", err=True)
         return 130
@@ -401,6 +421,8 @@ cli.add_command(contracts_cmd)
 
 
 def main(argv=None) -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
     try:
         rv = cli.main(args=argv, prog_name="errpath", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as e:

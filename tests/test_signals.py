@@ -174,3 +174,24 @@ def test_no_leftover_worker_processes_after_sigint(slow_repo, tmp_path):
             except OSError:
                 pass
     assert alive == []
+
+
+def test_sigterm_exits_143_and_leaves_no_scratch_files(slow_repo, tmp_path):
+    """A cancelled CI job gets SIGTERM: the run unwinds like Ctrl-C (exit 143, no
+    report, no traceback) and removes what it put in the temp folder."""
+    h, rules = slow_repo
+    marker = tmp_path / "started"
+    out = tmp_path / "out"
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    p = start(["audit", "v1..HEAD", "--no-cache", "--rules-dir", str(rules), "-j", "2",
+               "--format", "json", "-o", str(out / "report.json")], h.path,
+              {"ERRPATH_TEST_MARKER": str(marker), "TMPDIR": str(tmpdir)})
+    wait_for(marker.exists)
+    os.killpg(p.pid, signal.SIGTERM)        # what a CI runner does to the job's process group
+    stdout, stderr = p.communicate(timeout=60)
+    assert p.returncode == 143, stderr
+    assert stderr.decode() == "errpath: terminated\n"
+    assert stdout == b""
+    assert not out.exists() or list(out.iterdir()) == []
+    assert list(tmpdir.iterdir()) == []
