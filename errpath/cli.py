@@ -164,7 +164,9 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             for p in pathspecs if not (series and not o.get("series_paths")) else ():  # derived: no warning
                 if not repo.pathspec_exists(head, p) and (base is None or not repo.pathspec_exists(base, p)):
                     click.echo(f"errpath: warning: path {p!r} matches nothing in {spec}", err=True)
-            result = audit(engine, base, head, pathspecs)
+            min_conf = CONFIDENCES.index(o["min_confidence"])   # no blame spent on what is not shown
+            result = audit(engine, base, head, pathspecs,
+                           keep=lambda f: CONFIDENCES.index(f.confidence) >= min_conf)
         else:
             commit = repo.resolve(spec or "HEAD")
             for p in pathspecs:

@@ -528,7 +528,10 @@ def scan(engine: Engine, rev: str, pathspecs: list[str]) -> RunResult:
                      unparsed=list(snap.unparsed))
 
 
-def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
+def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Finding], bool] | None = None) -> RunResult:
+    """BASE..HEAD: the findings HEAD has and BASE lacks (introduced) and the other
+    way round (fixed), each blamed on its commit. `keep` (e.g. the confidence
+    filter) drops findings before any blame is spent on them."""
     t0 = time.monotonic()
     repo = engine.repo
     commits = repo.range_commits(base, head)
@@ -541,6 +544,9 @@ def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
     head_fps = {f.fingerprint: f for f in head_snap.findings}
     introduced = [f for fp, f in head_fps.items() if fp not in base_fps]
     fixed = [f for fp, f in base_fps.items() if fp not in head_fps]
+    if keep is not None:
+        introduced = [f for f in introduced if keep(f)]
+        fixed = [f for f in fixed if keep(f)]
 
     changed_cache: dict[str, set[str]] = {}
 
@@ -573,10 +579,12 @@ def audit(engine: Engine, base, head, pathspecs: list[str]) -> RunResult:
         f.introduced_by = None
     # A blamed commit that changed a callee in another file: show its old and new contract.
     from .summary import explain_blame
+    explain_memo: dict = {}
     for f in introduced + fixed:
         ref = f.introduced_by or f.fixed_by
         if ref is not None:
-            f.evidence.extend(explain_blame(engine, f, repo.resolve(ref.sha)))
+            c = repo.resolve(ref.sha)
+            f.evidence.extend(explain_blame(engine, f, c, explain_memo, changed(c)))
 
     stats = {"commits": len(commits), **head_snap.coverage, "context_files": head_snap.context_files,
              **engine.stats, "attribution_evaluations": len(memo),

@@ -2184,16 +2184,19 @@ def contract_at(engine, commit, paths, path: str, name: str, memo: dict | None =
     return index.summaries.contract(fn), fn
 
 
-def explain_blame(engine, finding, commit) -> list:
+def explain_blame(engine, finding, commit, memo: dict | None = None, changed: set[str] | None = None) -> list:
     """Evidence lines for a finding blamed on `commit` when that commit changed a
-    function of another file the finding depends on: its contract before and after."""
+    function of another file the finding depends on: its contract before and after.
+    `memo` (indexes per commit and file set) and `changed` (the commit's changed
+    files) may be shared by the findings of one audit: many findings, few commits."""
     from .model import Evidence
     parents = list(commit.parents)
     if not parents:
         return []
-    changed = engine.repo.changed_files(commit, [], (".c", ".h"))
+    if changed is None:
+        changed = engine.repo.changed_files(commit, [], (".c", ".h"))
     seen, out = set(), []
-    memo: dict = {}
+    memo = {} if memo is None else memo
     for e in finding.evidence:
         key = (e.path, e.function)
         if e.path not in changed or key in seen or e.path == finding.path and e.function == finding.function:
