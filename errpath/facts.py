@@ -195,10 +195,10 @@ class FunctionFacts:
         self.line = state["line"]
         self.end_line = state["end_line"]
         self.is_static = state["is_static"]
-        self.params = [intern(p) for p in state["params"]]
+        self.params = list(map(intern, state["params"]))   # map: the loop runs in C
         self.return_type = intern(state["return_type"])
-        self.call_names = tuple(intern(t) for t in state.get("call_names", ()))
-        self._tokens = tuple(intern(t) for t in state["_tokens"])
+        self.call_names = tuple(map(intern, state.get("call_names", ())))
+        self._tokens = tuple(map(intern, state["_tokens"]))
         self._payload = state["_payload"]
         self._spill = None
         self._must = None
