@@ -1059,7 +1059,7 @@ def function_facts(fn, path: str, budget: int = DEFAULT_NODE_BUDGET) -> Function
 _SOURCE_TAG = b"S"   # payload = the function's source; a pickled CFG starts with b"\x80"
 _SOURCE_HEAD = struct.Struct("<IIII")   # row, column, start line, end line
 _LAZY_PARSER = None
-_CALL_QUERY = None
+_LIGHT_QUERY = None
 
 
 def may_exceed_budget(text: bytes) -> bool:
@@ -1085,18 +1085,18 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     """(distinct identifiers the function calls, whether it has a counter step),
     from the tree by one query (in C). The call names are those the CFG's calls
     would name (at worst a superset: a call in an #if condition)."""
-    global _CALL_QUERY
+    global _LIGHT_QUERY
     from tree_sitter import QueryCursor
-    if _CALL_QUERY is None:
+    if _LIGHT_QUERY is None:
         from tree_sitter import Query
         from .parse import c_language
-        _CALL_QUERY = Query(c_language(), """
+        _LIGHT_QUERY = Query(c_language(), """
             (call_expression function: (identifier) @f)
             (assignment_expression operator: ["-=" "+="] @step)
             (assignment_expression left: (_) @l
                                    right: (binary_expression left: (_) @r operator: ["-" "+"]))""")
     names, step = set(), False
-    for pattern, caps in QueryCursor(_CALL_QUERY).matches(node):
+    for pattern, caps in QueryCursor(_LIGHT_QUERY).matches(node):
         if pattern == 0:
             names.add(caps["f"][0].text.decode("utf-8", "replace"))
         elif pattern == 1:
