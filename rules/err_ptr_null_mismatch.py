@@ -355,6 +355,10 @@ class ErrPtrNullMismatch(Rule):
         tests = [m for m in tests if only(m)]
         is_err_tests = [m for m in is_err_tests if only(m)]
         set_ev = Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")
+        # `p = f(a); use(p); p = f(b); use(p);`: each assignment is its own finding,
+        # told apart by its ordinal (stable under unrelated edits, unlike a line)
+        k = sum(1 for m in fn.nodes if m.id < defn.id and any(x.result == p and x.name == c.name for x in m.calls))
+        nth = (f"#{k + 1}",) if k else ()
         if cls["err_only"] and tests and not err_tests:
             m = tests[0]
             ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
@@ -362,7 +366,7 @@ class ErrPtrNullMismatch(Rule):
             yield self.finding(fn, m.line, m.column,
                                f"'{p}' from {c.name}() is tested for NULL, but {c.name}() returns an "
                                f"ERR_PTR on failure and never NULL: use IS_ERR()",
-                               names=(p, c.name, "null-test"), evidence=ev, depends_on=deps,
+                               names=(p, c.name, "null-test") + nth, evidence=ev, depends_on=deps,
                                confidence="high" if callee is not None else "medium")
             return
         if cls["null_only"] and is_err_tests:
@@ -374,7 +378,7 @@ class ErrPtrNullMismatch(Rule):
                 yield self.finding(fn, m.line, m.column,
                                    f"IS_ERR() on '{p}' from {c.name}(), which returns NULL on failure and "
                                    f"never an ERR_PTR: the failure is missed",
-                                   names=(p, c.name, "is-err"), evidence=ev, depends_on=deps,
+                                   names=(p, c.name, "is-err") + nth, evidence=ev, depends_on=deps,
                                    confidence="high" if callee is not None else "medium")
             return
         if cls["err"] and not err_tests:
@@ -394,7 +398,7 @@ class ErrPtrNullMismatch(Rule):
                 yield self.finding(fn, m.line, m.column,
                                    f"'{p}' from {c.name}() may be an ERR_PTR and is dereferenced without "
                                    f"IS_ERR(){only_null}",
-                                   names=(p, c.name, "deref"), evidence=ev, depends_on=deps,
+                                   names=(p, c.name, "deref") + nth, evidence=ev, depends_on=deps,
                                    confidence=conf)
                 return
             for m, c2 in handed:
@@ -418,7 +422,7 @@ class ErrPtrNullMismatch(Rule):
                 yield self.finding(fn, m.line, m.column,
                                    f"'{p}' from {c.name}() may be an ERR_PTR and is passed to {c2.name}(), "
                                    f"which dereferences it, without IS_ERR(){only_null}",
-                                   names=(p, c.name, "handed", c2.name), evidence=ev,
+                                   names=(p, c.name, "handed", c2.name) + nth, evidence=ev,
                                    depends_on=deps | {g.path}, confidence=conf)
                 return
 

@@ -193,3 +193,15 @@ def test_kunit_expect_is_reported_at_test_code_confidence():
         assert found[fn].confidence == "low" and found[fn].message.endswith("without IS_ERR() in test code")
     # an assertion that tests for NULL only is the NULL-test mistake, whatever the file
     assert "is tested for NULL" in found["probe_null_test"].message
+
+
+def test_each_assignment_of_a_reused_variable_is_its_own_finding():
+    """`clk = clk_get(a); use(clk); clk = clk_get(b); use(clk);` (a real shape in
+    drivers/clk/ti): the second unchecked use is reported too, under its own
+    fingerprint, so the engine's de-duplication keeps both."""
+    from errpath.engine import _dedupe
+    src = (ROOT / "fixtures/err-ptr-null-mismatch/bad_unchecked_deref.c").read_text()
+    found = [f for f in _dedupe(run({"drivers/w/widget.c": src})) if f.function == "widget_pair"]
+    assert len(found) == 2, [(f.line, f.message) for f in found]
+    assert len({f.fingerprint for f in found}) == 2
+    assert found[0].line < found[1].line
