@@ -547,6 +547,7 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
     if keep is not None:
         introduced = [f for f in introduced if keep(f)]
         fixed = [f for f in fixed if keep(f)]
+    introduced, fixed, renamed = _drop_renamed(introduced, fixed)
 
     changed_cache: dict[str, set[str]] = {}
 
@@ -587,7 +588,7 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
             f.evidence.extend(explain_blame(engine, f, c, explain_memo, changed(c)))
 
     stats = {"commits": len(commits), **head_snap.coverage, "context_files": head_snap.context_files,
-             **engine.stats, "attribution_evaluations": len(memo),
+             **engine.stats, "attribution_evaluations": len(memo), "renamed": renamed,
              "rule_errors": head_snap.rule_errors + (base_snap.rule_errors if base_snap else []),
              "seconds": round(time.monotonic() - t0, 3)}
     return RunResult(base=repo.commit_ref(base) if base is not None else None,
@@ -596,6 +597,29 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
                      stats=stats,
                      unparsed=list(head_snap.unparsed),
                      commits=[repo.commit_ref(c) for c in commits])
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _drop_renamed(introduced: list[Finding], fixed: list[Finding]) -> tuple[list, list, int]:
+    """A finding whose function was only renamed (or whose lines moved with it)
+    is neither introduced nor fixed: pair a 'fixed' and an 'introduced' finding of
+    the same rule, file and names whose messages differ only in numbers (line
+    references), one to one, and drop both. Returns what is left and the count."""
+    def key(f: Finding):
+        return (f.rule, f.path, f.names, _NUMBER.sub("#", f.message))
+    gone: dict = {}
+    for f in fixed:
+        gone.setdefault(key(f), []).append(f)
+    kept, paired = [], set()
+    for f in sorted(introduced, key=Finding.sort_key):
+        olds = gone.get(key(f))
+        if olds and f.function != olds[0].function:
+            paired.add(id(olds.pop(0)))
+        else:
+            kept.append(f)
+    return kept, [f for f in fixed if id(f) not in paired], len(paired)
 
 
 def tool_version() -> str:

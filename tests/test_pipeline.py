@@ -172,3 +172,32 @@ def test_output_file_is_written_atomically(story, tmp_path):
     r = errpath("audit", "v1.0..v1.1", "--format", "json", "-o", str(out), "--no-cache", cwd=where)
     assert r.code == 1 and r.out == ""
     assert out.read_text().startswith("{") and not list(tmp_path.glob(".out.json.*"))
+
+
+def test_a_renamed_function_keeps_its_finding_neither_introduced_nor_fixed(tmp_path):
+    """Upstream renamed btrfs' lock_and_cleanup_extent_if_need() between 6.12.107
+    and 6.12.117 and the audit said 'introduced by Linux 6.12.117' and 'fixed' for
+    the same old finding: a rename (lines moving with it) is neither."""
+    bad = textwrap.dedent("""\
+        static unsigned int room(struct q *q) { return round_down(q->cap, q->blk) >> 9; }
+        void drain(struct q *q, unsigned long n)
+        {
+        \twhile (n) {
+        \t\tunsigned long step = min(n, room(q));
+        \t\tpop(q, step);
+        \t\tn -= step;
+        \t}
+        }
+        """)
+    renamed = "/* moved down */\n\n" + bad.replace("void drain(", "void drain_queue(")
+    h = History(tmp_path)
+    a = h.commit("lib: add drain", {"lib/drain.c": bad})
+    b = h.commit("lib: rename drain", {"lib/drain.c": renamed})
+    doc = errpath("audit", f"{a}..{b}", "--format", "json", "--no-cache", cwd=h.path).json()
+    assert doc["findings"] == [] and doc["fixed"] == []
+    assert doc["stats"]["renamed"] == 1
+    # a rename that also changes what the finding says is still reported
+    other = renamed.replace("n -= step", "n -= step;\n\t\tn -= step")
+    c = h.commit("lib: rename and step twice", {"lib/drain.c": other.replace("unsigned long n)", "unsigned long m)").replace("while (n)", "while (m)").replace("min(n,", "min(m,").replace("n -= step", "m -= step")})
+    doc = errpath("audit", f"{a}..{c}", "--format", "json", "--no-cache", cwd=h.path).json()
+    assert len(doc["findings"]) == 1 and len(doc["fixed"]) == 1
