@@ -233,6 +233,15 @@ class FunctionFacts:
             return _SPILL.read(self._spill)
         return pickle.dumps((self.nodes, self.loops, self.labels), protocol=pickle.HIGHEST_PROTOCOL)
 
+    def source(self) -> bytes | None:
+        """The function's normalised text, when the facts keep it (its CFG built on
+        first use); None for a function whose CFG was built at once. For light
+        prefilters that need more than tokens (e.g. a `-1` literal)."""
+        if self._payload is None and self._spill is None:
+            return None
+        p = self.payload()
+        return p[1 + _SOURCE_HEAD.size:] if p[:1] == _SOURCE_TAG else None
+
     def compact(self, spill: bool = False) -> "FunctionFacts":
         """Keep only the light part in memory: the CFG as a payload (in the scratch
         file with spill=True), decoded again on first use."""
@@ -1077,15 +1086,17 @@ def may_exceed_budget(text: bytes) -> bool:
 
 
 # A pseudo-token (no identifier looks like it) in text_tokens: the function has a
-# counter step, `x -= n`, `x += n` or `x = x - n`, the only updates a loop rule
-# can call a step. Loops without one never need their CFG for that rule.
+# counter step, `x -= n`, `x += n` or `x = x - n`, on something a loop condition
+# names (a counter: see the zero-step-loop rule), the only updates a loop rule can
+# call a step. Functions without one never need their CFG for that rule.
 STEP_TOKEN = "<step>"
 
 
 def _light_of(node: TSNode) -> tuple[tuple, bool]:
     """(distinct identifiers the function calls, whether it has a counter step),
     from the tree by one query (in C). The call names are those the CFG's calls
-    would name (at worst a superset: a call in an #if condition)."""
+    would name (at worst a superset: a call in an #if condition). The step test
+    is a superset too: the stepped text appears in some loop condition's text."""
     global _LIGHT_QUERY
     from tree_sitter import QueryCursor
     if _LIGHT_QUERY is None:
@@ -1093,17 +1104,25 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
         from .parse import c_language
         _LIGHT_QUERY = Query(c_language(), """
             (call_expression function: (identifier) @f)
-            (assignment_expression operator: ["-=" "+="] @step)
+            (assignment_expression left: (_) @l operator: ["-=" "+="])
             (assignment_expression left: (_) @l
-                                   right: (binary_expression left: (_) @r operator: ["-" "+"]))""")
-    names, step = set(), False
+                                   right: (binary_expression left: (_) @r operator: ["-" "+"]))
+            (while_statement condition: (_) @c)
+            (for_statement condition: (_) @c)
+            (do_statement condition: (_) @c)""")
+    names, stepped, conds = set(), set(), []
     for pattern, caps in QueryCursor(_LIGHT_QUERY).matches(node):
         if pattern == 0:
             names.add(caps["f"][0].text.decode("utf-8", "replace"))
         elif pattern == 1:
-            step = True
-        elif not step and _norm(_text(caps["l"][0])) == _norm(_text(caps["r"][0])):
-            step = True
+            stepped.add(_norm(_text(caps["l"][0])))
+        elif pattern == 2:
+            left = _norm(_text(caps["l"][0]))
+            if left == _norm(_text(caps["r"][0])):
+                stepped.add(left)
+        else:
+            conds.append(_norm(_text(caps["c"][0])))
+    step = any(v in c for v in stepped for c in conds)
     return tuple(sorted(names)), step
 
 

@@ -63,10 +63,13 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from errpath.errnos import ERRNO_NAMES
+from errpath.facts import ASSERTIONS
 from errpath.model import Evidence
 from errpath.rules import Rule
+from errpath.summary import has_token
 
-from errpath.builtin_rules.atomic_account import allocator
+from errpath.builtin_rules.atomic_account import allocator, memo
 from errpath.builtin_rules.nowait_blocks import PathState
 
 MAX_STEPS = 5000
@@ -194,6 +197,48 @@ def _failed_call(fn, cond, edge, ctx=None):
     return None
 
 
+# -- light prefilters: no CFG is built for a function that cannot trigger the rule --
+
+_ERR_TEST_TOKENS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", *ASSERTIONS})
+_NEGATIVE_TOKENS = frozenset({*ERRNO_NAMES, "PTR_ERR"})
+# a unary minus on a number (`ret = -1;`, `? -1 :`, `(int)-1`), comments allowed in between
+_NEGATIVE_LITERAL = re.compile(
+    rb"(?:[=(,?:)]|\breturn)(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*-(?:[\s(]|\([\w\s]+\**\s*\))*\d")
+
+
+def _may_hold_errno(fn) -> bool:
+    """Can a variable in fn ever hold a negative errno (what makes a label an error
+    label, see _returns_zero)? -EXXX, PTR_ERR() or a negative literal in its text."""
+    if has_token(fn, _NEGATIVE_TOKENS):
+        return True
+    src = fn.source()
+    return src is None or _NEGATIVE_LITERAL.search(src) is not None
+
+
+def _may_test_failure(ctx, fn) -> bool:
+    """Can fn test a failed call (see _failed_call)? An IS_ERR() family test, or a
+    call whose NULL may mean a failed allocation: from call names only, an
+    over-approximation of _null_is_alloc_failure."""
+    return has_token(fn, _ERR_TEST_TOKENS) or any(_may_null_alloc(ctx, fn, n, 0) for n in fn.call_names)
+
+
+def _may_null_alloc(ctx, fn, name: str, depth: int) -> bool:
+    a = allocator(name)
+    if a is not None:
+        return a.null_on_failure
+    if ctx is None or depth >= 2:
+        return False
+    callee = ctx.function(name, fn.path)
+    if callee is None or callee is fn or not callee.return_type.endswith("*"):
+        return False
+    seen = memo(ctx.index)
+    key = ("missing-error-code:may-null-alloc", id(callee), depth)
+    got = seen.get(key)
+    if got is None:
+        got = seen[key] = any(_may_null_alloc(ctx, callee, n, depth + 1) for n in callee.call_names)
+    return got
+
+
 def _skips_item(fn, g) -> bool:
     """`goto next;` to a label inside the same loop: skip this item and go on
     with the loop (a `continue`), not an error exit."""
@@ -212,10 +257,12 @@ class MissingErrorCode(Rule):
 
     def applies_to(self, fn) -> bool:
         # goto and break are in the function's token set: no CFG is decoded for the rest
-        return _int_like(fn) and not fn.text_tokens.isdisjoint(("goto", "break")) \
-            and any(n.kind in ("goto", "break") for n in fn.nodes)
+        return _int_like(fn) and not fn.text_tokens.isdisjoint(("goto", "break"))
 
     def check(self, fn, ctx):
+        # light facts before the CFG: a failed call to test, an errno to lose
+        if not (_may_hold_errno(fn) and _may_test_failure(ctx, fn)):
+            return
         preds = None
         for g in fn.nodes:
             if g.kind not in ("goto", "break"):

@@ -252,3 +252,40 @@ def test_lazy_cfgs_equal_the_ones_built_from_the_whole_file():
                 (eager.line, eager.end_line, eager.params, eager.text_tokens)
             checked += 1
     assert checked > 100
+
+
+def _lazy(src: str, name: str):
+    from errpath.facts import lazy_function_facts
+    parsed = parse_source(src.encode())
+    return lazy_function_facts({f.name: f for f in parsed.functions}[name], "x.c")
+
+
+def test_step_token_only_for_a_step_on_what_a_loop_condition_names():
+    from errpath.facts import STEP_TOKEN
+    src = """
+int counted(int len, int n) {
+	while (len > 0)
+		len -= n;
+	return 0;
+}
+int iter_counted(struct iov_iter *i, int n) {
+	do {
+		i->count = i->count - n;
+	} while (i->count);
+	return 0;
+}
+int bumps_a_total(int *items, int n) {
+	int total = 0, k;
+	for (k = 0; k < n; k++)
+		total += items[k];
+	return total;
+}
+int no_loop(int a, int b) {
+	a -= b;
+	return a;
+}"""
+    assert STEP_TOKEN in _lazy(src, "counted").text_tokens
+    assert STEP_TOKEN in _lazy(src, "iter_counted").text_tokens
+    # the loop rule never looks at these: their CFG is not built for it
+    assert STEP_TOKEN not in _lazy(src, "bumps_a_total").text_tokens
+    assert STEP_TOKEN not in _lazy(src, "no_loop").text_tokens

@@ -34,3 +34,76 @@ def test_evidence_shows_where_the_zero_came_from_and_the_return():
 def test_helper_whose_null_is_an_allocation_failure_counts():
     f = _by_line()[134]
     assert "demo_alloc_req() fails" in f.message and f.function == "loop_bind"
+
+
+def test_functions_that_cannot_trigger_it_keep_their_cfg_unbuilt(tmp_path):
+    """Light facts decide first: no errno anywhere, or no failed call to test, and
+    the CFG is never built; the near-miss with both is still checked and found."""
+    src = tmp_path / "light.c"
+    src.write_text("""
+int no_errno(struct dev *d)
+{
+	int ret = 0;
+	d->buf = kmalloc(16, GFP_KERNEL);
+	if (!d->buf)
+		goto out;
+	ret = setup(d);
+out:
+	return ret;
+}
+
+int no_failed_call(struct dev *d)
+{
+	int ret = 0;
+	if (!d->ready)
+		goto out;
+	ret = -EINVAL;
+out:
+	return ret;
+}
+
+int both(struct dev *d)
+{
+	int ret;
+	if (!d->ready) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = setup(d);
+	if (ret)
+		goto out;
+	d->buf = kmalloc(16, GFP_KERNEL);
+	if (!d->buf)
+		goto out;
+	return 0;
+out:
+	return ret;
+}
+
+int literal(struct dev *d)
+{
+	int ret;
+	if (!d->ready) {
+		ret = -1;
+		goto out;
+	}
+	ret = setup(d);
+	if (ret)
+		goto out;
+	d->buf = kmalloc(16, GFP_KERNEL);
+	if (!d->buf)
+		goto out;
+	return 0;
+out:
+	return ret;
+}
+""")
+    from errpath.index import FactsIndex
+    from errpath.engine import analyse_blob
+    from errpath.rules import RuleContext
+    fns = {f.name: f for f in analyse_blob("light.c", src.read_bytes(), None).functions}
+    ctx = RuleContext(FactsIndex(fns.values()))
+    found = {name: list(RULE.check(fn, ctx)) for name, fn in fns.items() if RULE.applies_to(fn)}
+    assert not fns["no_errno"]._live and not fns["no_failed_call"]._live
+    assert found["no_errno"] == [] and found["no_failed_call"] == []
+    assert [f.function for f in found["both"] + found["literal"]] == ["both", "literal"]
