@@ -1618,8 +1618,10 @@ def contract_changes(old: Contract | None, new: Contract | None) -> list[str]:
 _SHARED: OrderedDict = OrderedDict()
 
 
-def _shared_for(index) -> dict:
-    """The shared caches of an index's function list (the last few lists only)."""
+def shared_for(index) -> dict:
+    """The shared caches of an index's function list (the last few lists only):
+    for facts that depend on the whole list and not on the order of the questions,
+    so every rule chunk over one index (a copy of it) can reuse them."""
     key = id(index.all)
     got = _SHARED.get(key)
     if got is not None and got[0] is index.all and got[1] == len(index.all):
@@ -1651,7 +1653,7 @@ class Summaries:
         # What depends only on the index content is shared by every Summaries of
         # the same function list (the engine gives each chunk of functions a fresh
         # view of one index): facts-derived info, finished outcomes, call graph.
-        sh = _shared_for(index)
+        sh = shared_for(index)
         self._info: dict[int, FnInfo] = sh["info"]
         self._done: dict = sh["done"]
         self._guards: dict = sh["guards"]

@@ -247,15 +247,21 @@ def memo(index) -> dict:
         return {}
 
 
+_SLAB_ACCOUNT = frozenset({"SLAB_ACCOUNT"})
+
+
 def accounted_caches(index) -> dict[str, Evidence]:
     """Slab cache variables created with SLAB_ACCOUNT: name → where."""
-    m = memo(index)
-    if "caches" in m:
-        return m["caches"]
+    # a function of the whole function list, whatever the order it is asked in:
+    # computed once for all the rule chunks over one index, not once per chunk
+    from errpath.summary import has_token, shared_for
+    m = shared_for(index)
+    if "atomic-account:caches" in m:
+        return m["atomic-account:caches"]
     creators = {n: int(r[0]) for n, r in table("slab_cache_creators").items()}
     out: dict[str, Evidence] = {}
     for fn in index.all:
-        if "SLAB_ACCOUNT" not in fn.text_tokens:
+        if not has_token(fn, _SLAB_ACCOUNT):   # the light token tuple: no set decoded
             continue
         for n in fn.nodes:
             for c in n.calls:
@@ -267,7 +273,7 @@ def accounted_caches(index) -> dict[str, Evidence]:
                     if t:
                         out.setdefault(t, Evidence(fn.path, c.line, fn.name,
                                                    f"cache '{t}' created with SLAB_ACCOUNT"))
-    m["caches"] = out
+    m["atomic-account:caches"] = out
     return out
 
 
