@@ -24,7 +24,8 @@ from .model import SEVERITIES, CONFIDENCES, RunResult
 
 EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 FORMATS = ("text", "json", "html", "sarif", "mail")
-VOLATILE_STATS = ("seconds", "seconds_facts", "seconds_rules", "files_parsed", "cache_hits", "bytes_parsed")  # dropped by --reproducible
+VOLATILE_STATS = ("seconds", "seconds_facts", "seconds_rules", "files_parsed", "cache_hits", "bytes_parsed",
+                  "functions_unchanged")  # dropped by --reproducible
 
 
 class InputError(Exception):

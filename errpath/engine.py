@@ -7,7 +7,8 @@ pins each introduced (fixed) finding on the commit in the range whose tree has
 merge is never blamed for what a side-branch commit did. Only commits that
 touched a file the finding depends on (its own, and its callees' files) are
 examined, so attribution cost grows with the changed blobs, not with
-commits × tree.
+commits × tree. The rules that look only down the call graph (Rule.differential)
+run only where the call cone changed between BASE and HEAD (call_cone_unchanged).
 """
 from __future__ import annotations
 
@@ -248,16 +249,23 @@ class Engine:
         return sorted(wanted.items())
 
     # -- rules -------------------------------------------------------------
-    def run_rules(self, index: FactsIndex, functions: Iterable[FunctionFacts]) -> tuple[list[Finding], list[dict]]:
+    def run_rules(self, index: FactsIndex, functions: Iterable[FunctionFacts],
+                  unchanged: frozenset | set | None = None) -> tuple[list[Finding], list[dict]]:
+        """The rules over `functions`; for those whose id is in `unchanged` (an
+        audit: their call cone is the same in both trees) the differential rules
+        are left out, since they would say the same in both trees."""
         ctx = RuleContext(index)
         findings, errors = [], []
         with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
             for fn in functions:
                 start = len(findings)
+                same = unchanged is not None and id(fn) in unchanged
                 try:
                     timer.arm()
                     try:
                         for rule in self.rules:
+                            if same and rule.differential:
+                                continue
                             if not rule.applies_to(fn):
                                 continue
                             try:
@@ -273,44 +281,94 @@ class Engine:
                     note_over_budget(self.stats, fn, str(e))
         return findings, errors
 
-    def snapshot(self, commit, pathspecs: list[str]) -> Snapshot:
+    def prepare(self, commit, pathspecs: list[str]) -> tuple[dict, dict, FactsIndex]:
+        """The facts of one tree: its scope files, the headers they include, the index."""
         t0 = time.monotonic()
         files = self.analyse(commit, self.scope_files(commit, pathspecs))
         context = self.analyse(commit, self.context_files(commit, files))
-        t1 = time.monotonic()
         index = self._index(files, context)
-        findings, errors = self.check_index(index, list(index.functions_in_scope()))
+        self._timed("seconds_facts", t0)
+        return files, context, index
+
+    def _timed(self, what: str, since: float) -> None:
         # where the time goes, for whoever tunes a run (left out by --reproducible)
-        self.stats["seconds_facts"] = round(self.stats.get("seconds_facts", 0) + t1 - t0, 3)
-        self.stats["seconds_rules"] = round(self.stats.get("seconds_rules", 0) + time.monotonic() - t1, 3)
+        self.stats[what] = round(self.stats.get(what, 0) + time.monotonic() - since, 3)
+
+    def snapshot(self, commit, pathspecs: list[str], prepared=None, unchanged=None) -> Snapshot:
+        files, context, index = prepared or self.prepare(commit, pathspecs)
+        t1 = time.monotonic()
+        findings, errors = self.check_index(index, list(index.functions_in_scope()), unchanged)
+        self._timed("seconds_rules", t1)
         return Snapshot(commit, files, context, index, _dedupe(findings), errors)
 
     def checked(self, commit, pathspecs: list[str]) -> Checked:
         """snapshot(), reduced to what a report needs, from the results cache when
         the same tree was checked with the same options and the same code."""
         key = self._result_key(commit, pathspecs)
-        if key is not None:
-            hit = self.cache.get_result(key)
-            if isinstance(hit, Checked):
-                # every file of the tree was served from the cache (as its whole result)
-                self.stats["cache_hits"] += hit.coverage.get("files", 0) + hit.context_files
-                if hit.rules_budget:
-                    self.stats.setdefault("rules_budget", []).extend(hit.rules_budget)
-                if hit.skipped_paths:
-                    self.stats["skipped_paths"] = sorted(set(hit.skipped_paths) | set(self.stats.get("skipped_paths", ())))
-                return hit
+        hit = self._cached(key)
+        if hit is not None:
+            return hit
         before = len(self.stats.get("rules_budget", ()))
         skipped = self.stats.pop("skipped_paths", None)
         snap = self.snapshot(commit, pathspecs)
-        mine = self.stats.get("skipped_paths", [])
-        if skipped or mine:
-            self.stats["skipped_paths"] = sorted(set(skipped or ()) | set(mine))
-        res = Checked(snap.findings, snap.rule_errors, _coverage(snap.files), len(snap.context),
-                      sorted((u for a in snap.files.values() for u in a.unparsed), key=lambda u: (u.path, u.line)),
-                      list(self.stats.get("rules_budget", [])[before:]), list(mine))
+        res = self._reduce(snap, before, skipped)
         if key is not None and not res.rule_errors:
             self.cache.put_result(key, res)
         return res
+
+    def _cached(self, key: str | None, kind=None):
+        """A result from the results cache, its counters added to the stats."""
+        hit = self.cache.get_result(key) if key is not None else None
+        kind = kind or Checked
+        if not isinstance(hit, kind):
+            return None
+        for one in (hit if isinstance(hit, tuple) else (hit,)):
+            # every file of the tree was served from the cache (as its whole result)
+            self.stats["cache_hits"] += one.coverage.get("files", 0) + one.context_files
+            if one.rules_budget:
+                self.stats.setdefault("rules_budget", []).extend(one.rules_budget)
+            if one.skipped_paths:
+                self.stats["skipped_paths"] = sorted(set(one.skipped_paths) | set(self.stats.get("skipped_paths", ())))
+        return hit
+
+    def _reduce(self, snap: Snapshot, budget_before: int, skipped) -> Checked:
+        mine = self.stats.get("skipped_paths", [])
+        if skipped or mine:
+            self.stats["skipped_paths"] = sorted(set(skipped or ()) | set(mine))
+        return Checked(snap.findings, snap.rule_errors, _coverage(snap.files), len(snap.context),
+                       sorted((u for a in snap.files.values() for u in a.unparsed), key=lambda u: (u.path, u.line)),
+                       list(self.stats.get("rules_budget", [])[budget_before:]), list(mine))
+
+    def audit_checked(self, base, head, pathspecs: list[str]) -> tuple[Checked, Checked]:
+        """(HEAD, BASE) findings for an audit. Two trees already checked whole come
+        from the results cache; otherwise the differential rules run only on the
+        functions whose call cone changed (call_cone_unchanged): an unchanged one
+        would give the same findings in both trees, so none that an audit reports.
+        Such a pair is cached as a pair, never as the trees' whole results."""
+        kh, kb = self._result_key(head, pathspecs), self._result_key(base, pathspecs)
+        if not any(r.differential for r in self.rules) or kh is not None and kb is not None \
+                and isinstance(self.cache.get_result(kh), Checked) and isinstance(self.cache.get_result(kb), Checked):
+            return self.checked(head, pathspecs), self.checked(base, pathspecs)
+        pair_key = None if kh is None or kb is None else \
+            "audit:" + hashlib.sha256((kh + "\0" + kb).encode()).hexdigest()
+        hit = self._cached(pair_key, tuple)
+        if hit is not None:
+            return hit
+        skipped = self.stats.pop("skipped_paths", None)
+        head_prep = self.prepare(head, pathspecs)
+        base_prep = self.prepare(base, pathspecs)
+        t0 = time.monotonic()
+        same_head, same_base = call_cone_unchanged(head_prep[2], base_prep[2])
+        self.stats["functions_unchanged"] = len(same_head)
+        self._timed("seconds_facts", t0)
+        out = []
+        for commit, prep, same in ((head, head_prep, same_head), (base, base_prep, same_base)):
+            before = len(self.stats.get("rules_budget", ()))
+            out.append(self._reduce(self.snapshot(commit, pathspecs, prep, same), before, skipped))
+        pair = tuple(out)
+        if pair_key is not None and not any(c.rule_errors for c in pair):
+            self.cache.put_result(pair_key, pair)
+        return pair
 
     def _result_key(self, commit, pathspecs: list[str]) -> str | None:
         if self.cache.db is None or os.environ.get("ERRPATH_NO_RESULTS_CACHE"):
@@ -324,7 +382,8 @@ class Engine:
                  repr((RULE_CHUNK, sys.getrecursionlimit(), budget.RULES_SECONDS))]
         return "checked:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
-    def check_index(self, index: FactsIndex, functions: list[FunctionFacts]) -> tuple[list[Finding], list[dict]]:
+    def check_index(self, index: FactsIndex, functions: list[FunctionFacts],
+                    unchanged: frozenset | set | None = None) -> tuple[list[Finding], list[dict]]:
         """The rules over `functions`, in fixed chunks of whole files (RULE_CHUNK
         functions or so). Each chunk starts from fresh summaries and rule memos,
         so a finding depends on the index and the chunking only, never on --jobs
@@ -333,12 +392,12 @@ class Engine:
         ranges = rule_chunks(functions)
         if len(ranges) <= 1:
             with _quiet_gc():
-                return self.run_rules(index, functions)
+                return self.run_rules(index, functions, unchanged)
         index.functions_calling("")   # build the light call graph once, before forking
         if self._executor is not None and self.executor_kind == "local":
             self._executor.close()   # its workers would sit idle, holding memory, beside the rules
             self._executor = None
-        state = (self, index, functions)
+        state = (self, index, functions, unchanged)
         results = None
         # Each forked worker ends up with its own copy of most of the index (CPython's
         # reference counts write to every object it touches): past FORK_MAX_FUNCTIONS
@@ -403,6 +462,44 @@ class Engine:
         return fps
 
 
+def _function_digest(f: FunctionFacts) -> bytes:
+    """What a function is, wherever it sits in its file: its text (or its CFG,
+    for one built at once) and its light facts."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((f.name, f.is_static, f.params, f.return_type, f.call_names)).encode("utf-8", "surrogateescape"))
+    h.update(f.source() or f.payload())
+    return h.digest()
+
+
+def call_cone_unchanged(a: FactsIndex, b: FactsIndex) -> tuple[set[int], set[int]]:
+    """Ids of the in-scope functions of each index whose findings from a
+    differential rule (Rule.differential) cannot differ between the two trees:
+    every definition of their (file, name) is the same in both, and so is every
+    definition of every name they call, transitively. Conservative by name: a
+    changed `foo` anywhere makes every caller of any `foo` changed, which also
+    covers a call that now resolves elsewhere."""
+    def groups(index: FactsIndex) -> dict:
+        g: dict = {}
+        for f in index.all:
+            g.setdefault((f.path, f.name), []).append(_function_digest(f))
+        return g
+    ga, gb = groups(a), groups(b)
+    changed = {k for k in ga.keys() | gb.keys() if ga.get(k) != gb.get(k)}
+    out = []
+    for index in (a, b):
+        names = {name for _, name in changed}
+        work = list(names)
+        dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
+        while work:
+            for g in index.functions_calling(work.pop()):
+                dirty.add(id(g))
+                if g.name not in names:
+                    names.add(g.name)
+                    work.append(g.name)
+        out.append({id(f) for f in index.functions_in_scope() if id(f) not in dirty})
+    return out[0], out[1]
+
+
 RULE_CHUNK = 3000
 FORK_MAX_FUNCTIONS = 250_000   # ~1 KB of light facts each, copied into every rule worker
 
@@ -443,7 +540,7 @@ class _quiet_gc:
     def __exit__(self, *exc):
         gc.set_threshold(*self.threshold)
         gc.unfreeze()
-_RULES_STATE = None   # (engine, index, functions) inherited by forked rule workers
+_RULES_STATE = None   # (engine, index, functions, unchanged) inherited by forked rule workers
 
 
 def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list[tuple[int, int]]:
@@ -461,12 +558,12 @@ def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list
 
 
 def _rules_range(state, r: tuple[int, int]):
-    engine, index, functions = state
+    engine, index, functions, unchanged = state
     from . import summary
     view = copy.copy(index)   # fresh summaries and rule memos (keyed by the index object)
     view.summaries = summary.build(view)
     before = len(engine.stats.get("rules_budget", ()))
-    found, errors = engine.run_rules(view, functions[r[0]:r[1]])
+    found, errors = engine.run_rules(view, functions[r[0]:r[1]], unchanged)
     over = engine.stats.get("rules_budget", [])[before:]
     if over:
         del engine.stats["rules_budget"][before:]
@@ -540,11 +637,11 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
     t0 = time.monotonic()
     repo = engine.repo
     commits = repo.range_commits(base, head)
-    head_snap = engine.checked(head, pathspecs)
     if base is not None:
-        base_snap = engine.checked(base, pathspecs)
+        head_snap, base_snap = engine.audit_checked(base, head, pathspecs)
         base_fps = {f.fingerprint: f for f in base_snap.findings}
     else:
+        head_snap = engine.checked(head, pathspecs)
         base_snap, base_fps = None, {}
     head_fps = {f.fingerprint: f for f in head_snap.findings}
     introduced = [f for fp, f in head_fps.items() if fp not in base_fps]

@@ -104,3 +104,99 @@ def test_a_callee_fix_in_another_file_is_reported_as_fixed(tmp_path):
     assert f["fixed_by"]["sha"] == fix
     assert any("changed __filemap_get_folio()" in e["note"] and "EAGAIN remap added" in e["note"]
                for e in f["evidence"])
+
+
+GET_NULL = """struct thing *get_thing(int n)
+{
+	struct thing *t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->v = n;
+	return t;
+}
+"""
+GET_ERR = GET_NULL.replace("return NULL;", "return ERR_PTR(-ENOMEM);")
+USE = """int use_it(int n)
+{
+	struct thing *t = get_thing(n);
+	if (!t)
+		return -ENOMEM;
+	return t->v;
+}
+"""
+OTHER = """static struct thing things[4];
+struct thing *find_other(int n)
+{
+	if (n < 0 || n > 3)
+		return ERR_PTR(-EINVAL);
+	return &things[n];
+}
+int old_bug(int n)
+{
+	struct thing *t = find_other(n);
+	if (!t)
+		return -ENOENT;
+	return t->v;
+}
+"""
+FIX = """int fixed_later(int n)
+{
+	struct thing *t = find_other(n);
+	if (!t)
+		return -EIO;
+	return t->v;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def contract_change(tmp_path_factory):
+    h = History(tmp_path_factory.mktemp("cone") / "repo")
+    h.commit("base", {"mm/get.c": GET_NULL, "fs/use.c": USE, "fs/other.c": OTHER, "fs/fix.c": FIX})
+    h.tag("v1", "HEAD")
+    h.commit("mm: get_thing() returns an ERR_PTR", {"mm/get.c": GET_ERR})
+    h.commit("fs: fix the test", {"fs/fix.c": FIX.replace("if (!t)", "if (IS_ERR(t))")})
+    return h
+
+
+def test_audit_is_the_same_whether_or_not_both_trees_were_scanned_whole(contract_change, tmp_path):
+    """A cold audit runs the callee-only rules just on the functions whose call cone
+    changed; after both trees were scanned whole (results cached) it compares the
+    whole trees. Both give the same report: the unchanged caller of the changed
+    callee is reported, the fix is seen, the old finding nobody touched is not."""
+    repo = contract_change.path
+    cache = tmp_path / "cache"
+    args = ("--repo", str(repo), "--format", "json", "--cache-dir", str(cache), "-q", "-j", "1",
+            "--min-confidence", "low", "--select", "err-ptr-null-mismatch")
+    cold = run("audit", "v1..HEAD", *args)
+    assert cold.code == 1, cold.err
+    doc = cold.json()
+    assert [(f["path"], f["function"]) for f in doc["findings"]] == [("fs/use.c", "use_it")]
+    assert [(f["path"], f["function"]) for f in doc["fixed"]] == [("fs/fix.c", "fixed_later")]
+    assert doc["stats"]["functions_unchanged"] == 2   # find_other, old_bug
+    scans = [run("scan", "--rev", rev, *args) for rev in ("v1", "HEAD")]
+    assert all("old_bug" in [f["function"] for f in s.json()["findings"]] for s in scans)
+    whole = run("audit", "v1..HEAD", *args)
+    assert "functions_unchanged" not in whole.json()["stats"]   # the two whole results were used
+    strip = lambda d: {k: v for k, v in d.items() if k != "stats"}
+    assert strip(doc) == strip(whole.json())
+
+
+def test_call_cone_unchanged_follows_callers_of_changed_names():
+    from errpath.engine import analyse_blob, call_cone_unchanged
+    from errpath.index import FactsIndex
+
+    def index(files: dict) -> FactsIndex:
+        fns = [f for p, src in files.items() for f in analyse_blob(p, src.encode(), None).functions]
+        return FactsIndex(fns, in_scope=set(files))
+    a = "int leaf(void) { return 0; }\nint mid(void) { return leaf(); }\nint top(void) { return mid(); }\n" \
+        "int alone(void) { return 1; }\n"
+    base = index({"a.c": a, "b.c": "int other(void) { return helper(); }\n"})
+    # leaf() changes; helper() gets a definition; alone() moves down a line
+    head = index({"a.c": "\n" + a.replace("return 0;", "return -1;"),
+                  "b.c": "int other(void) { return helper(); }\n",
+                  "c.c": "int helper(void) { return 2; }\n"})
+    same_head, same_base = call_cone_unchanged(head, base)
+    name = {id(f): f.name for ix in (head, base) for f in ix.all}
+    assert sorted(name[i] for i in same_head) == ["alone"]
+    assert sorted(name[i] for i in same_base) == ["alone"]
