@@ -86,7 +86,20 @@ class BudgetExceeded(Exception):
     pass
 
 
+class _Source(threading.local):
+    """The text, as a str, of the tree _build_from_source is walking in this
+    thread, when it is pure ASCII (byte offsets are then str offsets): _text
+    slices it rather than decoding every node's bytes. None otherwise."""
+    text: str | None = None
+
+
+_SOURCE = _Source()
+
+
 def _text(node: TSNode) -> str:
+    src = _SOURCE.text
+    if src is not None:
+        return src[node.start_byte:node.end_byte]
     return node.text.decode("utf-8", "replace")
 
 
@@ -532,18 +545,7 @@ def _int_value(text: str) -> int | None:
 
 def value_of(node: TSNode) -> Value:
     t = node.type
-    if t == "parenthesized_expression":
-        inner = [c for c in node.named_children if c.type != "comment"]
-        return value_of(inner[0]) if len(inner) == 1 else ("unknown", _short(_text(node)))
-    if t == "cast_expression":
-        return value_of(node.child_by_field_name("value"))
-    if t == "number_literal":
-        n = _int_value(_text(node))
-        return ("int", n) if n is not None else ("unknown", _text(node))
-    if t in ("true", "false"):
-        return ("int", 1 if t == "true" else 0)
-    if t == "null":
-        return ("null",)
+    # the commonest types first (the tests are on distinct types)
     if t == "identifier":
         name = _text(node)
         if name == "NULL":
@@ -553,38 +555,8 @@ def value_of(node: TSNode) -> Value:
         if name.isupper() or (name[:1].isupper() and "_" in name and name.upper() == name):
             return ("macro", name)
         return ("var", name)
-    if t == "unary_expression":
-        op = node.child_by_field_name("operator").type
-        arg = node.child_by_field_name("argument")
-        inner = value_of(arg)
-        if op == "-":
-            a = _strip(arg)
-            if a.type == "identifier" and _text(a) in ERRNO_NAMES:
-                return ("errno", _text(a))
-            if inner[0] == "int":
-                return ("int", -inner[1])
-        return ("un", op, inner)
-    if t == "conditional_expression":
-        tl, _ = cond_literals(node.child_by_field_name("condition"))
-        cons = node.child_by_field_name("consequence")
-        return ("cond", tl, value_of(cons) if cons is not None else ("unknown", "?:"),
-                value_of(node.child_by_field_name("alternative")))
-    if t == "binary_expression":
-        return ("bin", node.child_by_field_name("operator").type,
-                value_of(node.child_by_field_name("left")), value_of(node.child_by_field_name("right")))
     if t in ("field_expression", "subscript_expression"):
         return ("field", _norm(_text(node)))
-    if t == "pointer_expression":
-        op = node.child_by_field_name("operator").type
-        if op == "*":
-            return ("field", _norm(_text(node)))
-        return ("un", "&", ("var", _norm(_text(node.child_by_field_name("argument")))))
-    if t == "sizeof_expression" or t == "alignof_expression":
-        return ("sizeof", _short(_text(node)))
-    if t == "assignment_expression":
-        return value_of(node.child_by_field_name("right"))
-    if t == "comma_expression":
-        return value_of(node.child_by_field_name("right"))
     if t == "call_expression":
         name = _callee_name(node)
         args = _call_args(node)
@@ -601,6 +573,48 @@ def value_of(node: TSNode) -> Value:
             fn = node.child_by_field_name("function")
             return ("call", None, tuple(value_of(a) for a in args), _norm(_text(fn)) if fn is not None else "?")
         return ("call", name, tuple(value_of(a) for a in args), name)
+    if t == "pointer_expression":
+        op = node.child_by_field_name("operator").type
+        if op == "*":
+            return ("field", _norm(_text(node)))
+        return ("un", "&", ("var", _norm(_text(node.child_by_field_name("argument")))))
+    if t == "number_literal":
+        n = _int_value(_text(node))
+        return ("int", n) if n is not None else ("unknown", _text(node))
+    if t == "binary_expression":
+        return ("bin", node.child_by_field_name("operator").type,
+                value_of(node.child_by_field_name("left")), value_of(node.child_by_field_name("right")))
+    if t == "unary_expression":
+        op = node.child_by_field_name("operator").type
+        arg = node.child_by_field_name("argument")
+        inner = value_of(arg)
+        if op == "-":
+            a = _strip(arg)
+            if a.type == "identifier" and _text(a) in ERRNO_NAMES:
+                return ("errno", _text(a))
+            if inner[0] == "int":
+                return ("int", -inner[1])
+        return ("un", op, inner)
+    if t == "parenthesized_expression":
+        inner = [c for c in node.named_children if c.type != "comment"]
+        return value_of(inner[0]) if len(inner) == 1 else ("unknown", _short(_text(node)))
+    if t == "cast_expression":
+        return value_of(node.child_by_field_name("value"))
+    if t in ("true", "false"):
+        return ("int", 1 if t == "true" else 0)
+    if t == "null":
+        return ("null",)
+    if t == "conditional_expression":
+        tl, _ = cond_literals(node.child_by_field_name("condition"))
+        cons = node.child_by_field_name("consequence")
+        return ("cond", tl, value_of(cons) if cons is not None else ("unknown", "?:"),
+                value_of(node.child_by_field_name("alternative")))
+    if t == "sizeof_expression" or t == "alignof_expression":
+        return ("sizeof", _short(_text(node)))
+    if t == "assignment_expression":
+        return value_of(node.child_by_field_name("right"))
+    if t == "comma_expression":
+        return value_of(node.child_by_field_name("right"))
     if t in ("string_literal", "concatenated_string", "char_literal"):
         return ("unknown", _short(_text(node)))
     return ("unknown", _short(_text(node)))
@@ -608,6 +622,17 @@ def value_of(node: TSNode) -> Value:
 
 # ---------------------------------------------------------------------------
 # CFG construction
+
+
+_SKIPPED_STATEMENTS = frozenset({"comment", ";", "preproc_call", "preproc_def", "preproc_function_def",
+                                 "preproc_include", "type_definition", "empty_statement"})
+
+
+def _declarator_name(decl: TSNode | None) -> str | None:
+    global _declarator_name
+    from .parse import declarator_name
+    _declarator_name = declarator_name   # imported on first use
+    return declarator_name(decl)
 
 
 class _LoopCtx:
@@ -632,9 +657,16 @@ class _Builder:
     def new(self, kind: str, ts: TSNode | None, text: str | None = None) -> CfgNode:
         if len(self.nodes) >= self.budget:
             raise BudgetExceeded(f"more than {self.budget} statements")
-        line, col = (ts.start_point[0] + 1 + self.row0, ts.start_point[1] + 1) if ts is not None else (0, 0)
-        n = CfgNode(id=len(self.nodes), kind=kind, line=line, column=col,
-                    text=text if text is not None else (_short(_text(ts)) if ts is not None else kind))
+        if ts is not None:
+            row, col = ts.start_point
+            line, col = row + 1 + self.row0, col + 1
+            if text is None:
+                text = _short(_text(ts))
+        else:
+            line = col = 0
+            if text is None:
+                text = kind
+        n = CfgNode(id=len(self.nodes), kind=kind, line=line, column=col, text=text)
         self.nodes.append(n)
         return n
 
@@ -646,13 +678,46 @@ class _Builder:
     def expr_effects(self, n: CfgNode, ts: TSNode) -> None:
         """Record the defs, calls and uses of the expression tree ts into node n."""
         uses: set[str] = set()
+        add_use = uses.add
+        defs = n.defs
         noreturn = False
         stack = [ts]
+        pop, push = stack.pop, stack.append
+        src = _SOURCE.text   # what _text would slice, inlined for the commonest node
         while stack:
-            e = stack.pop()
+            e = pop()
             t = e.type
             if t == "identifier":
-                uses.add(_text(e))
+                add_use(src[e.start_byte:e.end_byte] if src is not None else _text(e))
+                continue
+            if t == "call_expression":
+                fn = e.child_by_field_name("function")
+                if fn is not None:
+                    fn_ident = fn.type == "identifier"
+                    fn_text = _text(fn)
+                    name = fn_text if fn_ident else None
+                else:
+                    fn_ident, name = False, None
+                if name in NORETURN:
+                    noreturn = True
+                args = _call_args(e)
+                arg_texts, arg_values = [], []
+                for a in args:
+                    # &x handed to a callee may change x: treat as a definition.
+                    if a.type == "pointer_expression" and a.child_by_field_name("operator").type == "&":
+                        target = a.child_by_field_name("argument")
+                        defs.append((_norm(_text(target)), ("unknown", f"set by {name or 'call'}()")))
+                    arg_texts.append(_norm(_text(a)))
+                    arg_values.append(value_of(a))
+                row, col = e.start_point
+                n.calls.append(Call(
+                    # a text of its own, not name's: the pickles stay what they were
+                    name=name, callee_text=_norm(_text(fn) if fn_ident else fn_text) if fn is not None else "?",
+                    args=tuple(arg_texts), arg_values=tuple(arg_values),
+                    line=row + 1 + self.row0, column=col + 1, result=None, node=n.id))
+                if fn is not None and not fn_ident:
+                    push(fn)
+                stack.extend(args)
                 continue
             if t == "assignment_expression":
                 left = e.child_by_field_name("left")
@@ -662,43 +727,27 @@ class _Builder:
                 rv = value_of(right)
                 if op != "=":
                     rv = ("bin", op[:-1], ("var", lv), rv)
-                n.defs.append((lv, rv))
+                defs.append((lv, rv))
                 if left.type != "identifier":
-                    stack.append(left)
-                stack.append(right)
+                    push(left)
+                push(right)
                 self._note_call_result(n, right, lv)
                 continue
             if t == "update_expression":
                 arg = e.child_by_field_name("argument")
                 op = e.child_by_field_name("operator").type
                 lv = _norm(_text(arg))
-                n.defs.append((lv, ("bin", "+" if op == "++" else "-", ("var", lv), ("int", 1))))
-                uses.add(lv)
+                defs.append((lv, ("bin", "+" if op == "++" else "-", ("var", lv), ("int", 1))))
+                add_use(lv)
                 continue
-            if t == "call_expression":
-                name = _callee_name(e)
-                if name in NORETURN:
-                    noreturn = True
-                fn = e.child_by_field_name("function")
-                args = _call_args(e)
-                for a in args:
-                    # &x handed to a callee may change x: treat as a definition.
-                    if a.type == "pointer_expression" and a.child_by_field_name("operator").type == "&":
-                        target = a.child_by_field_name("argument")
-                        n.defs.append((_norm(_text(target)), ("unknown", f"set by {name or 'call'}()")))
-                n.calls.append(Call(
-                    name=name, callee_text=_norm(_text(fn)) if fn is not None else "?",
-                    args=tuple(_norm(_text(a)) for a in args), arg_values=tuple(value_of(a) for a in args),
-                    line=e.start_point[0] + 1 + self.row0, column=e.start_point[1] + 1, result=None, node=n.id))
-                if fn is not None and fn.type != "identifier":
-                    stack.append(fn)
-                stack.extend(args)
-                continue
-            if t in ("compound_statement", "compound_literal_expression"):
+            if t == "compound_statement" or t == "compound_literal_expression":
                 # GNU statement expressions: good enough to see their calls and defs.
                 stack.extend(e.named_children)
                 continue
-            stack.extend(c for c in e.named_children if c.type not in ("comment", "field_identifier"))
+            for c in e.named_children:
+                ct = c.type
+                if ct != "comment" and ct != "field_identifier":
+                    push(c)
         n.uses = frozenset(uses)
         if noreturn:
             n.kind = "noreturn"
@@ -727,90 +776,18 @@ class _Builder:
 
     # -- statements --------------------------------------------------------
     def stmt(self, ts: TSNode, preds: list) -> list:
+        # the commonest statements first (the tests are on distinct types)
         t = ts.type
-        if t in ("compound_statement", "translation_unit"):
-            for c in ts.named_children:
-                preds = self.stmt(c, preds)
-            return preds
-        if t in ("comment", ";", "preproc_call", "preproc_def", "preproc_function_def",
-                 "preproc_include", "type_definition", "empty_statement"):
-            return preds
-        if t in ("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"):
-            # Both sides of an #if are possible: a choice with no condition facts.
-            j = self.new("join", ts, text="#if")
-            self.link(preds, j.id)
-            out = []
-            body = [c for c in ts.named_children
-                    if c.type not in ("identifier", "preproc_defined", "binary_expression",
-                                      "unary_expression", "parenthesized_expression", "call_expression",
-                                      "number_literal", "preproc_else", "preproc_elif", "preproc_elifdef")
-                    and c != ts.child_by_field_name("condition") and c != ts.child_by_field_name("name")]
-            p = [(j.id, None)]
-            for c in body:
-                p = self.stmt(c, p)
-            out.extend(p)
-            alt = ts.child_by_field_name("alternative")
-            if alt is not None:
-                out.extend(self.stmt(alt, [(j.id, None)]))
-            else:
-                out.append((j.id, None))
-            return out
         if t == "expression_statement":
-            inner = [c for c in ts.named_children if c.type != "comment"]
-            if not inner:
+            for e in ts.named_children:
+                if e.type != "comment":
+                    break
+            else:
                 return preds
-            e = inner[0]
             if e.type == "call_expression" and _is_assertion(e):
                 return self.assertion(e, preds)
             n = self.simple("expr", ts, preds, e)
             return [] if n.kind == "noreturn" else [(n.id, None)]
-        if t == "declaration":
-            n = self.new("decl", ts)
-            self.link(preds, n.id)
-            for d in ts.children_by_field_name("declarator"):
-                if d.type == "init_declarator":
-                    name = _norm(_text(d.child_by_field_name("declarator"))).lstrip("*")
-                    from .parse import declarator_name
-                    name = declarator_name(d.child_by_field_name("declarator")) or name
-                    val = d.child_by_field_name("value")
-                    if val is not None:
-                        n.defs.append((name, value_of(val) if val.type != "initializer_list" else ("unknown", "{...}")))
-                        sub = CfgNode(0, "tmp", 0, 0, "")
-                        sub.id = n.id
-                        self.expr_effects(sub, val)
-                        n.calls.extend(sub.calls)
-                        n.defs.extend(sub.defs)
-                        n.uses = n.uses | sub.uses
-                        if val.type != "initializer_list":
-                            v = _strip(val)
-                            if v.type == "call_expression":
-                                for i, c in enumerate(n.calls):
-                                    if (c.line, c.column) == (v.start_point[0] + 1 + self.row0,
-                                                              v.start_point[1] + 1):
-                                        n.calls[i] = Call(c.name, c.callee_text, c.args, c.arg_values,
-                                                          c.line, c.column, name, c.node)
-                        if sub.kind == "noreturn":
-                            return []
-                else:
-                    name = None
-                    from .parse import declarator_name
-                    name = declarator_name(d)
-                    if name:
-                        n.defs.append((name, ("uninit", name)))
-            return [(n.id, None)]
-        if t == "return_statement":
-            n = self.new("return", ts)
-            self.link(preds, n.id)
-            inner = [c for c in ts.named_children if c.type != "comment"]
-            if inner:
-                n.ret = value_of(inner[0])
-                self.expr_effects(n, inner[0])
-                self.finish_calls(n)
-                if n.kind == "noreturn":
-                    return []
-                n.kind = "return"
-            n.succ.append((1, None))
-            return []
         if t == "if_statement":
             cond = ts.child_by_field_name("condition")
             c = self.new("cond", cond)
@@ -829,6 +806,81 @@ class _Builder:
                     out = out + self.stmt(alt, [(c.id, False)])
             else:
                 out = out + [(c.id, False)]
+            return out
+        if t == "compound_statement" or t == "translation_unit":
+            stmt = self.stmt
+            for c in ts.named_children:
+                preds = stmt(c, preds)
+            return preds
+        if t == "declaration":
+            n = self.new("decl", ts)
+            self.link(preds, n.id)
+            for d in ts.children_by_field_name("declarator"):
+                if d.type == "init_declarator":
+                    dd = d.child_by_field_name("declarator")
+                    name = _declarator_name(dd) or _norm(_text(dd)).lstrip("*")
+                    val = d.child_by_field_name("value")
+                    if val is not None:
+                        listed = val.type == "initializer_list"
+                        n.defs.append((name, value_of(val) if not listed else ("unknown", "{...}")))
+                        sub = CfgNode(0, "tmp", 0, 0, "")
+                        sub.id = n.id
+                        self.expr_effects(sub, val)
+                        n.calls.extend(sub.calls)
+                        n.defs.extend(sub.defs)
+                        n.uses = n.uses | sub.uses
+                        if not listed:
+                            v = _strip(val)
+                            if v.type == "call_expression":
+                                row, col = v.start_point
+                                at = (row + 1 + self.row0, col + 1)
+                                for i, c in enumerate(n.calls):
+                                    if (c.line, c.column) == at:
+                                        n.calls[i] = Call(c.name, c.callee_text, c.args, c.arg_values,
+                                                          c.line, c.column, name, c.node)
+                        if sub.kind == "noreturn":
+                            return []
+                else:
+                    name = _declarator_name(d)
+                    if name:
+                        n.defs.append((name, ("uninit", name)))
+            return [(n.id, None)]
+        if t == "return_statement":
+            n = self.new("return", ts)
+            self.link(preds, n.id)
+            for e in ts.named_children:
+                if e.type != "comment":
+                    n.ret = value_of(e)
+                    self.expr_effects(n, e)
+                    self.finish_calls(n)
+                    if n.kind == "noreturn":
+                        return []
+                    n.kind = "return"
+                    break
+            n.succ.append((1, None))
+            return []
+        if t in _SKIPPED_STATEMENTS:
+            return preds
+        if t in ("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"):
+            # Both sides of an #if are possible: a choice with no condition facts.
+            j = self.new("join", ts, text="#if")
+            self.link(preds, j.id)
+            out = []
+            cond, name = ts.child_by_field_name("condition"), ts.child_by_field_name("name")
+            body = [c for c in ts.named_children
+                    if c.type not in ("identifier", "preproc_defined", "binary_expression",
+                                      "unary_expression", "parenthesized_expression", "call_expression",
+                                      "number_literal", "preproc_else", "preproc_elif", "preproc_elifdef")
+                    and c != cond and c != name]
+            p = [(j.id, None)]
+            for c in body:
+                p = self.stmt(c, p)
+            out.extend(p)
+            alt = ts.child_by_field_name("alternative")
+            if alt is not None:
+                out.extend(self.stmt(alt, [(j.id, None)]))
+            else:
+                out.append((j.id, None))
             return out
         if t in ("while_statement", "for_statement", "do_statement"):
             return self.loop(ts, preds)
@@ -1159,16 +1211,21 @@ def _build_from_source(fn: FunctionFacts, payload: bytes) -> tuple:
     if _LAZY_PARSER is None:
         from .parse import new_parser
         _LAZY_PARSER = new_parser()
-    root = _LAZY_PARSER.parse(b" " * col + text).root_node
+    src = b" " * col + text
+    root = _LAZY_PARSER.parse(src).root_node
     units = [c for c in root.named_children if c.type == "function_definition"]
     if len(units) == 1 and not units[0].has_error:
         from .parse import FunctionNode
         unit = FunctionNode(fn.name, units[0], start_line, end_line, True, fn.is_static)
+        # the tree's byte offsets are into src, prefix included
+        _SOURCE.text = src.decode("ascii") if src.isascii() else None
         try:
             b, _, _ = _build(unit, row0=row)
             return b.nodes, b.loops, b.labels
         except (BudgetExceeded, RecursionError):
             pass
+        finally:
+            _SOURCE.text = None
     entry = CfgNode(0, "entry", start_line, 1, "entry", defs=[(p, ("param", p)) for p in fn.params])
     entry.succ.append((1, None))
     return [entry, CfgNode(1, "exit", end_line, 0, "exit")], [], {}
