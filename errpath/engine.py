@@ -358,7 +358,10 @@ class Engine:
         head_prep = self.prepare(head, pathspecs)
         base_prep = self.prepare(base, pathspecs)
         t0 = time.monotonic()
-        same_head, same_base = call_cone_unchanged(head_prep[2], base_prep[2])
+        # a file whose blob is the same in both trees was analysed once: the same object
+        same_files = {p for p, a in (*head_prep[0].items(), *head_prep[1].items())
+                      if base_prep[0].get(p, base_prep[1].get(p)) is a}
+        same_head, same_base = call_cone_unchanged(head_prep[2], base_prep[2], same_files)
         self.stats["functions_unchanged"] = len(same_head)
         self._timed("seconds_facts", t0)
         out = []
@@ -471,31 +474,52 @@ def _function_digest(f: FunctionFacts) -> bytes:
     return h.digest()
 
 
-def call_cone_unchanged(a: FactsIndex, b: FactsIndex) -> tuple[set[int], set[int]]:
+def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset()
+                        ) -> tuple[set[int], set[int]]:
     """Ids of the in-scope functions of each index whose findings from a
-    differential rule (Rule.differential) cannot differ between the two trees:
-    every definition of their (file, name) is the same in both, and so is every
-    definition of every name they call, transitively. Conservative by name: a
-    changed `foo` anywhere makes every caller of any `foo` changed, which also
-    covers a call that now resolves elsewhere."""
+    differential rule (Rule.differential) cannot differ between the two trees.
+
+    What such a rule reads of a callee: its text and facts, for the direct callees
+    only (does it check the pointer it is handed?), and, down any depth, what it
+    returns and how its NOWAIT flag parameters steer that (errpath.summary). So a
+    changed function makes its direct callers changed, and goes on up only through
+    callers that pass something on: a non-void return, or flag parameters (in
+    either tree). A void function without flag parameters whose callee changed
+    gives its callers nothing new. Names are matched conservatively: a changed
+    global `foo` touches every caller of any `foo` (which covers a call that now
+    resolves elsewhere); a static function of a .c file only callers in its file.
+    `same_files`: paths known to hold the same blob in both trees."""
+    from . import summary
+
     def groups(index: FactsIndex) -> dict:
         g: dict = {}
         for f in index.all:
-            g.setdefault((f.path, f.name), []).append(_function_digest(f))
+            if f.path not in same_files:
+                g.setdefault((f.path, f.name), []).append(_function_digest(f))
         return g
     ga, gb = groups(a), groups(b)
     changed = {k for k in ga.keys() | gb.keys() if ga.get(k) != gb.get(k)}
+    passes_on: set = set()   # (path, name) that return a value or take flag parameters, in either tree
+    for index in (a, b):
+        S = index.summaries or summary.build(index)
+        passes_on.update((f.path, f.name) for f in index.all if f.return_type != "void" or S.flag_params(f))
     out = []
     for index in (a, b):
-        names = {name for _, name in changed}
-        work = list(names)
         dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
+        seen = set(changed)
+        work = list(changed)
         while work:
-            for g in index.functions_calling(work.pop()):
+            path, name = work.pop()
+            local = path.endswith(".c") and all(f.is_static for ix in (a, b) for f in ix.definitions(path, name))
+            for g in index.functions_calling(name):
+                if local and g.path != path:
+                    continue
                 dirty.add(id(g))
-                if g.name not in names:
-                    names.add(g.name)
-                    work.append(g.name)
+                k = (g.path, g.name)
+                if k not in seen:
+                    seen.add(k)
+                    if k in passes_on:
+                        work.append(k)
         out.append({id(f) for f in index.functions_in_scope() if id(f) not in dirty})
     return out[0], out[1]
 

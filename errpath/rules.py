@@ -60,10 +60,12 @@ class Rule:
     # have anything to say about it (a cheap prefilter); None = every function.
     needs_tokens: frozenset[str] | None = None
     # True when a function's findings depend only on its own facts and on what it
-    # calls, transitively (callees' facts and summaries, which definition a called
-    # name resolves to) -- never on its callers or on the whole index. An audit
-    # then runs the rule only on functions whose call cone changed between BASE and
-    # HEAD (errpath.engine.call_cone_changes); elsewhere both trees agree.
+    # calls: the text and facts of its direct callees (and which definition each
+    # called name resolves to), and deeper down only what callees return and how
+    # their NOWAIT flag parameters steer it (errpath.summary) -- never on its
+    # callers or on the whole index. An audit then runs the rule only on functions
+    # whose call cone changed between BASE and HEAD
+    # (errpath.engine.call_cone_unchanged); elsewhere both trees agree.
     differential: bool = False
     doc: str = ""
     source_path: str = ""

@@ -189,14 +189,19 @@ def test_call_cone_unchanged_follows_callers_of_changed_names():
     def index(files: dict) -> FactsIndex:
         fns = [f for p, src in files.items() for f in analyse_blob(p, src.encode(), None).functions]
         return FactsIndex(fns, in_scope=set(files))
-    a = "int leaf(void) { return 0; }\nint mid(void) { return leaf(); }\nint top(void) { return mid(); }\n" \
-        "int alone(void) { return 1; }\n"
-    base = index({"a.c": a, "b.c": "int other(void) { return helper(); }\n"})
-    # leaf() changes; helper() gets a definition; alone() moves down a line
-    head = index({"a.c": "\n" + a.replace("return 0;", "return -1;"),
-                  "b.c": "int other(void) { return helper(); }\n",
-                  "c.c": "int helper(void) { return 2; }\n"})
+    a = ("int leaf(void) { return 0; }\nint mid(void) { return leaf(); }\nint top(void) { return mid(); }\n"
+         "int alone(void) { return 1; }\nvoid log_it(void) { leaf(); }\nint user(void) { log_it(); return 0; }\n"
+         "static int tidy(void) { return 0; }\nint uses_tidy(void) { return tidy(); }\n")
+    b = "int other(void) { return helper(); }\nstatic int tidy(void) { return 3; }\nint own_tidy(void) { return tidy(); }\n"
+    base = index({"a.c": a, "b.c": b})
+    # leaf() and a.c's static tidy() change; helper() gets a definition; alone() moves down a line
+    head = index({"a.c": "\n" + a.replace("return 0; }\nint mid", "return -1; }\nint mid")
+                  .replace("tidy(void) { return 0;", "tidy(void) { return 1;"),
+                  "b.c": b, "c.c": "int helper(void) { return 2; }\n"})
     same_head, same_base = call_cone_unchanged(head, base)
     name = {id(f): f.name for ix in (head, base) for f in ix.all}
-    assert sorted(name[i] for i in same_head) == ["alone"]
-    assert sorted(name[i] for i in same_base) == ["alone"]
+    # mid() returns what leaf() does, so top() may see a change; log_it() calls leaf()
+    # itself; user() only calls log_it(), which returns nothing: unchanged. b.c's own
+    # static tidy() is not a.c's.
+    assert sorted(name[i] for i in same_head) == ["alone", "own_tidy", "tidy", "user"]
+    assert sorted(name[i] for i in same_base) == ["alone", "own_tidy", "tidy", "user"]
