@@ -63,6 +63,8 @@ def run(repo_path: Path, spec: str, paths: list[str], jobs: int) -> dict:
         "functions_unparsed": stats.get("functions_unparsed"),
         "findings": len(doc["findings"]), "fixed": len(doc["fixed"]),
         "attribution_evaluations": stats.get("attribution_evaluations"),
+        "functions_unchanged": stats.get("functions_unchanged"),
+        "seconds_facts": stats.get("seconds_facts"), "seconds_rules": stats.get("seconds_rules"),
         "machine": machine_info(),
     }
 

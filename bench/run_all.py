@@ -272,7 +272,7 @@ def run(a) -> dict:
             adoc = errpath_json(work / "audit.json")
             res["audit"] = {k: adoc.get("stats", {}).get(k) for k in (
                 "commits", "files", "functions", "files_parsed", "bytes_parsed", "context_files",
-                "attribution_evaluations")}
+                "attribution_evaluations", "functions_unchanged", "seconds_facts", "seconds_rules")}
             res["audit"]["findings"] = len(adoc.get("findings", []))
             res["audit"]["fixed"] = len(adoc.get("fixed", []))
             awarm = B.time("errpath audit two-point warm re-run", audit_cmd(spec, acache, work / "audit2.json"))

@@ -250,21 +250,23 @@ class Engine:
 
     # -- rules -------------------------------------------------------------
     def run_rules(self, index: FactsIndex, functions: Iterable[FunctionFacts],
-                  unchanged: frozenset | set | None = None) -> tuple[list[Finding], list[dict]]:
-        """The rules over `functions`; for those whose id is in `unchanged` (an
-        audit: their call cone is the same in both trees) the differential rules
-        are left out, since they would say the same in both trees."""
+                  unchanged: tuple[set, set] | None = None) -> tuple[list[Finding], list[dict]]:
+        """The rules over `functions`. `unchanged` (an audit): two sets of function
+        ids, those whose call cone is the same in both trees and those whose callers
+        too are; a differential rule is left out for them, as it would say the same
+        in both trees."""
         ctx = RuleContext(index)
         findings, errors = [], []
         with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
             for fn in functions:
                 start = len(findings)
-                same = unchanged is not None and id(fn) in unchanged
+                fid = id(fn)
                 try:
                     timer.arm()
                     try:
                         for rule in self.rules:
-                            if same and rule.differential:
+                            if unchanged is not None and rule.differential and \
+                                    fid in unchanged[rule.differential == "callers"]:
                                 continue
                             if not rule.applies_to(fn):
                                 continue
@@ -362,7 +364,10 @@ class Engine:
         same_files = {p for p, a in (*head_prep[0].items(), *head_prep[1].items())
                       if base_prep[0].get(p, base_prep[1].get(p)) is a}
         same_head, same_base = call_cone_unchanged(head_prep[2], base_prep[2], same_files)
-        self.stats["functions_unchanged"] = len(same_head)
+        up_head, up_base = call_cone_unchanged(head_prep[2], base_prep[2], same_files, callers_too=True) \
+            if any(r.differential == "callers" for r in self.rules) else (set(), set())
+        same_head, same_base = (same_head, up_head), (same_base, up_base)
+        self.stats["functions_unchanged"] = len(same_head[0])
         self._timed("seconds_facts", t0)
         out = []
         for commit, prep, same in ((head, head_prep, same_head), (base, base_prep, same_base)):
@@ -386,7 +391,7 @@ class Engine:
         return "checked:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
     def check_index(self, index: FactsIndex, functions: list[FunctionFacts],
-                    unchanged: frozenset | set | None = None) -> tuple[list[Finding], list[dict]]:
+                    unchanged: tuple[set, set] | None = None) -> tuple[list[Finding], list[dict]]:
         """The rules over `functions`, in fixed chunks of whole files (RULE_CHUNK
         functions or so). Each chunk starts from fresh summaries and rule memos,
         so a finding depends on the index and the chunking only, never on --jobs
@@ -474,8 +479,8 @@ def _function_digest(f: FunctionFacts) -> bytes:
     return h.digest()
 
 
-def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset()
-                        ) -> tuple[set[int], set[int]]:
+def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
+                        callers_too: bool = False) -> tuple[set[int], set[int]]:
     """Ids of the in-scope functions of each index whose findings from a
     differential rule (Rule.differential) cannot differ between the two trees.
 
@@ -488,7 +493,11 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
     gives its callers nothing new. Names are matched conservatively: a changed
     global `foo` touches every caller of any `foo` (which covers a call that now
     resolves elsewhere); a static function of a .c file only callers in its file.
-    `same_files`: paths known to hold the same blob in both trees."""
+    `same_files`: paths known to hold the same blob in both trees.
+
+    callers_too (rules whose findings also depend on the callers, any levels up:
+    Rule.differential == "callers"): also every function called, transitively, by
+    one whose cone changed, by name, as any caller chain through it may differ."""
     from . import summary
 
     def groups(index: FactsIndex) -> dict:
@@ -503,7 +512,7 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
     for index in (a, b):
         S = index.summaries or summary.build(index)
         passes_on.update((f.path, f.name) for f in index.all if f.return_type != "void" or S.flag_params(f))
-    out = []
+    dirty_keys: set = set()
     for index in (a, b):
         dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
         seen = set(changed)
@@ -520,8 +529,22 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
                     seen.add(k)
                     if k in passes_on:
                         work.append(k)
-        out.append({id(f) for f in index.functions_in_scope() if id(f) not in dirty})
-    return out[0], out[1]
+        if callers_too:
+            by_name: dict = {}
+            for f in index.all:
+                by_name.setdefault(f.name, []).append(f)
+            work = [f for f in index.all if id(f) in dirty]
+            while work:
+                for n in work.pop().call_names:
+                    for g in by_name.get(n, ()):
+                        if id(g) not in dirty:
+                            dirty.add(id(g))
+                            work.append(g)
+        dirty_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
+    # the same verdict in both trees: a function gone from one side may have made
+    # its former callees' or callers' cone differ only there
+    return tuple({id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys}
+                 for index in (a, b))
 
 
 RULE_CHUNK = 3000

@@ -59,14 +59,17 @@ class Rule:
     # Identifiers at least one of which must occur in a function for the rule to
     # have anything to say about it (a cheap prefilter); None = every function.
     needs_tokens: frozenset[str] | None = None
-    # True when a function's findings depend only on its own facts and on what it
-    # calls: the text and facts of its direct callees (and which definition each
-    # called name resolves to), and deeper down only what callees return and how
-    # their NOWAIT flag parameters steer it (errpath.summary) -- never on its
-    # callers or on the whole index. An audit then runs the rule only on functions
-    # whose call cone changed between BASE and HEAD
-    # (errpath.engine.call_cone_unchanged); elsewhere both trees agree.
-    differential: bool = False
+    # "callees" when a function's findings depend only on its own facts and on
+    # what it calls: the text and facts of its direct callees (and which definition
+    # each called name resolves to), and deeper down only what callees return and
+    # how their NOWAIT flag parameters steer it (errpath.summary) -- never on its
+    # callers or on the whole index. "callers" when, on top of that, they depend
+    # on its callers, any levels up (their facts and what their own callees return).
+    # An audit then runs the rule only on functions whose cone changed between BASE
+    # and HEAD (errpath.engine.call_cone_unchanged); elsewhere both trees agree.
+    # False (the default, e.g. a rule reading may-sleep or gfp masks through void
+    # callees, or a whole-index table): run everywhere.
+    differential: str | bool = False
     doc: str = ""
     source_path: str = ""
 

@@ -180,7 +180,7 @@ class ErrPtrNullMismatch(Rule):
     title = "NULL test on an ERR_PTR result, or IS_ERR() on a NULL result"
     severity = "warning"
     confidence = "high"
-    differential = True   # callees only (see Rule.differential)
+    differential = "callees"   # see Rule.differential
 
     def check(self, fn, ctx):
         S = ctx.summaries

@@ -254,7 +254,7 @@ class MissingErrorCode(Rule):
     title = "Error path returns the error variable while it still holds 0"
     severity = "warning"
     confidence = "medium"
-    differential = True   # callees only (see Rule.differential)
+    differential = "callees"   # see Rule.differential
 
     def applies_to(self, fn) -> bool:
         # goto and break are in the function's token set: no CFG is decoded for the rest

@@ -86,6 +86,7 @@ class NowaitEnomem(Rule):
     title = "-ENOMEM returned on a NOWAIT path (should be -EAGAIN)"
     severity = "warning"
     confidence = "high"
+    differential = "callers"   # callees, and callers any levels up (S.callers, nowait_live): see Rule.differential
 
     def applies_to(self, fn) -> bool:
         return True   # decided in check(): the flag may arrive through a parameter

@@ -123,7 +123,7 @@ class ZeroStepLoop(Rule):
     title = "Loop counter stepped by a value that can be 0"
     severity = "warning"
     confidence = "medium"
-    differential = True   # callees only (see Rule.differential)
+    differential = "callees"   # see Rule.differential
 
     # iterator macros are normalised to `while`, so these three cover every loop
     needs_tokens = frozenset({"while", "for", "do"})
