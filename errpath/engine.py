@@ -49,6 +49,25 @@ class BlobAnalysis:
 
 
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"\n]+)[>"]', re.M)
+# _INCLUDE without its `^\s*`, tried at every line start (slow): a match of
+# _INCLUDE is one of these whose `#` has only blanks before it on its line
+_INCLUDE_TAIL = re.compile(rb'#\s*include\s*([<"])([^>"\n]+)[>"]')
+
+
+def _includes(data: bytes) -> list[str]:
+    """[what each _INCLUDE match names, in order]. A `#` of a tail match with
+    more than blanks before it on its line is no _INCLUDE match, and no match
+    of _INCLUDE starts inside the span of such a one (that span has a `<` or
+    `"` before its last line), so the two find the same `#include`s."""
+    out = []
+    for m in _INCLUDE_TAIL.finditer(data):
+        h = m.start()
+        if data[data.rfind(b"\n", 0, h) + 1:h].strip(b" \t\r\f\v"):
+            continue
+        out.append((b"<" if m.group(1) == b"<" else b'"').decode() + m.group(2).decode("utf-8", "replace"))
+    return out
+
+
 _PARSER = None
 
 
@@ -56,8 +75,7 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
     """Parse one file and compute the facts of every function it defines (the
     CFGs of all but the biggest are built on first use: errpath.facts)."""
     global _PARSER
-    includes = [(b"<" if m.group(1) == b"<" else b'"') .decode() + m.group(2).decode("utf-8", "replace")
-                for m in _INCLUDE.finditer(data[:200000])]
+    includes = _includes(data[:200000])
     if b"\0" in data[:8000]:
         return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", "binary file")], 0, includes)
     if len(data) > MAX_FILE_BYTES:
@@ -74,10 +92,11 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "parse-error"))
             continue
         try:
-            if may_exceed_budget(fn.node.text):   # the rare big one: over a budget is found now
+            text = fn.node.text
+            if may_exceed_budget(text):   # the rare big one: over a budget is found now
                 functions.append(check_budget(function_facts(fn, path)))
             else:
-                functions.append(lazy_function_facts(fn, path))
+                functions.append(lazy_function_facts(fn, path, text))
         except BudgetExceeded as e:
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, f"budget: {e}"))
         except RecursionError:

@@ -1061,21 +1061,21 @@ def _is_true_const(cond: TSNode) -> bool:
 
 
 def _params(fn: TSNode) -> tuple[list[str], str]:
-    from .parse import declarator_name
-    decl = fn.child_by_field_name("declarator")
+    from .parse import declarator_name, field_ids
+    f_decl, f_params, f_type = field_ids("declarator", "parameters", "type")
+    top = decl = fn.child_by_field_id(f_decl)
     while decl is not None and decl.type != "function_declarator":
-        decl = decl.child_by_field_name("declarator")
+        decl = decl.child_by_field_id(f_decl)
     names = []
     if decl is not None:
-        plist = decl.child_by_field_name("parameters")
+        plist = decl.child_by_field_id(f_params)
         for p in (plist.named_children if plist is not None else []):
             if p.type == "parameter_declaration":
-                name = declarator_name(p.child_by_field_name("declarator"))
+                name = declarator_name(p.child_by_field_id(f_decl))
                 if name:
                     names.append(name)
-    rtype = fn.child_by_field_name("type")
+    rtype = fn.child_by_field_id(f_type)
     ret = _text(rtype) if rtype is not None else "int"
-    top = fn.child_by_field_name("declarator")
     if top is not None and top.type == "pointer_declarator":
         ret += " *"
     return names, ret
@@ -1131,8 +1131,10 @@ def may_exceed_budget(text: bytes) -> bool:
     The dataflow cost is at most about 2.5 n^2 for n statements, definitions
     and conditions (measured: at most 0.82 n^2 on 19k functions of 6.12; the
     costliest there is 26k steps of a 500k budget)."""
-    n = (text.count(b";") + text.count(b"{") + text.count(b":") + text.count(b",")
-         + text.count(b"=") + text.count(b"&") + 2)
+    if len(text) < 122:   # 61 `&&`/`||` need 122 bytes; 399 for n, 244 for 61 `else`, 1501 for `(`
+        return False
+    # the six one-byte counts in one pass: the bytes left once they are deleted
+    n = len(text) - len(text.translate(None, b";{:,=&")) + 2
     return (n > 400 or text.count(b"else") > 60 or text.count(b"&&") + text.count(b"||") > 60
             or text.count(b"(") > 1500)
 
@@ -1144,38 +1146,70 @@ def may_exceed_budget(text: bytes) -> bool:
 STEP_TOKEN = "<step>"
 
 
+_LIGHT_PATTERNS = """
+    (call_expression function: (identifier) @f)
+    (assignment_expression left: (_) @l operator: ["-=" "+="])
+    (assignment_expression left: (_)
+                           right: (binary_expression left: (_) operator: ["-" "+"])) @a
+    (while_statement condition: (_) @c)
+    (for_statement condition: (_) @c)
+    (do_statement condition: (_) @c)"""
+
+
 def _light_of(node: TSNode) -> tuple[tuple, bool]:
     """(distinct identifiers the function calls, whether it has a counter step),
     from the tree by one query (in C). The call names are those the CFG's calls
     would name (at worst a superset: a call in an #if condition). The step test
-    is a superset too: the stepped text appears in some loop condition's text."""
+    is a superset too: the stepped text appears in some loop condition's text:
+    the left side of a `-=`/`+=` (@l), or of an `x = x - n` / `x = x + n` (@a,
+    both x compared normalised).
+
+    Nearly all of the cost is the query's walk of the tree (in C; about the same
+    per function or once per file); captures() makes no dict per match."""
     global _LIGHT_QUERY
     from tree_sitter import QueryCursor
     if _LIGHT_QUERY is None:
         from tree_sitter import Query
         from .parse import c_language
-        _LIGHT_QUERY = Query(c_language(), """
-            (call_expression function: (identifier) @f)
-            (assignment_expression left: (_) @l operator: ["-=" "+="])
-            (assignment_expression left: (_) @l
-                                   right: (binary_expression left: (_) @r operator: ["-" "+"]))
-            (while_statement condition: (_) @c)
-            (for_statement condition: (_) @c)
-            (do_statement condition: (_) @c)""")
-    names, stepped, conds = set(), set(), []
-    for pattern, caps in QueryCursor(_LIGHT_QUERY).matches(node):
-        if pattern == 0:
-            names.add(caps["f"][0].text.decode("utf-8", "replace"))
-        elif pattern == 1:
-            stepped.add(_norm(_text(caps["l"][0])))
-        elif pattern == 2:
-            left = _norm(_text(caps["l"][0]))
-            if left == _norm(_text(caps["r"][0])):
-                stepped.add(left)
-        else:
-            conds.append(_norm(_text(caps["c"][0])))
-    step = any(v in c for v in stepped for c in conds)
-    return tuple(sorted(names)), step
+        _LIGHT_QUERY = Query(c_language(), _LIGHT_PATTERNS)
+    caps = QueryCursor(_LIGHT_QUERY).captures(node)
+    names = {n.text for n in caps.get("f", ())}
+    stepped = {_norm(_text(n)) for n in caps.get("l", ())}
+    for a in caps.get("a", ()):
+        left = _norm(_text(a.child_by_field_name("left")))
+        if left == _norm(_text(a.child_by_field_name("right").child_by_field_name("left"))):
+            stepped.add(left)
+    step = False
+    if stepped:
+        conds = [_norm(_text(n)) for n in caps.get("c", ())]
+        step = any(v in c for v in stepped for c in conds)
+    return tuple(sorted({b.decode("utf-8", "replace") for b in names})), step
+
+
+# identifiers by bytes.translate + split (for ASCII text): every byte that is not
+# [A-Za-z0-9_] becomes a space, and a word's leading digits are not part of its
+# identifier (`0x10` -> `x10`, `1UL` -> `UL`, `32` -> none), as with _IDENT
+_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+_NON_WORD_TO_SPACE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
+_DIGITS = b"0123456789"
+
+
+def _token_tuple(text: bytes) -> tuple:
+    """tuple(sorted(idents(text.decode("utf-8", "replace")))), faster for ASCII text
+    (bytes sort as their ASCII strs do; a digit-led word sorts before b":")."""
+    if not text.isascii():
+        return tuple(sorted(idents(text.decode("utf-8", "replace"))))
+    from bisect import bisect_left
+    words = sorted(set(text.translate(_NON_WORD_TO_SPACE).split()))
+    k = bisect_left(words, b":")
+    if k:
+        extra = {w.lstrip(_DIGITS) for w in words[:k]}
+        extra.discard(b"")
+        del words[:k]
+        if extra:
+            extra.update(words)
+            words = sorted(extra)
+    return tuple(b" ".join(words).decode().split())
 
 
 def _tokens_of(node: TSNode, step: bool) -> frozenset:
@@ -1183,10 +1217,12 @@ def _tokens_of(node: TSNode, step: bool) -> frozenset:
     return toks | {STEP_TOKEN} if step else toks
 
 
-def lazy_function_facts(fn, path: str) -> FunctionFacts:
-    """Facts of one parsed FunctionNode whose CFG is built on first use."""
+def lazy_function_facts(fn, path: str, text: bytes | None = None) -> FunctionFacts:
+    """Facts of one parsed FunctionNode whose CFG is built on first use
+    (`text`: its node's text, when the caller has it already)."""
     node = fn.node
-    text = node.text
+    if text is None:
+        text = node.text
     params, rtype = _params(node)
     row, col = node.start_point
     f = FunctionFacts.__new__(FunctionFacts)
@@ -1194,7 +1230,8 @@ def lazy_function_facts(fn, path: str) -> FunctionFacts:
     f.name, f.path, f.line, f.end_line, f.is_static = fn.name, path, fn.start_line, fn.end_line, fn.is_static
     call_names, step = _light_of(node)
     f.params, f.return_type, f.call_names = params, " ".join(rtype.split()), call_names
-    f._tokens = tuple(sorted(_tokens_of(node, step)))
+    # "<step>" sorts before every identifier
+    f._tokens = (STEP_TOKEN,) + _token_tuple(text) if step else _token_tuple(text)
     f._payload = _SOURCE_TAG + _SOURCE_HEAD.pack(row, col, fn.start_line, fn.end_line) + text
     f._spill = f._must = f._reach = None
     f._live = False

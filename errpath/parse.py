@@ -40,6 +40,13 @@ def new_parser() -> Parser:
     return Parser(c_language())
 
 
+@lru_cache(maxsize=None)
+def field_ids(*names: str) -> tuple[int, ...]:
+    """The grammar's ids of these field names: node.child_by_field_id(id) is
+    node.child_by_field_name(name) without looking the name up each time."""
+    return tuple(c_language().field_id_for_name(n) for n in names)
+
+
 @dataclass
 class FunctionNode:
     """One function definition in a parsed file (tree-sitter node, not picklable)."""
@@ -69,13 +76,15 @@ class ParsedFile:
 
 def declarator_name(decl: Node | None) -> str | None:
     """The identifier a (possibly pointer/parenthesised) declarator declares."""
+    f_decl, = field_ids("declarator")
     while decl is not None:
-        if decl.type in ("identifier", "field_identifier"):
+        t = decl.type
+        if t in ("identifier", "field_identifier"):
             return decl.text.decode("utf-8", "replace")
-        if decl.type == "function_declarator":
-            decl = decl.child_by_field_name("declarator")
-        elif decl.type in ("pointer_declarator", "parenthesized_declarator", "attributed_declarator"):
-            decl = decl.child_by_field_name("declarator") or (decl.named_children[0] if decl.named_children else None)
+        if t == "function_declarator":
+            decl = decl.child_by_field_id(f_decl)
+        elif t in ("pointer_declarator", "parenthesized_declarator", "attributed_declarator"):
+            decl = decl.child_by_field_id(f_decl) or (decl.named_children[0] if decl.named_children else None)
         else:
             return None
     return None
@@ -102,14 +111,15 @@ def _run_together(fn: Node) -> bool:
     """A definition whose declarator has stray tokens after its parameter
     list: top-level macro lines missing their `;` run into the next
     function (`SHOW(a)\nSHOW(b)\nint f(void) {` parses as `SHOW(a)`)."""
-    decl = fn.child_by_field_name("declarator")
+    f_decl, f_params = field_ids("declarator", "parameters")
+    decl = fn.child_by_field_id(f_decl)
     while decl is not None and decl.type != "function_declarator":
         if decl.type not in ("pointer_declarator", "parenthesized_declarator", "attributed_declarator"):
             return False
-        decl = decl.child_by_field_name("declarator") or (decl.named_children[0] if decl.named_children else None)
+        decl = decl.child_by_field_id(f_decl) or (decl.named_children[0] if decl.named_children else None)
     if decl is None:
         return False
-    params = decl.child_by_field_name("parameters")
+    params = decl.child_by_field_id(f_params)
     if params is None:
         return False
     after = False
@@ -252,15 +262,16 @@ class Analysis:
 def analyse(source: bytes, tree: Tree) -> Analysis:
     root = tree.root_node
     an = Analysis([], [], [], {}, [])
+    f_body, f_decl = field_ids("body", "declarator")
     for fn in _function_definitions(root):
-        body = fn.child_by_field_name("body")
+        body = fn.child_by_field_id(f_body)
         if body is None:
             continue
         def_ok = not fn.has_error and not _run_together(fn)
         an.bodies[body.start_byte] = (not body.has_error, def_ok)
         if not def_ok:
             an.bad.append((fn.start_byte, body.start_byte))
-        name = declarator_name(fn.child_by_field_name("declarator"))
+        name = declarator_name(fn.child_by_field_id(f_decl))
         if not name:
             an.unparsed.append(Unparsed(candidate_name(source, body.start_byte), body.start_point[0] + 1,
                                         "function_definition without a readable name"))
