@@ -377,15 +377,21 @@ class Engine:
             return hit
         skipped = self.stats.pop("skipped_paths", None)
         head_prep = self.prepare(head, pathspecs)
+        if len(head_prep[2].all) > FORK_MAX_FUNCTIONS:
+            # two indexes of a whole kernel at once would not fit in memory: one tree at a time
+            before = len(self.stats.get("rules_budget", ()))
+            head_res = self._reduce(self.snapshot(head, pathspecs, head_prep), before, skipped)
+            if kh is not None and not head_res.rule_errors:
+                self.cache.put_result(kh, head_res)
+            del head_prep
+            return head_res, self.checked(base, pathspecs)
         base_prep = self.prepare(base, pathspecs)
         t0 = time.monotonic()
         # a file whose blob is the same in both trees was analysed once: the same object
         same_files = {p for p, a in (*head_prep[0].items(), *head_prep[1].items())
                       if base_prep[0].get(p, base_prep[1].get(p)) is a}
-        same_head, same_base = call_cone_unchanged(head_prep[2], base_prep[2], same_files)
-        up_head, up_base = call_cone_unchanged(head_prep[2], base_prep[2], same_files, callers_too=True) \
-            if any(r.differential == "callers" for r in self.rules) else (set(), set())
-        same_head, same_base = (same_head, up_head), (same_base, up_base)
+        same_head, same_base = call_cones(head_prep[2], base_prep[2], same_files,
+                                          callers_too=any(r.differential == "callers" for r in self.rules))
         self.stats["functions_unchanged"] = len(same_head[0])
         self._timed("seconds_facts", t0)
         out = []
@@ -500,6 +506,13 @@ def _function_digest(f: FunctionFacts) -> bytes:
 
 def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
                         callers_too: bool = False) -> tuple[set[int], set[int]]:
+    """See call_cones: the one kind asked for, for each index."""
+    ca, cb = call_cones(a, b, same_files, callers_too)
+    return (ca[1], cb[1]) if callers_too else (ca[0], cb[0])
+
+
+def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
+               callers_too: bool = False) -> tuple[tuple[set, set], tuple[set, set]]:
     """Ids of the in-scope functions of each index whose findings from a
     differential rule (Rule.differential) cannot differ between the two trees.
 
@@ -516,7 +529,10 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
 
     callers_too (rules whose findings also depend on the callers, any levels up:
     Rule.differential == "callers"): also every function called, transitively, by
-    one whose cone changed, by name, as any caller chain through it may differ."""
+    one whose cone changed, by name, as any caller chain through it may differ.
+
+    Returns, for each index, (unchanged for "callees" rules, unchanged for
+    "callers" rules; empty unless callers_too)."""
     from . import summary
 
     def groups(index: FactsIndex) -> dict:
@@ -532,6 +548,7 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
         S = index.summaries or summary.build(index)
         passes_on.update((f.path, f.name) for f in index.all if f.return_type != "void" or S.flag_params(f))
     dirty_keys: set = set()
+    up_keys: set = set()
     for index in (a, b):
         dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
         seen = set(changed)
@@ -548,6 +565,7 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
                     seen.add(k)
                     if k in passes_on:
                         work.append(k)
+        dirty_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
         if callers_too:
             by_name: dict = {}
             for f in index.all:
@@ -559,10 +577,12 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
                         if id(g) not in dirty:
                             dirty.add(id(g))
                             work.append(g)
-        dirty_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
+            up_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
     # the same verdict in both trees: a function gone from one side may have made
     # its former callees' or callers' cone differ only there
-    return tuple({id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys}
+    return tuple(({id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys},
+                  {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in up_keys}
+                  if callers_too else set())
                  for index in (a, b))
 
 

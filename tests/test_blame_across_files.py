@@ -205,3 +205,16 @@ def test_call_cone_unchanged_follows_callers_of_changed_names():
     # static tidy() is not a.c's.
     assert sorted(name[i] for i in same_head) == ["alone", "own_tidy", "tidy", "user"]
     assert sorted(name[i] for i in same_base) == ["alone", "own_tidy", "tidy", "user"]
+
+
+def test_an_index_too_big_for_two_at_once_is_audited_one_tree_at_a_time(contract_change, tmp_path, monkeypatch):
+    import errpath.engine as engine
+    repo = contract_change.path
+    args = ("--repo", str(repo), "--format", "json", "--no-cache", "-q", "-j", "1",
+            "--min-confidence", "low", "--select", "err-ptr-null-mismatch")
+    small = run("audit", "v1..HEAD", *args).json()
+    monkeypatch.setattr(engine, "FORK_MAX_FUNCTIONS", 2)
+    big = run("audit", "v1..HEAD", *args).json()
+    assert "functions_unchanged" in small["stats"] and "functions_unchanged" not in big["stats"]
+    strip = lambda d: {k: v for k, v in d.items() if k != "stats"}
+    assert strip(small) == strip(big) and big["findings"]
