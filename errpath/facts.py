@@ -1149,8 +1149,8 @@ STEP_TOKEN = "<step>"
 _LIGHT_PATTERNS = """
     (call_expression function: (identifier) @f)
     (assignment_expression left: (_) @l operator: ["-=" "+="])
-    (assignment_expression left: (_)
-                           right: (binary_expression left: (_) operator: ["-" "+"])) @a
+    (assignment_expression right: [(binary_expression) (parenthesized_expression) (cast_expression)]) @a
+    (init_declarator value: [(binary_expression) (parenthesized_expression) (cast_expression)]) @a
     (while_statement condition: (_) @c)
     (for_statement condition: (_) @c)
     (do_statement condition: (_) @c)"""
@@ -1162,7 +1162,7 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     would name (at worst a superset: a call in an #if condition). The step test
     is a superset too: the stepped text appears in some loop condition's text:
     the left side of a `-=`/`+=` (@l), or of an `x = x - n` / `x = x + n` (@a,
-    both x compared normalised).
+    both x compared normalised, the right side through parentheses and casts).
 
     Nearly all of the cost is the query's walk of the tree (in C; about the same
     per function or once per file); captures() makes no dict per match."""
@@ -1176,9 +1176,19 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     names = {n.text for n in caps.get("f", ())}
     stepped = {_norm(_text(n)) for n in caps.get("l", ())}
     for a in caps.get("a", ()):
-        left = _norm(_text(a.child_by_field_name("left")))
-        if left == _norm(_text(a.child_by_field_name("right").child_by_field_name("left"))):
-            stepped.add(left)
+        # `x = x - n`, also through parentheses and casts (`rel = (void *)rel + n`),
+        # as value_of sees it; a declaration too (`int x = x - n`, seen the same way)
+        if a.type == "assignment_expression":
+            target, value = a.child_by_field_name("left"), a.child_by_field_name("right")
+            left = _norm(_text(target))
+        else:
+            from .parse import declarator_name
+            target, value = a.child_by_field_name("declarator"), a.child_by_field_name("value")
+            left = declarator_name(target) or _norm(_text(target)).lstrip("*")
+        value = _strip(value)
+        if value.type == "binary_expression" and value.child_by_field_name("operator").type in ("-", "+"):
+            if left == _norm(_text(_strip(value.child_by_field_name("left")))):
+                stepped.add(left)
     step = False
     if stepped:
         conds = [_norm(_text(n)) for n in caps.get("c", ())]

@@ -203,7 +203,7 @@ _ERR_TEST_TOKENS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", *ASSERTIONS})
 _NEGATIVE_TOKENS = frozenset({*ERRNO_NAMES, "PTR_ERR"})
 # a unary minus on a number (`ret = -1;`, `? -1 :`, `(int)-1`), comments allowed in between
 _NEGATIVE_LITERAL = re.compile(
-    rb"(?:[=(,?:)]|\breturn)(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*-(?:[\s(]|\([\w\s]+\**\s*\))*\d")
+    rb"(?:[=(,?:)]|\breturn)(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*-(?:[\s(]|/\*(?:[^*]|\*(?!/))*\*/|\([\w\s]+\**\s*\))*\d")
 
 
 def _may_hold_errno(fn) -> bool:

@@ -289,3 +289,20 @@ int no_loop(int a, int b) {
     # the loop rule never looks at these: their CFG is not built for it
     assert STEP_TOKEN not in _lazy(src, "bumps_a_total").text_tokens
     assert STEP_TOKEN not in _lazy(src, "no_loop").text_tokens
+
+
+def test_step_token_sees_through_casts_and_parentheses_as_the_cfg_does():
+    from errpath.facts import STEP_TOKEN
+    src = """
+void walk(void *start, void *end, struct sh *shdr) {
+	struct rel *rel;
+	for (rel = start; (void *)rel < end; rel = (void *)rel + entsize(shdr))
+		fix(rel);
+}
+int paren(int len, int n) {
+	while (len > 0)
+		len = (len - n);
+	return 0;
+}"""
+    assert STEP_TOKEN in _lazy(src, "walk").text_tokens
+    assert STEP_TOKEN in _lazy(src, "paren").text_tokens
