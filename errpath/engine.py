@@ -155,7 +155,7 @@ class Engine:
         self._exclude_given = exclude is not None
         self.progress = progress
         self.stats = {"files_parsed": 0, "cache_hits": 0, "bytes_parsed": 0}
-        self._analyses: dict[tuple[str, str], BlobAnalysis] = {}
+        self._analyses: dict[tuple[str, str, str], BlobAnalysis] = {}   # (blob, path, macros digest)
         self._macros: dict[str, tuple[frozenset | None, str]] = {}
 
     # -- facts -------------------------------------------------------------
@@ -174,14 +174,16 @@ class Engine:
         got: dict[str, BlobAnalysis] = {}
         todo = []
         for path, blob in files:
-            mem = self._analyses.get((blob, path))
+            # the macros digest too: two trees whose .clang-format lists other iterator
+            # macros normalise the same blob differently
+            mem = self._analyses.get((blob, path, digest))
             if mem is not None:
                 got[path] = mem
                 continue
             key = Cache.key(blob, cache_path(path), digest)
             hit = self.cache.get(key)
             if hit is not None:
-                got[path] = self._keep(blob, path, hit)
+                got[path] = self._keep(blob, path, digest, hit)
                 self.stats["cache_hits"] += 1
                 continue
             todo.append((path, blob, key))
@@ -202,7 +204,7 @@ class Engine:
                     done += 1
                     if status != "ok":
                         raise GitError(data)
-                    got[path] = self._keep(blob, path, decode(data))
+                    got[path] = self._keep(blob, path, digest, decode(data))
                     self.stats["files_parsed"] += 1
                     self.stats["bytes_parsed"] += size
                     if cache_dir is None:
@@ -215,11 +217,11 @@ class Engine:
             self.cache.put_raw(unsaved)
         return {path: got[path] for path, _ in files if path in got}
 
-    def _keep(self, blob: str, path: str, a: BlobAnalysis) -> BlobAnalysis:
+    def _keep(self, blob: str, path: str, digest: str, a: BlobAnalysis) -> BlobAnalysis:
         """Remember an analysis for this run; its CFGs go to the scratch file."""
         for fn in a.functions:
             fn.compact(spill=True)
-        self._analyses[(blob, path)] = a
+        self._analyses[(blob, path, digest)] = a
         return a
 
     def executor(self):

@@ -201,3 +201,32 @@ def test_a_renamed_function_keeps_its_finding_neither_introduced_nor_fixed(tmp_p
     c = h.commit("lib: rename and step twice", {"lib/drain.c": other.replace("unsigned long n)", "unsigned long m)").replace("while (n)", "while (m)").replace("min(n,", "min(m,").replace("n -= step", "m -= step")})
     doc = errpath("audit", f"{a}..{c}", "--format", "json", "--no-cache", cwd=h.path).json()
     assert len(doc["findings"]) == 1 and len(doc["fixed"]) == 1
+
+
+def test_each_tree_is_normalised_with_its_own_iterator_macros(tmp_path):
+    """The same blob in two trees whose .clang-format lists other ForEachMacros is
+    analysed once per tree: BASE cannot parse the loop, HEAD can, so the audit
+    says HEAD's finding is new (it used to reuse whichever tree came first)."""
+    from histories import History
+    from inproc import run
+    h = History(tmp_path / "repo")
+    h.commit("base", {"fs/a.c": """static unsigned int room(struct q *q) { return q->cap >> 9; }
+void drain(struct q *q, unsigned long n)
+{
+	struct item *it;
+	walk_items(it, &q->items)
+		while (n) {
+			unsigned long step = min(n, room(q));
+			n -= step;
+		}
+}
+"""})
+    h.tag("v1", "HEAD")
+    h.commit("clang-format: walk_items is an iterator",
+             {".clang-format": "BasedOnStyle: LLVM\nForEachMacros:\n  - 'walk_items'\n"})
+    args = ("--repo", str(h.path), "--format", "json", "--no-cache", "-q", "-j", "1", "--min-confidence", "low")
+    base = run("scan", "--rev", "v1", *args).json()
+    assert base["findings"] == [] and [u["name"] for u in base["unparsed"]] == ["drain"]
+    doc = run("audit", "v1..HEAD", *args).json()
+    assert [(f["function"], f["introduced_by"]["subject"]) for f in doc["findings"]] == [
+        ("drain", "clang-format: walk_items is an iterator")]
