@@ -7,8 +7,8 @@ pins each introduced (fixed) finding on the commit in the range whose tree has
 merge is never blamed for what a side-branch commit did. Only commits that
 touched a file the finding depends on (its own, and its callees' files) are
 examined, so attribution cost grows with the changed blobs, not with
-commits × tree. The rules that look only down the call graph (Rule.differential)
-run only where the call cone changed between BASE and HEAD (call_cone_unchanged).
+commits × tree. The rules whose findings follow the call graph (Rule.differential)
+run only where the call cone changed between BASE and HEAD (call_cones).
 """
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ class Rule:
     # callers or on the whole index. "callers" when, on top of that, they depend
     # on its callers, any levels up (their facts and what their own callees return).
     # An audit then runs the rule only on functions whose cone changed between BASE
-    # and HEAD (errpath.engine.call_cone_unchanged); elsewhere both trees agree.
+    # and HEAD (errpath.engine.call_cones); elsewhere both trees agree.
     # False (the default, e.g. a rule reading may-sleep or gfp masks through void
     # callees, or a whole-index table): run everywhere.
     differential: str | bool = False
