@@ -117,10 +117,10 @@ def _branch_of(fn, preds, nid: int):
     return None
 
 
-def _null_is_alloc_failure(ctx, fn, name: str, depth: int = 0) -> bool:
-    """Does a NULL from this call mean an allocation failed? Known allocators,
-    or a function of the analysed code whose every NULL return is the failure
-    of such an allocation (not a lookup that found nothing)."""
+def _null_decided_by(ctx, fn, name: str, depth: int):
+    """What says whether a NULL from a call to `name` is a failed allocation: the
+    known allocator's table (True/False), or the analysed pointer-returning
+    function to look into (at most two calls down), or nothing (False)."""
     a = allocator(name)
     if a is not None:
         return a.null_on_failure
@@ -129,6 +129,16 @@ def _null_is_alloc_failure(ctx, fn, name: str, depth: int = 0) -> bool:
     callee = ctx.function(name, fn.path)
     if callee is None or callee is fn or not callee.return_type.endswith("*"):
         return False
+    return callee
+
+
+def _null_is_alloc_failure(ctx, fn, name: str, depth: int = 0) -> bool:
+    """Does a NULL from this call mean an allocation failed? Known allocators,
+    or a function of the analysed code whose every NULL return is the failure
+    of such an allocation (not a lookup that found nothing)."""
+    callee = _null_decided_by(ctx, fn, name, depth)
+    if isinstance(callee, bool):
+        return callee
     returns = [r for r in callee.returns() if r.ret is not None]
     if not returns:
         return False
@@ -223,14 +233,9 @@ def _may_test_failure(ctx, fn) -> bool:
 
 
 def _may_null_alloc(ctx, fn, name: str, depth: int) -> bool:
-    a = allocator(name)
-    if a is not None:
-        return a.null_on_failure
-    if ctx is None or depth >= 2:
-        return False
-    callee = ctx.function(name, fn.path)
-    if callee is None or callee is fn or not callee.return_type.endswith("*"):
-        return False
+    callee = _null_decided_by(ctx, fn, name, depth)
+    if isinstance(callee, bool):
+        return callee
     seen = memo(ctx.index)
     key = ("missing-error-code:may-null-alloc", id(callee), depth)
     got = seen.get(key)
