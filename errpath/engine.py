@@ -8,7 +8,9 @@ merge is never blamed for what a side-branch commit did. Only commits that
 touched a file the finding depends on (its own, and its callees' files) are
 examined, so attribution cost grows with the changed blobs, not with
 commits × tree. The rules whose findings follow the call graph (Rule.differential)
-run only where the call cone changed between BASE and HEAD (call_cones).
+run only where the call cone changed between BASE and HEAD (call_cones), and
+the two trees' rules run as one pass that computes what a function returns once
+for both trees wherever neither it nor its callees changed (summary.pair).
 """
 from __future__ import annotations
 
@@ -367,6 +369,8 @@ class Engine:
         from the results cache; otherwise the differential rules run only on the
         functions whose call cone changed (call_cone_unchanged): an unchanged one
         would give the same findings in both trees, so none that an audit reports.
+        Both trees' rules run in one pass (one pool of workers), sharing the
+        outcomes of the functions call_cones finds portable (summary.pair).
         Such a pair is cached as a pair, never as the trees' whole results."""
         kh, kb = self._result_key(head, pathspecs), self._result_key(base, pathspecs)
         if not any(r.differential for r in self.rules) or kh is not None and kb is not None \
@@ -392,14 +396,31 @@ class Engine:
         # a file whose blob is the same in both trees was analysed once: the same object
         same_files = {p for p, a in (*head_prep[0].items(), *head_prep[1].items())
                       if base_prep[0].get(p, base_prep[1].get(p)) is a}
+        portable: set = set()
         same_head, same_base = call_cones(head_prep[2], base_prep[2], same_files,
-                                          callers_too=any(r.differential == "callers" for r in self.rules))
+                                          callers_too=any(r.differential == "callers" for r in self.rules),
+                                          portable=portable)
         self.stats["functions_unchanged"] = len(same_head[0])
+        from . import summary
+        summary.pair(head_prep[2], base_prep[2], portable)
         self._timed("seconds_facts", t0)
+        t1 = time.monotonic()
+        # both trees in one pass (one pool): a worker that finished a portable
+        # function's outcomes in one tree has them for the other
+        jobs = [(prep[2], list(prep[2].functions_in_scope()), same)
+                for prep, same in ((head_prep, same_head), (base_prep, same_base))]
+        if len(head_prep[2].all) + len(base_prep[2].all) > FORK_MAX_FUNCTIONS:
+            results = [self.check_indexes([job])[0] for job in jobs]   # each tree forks on its own
+        else:
+            results = self.check_indexes(jobs)
+        self._timed("seconds_rules", t1)
         out = []
-        for commit, prep, same in ((head, head_prep, same_head), (base, base_prep, same_base)):
+        for commit, prep, (findings, errors, over) in ((head, head_prep, results[0]), (base, base_prep, results[1])):
             before = len(self.stats.get("rules_budget", ()))
-            out.append(self._reduce(self.snapshot(commit, pathspecs, prep, same), before, skipped))
+            if over:
+                self.stats.setdefault("rules_budget", []).extend(over)
+            snap = Snapshot(commit, prep[0], prep[1], prep[2], _dedupe(findings), errors)
+            out.append(self._reduce(snap, before, skipped))
         pair = tuple(out)
         if pair_key is not None and not any(c.rule_errors for c in pair):
             self.cache.put_result(pair_key, pair)
@@ -419,26 +440,45 @@ class Engine:
 
     def check_index(self, index: FactsIndex, functions: list[FunctionFacts],
                     unchanged: tuple[set, set] | None = None) -> tuple[list[Finding], list[dict]]:
-        """The rules over `functions`, in fixed chunks of whole files (RULE_CHUNK
-        functions or so). Each chunk starts from fresh summaries and rule memos,
-        so a finding depends on the index and the chunking only, never on --jobs
-        or on which worker ran the chunk; with --jobs > 1 the chunks run in
-        forked workers that share the index copy-on-write."""
-        ranges = rule_chunks(functions)
-        if len(ranges) <= 1:
-            with _quiet_gc():
-                return self.run_rules(index, functions, unchanged)
-        index.functions_calling("")   # build the light call graph once, before forking
+        """The rules over `functions` of one index (see check_indexes); budget
+        overruns go to the stats."""
+        findings, errors, over = self.check_indexes([(index, functions, unchanged)])[0]
+        if over:
+            self.stats.setdefault("rules_budget", []).extend(over)
+        return findings, errors
+
+    def check_indexes(self, jobs: list[tuple]) -> list[tuple[list, list, list]]:
+        """The rules over each (index, functions, unchanged) of `jobs`, in fixed
+        chunks of whole files (RULE_CHUNK functions or so): (findings, errors,
+        budget overruns) per job. Each chunk starts from fresh summaries and rule
+        memos, so a finding depends on the index and the chunking only, never on
+        --jobs or on which worker ran the chunk (what chunks share, finished
+        outcomes, does not depend on who asked first); with --jobs > 1 the chunks
+        run in forked workers that share the indexes copy-on-write."""
+        tasks = [(j, r) for j, (_, functions, _) in enumerate(jobs) for r in rule_chunks(functions)]
+        if len(tasks) <= 1:
+            out = []
+            for index, functions, unchanged in jobs:
+                before = len(self.stats.get("rules_budget", ()))
+                with _quiet_gc():
+                    found, errs = self.run_rules(index, functions, unchanged)
+                over = self.stats.get("rules_budget", [])[before:]
+                if over:
+                    del self.stats["rules_budget"][before:]
+                out.append((found, errs, over))
+            return out
+        for index, _, _ in jobs:
+            index.functions_calling("")   # build the light call graph once, before forking
         if self._executor is not None and self.executor_kind == "local":
             self._executor.close()   # its workers would sit idle, holding memory, beside the rules
             self._executor = None
-        state = (self, index, functions, unchanged)
+        state = (self, jobs)
         results = None
-        # Each forked worker ends up with its own copy of most of the index (CPython's
+        # Each forked worker ends up with its own copy of most of an index (CPython's
         # reference counts write to every object it touches): past FORK_MAX_FUNCTIONS
         # (a whole kernel) the rules run here, so memory stays bounded.
-        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods() \
-                and len(index.all) <= FORK_MAX_FUNCTIONS:
+        big = sum(len(index.all) for index, _, _ in jobs) > FORK_MAX_FUNCTIONS
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and not big:
             global _RULES_STATE
             from concurrent.futures import ProcessPoolExecutor
             from .facts import flush_spill, release_decoded
@@ -448,23 +488,23 @@ class Engine:
             _RULES_STATE = state
             try:
                 with _quiet_gc(), ProcessPoolExecutor(
-                        max_workers=min(self.jobs, len(ranges)), mp_context=multiprocessing.get_context("fork"),
+                        max_workers=min(self.jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
                         initializer=worker_init, initargs=(sys.getrecursionlimit(),)) as pool:
-                    order = sorted(range(len(ranges)), key=lambda i: -(ranges[i][1] - ranges[i][0]))
-                    futs = {i: pool.submit(_rules_task, ranges[i]) for i in order}
-                    results = [futs[i].result() for i in range(len(ranges))]
+                    # the largest chunks first, every job's before the next one's
+                    order = sorted(range(len(tasks)), key=lambda i: (tasks[i][0], tasks[i][1][0] - tasks[i][1][1]))
+                    futs = {i: pool.submit(_rules_task, tasks[i]) for i in order}
+                    results = [futs[i].result() for i in range(len(tasks))]
             finally:
                 _RULES_STATE = None
         else:
-            with _quiet_gc(), _lean_decoding(len(index.all) > FORK_MAX_FUNCTIONS):
-                results = [_rules_range(state, r) for r in ranges]
-        findings, errors = [], []
-        for found, errs, over in results:
-            findings.extend(found)
-            errors.extend(errs)
-            if over:
-                self.stats.setdefault("rules_budget", []).extend(over)
-        return findings, errors
+            with _quiet_gc(), _lean_decoding(big):
+                results = [_rules_range(state, t) for t in tasks]
+        out = [([], [], []) for _ in jobs]
+        for (j, _), (found, errs, over) in zip(tasks, results):
+            out[j][0].extend(found)
+            out[j][1].extend(errs)
+            out[j][2].extend(over)
+        return out
 
     def _index(self, files: dict[str, BlobAnalysis], context: dict[str, BlobAnalysis]) -> FactsIndex:
         fns = [f for a in files.values() for f in a.functions]
@@ -514,7 +554,7 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
 
 
 def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
-               callers_too: bool = False) -> tuple[tuple[set, set], tuple[set, set]]:
+               callers_too: bool = False, portable: set | None = None) -> tuple[tuple[set, set], tuple[set, set]]:
     """Ids of the in-scope functions of each index whose findings from a
     differential rule (Rule.differential) cannot differ between the two trees.
 
@@ -534,7 +574,10 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
     one whose cone changed, by name, as any caller chain through it may differ.
 
     Returns, for each index, (unchanged for "callees" rules, unchanged for
-    "callers" rules; empty unless callers_too)."""
+    "callers" rules; empty unless callers_too). `portable`, when given, gets the
+    ids of every function (context headers too) that is one object in both
+    indexes (a file in same_files) and whose callee cone did not change: what it
+    returns is the same in both trees (errpath.summary.pair)."""
     from . import summary
 
     def groups(index: FactsIndex) -> dict:
@@ -580,6 +623,8 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
                             dirty.add(id(g))
                             work.append(g)
             up_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
+    if portable is not None:
+        portable.update(id(f) for f in a.all if f.path in same_files and (f.path, f.name) not in dirty_keys)
     # the same verdict in both trees: a function gone from one side may have made
     # its former callees' or callers' cone differ only there
     return tuple(({id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys},
@@ -628,7 +673,7 @@ class _quiet_gc:
     def __exit__(self, *exc):
         gc.set_threshold(*self.threshold)
         gc.unfreeze()
-_RULES_STATE = None   # (engine, index, functions, unchanged) inherited by forked rule workers
+_RULES_STATE = None   # (engine, [(index, functions, unchanged)]) inherited by forked rule workers
 
 
 def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list[tuple[int, int]]:
@@ -645,8 +690,10 @@ def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list
     return out
 
 
-def _rules_range(state, r: tuple[int, int]):
-    engine, index, functions, unchanged = state
+def _rules_range(state, task: tuple[int, tuple[int, int]]):
+    engine, jobs = state
+    j, r = task
+    index, functions, unchanged = jobs[j]
     from . import summary
     view = copy.copy(index)   # fresh summaries and rule memos (keyed by the index object)
     view.summaries = summary.build(view)
@@ -661,8 +708,8 @@ def _rules_range(state, r: tuple[int, int]):
     return found, errors, over
 
 
-def _rules_task(r: tuple[int, int]):
-    return _rules_range(_RULES_STATE, r)
+def _rules_task(task: tuple[int, tuple[int, int]]):
+    return _rules_range(_RULES_STATE, task)
 
 
 _CODE_DIGEST: list = []

@@ -1628,11 +1628,27 @@ def shared_for(index) -> dict:
         _SHARED.move_to_end(key)
         return got[2]
     sh = {"info": {}, "done": {}, "guards": {}, "callers": {}, "sleep": {}, "maybe_err": {},
-          "stats": {"flows": 0, "functions": 0}}
+          "stats": {"flows": 0, "functions": 0}, "portable": frozenset(), "tree": None}
     _SHARED[key] = (index.all, len(index.all), sh)
     while len(_SHARED) > 6:
         _SHARED.popitem(last=False)
     return sh
+
+
+def pair(a, b, portable) -> None:
+    """Let two indexes of one audit (HEAD, BASE) share finished outcomes where they
+    cannot differ: `portable`, ids of functions that are the same object in both
+    (a file whose blob did not change) and whose callee cone did not change
+    (errpath.engine.call_cones), so what they return, every trail step included,
+    is the same in both trees. Any other function keeps one outcome per tree (the
+    tree is part of its key). FnInfo comes from a function's text alone: shared whole."""
+    sa, sb = shared_for(a), shared_for(b)
+    sa["info"].update(sb["info"])
+    sb["info"] = sa["info"]
+    done, guards = {}, {}   # fresh: an outcome finished before would lack the tree in its key
+    portable = frozenset(portable)
+    for sh, tree in ((sa, 0), (sb, 1)):
+        sh["done"], sh["guards"], sh["portable"], sh["tree"] = done, guards, portable, tree
 
 
 def has_token(fn: FunctionFacts, names: frozenset) -> bool:
@@ -1661,6 +1677,8 @@ class Summaries:
         self._sleep: dict = sh["sleep"]
         self._maybe_err: dict = sh["maybe_err"]
         self._near: dict = sh.setdefault("near", {})
+        self._portable: frozenset = sh["portable"]   # see pair()
+        self._tree = sh["tree"]
         self._sh = sh
         self._partial: dict = {}
         self._onstack: dict = {}
@@ -1810,7 +1828,7 @@ class Summaries:
             return self.call_outcomes(fn, "unknown")
         if mode in ("set", "clear") and not self.has_modes(fn):
             mode = "any"
-        key = (id(fn), mode)
+        key = (id(fn), mode) if id(fn) in self._portable else (id(fn), mode, self._tree)
         done = self._done.get(key)
         if done is not None:
             return done
@@ -1865,7 +1883,8 @@ class Summaries:
         cannot take the TRYLOCK branch's ERR_PTR(-EBUSY))."""
         if call is None:
             return outs
-        guards = self._guards.get((id(callee), "any"))
+        k = id(callee)
+        guards = self._guards.get((k, "any") if k in self._portable else (k, "any", self._tree))
         if not guards:
             return outs
         res = {}
@@ -1880,10 +1899,11 @@ class Summaries:
         if mode in ("set", "clear") and not self.has_modes(fn):
             mode = "any"
         self.outcomes(fn, mode)
-        f = self._flows.get((id(fn), mode))
+        key = (id(fn), mode) if id(fn) in self._portable else (id(fn), mode, self._tree)   # as outcomes() keeps it
+        f = self._flows.get(key)
         if f is None:
             f = Flow(self, fn, mode)
-            self._flows[(id(fn), mode)] = f
+            self._flows[key] = f
         return f
 
     # -- questions rules ask ---------------------------------------------------------

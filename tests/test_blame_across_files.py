@@ -207,6 +207,41 @@ def test_call_cone_unchanged_follows_callers_of_changed_names():
     assert sorted(name[i] for i in same_base) == ["alone", "own_tidy", "tidy", "user"]
 
 
+def test_paired_indexes_share_outcomes_only_where_the_callee_cone_is_unchanged():
+    """An audit's two trees share finished outcomes (summary.pair) for functions of an
+    unchanged file whose callees did not change; a caller in an unchanged file of a
+    changed callee keeps one outcome per tree, or BASE would see HEAD's ERR_PTR."""
+    from errpath import summary
+    from errpath.engine import analyse_blob, call_cones
+    from errpath.index import FactsIndex
+    caller = ("struct page *grab(int i) { struct page *p = get_page(i); return p; }\n"
+              "struct page *plain(int i) { return alloc_page(i); }\n")
+    analysed = {p: analyse_blob(p, src.encode(), None) for p, src in {
+        "caller.c": caller,
+        "old/get.c": "struct page *get_page(int i) { if (i) return NULL; return &pages[i]; }\n",
+        "new/get.c": "struct page *get_page(int i) { if (i) return ERR_PTR(-ENOMEM); return &pages[i]; }\n",
+    }.items()}
+
+    def index(getter: str) -> FactsIndex:
+        a = analysed[getter]
+        for f in a.functions:
+            f.path = "get.c"
+        fns = analysed["caller.c"].functions + a.functions   # caller.c: one object in both trees
+        ix = FactsIndex(fns, in_scope={"caller.c", "get.c"})
+        ix.summaries = summary.build(ix)
+        return ix
+    base, head = index("old/get.c"), index("new/get.c")
+    portable: set = set()
+    call_cones(head, base, {"caller.c"}, portable=portable)
+    grab, plain = analysed["caller.c"].functions
+    assert id(plain) in portable and id(grab) not in portable
+    summary.pair(head, base, portable)
+    sh, sb = summary.Summaries(head), summary.Summaries(base)
+    assert {k[0] for k in sh.outcomes(grab)} == {"errptr", "ptr"}
+    assert {k[0] for k in sb.outcomes(grab)} == {"null", "ptr"}   # not HEAD's answer
+    assert sb.outcomes(plain) is sh.outcomes(plain)                 # computed once, for both
+
+
 def test_an_index_too_big_for_two_at_once_is_audited_one_tree_at_a_time(contract_change, tmp_path, monkeypatch):
     import errpath.engine as engine
     repo = contract_change.path
