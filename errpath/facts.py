@@ -38,10 +38,11 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterable
 
-from tree_sitter import Node as TSNode
+import tree_sitter_c
+from tree_sitter import Language, Node as TSNode
 
 from .errnos import ERRNO_NAMES
 
@@ -76,6 +77,17 @@ MINMAX = {"min": "min", "min_t": "min", "umin": "min", "min3": "min", "min_array
           "min_not_zero": "min_not_zero"}
 # Type-taking minmax macros: the first argument is a type, not a value.
 TYPED_MINMAX = frozenset({"min_t", "max_t", "clamp_t"})
+
+
+# Field ids of the C grammar: child_by_field_id(id) is child_by_field_name(name)
+# without looking the name up, on nearly every node the builder visits. (The
+# grammar straight from tree_sitter_c: errpath.parse costs more to import.)
+_C_LANGUAGE = Language(tree_sitter_c.language())
+(_F_ALTERNATIVE, _F_ARGUMENT, _F_ARGUMENTS, _F_BODY, _F_CONDITION, _F_CONSEQUENCE, _F_DECLARATOR,
+ _F_FUNCTION, _F_INITIALIZER, _F_LABEL, _F_LEFT, _F_NAME, _F_OPERATOR, _F_RIGHT, _F_UPDATE,
+ _F_VALUE) = (_C_LANGUAGE.field_id_for_name(name) for name in (
+     "alternative", "argument", "arguments", "body", "condition", "consequence", "declarator",
+     "function", "initializer", "label", "left", "name", "operator", "right", "update", "value"))
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 MAX_TEXT = 160
@@ -128,6 +140,27 @@ class Call:
     column: int
     result: str | None         # variable the result is assigned to, when it is
     node: int                  # CFG node id
+
+
+def _new_call(name, callee_text, args, arg_values, line, column, result, node) -> Call:
+    """Call(...) as unpickling makes it: the fields stored straight into its
+    __dict__, in field order (the frozen __init__ sets each one through
+    object.__setattr__, 3x slower, and the builder makes one per call)."""
+    c = object.__new__(Call)
+    d = c.__dict__
+    d["name"] = name
+    d["callee_text"] = callee_text
+    d["args"] = args
+    d["arg_values"] = arg_values
+    d["line"] = line
+    d["column"] = column
+    d["result"] = result
+    d["node"] = node
+    return c
+
+
+assert [f.name for f in fields(Call)] == ["name", "callee_text", "args", "arg_values", "line", "column",
+                                           "result", "node"], "_new_call must follow Call's fields"
 
 
 @dataclass
@@ -450,38 +483,65 @@ def flush_spill() -> None:
 # literals from conditions
 
 
+def _first_named(node: TSNode) -> TSNode | None:
+    """The first named child that is not a comment."""
+    for c in node.named_children:
+        if c.type != "comment":
+            return c
+    return None
+
+
 def _strip(node: TSNode) -> TSNode:
-    while node.type in ("parenthesized_expression", "cast_expression") or (
-            node.type == "call_expression" and _callee_name(node) in TRANSPARENT_TESTS
-            and _call_args(node)):
-        if node.type == "parenthesized_expression":
-            inner = [c for c in node.named_children if c.type != "comment"]
-            if not inner:
+    """node inside its parentheses, casts and TRANSPARENT_TESTS wrappers."""
+    return _strip_typed(node)[0]
+
+
+def _strip_typed(node: TSNode, t: str | None = None) -> tuple[TSNode, str]:
+    """(_strip(node), its type); t: node's type, when the caller has it."""
+    if t is None:
+        t = node.type
+    while True:
+        if t == "parenthesized_expression":
+            inner = _first_named(node)
+            if inner is None:
                 break
-            node = inner[0]
-        elif node.type == "cast_expression":
-            node = node.child_by_field_name("value")
+            node = inner
+        elif t == "cast_expression":
+            node = node.child_by_field_id(_F_VALUE)
+        elif t == "call_expression":
+            name = _callee_name(node)
+            if name not in TRANSPARENT_TESTS:
+                break
+            args = _call_args(node)
+            if not args:
+                break
+            node = args[-1] if name in ("WARN", "WARN_ONCE") else args[0]
         else:
-            node = _call_args(node)[-1] if _callee_name(node) in ("WARN", "WARN_ONCE") else _call_args(node)[0]
-    return node
+            break
+        t = node.type
+    return node, t
 
 
 def _callee_name(call: TSNode) -> str | None:
-    fn = call.child_by_field_name("function")
+    fn = call.child_by_field_id(_F_FUNCTION)
     if fn is not None and fn.type == "identifier":
         return _text(fn)
     return None
 
 
 def _is_assertion(call: TSNode) -> bool:
-    fn = call.child_by_field_name("function")
-    # bytes first: every call statement of every function comes through here
-    return (fn is not None and fn.type == "identifier" and fn.text.startswith(b"KUNIT_ASSERT_")
+    src = _SOURCE.text
+    # every call statement comes through here: its callee, if an identifier,
+    # starts where the call does
+    if src is not None and not src.startswith("KUNIT_ASSERT_", call.start_byte):
+        return False
+    fn = call.child_by_field_id(_F_FUNCTION)
+    return (fn is not None and fn.type == "identifier"
             and _text(fn) in ASSERTIONS and len(_call_args(call)) >= 2)
 
 
 def _call_args(call: TSNode) -> list[TSNode]:
-    args = call.child_by_field_name("arguments")
+    args = call.child_by_field_id(_F_ARGUMENTS)
     if args is None:
         return []
     return [a for a in args.named_children if a.type != "comment"]
@@ -494,14 +554,13 @@ def _is_zero_text(node: TSNode) -> bool:
 
 def cond_literals(node: TSNode) -> tuple[frozenset, frozenset]:
     """(literals true on the then-edge, literals true on the else-edge)."""
-    node = _strip(node)
-    t = node.type
-    if t == "unary_expression" and node.child_by_field_name("operator").type == "!":
-        tl, fl = cond_literals(node.child_by_field_name("argument"))
+    node, t = _strip_typed(node)
+    if t == "unary_expression" and node.child_by_field_id(_F_OPERATOR).type == "!":
+        tl, fl = cond_literals(node.child_by_field_id(_F_ARGUMENT))
         return fl, tl
     if t == "binary_expression":
-        op = node.child_by_field_name("operator").type
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        op = node.child_by_field_id(_F_OPERATOR).type
+        left, right = node.child_by_field_id(_F_LEFT), node.child_by_field_id(_F_RIGHT)
         if op == "&&":
             lt, lf = cond_literals(left)
             rt, rf = cond_literals(right)
@@ -543,11 +602,16 @@ def _int_value(text: str) -> int | None:
         return None
 
 
-def value_of(node: TSNode) -> Value:
-    t = node.type
+def value_of(node: TSNode, t: str | None = None) -> Value:
+    """The Value of an expression (t: its node's type, when the caller has it)."""
+    if t is None:
+        t = node.type
     # the commonest types first (the tests are on distinct types)
     if t == "identifier":
-        name = _text(node)
+        src = _SOURCE.text
+        name = src[node.start_byte:node.end_byte] if src is not None else _text(node)
+        if name[:1].islower():
+            return ("var", name)   # what the tests below say (ERRNO_NAMES are capitalised)
         if name == "NULL":
             return ("null",)
         if name in ERRNO_NAMES:
@@ -558,7 +622,8 @@ def value_of(node: TSNode) -> Value:
     if t in ("field_expression", "subscript_expression"):
         return ("field", _norm(_text(node)))
     if t == "call_expression":
-        name = _callee_name(node)
+        fn = node.child_by_field_id(_F_FUNCTION)
+        name = _text(fn) if fn is not None and fn.type == "identifier" else None   # _callee_name
         args = _call_args(node)
         if name == "ERR_PTR" and len(args) == 1:
             return ("errptr", value_of(args[0]))
@@ -568,25 +633,24 @@ def value_of(node: TSNode) -> Value:
             return ("errcast", value_of(args[0]))
         if name in MINMAX:
             vals = args[1:] if name in TYPED_MINMAX else args
-            return ("minmax", MINMAX[name], tuple(value_of(a) for a in vals))
+            return ("minmax", MINMAX[name], tuple([value_of(a) for a in vals]))
         if name is None:
-            fn = node.child_by_field_name("function")
-            return ("call", None, tuple(value_of(a) for a in args), _norm(_text(fn)) if fn is not None else "?")
-        return ("call", name, tuple(value_of(a) for a in args), name)
+            return ("call", None, tuple([value_of(a) for a in args]), _norm(_text(fn)) if fn is not None else "?")
+        return ("call", name, tuple([value_of(a) for a in args]), name)
     if t == "pointer_expression":
-        op = node.child_by_field_name("operator").type
+        op = node.child_by_field_id(_F_OPERATOR).type
         if op == "*":
             return ("field", _norm(_text(node)))
-        return ("un", "&", ("var", _norm(_text(node.child_by_field_name("argument")))))
+        return ("un", "&", ("var", _norm(_text(node.child_by_field_id(_F_ARGUMENT)))))
     if t == "number_literal":
         n = _int_value(_text(node))
         return ("int", n) if n is not None else ("unknown", _text(node))
     if t == "binary_expression":
-        return ("bin", node.child_by_field_name("operator").type,
-                value_of(node.child_by_field_name("left")), value_of(node.child_by_field_name("right")))
+        return ("bin", node.child_by_field_id(_F_OPERATOR).type,
+                value_of(node.child_by_field_id(_F_LEFT)), value_of(node.child_by_field_id(_F_RIGHT)))
     if t == "unary_expression":
-        op = node.child_by_field_name("operator").type
-        arg = node.child_by_field_name("argument")
+        op = node.child_by_field_id(_F_OPERATOR).type
+        arg = node.child_by_field_id(_F_ARGUMENT)
         inner = value_of(arg)
         if op == "-":
             a = _strip(arg)
@@ -599,22 +663,22 @@ def value_of(node: TSNode) -> Value:
         inner = [c for c in node.named_children if c.type != "comment"]
         return value_of(inner[0]) if len(inner) == 1 else ("unknown", _short(_text(node)))
     if t == "cast_expression":
-        return value_of(node.child_by_field_name("value"))
+        return value_of(node.child_by_field_id(_F_VALUE))
     if t in ("true", "false"):
         return ("int", 1 if t == "true" else 0)
     if t == "null":
         return ("null",)
     if t == "conditional_expression":
-        tl, _ = cond_literals(node.child_by_field_name("condition"))
-        cons = node.child_by_field_name("consequence")
+        tl, _ = cond_literals(node.child_by_field_id(_F_CONDITION))
+        cons = node.child_by_field_id(_F_CONSEQUENCE)
         return ("cond", tl, value_of(cons) if cons is not None else ("unknown", "?:"),
-                value_of(node.child_by_field_name("alternative")))
+                value_of(node.child_by_field_id(_F_ALTERNATIVE)))
     if t == "sizeof_expression" or t == "alignof_expression":
         return ("sizeof", _short(_text(node)))
     if t == "assignment_expression":
-        return value_of(node.child_by_field_name("right"))
+        return value_of(node.child_by_field_id(_F_RIGHT))
     if t == "comma_expression":
-        return value_of(node.child_by_field_name("right"))
+        return value_of(node.child_by_field_id(_F_RIGHT))
     if t in ("string_literal", "concatenated_string", "char_literal"):
         return ("unknown", _short(_text(node)))
     return ("unknown", _short(_text(node)))
@@ -635,6 +699,11 @@ def _declarator_name(decl: TSNode | None) -> str | None:
     return declarator_name(decl)
 
 
+def _set_result(call: Call, var: str) -> None:
+    # In place rather than a new Call: the builder's Calls are its own until it is done.
+    call.__dict__["result"] = var
+
+
 class _LoopCtx:
     def __init__(self, is_switch: bool):
         self.is_switch = is_switch
@@ -651,6 +720,9 @@ class _Builder:
         self.gotos: list[tuple[int, str]] = []
         self.ctx: list[_LoopCtx] = []
         self.budget = budget
+        # ((row, column) of a call, variable its result is assigned to): from the
+        # last assignment expr_effects saw, for finish_calls
+        self.pending_result: tuple | None = None
         self.new("entry", None)
         self.new("exit", None)
 
@@ -661,12 +733,13 @@ class _Builder:
             row, col = ts.start_point
             line, col = row + 1 + self.row0, col + 1
             if text is None:
-                text = _short(_text(ts))
+                src = _SOURCE.text
+                text = _short(src[ts.start_byte:ts.end_byte] if src is not None else _text(ts))
         else:
             line = col = 0
             if text is None:
                 text = kind
-        n = CfgNode(id=len(self.nodes), kind=kind, line=line, column=col, text=text)
+        n = CfgNode(len(self.nodes), kind, line, col, text)
         self.nodes.append(n)
         return n
 
@@ -675,96 +748,113 @@ class _Builder:
             self.nodes[p].succ.append((nid, edge))
 
     # -- expressions -------------------------------------------------------
-    def expr_effects(self, n: CfgNode, ts: TSNode) -> None:
-        """Record the defs, calls and uses of the expression tree ts into node n."""
+    def expr_effects(self, n: CfgNode, ts: TSNode, ts_type: str | None = None) -> None:
+        """Record the defs, calls and uses of the expression tree ts (of type
+        ts_type, when the caller has it) into node n."""
         uses: set[str] = set()
         add_use = uses.add
         defs = n.defs
         noreturn = False
-        stack = [ts]
+        self.pending_result = None
+        # (node, its type): each node's type is read once, by whoever reaches it first
+        stack = [(ts, ts_type or ts.type)]
         pop, push = stack.pop, stack.append
-        src = _SOURCE.text   # what _text would slice, inlined for the commonest node
+        src = _SOURCE.text   # what _text would slice, inlined for the commonest nodes
         while stack:
-            e = pop()
-            t = e.type
+            e, t = pop()
             if t == "identifier":
                 add_use(src[e.start_byte:e.end_byte] if src is not None else _text(e))
                 continue
             if t == "call_expression":
-                fn = e.child_by_field_name("function")
+                fn = e.child_by_field_id(_F_FUNCTION)
                 if fn is not None:
-                    fn_ident = fn.type == "identifier"
+                    fn_type = fn.type
+                    fn_ident = fn_type == "identifier"
                     fn_text = _text(fn)
                     name = fn_text if fn_ident else None
                 else:
                     fn_ident, name = False, None
                 if name in NORETURN:
                     noreturn = True
-                args = _call_args(e)
+                args = []   # (node, type), as _call_args
                 arg_texts, arg_values = [], []
-                for a in args:
+                arg_list = e.child_by_field_id(_F_ARGUMENTS)
+                for a in (arg_list.named_children if arg_list is not None else ()):
+                    at = a.type
+                    if at == "comment":
+                        continue
+                    args.append((a, at))
                     # &x handed to a callee may change x: treat as a definition.
-                    if a.type == "pointer_expression" and a.child_by_field_name("operator").type == "&":
-                        target = a.child_by_field_name("argument")
+                    if at == "pointer_expression" and a.child_by_field_id(_F_OPERATOR).type == "&":
+                        target = a.child_by_field_id(_F_ARGUMENT)
                         defs.append((_norm(_text(target)), ("unknown", f"set by {name or 'call'}()")))
-                    arg_texts.append(_norm(_text(a)))
-                    arg_values.append(value_of(a))
+                    text = src[a.start_byte:a.end_byte] if src is not None else _text(a)
+                    # _norm(text) is text for an identifier (no whitespace)
+                    arg_texts.append(text if at == "identifier" else _norm(text))
+                    arg_values.append(value_of(a, at))
                 row, col = e.start_point
-                n.calls.append(Call(
-                    # a text of its own, not name's: the pickles stay what they were
-                    name=name, callee_text=_norm(_text(fn) if fn_ident else fn_text) if fn is not None else "?",
-                    args=tuple(arg_texts), arg_values=tuple(arg_values),
-                    line=row + 1 + self.row0, column=col + 1, result=None, node=n.id))
+                # callee_text: a str of its own, not name's, so the pickles stay what
+                # they were (an identifier has no whitespace for _norm to drop)
+                n.calls.append(_new_call(
+                    name, (_text(fn) if fn_ident else _norm(fn_text)) if fn is not None else "?",
+                    tuple(arg_texts), tuple(arg_values), row + 1 + self.row0, col + 1, None, n.id))
                 if fn is not None and not fn_ident:
-                    push(fn)
+                    push((fn, fn_type))
                 stack.extend(args)
                 continue
             if t == "assignment_expression":
-                left = e.child_by_field_name("left")
-                right = e.child_by_field_name("right")
-                op = e.child_by_field_name("operator").type
-                lv = _norm(_text(left))
-                rv = value_of(right)
+                left = e.child_by_field_id(_F_LEFT)
+                right = e.child_by_field_id(_F_RIGHT)
+                op = e.child_by_field_id(_F_OPERATOR).type
+                left_type = left.type
+                lv = _text(left) if left_type == "identifier" else _norm(_text(left))
+                right_type = right.type
+                rv = value_of(right, right_type)
                 if op != "=":
                     rv = ("bin", op[:-1], ("var", lv), rv)
                 defs.append((lv, rv))
-                if left.type != "identifier":
-                    push(left)
-                push(right)
-                self._note_call_result(n, right, lv)
+                if left_type != "identifier":
+                    push((left, left_type))
+                push((right, right_type))
+                self._note_call_result(right, right_type, lv)
                 continue
             if t == "update_expression":
-                arg = e.child_by_field_name("argument")
-                op = e.child_by_field_name("operator").type
+                arg = e.child_by_field_id(_F_ARGUMENT)
+                op = e.child_by_field_id(_F_OPERATOR).type
                 lv = _norm(_text(arg))
                 defs.append((lv, ("bin", "+" if op == "++" else "-", ("var", lv), ("int", 1))))
                 add_use(lv)
                 continue
             if t == "compound_statement" or t == "compound_literal_expression":
                 # GNU statement expressions: good enough to see their calls and defs.
-                stack.extend(e.named_children)
+                for c in e.named_children:
+                    push((c, c.type))
                 continue
             for c in e.named_children:
                 ct = c.type
                 if ct != "comment" and ct != "field_identifier":
-                    push(c)
+                    push((c, ct))
         n.uses = frozenset(uses)
         if noreturn:
             n.kind = "noreturn"
 
-    def _note_call_result(self, n: CfgNode, rhs: TSNode, var: str) -> None:
-        rhs = _strip(rhs)
-        if rhs.type == "call_expression":
-            n._pending_result = (rhs.start_point, var)  # resolved in finish_calls
+    def _note_call_result(self, rhs: TSNode, rhs_type: str, var: str) -> None:
+        rhs, rhs_type = _strip_typed(rhs, rhs_type)
+        if rhs_type == "call_expression":
+            self.pending_result = (rhs.start_point, var)  # resolved in finish_calls
 
     def finish_calls(self, n: CfgNode) -> None:
-        pending = n.__dict__.pop("_pending_result", None)
+        """The call whose result the last assignment of n's expression stores names
+        the variable (expr_effects(n) was the last expression walked)."""
+        pending = self.pending_result
         if pending is None:
             return
+        self.pending_result = None
         (row, col), var = pending
-        for i, c in enumerate(n.calls):
-            if (c.line, c.column) == (row + 1 + self.row0, col + 1):
-                n.calls[i] = Call(c.name, c.callee_text, c.args, c.arg_values, c.line, c.column, var, c.node)
+        at = (row + 1 + self.row0, col + 1)
+        for c in n.calls:
+            if (c.line, c.column) == at:
+                _set_result(c, var)
 
     def simple(self, kind: str, ts: TSNode, preds, effects: TSNode | None = None) -> CfgNode:
         n = self.new(kind, ts)
@@ -780,24 +870,28 @@ class _Builder:
         t = ts.type
         if t == "expression_statement":
             for e in ts.named_children:
-                if e.type != "comment":
+                et = e.type
+                if et != "comment":
                     break
             else:
                 return preds
-            if e.type == "call_expression" and _is_assertion(e):
+            if et == "call_expression" and _is_assertion(e):
                 return self.assertion(e, preds)
-            n = self.simple("expr", ts, preds, e)
+            n = self.new("expr", ts)
+            self.link(preds, n.id)
+            self.expr_effects(n, e, et)
+            self.finish_calls(n)
             return [] if n.kind == "noreturn" else [(n.id, None)]
         if t == "if_statement":
-            cond = ts.child_by_field_name("condition")
+            cond = ts.child_by_field_id(_F_CONDITION)
             c = self.new("cond", cond)
             self.link(preds, c.id)
             self.expr_effects(c, cond)
             self.finish_calls(c)
             c.kind = "cond"
             c.true_lits, c.false_lits = cond_literals(cond)
-            out = self.stmt(ts.child_by_field_name("consequence"), [(c.id, True)])
-            alt = ts.child_by_field_name("alternative")
+            out = self.stmt(ts.child_by_field_id(_F_CONSEQUENCE), [(c.id, True)])
+            alt = ts.child_by_field_id(_F_ALTERNATIVE)
             if alt is not None:
                 if alt.type == "else_clause":
                     inner = [x for x in alt.named_children if x.type != "comment"]
@@ -815,29 +909,29 @@ class _Builder:
         if t == "declaration":
             n = self.new("decl", ts)
             self.link(preds, n.id)
-            for d in ts.children_by_field_name("declarator"):
+            for d in ts.children_by_field_id(_F_DECLARATOR):
                 if d.type == "init_declarator":
-                    dd = d.child_by_field_name("declarator")
+                    dd = d.child_by_field_id(_F_DECLARATOR)
                     name = _declarator_name(dd) or _norm(_text(dd)).lstrip("*")
-                    val = d.child_by_field_name("value")
+                    val = d.child_by_field_id(_F_VALUE)
                     if val is not None:
-                        listed = val.type == "initializer_list"
-                        n.defs.append((name, value_of(val) if not listed else ("unknown", "{...}")))
+                        val_type = val.type
+                        listed = val_type == "initializer_list"
+                        n.defs.append((name, value_of(val, val_type) if not listed else ("unknown", "{...}")))
                         sub = CfgNode(0, "tmp", 0, 0, "")
                         sub.id = n.id
-                        self.expr_effects(sub, val)
+                        self.expr_effects(sub, val, val_type)
                         n.calls.extend(sub.calls)
                         n.defs.extend(sub.defs)
                         n.uses = n.uses | sub.uses
                         if not listed:
-                            v = _strip(val)
-                            if v.type == "call_expression":
+                            v, v_type = _strip_typed(val, val_type)
+                            if v_type == "call_expression":
                                 row, col = v.start_point
                                 at = (row + 1 + self.row0, col + 1)
-                                for i, c in enumerate(n.calls):
+                                for c in n.calls:
                                     if (c.line, c.column) == at:
-                                        n.calls[i] = Call(c.name, c.callee_text, c.args, c.arg_values,
-                                                          c.line, c.column, name, c.node)
+                                        _set_result(c, name)
                         if sub.kind == "noreturn":
                             return []
                 else:
@@ -849,9 +943,10 @@ class _Builder:
             n = self.new("return", ts)
             self.link(preds, n.id)
             for e in ts.named_children:
-                if e.type != "comment":
-                    n.ret = value_of(e)
-                    self.expr_effects(n, e)
+                et = e.type
+                if et != "comment":
+                    n.ret = value_of(e, et)
+                    self.expr_effects(n, e, et)
                     self.finish_calls(n)
                     if n.kind == "noreturn":
                         return []
@@ -866,7 +961,7 @@ class _Builder:
             j = self.new("join", ts, text="#if")
             self.link(preds, j.id)
             out = []
-            cond, name = ts.child_by_field_name("condition"), ts.child_by_field_name("name")
+            cond, name = ts.child_by_field_id(_F_CONDITION), ts.child_by_field_id(_F_NAME)
             body = [c for c in ts.named_children
                     if c.type not in ("identifier", "preproc_defined", "binary_expression",
                                       "unary_expression", "parenthesized_expression", "call_expression",
@@ -876,7 +971,7 @@ class _Builder:
             for c in body:
                 p = self.stmt(c, p)
             out.extend(p)
-            alt = ts.child_by_field_name("alternative")
+            alt = ts.child_by_field_id(_F_ALTERNATIVE)
             if alt is not None:
                 out.extend(self.stmt(alt, [(j.id, None)]))
             else:
@@ -885,7 +980,7 @@ class _Builder:
         if t in ("while_statement", "for_statement", "do_statement"):
             return self.loop(ts, preds)
         if t == "switch_statement":
-            cond = ts.child_by_field_name("condition")
+            cond = ts.child_by_field_id(_F_CONDITION)
             s = self.new("switch", cond)
             self.link(preds, s.id)
             self.expr_effects(s, cond)
@@ -893,12 +988,12 @@ class _Builder:
             s.kind = "switch"
             ctx = _LoopCtx(is_switch=True)
             self.ctx.append(ctx)
-            body = ts.child_by_field_name("body")
+            body = ts.child_by_field_id(_F_BODY)
             fall: list = []
             has_default = False
             for child in (body.named_children if body is not None else []):
                 if child.type == "case_statement":
-                    value = child.child_by_field_name("value")
+                    value = child.child_by_field_id(_F_VALUE)
                     if value is None:
                         has_default = True
                     k = self.new("case", child, text=("case " + _short(_text(value))) if value is not None else "default")
@@ -933,11 +1028,11 @@ class _Builder:
             return []
         if t == "goto_statement":
             n = self.simple("goto", ts, preds)
-            label = ts.child_by_field_name("label")
+            label = ts.child_by_field_id(_F_LABEL)
             self.gotos.append((n.id, _text(label) if label is not None else ""))
             return []
         if t == "labeled_statement":
-            label = ts.child_by_field_name("label")
+            label = ts.child_by_field_id(_F_LABEL)
             n = self.new("label", ts, text=(_text(label) + ":") if label is not None else "label:")
             self.link(preds, n.id)
             if label is not None:
@@ -950,7 +1045,7 @@ class _Builder:
         if t == "case_statement":  # a case outside a switch body we flattened: treat as label
             out = preds
             for c in ts.named_children:
-                if c != ts.child_by_field_name("value"):
+                if c != ts.child_by_field_id(_F_VALUE):
                     out = self.stmt(c, out)
             return out
         if t == "attributed_statement":
@@ -989,10 +1084,10 @@ class _Builder:
     def loop(self, ts: TSNode, preds: list) -> list:
         t = ts.type
         ctx = _LoopCtx(is_switch=False)
-        cond = ts.child_by_field_name("condition")
-        body = ts.child_by_field_name("body")
+        cond = ts.child_by_field_id(_F_CONDITION)
+        body = ts.child_by_field_id(_F_BODY)
         if t == "for_statement":
-            for init in ts.children_by_field_name("initializer"):
+            for init in ts.children_by_field_id(_F_INITIALIZER):
                 if init.type == "declaration":
                     preds = self.stmt(init, preds)
                 else:
@@ -1034,7 +1129,7 @@ class _Builder:
         self.ctx.pop()
         back = out + ctx.continues
         update_ids = []
-        for upd in ts.children_by_field_name("update"):
+        for upd in ts.children_by_field_id(_F_UPDATE):
             n = self.simple("expr", upd, back, upd)
             back = [(n.id, None)]
             update_ids.append(n.id)
@@ -1081,23 +1176,29 @@ def _params(fn: TSNode) -> tuple[list[str], str]:
     return names, ret
 
 
-def _build(fn, budget: int = DEFAULT_NODE_BUDGET, row0: int = 0) -> tuple[_Builder, list[str], str]:
+def _build(node: TSNode, start_line: int, end_line: int, budget: int = DEFAULT_NODE_BUDGET,
+           row0: int = 0, params: list[str] | None = None) -> tuple[_Builder, list[str], str | None]:
+    """(builder, parameter names, return type) of a function_definition node. A
+    lazy build passes the params its light facts read already: then the return
+    type is None (not needed)."""
     b = _Builder(budget, row0)
-    body = fn.node.child_by_field_name("body")
-    params, rtype = _params(fn.node)
+    body = node.child_by_field_id(_F_BODY)
+    rtype = None
+    if params is None:
+        params, rtype = _params(node)
     entry = b.nodes[0]
-    entry.line, entry.column = fn.start_line, 1
+    entry.line, entry.column = start_line, 1
     entry.defs = [(p, ("param", p)) for p in params]
     out = b.stmt(body, [(0, None)])
     b.link(out, 1)  # falling off the end
     b.finish()
-    b.nodes[1].line = fn.end_line
+    b.nodes[1].line = end_line
     return b, params, rtype
 
 
 def function_facts(fn, path: str, budget: int = DEFAULT_NODE_BUDGET) -> FunctionFacts:
     """Facts of one parsed FunctionNode (see errpath.parse), CFG built now. Raises BudgetExceeded."""
-    b, params, rtype = _build(fn, budget)
+    b, params, rtype = _build(fn.node, fn.start_line, fn.end_line, budget)
     return FunctionFacts(
         name=fn.name, path=path, line=fn.start_line, end_line=fn.end_line, is_static=fn.is_static,
         params=params, return_type=" ".join(rtype.split()), nodes=b.nodes, loops=b.loops,
@@ -1179,15 +1280,15 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
         # `x = x - n`, also through parentheses and casts (`rel = (void *)rel + n`),
         # as value_of sees it; a declaration too (`int x = x - n`, seen the same way)
         if a.type == "assignment_expression":
-            target, value = a.child_by_field_name("left"), a.child_by_field_name("right")
+            target, value = a.child_by_field_id(_F_LEFT), a.child_by_field_id(_F_RIGHT)
             left = _norm(_text(target))
         else:
             from .parse import declarator_name
-            target, value = a.child_by_field_name("declarator"), a.child_by_field_name("value")
+            target, value = a.child_by_field_id(_F_DECLARATOR), a.child_by_field_id(_F_VALUE)
             left = declarator_name(target) or _norm(_text(target)).lstrip("*")
         value = _strip(value)
-        if value.type == "binary_expression" and value.child_by_field_name("operator").type in ("-", "+"):
-            if left == _norm(_text(_strip(value.child_by_field_name("left")))):
+        if value.type == "binary_expression" and value.child_by_field_id(_F_OPERATOR).type in ("-", "+"):
+            if left == _norm(_text(_strip(value.child_by_field_id(_F_LEFT)))):
                 stepped.add(left)
     step = False
     if stepped:
@@ -1262,12 +1363,14 @@ def _build_from_source(fn: FunctionFacts, payload: bytes) -> tuple:
     root = _LAZY_PARSER.parse(src).root_node
     units = [c for c in root.named_children if c.type == "function_definition"]
     if len(units) == 1 and not units[0].has_error:
-        from .parse import FunctionNode
-        unit = FunctionNode(fn.name, units[0], start_line, end_line, True, fn.is_static)
         # the tree's byte offsets are into src, prefix included
         _SOURCE.text = src.decode("ascii") if src.isascii() else None
         try:
-            b, _, _ = _build(unit, row0=row)
+            # The parameter names the light facts read (no second declarator walk),
+            # as fresh strs: they may be interned, and an interned "id" or "node" is
+            # the very str of a CfgNode field's name, which would change the pickle.
+            params = [p.encode().decode() for p in fn.params]
+            b, _, _ = _build(units[0], start_line, end_line, row0=row, params=params)
             return b.nodes, b.loops, b.labels
         except (BudgetExceeded, RecursionError):
             pass
