@@ -455,8 +455,9 @@ class Engine:
         --jobs or on which worker ran the chunk (what chunks share, finished
         outcomes, does not depend on who asked first); with --jobs > 1 the chunks
         run in forked workers that share the indexes copy-on-write."""
-        tasks = [(j, r) for j, (_, functions, _) in enumerate(jobs) for r in rule_chunks(functions)]
-        if len(tasks) <= 1:
+        job_ranges = [rule_chunks(functions) for _, functions, _ in jobs]
+        tasks = [(j, r) for j, ranges in enumerate(job_ranges) for r in ranges]
+        if all(len(ranges) <= 1 for ranges in job_ranges):   # one chunk each (small trees): no pool to start
             out = []
             for index, functions, unchanged in jobs:
                 before = len(self.stats.get("rules_budget", ()))
