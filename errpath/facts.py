@@ -843,6 +843,16 @@ class _Builder:
         if rhs_type == "call_expression":
             self.pending_result = (rhs.start_point, var)  # resolved in finish_calls
 
+    def condition(self, n: CfgNode, cond: TSNode, kind: str = "cond") -> None:
+        """n evaluates cond (an if, loop or switch test): its effects, and for a
+        test the literals each edge makes true. A noreturn call inside a test does
+        not end the node: it stays what it is."""
+        self.expr_effects(n, cond)
+        self.finish_calls(n)
+        n.kind = kind
+        if kind == "cond":
+            n.true_lits, n.false_lits = cond_literals(cond)
+
     def finish_calls(self, n: CfgNode) -> None:
         """The call whose result the last assignment of n's expression stores names
         the variable (expr_effects(n) was the last expression walked)."""
@@ -886,10 +896,7 @@ class _Builder:
             cond = ts.child_by_field_id(_F_CONDITION)
             c = self.new("cond", cond)
             self.link(preds, c.id)
-            self.expr_effects(c, cond)
-            self.finish_calls(c)
-            c.kind = "cond"
-            c.true_lits, c.false_lits = cond_literals(cond)
+            self.condition(c, cond)
             out = self.stmt(ts.child_by_field_id(_F_CONSEQUENCE), [(c.id, True)])
             alt = ts.child_by_field_id(_F_ALTERNATIVE)
             if alt is not None:
@@ -983,9 +990,7 @@ class _Builder:
             cond = ts.child_by_field_id(_F_CONDITION)
             s = self.new("switch", cond)
             self.link(preds, s.id)
-            self.expr_effects(s, cond)
-            self.finish_calls(s)
-            s.kind = "switch"
+            self.condition(s, cond, "switch")
             ctx = _LoopCtx(is_switch=True)
             self.ctx.append(ctx)
             body = ts.child_by_field_id(_F_BODY)
@@ -1105,10 +1110,7 @@ class _Builder:
             c = self.new("cond", cond if cond is not None else ts)
             self.link(out + ctx.continues, c.id)
             if cond is not None:
-                self.expr_effects(c, cond)
-                self.finish_calls(c)
-                c.kind = "cond"
-                c.true_lits, c.false_lits = cond_literals(cond)
+                self.condition(c, cond)
             if not never:
                 c.succ.append((head.id, True))
             exits = ([] if forever else [(c.id, False)]) + ctx.breaks
@@ -1120,10 +1122,7 @@ class _Builder:
                         text=None if cond is not None else "for (;;)")
         self.link(preds, head.id)
         if cond is not None and not forever:
-            self.expr_effects(head, cond)
-            self.finish_calls(head)
-            head.kind = "cond"
-            head.true_lits, head.false_lits = cond_literals(cond)
+            self.condition(head, cond)
         self.ctx.append(ctx)
         out = self.stmt(body, [(head.id, True if not forever else None)]) if body is not None else [(head.id, True)]
         self.ctx.pop()
