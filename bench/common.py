@@ -6,7 +6,11 @@
   child, optionally also the sampled peak of the *sum* of RSS over its whole
   process tree, which is what matters for multiprocessing pools);
 * median of N runs;
-* a machine description for the README tables.
+* a machine description for the README tables;
+* a host-speed probe: the same fixed CPU work timed before each run, so a
+  run on a slow stretch of a shared VM shows up as such instead of as a
+  regression (on 2026-11-21 the same code took 21.5 s of CPU in one run and
+  28.3 s in another an hour earlier, with nothing else running on the box).
 
 Only the standard library is used here, so the helpers work with any Python.
 """
@@ -280,6 +284,38 @@ def time_subprocess(cmd: Sequence[str], *, cwd: str | Path | None = None, env: d
     if check and res.returncode != 0:
         raise subprocess.CalledProcessError(res.returncode, cmd, res.stdout, res.stderr)
     return res
+
+
+# --------------------------------------------------------------------------
+# How fast the host is right now
+# --------------------------------------------------------------------------
+
+_PROBE_TEXT = "\n".join(
+    f"static int f{i}(struct s *p, int n) {{ for (i = 0; i < n; i += p->len[{i % 7}]) x{i} = y + {i}; }}"
+    for i in range(3000))
+_PROBE_WORD = __import__("re").compile(r"[A-Za-z_]\w*")
+
+
+def _probe_once() -> float:
+    """CPU seconds of a fixed mix like errpath's own: regex tokenising, dicts and
+    tuples, sorting, zlib (memory-bound C)."""
+    import zlib
+    t0 = time.process_time()
+    counts: dict = {}
+    for w in _PROBE_WORD.findall(_PROBE_TEXT):
+        counts[w] = counts.get(w, 0) + 1
+    pairs = sorted(((v, k) for k, v in counts.items()), reverse=True)
+    frozen = {frozenset(_PROBE_WORD.findall(line)) for line in _PROBE_TEXT.splitlines()}
+    zlib.compress(_PROBE_TEXT.encode() * 4, 6)
+    del pairs, frozen
+    return time.process_time() - t0
+
+
+def host_probe(repeat: int = 5) -> float:
+    """The fastest of `repeat` timings of the same fixed work (about 0.05 s each):
+    compare it between runs of one benchmark; 10 % more means the host was 10 %
+    slower for that run, whatever the code under test did."""
+    return min(_probe_once() for _ in range(repeat))
 
 
 # --------------------------------------------------------------------------

@@ -10,7 +10,8 @@ Needs the kernel history repo and the extracted 6.12.117 tree
 (`/tmp/semgrep-venv`, pip). Every command runs as a subprocess, timed whole
 (interpreter start-up included) by bench/common.py: wall time, CPU of the tree,
 the sampled peak of the summed RSS of the process tree, and the CPU the rest
-of the machine used meanwhile. As root each one runs at nice -20 in its own
+of the machine used meanwhile, and how slow the host itself was (a fixed probe,
+timed before each run). As root each one runs at nice -20 in its own
 autogroup, so other sessions on a shared box disturb it less (never not at all:
 read `others_cpu_s` and the load averages printed with each step).
 
@@ -39,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from common import kernel_dir, kernel_repo, machine_info, time_subprocess  # noqa: E402
+from common import host_probe, kernel_dir, kernel_repo, machine_info, time_subprocess  # noqa: E402
 
 PY = sys.executable
 ERRPATH = [PY, "-m", "errpath"]
@@ -97,23 +98,28 @@ class Bench:
     def __init__(self, nice: int | None):
         self.nice = nice
         self.runs: dict[str, dict] = {}
+        self.first_probe: float | None = None
 
     def time(self, name: str, cmd: list[str], *, env: dict | None = None, cwd: str | None = None,
              ok=(0,)) -> dict:
         log(f"[{time.strftime('%H:%M:%S')}] {name}: load {loadavg()}")
         log("  $ " + " ".join(map(str, cmd)))
+        probe = host_probe()
+        self.first_probe = self.first_probe or probe
         r = time_subprocess(cmd, env={**os.environ, **(env or {})}, cwd=cwd, nice=self.nice)
         d = r.as_dict()
         d["cmd"] = " ".join(map(str, cmd))
         d["cpu_s"] = round(r.user_s + r.sys_s, 2)
         d["load_after"] = loadavg()
+        # how slow the host was for this run, against the first run of the bench
+        d["host_slowdown"] = round(probe / self.first_probe, 3)
         if r.returncode not in ok:
             log(f"  FAILED ({r.returncode}): {r.stderr.strip()[-2000:]}")
             d["failed"] = True
         d["stdout_tail"] = r.stdout.strip()[-400:]
         d["stdout_last_line"] = (r.stdout.strip().splitlines() or [""])[-1]
         log(f"  {r.wall_s:.2f} s wall, {d['cpu_s']:.2f} s CPU, tree RSS peak {r.tree_rss_peak_mb or 0:.0f} MB, "
-            f"others' CPU {r.others_cpu_s or 0:.1f} s")
+            f"others' CPU {r.others_cpu_s or 0:.1f} s, host x{d['host_slowdown']:.2f}")
         self.runs[name] = d
         return d
 
@@ -331,6 +337,8 @@ def run(a) -> dict:
     res["goals"] = goals
     res["runs"] = B.runs
     res["load_end"] = loadavg()
+    slow = [r["host_slowdown"] for r in B.runs.values()]
+    res["host_slowdown_range"] = [min(slow), max(slow)] if slow else None
     return res
 
 
@@ -343,10 +351,15 @@ def print_table(res: dict) -> None:
         for k, v in g.items():
             if k not in ("goal", "met"):
                 print(f"  {k:>34}: {v}")
-    print("\n## runs (wall s / CPU s / tree RSS peak MB / others' CPU s)")
+    print("\n## runs (wall s / CPU s / tree RSS peak MB / others' CPU s / host slowdown vs the first run)")
     for name, r in res["runs"].items():
         print(f"  {name:<62} {r['wall_s']:8.2f} {r['cpu_s']:8.2f} {r.get('tree_rss_peak_mb') or 0:8.0f} "
-              f"{r.get('others_cpu_s') or 0:8.1f}")
+              f"{r.get('others_cpu_s') or 0:8.1f} {r.get('host_slowdown', 1):8.2f}")
+    lo, hi = res.get("host_slowdown_range") or (1, 1)
+    if hi / lo > 1.10:
+        print(f"\nwarning: the host's speed varied by {hi / lo - 1:.0%} during this bench "
+              f"(a fixed probe, timed before each run): compare ratios only between runs with a similar "
+              f"'host slowdown', or run again")
 
 
 def main(argv=None) -> int:
