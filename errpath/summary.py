@@ -1688,6 +1688,7 @@ class Summaries:
         self._live: dict = {}
         self._epoch = 0
         self._epoch_of: dict = {}
+        self._pending: list = []   # (key, flow) of cycle members left partial, in order
         self.stats = sh["stats"]
 
     def release(self) -> None:
@@ -1700,6 +1701,7 @@ class Summaries:
         self._stack.clear()
         self._live.clear()
         self._epoch_of.clear()
+        self._pending.clear()
         self.index = None
 
     @property
@@ -1846,6 +1848,7 @@ class Summaries:
         self._onstack[key] = depth
         self._stack.append(key)
         low_before = self._low
+        mark = len(self._pending)
         rounds = 0
         while True:
             self._low = 1 << 30
@@ -1863,19 +1866,33 @@ class Summaries:
         self._stack.pop()
         del self._onstack[key]
         if my_low >= depth:
-            if flow.guards:
-                self._guards[key] = flow.guards
-            self._done[key] = res
+            # the cycle rooted here is solved: its members' values from the last
+            # round were computed against this final one, so they are final too
+            members = self._pending[mark:]
+            del self._pending[mark:]
+            for mkey, mflow in members:
+                got = self._epoch_of.get(mkey)
+                if got is None or got[0] != self._epoch or mkey in self._done:
+                    continue
+                self._finish(mkey, self._partial.pop(mkey), mflow)
+                del self._epoch_of[mkey]
+            self._finish(key, res, flow)
             self._partial.pop(key, None)
-            self._flows[key] = flow
-            if len(self._flows) > self.FLOW_CACHE:
-                self._flows.popitem(last=False)
-            self.stats["functions"] += 1
         else:
             self._partial[key] = res
             self._epoch_of[key] = (self._epoch, my_low)
+            self._pending.append((key, flow))
         self._low = min(low_before, my_low)
         return res
+
+    def _finish(self, key, res: dict, flow: "Flow") -> None:
+        if flow.guards:
+            self._guards[key] = flow.guards
+        self._done[key] = res
+        self._flows[key] = flow
+        if len(self._flows) > self.FLOW_CACHE:
+            self._flows.popitem(last=False)
+        self.stats["functions"] += 1
 
     def prune_for_call(self, outs: dict, callee: FunctionFacts, call) -> dict:
         """Drop the outcomes whose every return is guarded by a test of a parameter

@@ -225,6 +225,58 @@ def test_recursion_reaches_a_fixpoint():
     assert {("errno", "ENOENT"), ("errno", "EIO"), ("zero", "")} <= kinds(outs)
 
 
+CYCLES = {"fs/r.c": """
+    struct node *find_a(struct node *n)
+    {
+        if (!n)
+            return ERR_PTR(-ENOENT);
+        if (n->leaf)
+            return n;
+        return find_b(n->next);
+    }
+
+    struct node *find_b(struct node *n)
+    {
+        if (n->bad)
+            return NULL;
+        return find_a(n->child);
+    }
+
+    int count_a(struct node *n)
+    {
+        if (!n)
+            return -EINVAL;
+        return count_b(n->next);
+    }
+
+    int count_b(struct node *n)
+    {
+        if (n->bad)
+            return -EIO;
+        return count_a(n->child);
+    }
+"""}
+
+
+@pytest.mark.parametrize("first", ["find_a", "find_b"])
+def test_a_call_cycle_is_solved_once_whoever_is_asked_first(first):
+    """Both members of a call cycle get their outcomes when the cycle is solved:
+    asking the other one later (after another cycle was solved in between) gives
+    the same answer as asking it first, and runs no value flow again."""
+    other = "find_b" if first == "find_a" else "find_a"
+    alone = index_of(CYCLES)
+    expected = kinds(alone.summaries.outcomes(fn(alone, "fs/r.c", other)))
+    assert {("errptr", "ENOENT"), ("null", "")} <= expected
+
+    idx = index_of(CYCLES)
+    S = idx.summaries
+    S.outcomes(fn(idx, "fs/r.c", first))
+    S.outcomes(fn(idx, "fs/r.c", "count_a"))   # another cycle, solved in between
+    flows = S.stats["flows"]
+    assert kinds(S.outcomes(fn(idx, "fs/r.c", other))) == expected
+    assert S.stats["flows"] == flows
+
+
 def test_argument_constants_prune_guarded_returns():
     idx = index_of({"mm/ksm.c": """
         static struct folio *get_folio(struct node *n, enum get_flags flags)
