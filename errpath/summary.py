@@ -1868,9 +1868,10 @@ class Summaries:
         if my_low >= depth:
             # the cycle rooted here is solved: its members' values from the last
             # round were computed against this final one, so they are final too
+            # (newest first: a member computed in several rounds keeps its last flow)
             members = self._pending[mark:]
             del self._pending[mark:]
-            for mkey, mflow in members:
+            for mkey, mflow in reversed(members):
                 got = self._epoch_of.get(mkey)
                 if got is None or got[0] != self._epoch or mkey in self._done:
                     continue
