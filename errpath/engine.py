@@ -273,11 +273,11 @@ class Engine:
 
     # -- rules -------------------------------------------------------------
     def run_rules(self, index: FactsIndex, functions: Iterable[FunctionFacts],
-                  unchanged: tuple[set, set] | None = None) -> tuple[list[Finding], list[dict]]:
-        """The rules over `functions`. `unchanged` (an audit): two sets of function
-        ids, those whose call cone is the same in both trees and those whose callers
-        too are; a differential rule is left out for them, as it would say the same
-        in both trees."""
+                  unchanged: dict | None = None) -> tuple[list[Finding], list[dict]]:
+        """The rules over `functions`. `unchanged` (an audit): for each kind of
+        Rule.differential, the ids of the functions whose cone of that kind is the
+        same in both trees (call_cones); a differential rule is left out for them,
+        as it would say the same in both trees."""
         ctx = RuleContext(index)
         findings, errors = [], []
         with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
@@ -289,7 +289,7 @@ class Engine:
                     try:
                         for rule in self.rules:
                             if unchanged is not None and rule.differential and \
-                                    fid in unchanged[rule.differential == "callers"]:
+                                    fid in unchanged[rule.differential]:
                                 continue
                             if not rule.applies_to(fn):
                                 continue
@@ -400,7 +400,7 @@ class Engine:
         same_head, same_base = call_cones(head_prep[2], base_prep[2], same_files,
                                           callers_too=any(r.differential == "callers" for r in self.rules),
                                           portable=portable)
-        self.stats["functions_unchanged"] = len(same_head[0])
+        self.stats["functions_unchanged"] = len(same_head["callees"])
         from . import summary
         summary.pair(head_prep[2], base_prep[2], portable)
         self._timed("seconds_facts", t0)
@@ -439,7 +439,7 @@ class Engine:
         return "checked:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
     def check_index(self, index: FactsIndex, functions: list[FunctionFacts],
-                    unchanged: tuple[set, set] | None = None) -> tuple[list[Finding], list[dict]]:
+                    unchanged: dict | None = None) -> tuple[list[Finding], list[dict]]:
         """The rules over `functions` of one index (see check_indexes); budget
         overruns go to the stats."""
         findings, errors, over = self.check_indexes([(index, functions, unchanged)])[0]
@@ -551,11 +551,12 @@ def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | se
                         callers_too: bool = False) -> tuple[set[int], set[int]]:
     """See call_cones: the one kind asked for, for each index."""
     ca, cb = call_cones(a, b, same_files, callers_too)
-    return (ca[1], cb[1]) if callers_too else (ca[0], cb[0])
+    kind = "callers" if callers_too else "callees"
+    return ca[kind], cb[kind]
 
 
 def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
-               callers_too: bool = False, portable: set | None = None) -> tuple[tuple[set, set], tuple[set, set]]:
+               callers_too: bool = False, portable: set | None = None) -> tuple[dict, dict]:
     """Ids of the in-scope functions of each index whose findings from a
     differential rule (Rule.differential) cannot differ between the two trees.
 
@@ -574,8 +575,11 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
     Rule.differential == "callers"): also every function called, transitively, by
     one whose cone changed, by name, as any caller chain through it may differ.
 
-    Returns, for each index, (unchanged for "callees" rules, unchanged for
-    "callers" rules; empty unless callers_too). `portable`, when given, gets the
+    "all-callees" rules read callees through any chain, void ones too (may it
+    sleep?): a function is touched when anything it calls, at any depth, changed.
+
+    Returns, for each index, {Rule.differential: unchanged ids} ("callers" is
+    empty unless callers_too). `portable`, when given, gets the
     ids of every function (context headers too) that is one object in both
     indexes (a file in same_files) and whose callee cone did not change: what it
     returns is the same in both trees (errpath.summary.pair)."""
@@ -595,23 +599,12 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
         passes_on.update((f.path, f.name) for f in index.all if f.return_type != "void" or S.flag_params(f))
     dirty_keys: set = set()
     up_keys: set = set()
+    all_keys: set = set(changed)   # changed, or calls one that did through any chain of callers
     for index in (a, b):
-        dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
-        seen = set(changed)
-        work = list(changed)
-        while work:
-            path, name = work.pop()
-            local = path.endswith(".c") and all(f.is_static for ix in (a, b) for f in ix.definitions(path, name))
-            for g in index.functions_calling(name):
-                if local and g.path != path:
-                    continue
-                dirty.add(id(g))
-                k = (g.path, g.name)
-                if k not in seen:
-                    seen.add(k)
-                    if k in passes_on:
-                        work.append(k)
+        dirty = _callers_closure(a, b, index, changed, passes_on)
         dirty_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
+        below = _callers_closure(a, b, index, changed)
+        all_keys.update((f.path, f.name) for f in index.all if id(f) in below)
         if callers_too:
             by_name: dict = {}
             for f in index.all:
@@ -628,10 +621,34 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
         portable.update(id(f) for f in a.all if f.path in same_files and (f.path, f.name) not in dirty_keys)
     # the same verdict in both trees: a function gone from one side may have made
     # its former callees' or callers' cone differ only there
-    return tuple(({id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys},
-                  {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in up_keys}
-                  if callers_too else set())
+    return tuple({"callees": {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys},
+                  "callers": {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in up_keys}
+                  if callers_too else set(),
+                  "all-callees": {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in all_keys}}
                  for index in (a, b))
+
+
+def _callers_closure(a: FactsIndex, b: FactsIndex, index: FactsIndex, changed: set, through: set | None = None) -> set:
+    """Ids of index's functions that are changed or call, by name, one that is
+    changed or in the closure, going on up only through callers in `through`
+    ((path, name) keys; None: every caller). A static function of a .c file (in
+    both trees) is called only from its own file."""
+    dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
+    seen = set(changed)
+    work = list(changed)
+    while work:
+        path, name = work.pop()
+        local = path.endswith(".c") and all(f.is_static for ix in (a, b) for f in ix.definitions(path, name))
+        for g in index.functions_calling(name):
+            if local and g.path != path:
+                continue
+            dirty.add(id(g))
+            k = (g.path, g.name)
+            if k not in seen:
+                seen.add(k)
+                if through is None or k in through:
+                    work.append(k)
+    return dirty
 
 
 RULE_CHUNK = 3000

@@ -65,10 +65,12 @@ class Rule:
     # how their NOWAIT flag parameters steer it (errpath.summary) -- never on its
     # callers or on the whole index. "callers" when, on top of that, they depend
     # on its callers, any levels up (their facts and what their own callees return).
+    # "all-callees" when they depend on its own facts and on what it calls at any
+    # depth, void callees too (e.g. may-sleep), but never on its callers.
     # An audit then runs the rule only on functions whose cone changed between BASE
     # and HEAD (errpath.engine.call_cones); elsewhere both trees agree.
-    # False (the default, e.g. a rule reading may-sleep or gfp masks through void
-    # callees, or a whole-index table): run everywhere.
+    # False (the default, e.g. a rule reading gfp masks up through callers, or a
+    # whole-index table): run everywhere.
     differential: str | bool = False
     doc: str = ""
     source_path: str = ""

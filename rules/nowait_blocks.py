@@ -744,6 +744,9 @@ class NowaitBlocks(Rule):
     title = "A call that may sleep on a path where a NOWAIT flag is set"
     severity = "warning"
     confidence = "medium"
+    # its own facts, and its callees at any depth, void ones too (does it sleep on
+    # every path?), never its callers: see Rule.differential
+    differential = "all-callees"
 
     @property
     def needs_tokens(self):

@@ -253,3 +253,50 @@ def test_an_index_too_big_for_two_at_once_is_audited_one_tree_at_a_time(contract
     assert "functions_unchanged" in small["stats"] and "functions_unchanged" not in big["stats"]
     strip = lambda d: {k: v for k, v in d.items() if k != "stats"}
     assert strip(small) == strip(big) and big["findings"]
+
+
+SLEEPY_BEFORE = """void account_things(struct thing *t)
+{
+\tt->count++;
+}
+"""
+SLEEPY_AFTER = """void account_things(struct thing *t)
+{
+\tmutex_lock(&t->lock);
+\tt->count++;
+\tmutex_unlock(&t->lock);
+}
+"""
+MIDDLE = """void prepare_io(struct thing *t)
+{
+\taccount_things(t);
+}
+"""
+NOWAIT_READ = """ssize_t demo_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+\tstruct thing *t = iocb->ki_filp->private_data;
+
+\tif (iocb->ki_flags & IOCB_NOWAIT) {
+\t\tprepare_io(t);
+\t\treturn -EAGAIN;
+\t}
+\treturn 0;
+}
+"""
+
+
+def test_a_void_helper_that_starts_sleeping_is_blamed_in_an_unchanged_nowait_caller(tmp_path):
+    """nowait-blocks follows callees through void ones (prepare_io() passes nothing
+    on, but it sleeps when its callee does): a cold audit runs it only where
+    something below changed, and still reports the unchanged fs/ caller of the
+    unchanged fs/ helper, blamed on the mm/ commit that made the leaf sleep."""
+    h = History(tmp_path / "repo")
+    h.commit("base", {"mm/things.c": SLEEPY_BEFORE, "fs/middle.c": MIDDLE, "fs/read.c": NOWAIT_READ})
+    h.tag("v1", "HEAD")
+    h.commit("mm: lock the things while counting", {"mm/things.c": SLEEPY_AFTER})
+    r = run("audit", "v1..HEAD", "--repo", str(h.path), "--format", "json", "--no-cache", "-q", "-j", "1",
+            "--min-confidence", "low", "--select", "nowait-blocks")
+    assert r.code == 1, r.err
+    doc = r.json()
+    assert [(f["path"], f["function"]) for f in doc["findings"]] == [("fs/read.c", "demo_read_iter")]
+    assert doc["findings"][0]["introduced_by"]["subject"] == "mm: lock the things while counting"
