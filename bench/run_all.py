@@ -113,6 +113,7 @@ class Bench:
         d["load_after"] = loadavg()
         # how slow the host was for this run, against the first run of the bench
         d["host_slowdown"] = round(probe / self.first_probe, 3)
+        d["host_probe_s"] = round(probe, 4)   # the raw probe: compares hosts across benches too
         if r.returncode not in ok:
             log(f"  FAILED ({r.returncode}): {r.stderr.strip()[-2000:]}")
             d["failed"] = True
