@@ -1979,7 +1979,7 @@ class Summaries:
         if callee is None:
             return name in err_ptr_returners()
         # light facts only (stubs are sorted out by returns_of, when it matters)
-        return name in err_ptr_returners() or any(self._may_err(f, 0) for f in self.duplicates(callee))
+        return name in err_ptr_returners() or any(self._may_err(f) for f in self.duplicates(callee))
 
     def may_call_err_ptr(self, fn: FunctionFacts) -> bool:
         """From the light facts only (no CFG decoded): does fn call something that
@@ -1990,56 +1990,94 @@ class Summaries:
         if name in err_ptr_returners():
             return True
         g = self.resolve(name, from_path)
-        return g is not None and self._may_err(g, 0)
+        return g is not None and self._may_err(g)
 
-    def _may_err(self, fn: FunctionFacts, depth: int) -> bool:
+    def _may_err(self, fn: FunctionFacts) -> bool:
         """Light over-approximation (tokens, call names, return type): may fn
         return an ERR_PTR? It mentions ERR_PTR/ERR_CAST, or may pass on what a
-        callee that may returns."""
-        k = id(fn)
-        r = self._maybe_err.get(k)
+        callee that may returns: reachability over calls to pointer-returning
+        functions, so the answer does not depend on which function was asked
+        first. (A depth-first walk that memoised "cannot" for a function whose
+        callee was still being asked, in a recursion, did: the err-ptr rule then
+        skipped that function's callers or not, depending on the check order.)"""
+        done = self._maybe_err
+        r = done.get(id(fn))
         if r is not None:
             return r
-        if "*" not in fn.return_type:
-            self._maybe_err[k] = False
-            return False
-        if has_token(fn, _ERR_MAKERS):
-            self._maybe_err[k] = True
-            return True
-        self._maybe_err[k] = False   # cycle guard
-        res = False
-        if depth < 30:
-            for name in fn.call_names:
-                if name in err_ptr_returners():
-                    res = True
-                    break
-                g = self.resolve(name, fn.path)
+        err_makers = err_ptr_returners()
+        parent: dict[int, FunctionFacts | None] = {id(fn): None}
+        seen = [fn]
+        work = [fn]
+        found = None
+        while work and found is None:
+            x = work.pop()
+            known = done.get(id(x))
+            if known is False or "*" not in x.return_type:
+                continue   # x, and all it reaches, cannot
+            if known or has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names):
+                found = x
+                break
+            for name in x.call_names:
+                g = self.resolve(name, x.path)
                 # an ERR_PTR passes through only a pointer-returning callee
                 # (an int error becomes one only through ERR_PTR/ERR_CAST: tokens)
-                if g is not None and g is not fn and "*" in g.return_type and self._may_err(g, depth + 1):
-                    res = True
-                    break
-        self._maybe_err[k] = res
-        return res
+                if g is None or id(g) in parent or "*" not in g.return_type:
+                    continue
+                parent[id(g)] = x
+                seen.append(g)
+                work.append(g)
+        if found is None:
+            for x in seen:   # nothing they reach can: a closed set
+                done[id(x)] = False
+            return False
+        x = found
+        while x is not None:   # the path from fn to what makes one: each of them may
+            done[id(x)] = True
+            x = parent[id(x)]
+        return True
 
-    def nowait_live(self, fn: FunctionFacts, depth: int = 0) -> bool:
+    def nowait_live(self, fn: FunctionFacts) -> bool:
         """Can the NOWAIT flag actually be set when fn runs? It tests or passes a
-        NOWAIT flag itself, or a caller hands it one that is (or may be) set."""
-        if self.info(fn).own_tokens:
-            return True
-        k = id(fn)
-        if k in self._live:
-            return self._live[k]
-        self._live[k] = False
-        res = False
-        if depth < 8:
-            for g, c in self.callers(fn):
-                gm = "set" if self.has_modes(g) else "any"
-                if self.flow(g, gm).call_mode(c, fn) == "set" and self.nowait_live(g, depth + 1):
-                    res = True
+        NOWAIT flag itself, or a caller hands it one that is (or may be) set, any
+        levels up: reachability over the calls that pass it set, breadth first,
+        so the answer does not depend on which function was asked first (a
+        depth-first walk that memoised "never set" for a function whose caller
+        was still being asked, in a recursion, did)."""
+        done = self._live
+        r = done.get(id(fn))
+        if r is not None:
+            return r
+        parent: dict[int, FunctionFacts | None] = {id(fn): None}
+        seen = [fn]
+        level = [fn]
+        found = None
+        while level and found is None:
+            nxt = []
+            for x in level:
+                known = done.get(id(x))
+                if known is False:
+                    continue   # no caller of x, any levels up, passes it set
+                if known or self.info(x).own_tokens:
+                    found = x
                     break
-        self._live[k] = res
-        return res
+                for g, c in self.callers(x):
+                    if id(g) in parent:
+                        continue
+                    gm = "set" if self.has_modes(g) else "any"
+                    if self.flow(g, gm).call_mode(c, x) == "set":
+                        parent[id(g)] = x
+                        seen.append(g)
+                        nxt.append(g)
+            level = nxt
+        if found is None:
+            for x in seen:   # a closed set: nothing above them passes the flag set
+                done[id(x)] = False
+            return False
+        x = found
+        while x is not None:   # the path from fn up to where the flag is set
+            done[id(x)] = True
+            x = parent[id(x)]
+        return True
 
     def may_sleep(self, fn: FunctionFacts) -> tuple[bool, str]:
         """(may sleep, why): a direct sleeping call or blocking allocation, or a callee's.

@@ -59,7 +59,6 @@ References
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -237,14 +236,13 @@ def mask_alternatives(fn, node: int, v, depth: int = 0, seen: frozenset = frozen
 # ---------------------------------------------------------------------------
 # per-index memo: accounted caches, callers, gfp-parameter sinks
 
-_MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def memo(index) -> dict:
-    try:
-        return _MEMO.setdefault(index, {})
-    except TypeError:  # not weak-referenceable: no memo
-        return {}
+    """Answers that depend on the index's functions only, never on the order of
+    the questions (gfp sinks and always-sleeps are memoised per depth for that
+    reason): shared by every rule chunk's view of one index, like the summaries'
+    finished outcomes, so a helper's CFG is not decoded again in each chunk."""
+    from errpath.summary import shared_for
+    return shared_for(index).setdefault("rule-memo", {})
 
 
 _SLAB_ACCOUNT = frozenset({"SLAB_ACCOUNT"})
@@ -291,11 +289,12 @@ class _Callers(dict):
 
     def __init__(self, index):
         super().__init__()
-        self.index = weakref.ref(index)   # a memo value must not keep its (weak) key alive
+        index.functions_calling("")   # the call graph, shared by every view of the index
+        self.calling = index._calling
 
     def get(self, name, default=None):
         if name not in self:
-            self[name] = [(fn, c) for fn in self.index().functions_calling(name)
+            self[name] = [(fn, c) for fn in self.calling.get(name, ())
                           for c in fn.calls() if c.name == name]
         return dict.get(self, name) or default
 
@@ -322,7 +321,7 @@ def user_entry(fn) -> str | None:
 def user_reachable(index, fn) -> list | None:
     """A caller chain [entry, ..., fn] from a user entry point, or None."""
     m = memo(index)
-    key = ("reach", fn.path, fn.name)
+    key = ("reach", id(fn))
     if key in m:
         return m[key]
     by_callee = callers(index)
@@ -382,12 +381,14 @@ def _alloc_site(fn, ctx, call, alloc: Allocator) -> tuple[list[Mask], str | None
 
 
 def gfp_sinks(ctx, fn, depth: int = 0) -> list[Sink]:
-    """Which of fn's parameters end up (OR-ed with what) in an allocation's mask."""
+    """Which of fn's parameters end up (OR-ed with what) in an allocation's mask,
+    following MAX_CALL_DEPTH - depth levels of callees. Memoised per depth: no
+    recursion guard is needed (depth grows on every call), and the answer does
+    not depend on which function was asked first."""
     m = memo(ctx.index)
-    key = ("sinks", fn.path, fn.name)
+    key = ("sinks", id(fn), depth)
     if key in m:
         return m[key]
-    m[key] = []  # recursion guard
     out: list[Sink] = []
     if depth <= MAX_CALL_DEPTH and fn.params:
         for call in fn.calls():

@@ -391,12 +391,16 @@ def _dominates_exit(fn, node_id: int) -> bool:
 
 
 def always_sleeps(ctx, fn, depth: int = 0) -> tuple | None:
-    """(primitive, chain, files) when fn sleeps on every path through it."""
+    """(primitive, chain, files) when fn sleeps on every path through it, looking
+    MAX_CALLEE_DEPTH - depth levels of callees down. Memoised per depth: no
+    recursion guard is needed (depth grows on every call), and the answer does
+    not depend on which function was asked first. (One memo entry per function,
+    with a guard, did: a helper met first three levels down, or while its own
+    caller was still being asked in a recursion, kept "does not sleep".)"""
     m = memo(ctx.index)
-    key = ("always_sleeps", fn.path, fn.name)
+    key = ("always_sleeps", id(fn), depth)
     if key in m:
         return m[key]
-    m[key] = None  # recursion guard
     result = None
     for node in fn.nodes:
         for call in node.calls:

@@ -2,7 +2,10 @@
 fix, and the finding placed at the caller that passes GFP_ATOMIC."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from errpath.rules import load_rules
 from rulecheck import findings_for_file
@@ -41,3 +44,34 @@ def test_gfp_parameter_finding_is_at_the_caller_with_the_callee_allocation_as_ev
     f = _by_line("bad_accounted_cache.c")[39]
     assert f.function == "watch_ioctl" and "pool_get()" in f.message
     assert [(e.function, e.line) for e in f.evidence[:2]] == [("watch_ioctl", 39), ("pool_get", 30)]
+
+
+CHAIN_TO_AN_ALLOCATION = b"""
+void *alloc_4(size_t n, gfp_t gfp)
+{
+	return kmalloc(n, gfp);
+}
+
+void *alloc_3(size_t n, gfp_t gfp) { return alloc_4(n, gfp); }
+void *alloc_2(size_t n, gfp_t gfp) { return alloc_3(n, gfp); }
+void *alloc_1(size_t n, gfp_t gfp) { return alloc_2(n, gfp); }
+void *alloc_0(size_t n, gfp_t gfp) { return alloc_1(n, gfp); }
+"""
+
+
+@pytest.mark.parametrize("first", ["alloc_0", "alloc_4"])
+def test_gfp_sinks_do_not_depend_on_who_asks_first(first):
+    """alloc_4 hands its gfp parameter to kmalloc() itself: it is a sink whether
+    or not alloc_0, four calls above, was asked first (alloc_4 used to be
+    memoised with no sink when first met past the depth limit)."""
+    from errpath.engine import analyse_blob
+    from errpath.index import FactsIndex
+    from errpath.rules import RuleContext
+    gfp_sinks = sys.modules[type(RULE).__module__].gfp_sinks
+    a = analyse_blob("mm/a.c", CHAIN_TO_AN_ALLOCATION, None)
+    ctx = RuleContext(FactsIndex(a.functions, in_scope={"mm/a.c"}))
+    by_name = {f.name: f for f in a.functions}
+    gfp_sinks(ctx, by_name[first])
+    assert [s.param_index for s in gfp_sinks(ctx, by_name["alloc_4"])] == [1]
+    assert [s.param_index for s in gfp_sinks(ctx, by_name["alloc_1"])] == [1]
+    assert gfp_sinks(ctx, by_name["alloc_0"]) == []   # five calls from kmalloc(): past the limit

@@ -3,7 +3,10 @@ non-blocking variant, the DIO_CALLER_COMP stretch, and the near-misses that
 need the summaries."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from errpath.engine import analyse_blob
 from errpath.index import FactsIndex
@@ -54,3 +57,34 @@ def test_near_misses_that_need_callee_results_fire_without_the_summaries():
     found = list(f for fn in index.functions_in_scope() if RULE.applies_to(fn)
                  for f in RULE.check(fn, RuleContext(index)))
     assert [f.function for f in found] == ["demo_dio_write_fallback"]
+
+
+RECURSIVE_SLEEPERS = b"""
+void drain_a(struct demo *d)
+{
+	drain_b(d);
+	mutex_lock(&d->lock);
+}
+
+void drain_b(struct demo *d)
+{
+	drain_a(d->next);
+}
+"""
+
+
+@pytest.mark.parametrize("first", ["drain_a", "drain_b"])
+def test_always_sleeps_through_a_recursion_does_not_depend_on_who_asks_first(first):
+    """drain_a always takes a mutex and drain_b always calls drain_a: both always
+    sleep, whichever is asked first (drain_b used to be memoised as 'does not
+    sleep' while drain_a was still being asked, and a helper's answer depended
+    on how deep below the first question it had been met)."""
+    always_sleeps = sys.modules[type(RULE).__module__].always_sleeps
+    a = analyse_blob("fs/d.c", RECURSIVE_SLEEPERS, None)
+    index = FactsIndex(a.functions, in_scope={"fs/d.c"})
+    ctx = RuleContext(index)
+    by_name = {f.name: f for f in a.functions}
+    always_sleeps(ctx, by_name[first])
+    assert always_sleeps(ctx, by_name["drain_a"]) is not None
+    got = always_sleeps(ctx, by_name["drain_b"])
+    assert got is not None and got[0] == "mutex_lock"

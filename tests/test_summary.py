@@ -422,3 +422,78 @@ def test_may_sleep_through_a_recursion_does_not_depend_on_who_asks_first(first):
     assert got["walk_a"][1].startswith("mutex_lock()")
     assert got["walk_b"][1].startswith("walk_a() → mutex_lock()")
     assert got["walk_top"][1].startswith("walk_b() → walk_a() → mutex_lock()")
+
+
+ERR_THROUGH_A_RECURSION = {"fs/t.c": """
+    struct dentry *lookup_a(struct dentry *d)
+    {
+        if (d->parent)
+            return lookup_b(d->parent);
+        return make_dentry(d);
+    }
+
+    struct dentry *lookup_b(struct dentry *d)
+    {
+        return lookup_a(d);
+    }
+
+    struct dentry *make_dentry(struct dentry *d)
+    {
+        if (!d->inode)
+            return ERR_PTR(-ENOENT);
+        return d;
+    }
+    """}
+
+
+@pytest.mark.parametrize("first", ["lookup_a", "lookup_b"])
+def test_may_return_err_ptr_through_a_recursion_does_not_depend_on_who_asks_first(first):
+    """lookup_a and lookup_b call each other; lookup_a passes on make_dentry()'s
+    ERR_PTR, so both may return one, whichever is asked first. (lookup_b used to
+    be memoised as 'cannot' while lookup_a, its callee, was still being asked:
+    the err-ptr rule then skipped lookup_b's callers, depending on check order.)"""
+    idx = index_of(ERR_THROUGH_A_RECURSION)
+    S = idx.summaries
+    S.may_return_err_ptr(first, "fs/t.c")
+    assert S.may_return_err_ptr("lookup_a", "fs/t.c")
+    assert S.may_return_err_ptr("lookup_b", "fs/t.c")
+
+
+NOWAIT_THROUGH_A_RECURSION = {"fs/w.c": """
+    int leaf(struct kiocb *iocb, int flags)
+    {
+        if (flags & IOCB_NOWAIT)
+            return -EAGAIN;
+        return 0;
+    }
+
+    int walk_a(struct kiocb *iocb, int flags, int n)
+    {
+        if (n)
+            return walk_b(iocb, flags, n - 1);
+        return leaf(iocb, flags);
+    }
+
+    int walk_b(struct kiocb *iocb, int flags, int n)
+    {
+        return walk_a(iocb, flags, n);
+    }
+
+    int submit(struct kiocb *iocb)
+    {
+        return walk_a(iocb, IOCB_NOWAIT, 3);
+    }
+    """}
+
+
+@pytest.mark.parametrize("first", ["walk_a", "walk_b"])
+def test_nowait_live_through_a_recursion_does_not_depend_on_who_asks_first(first):
+    """submit() hands walk_a() a set NOWAIT flag, and walk_a and walk_b pass it
+    to each other: the flag may be set in both, whichever is asked first
+    (walk_b, whose only caller is walk_a, used to be memoised as 'never set'
+    while walk_a was still being asked)."""
+    idx = index_of(NOWAIT_THROUGH_A_RECURSION)
+    S = idx.summaries
+    S.nowait_live(fn(idx, "fs/w.c", first))
+    assert S.nowait_live(fn(idx, "fs/w.c", "walk_a"))
+    assert S.nowait_live(fn(idx, "fs/w.c", "walk_b"))
