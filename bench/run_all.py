@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -208,20 +209,31 @@ def run(a) -> dict:
                 same_check = B.time("errpath scan fs/ cold, zero-step-loop only",
                                     scan_cmd(work / "scan-zsl-cache", work / "scan-zsl.json",
                                              "--select", "zero-step-loop"))
+            cocci_cmd = ["spatch", "-j", j, "--no-includes", "--include-headers", "-D", "report",
+                         "--sp-file", str(HERE / "zero_step.cocci"), "--dir", str(ksrc / "fs")]
+            semgrep_cmd = [tools["semgrep"], "scan", "--metrics=off", "--disable-version-check", "--jobs", j,
+                           "--config", str(HERE / "semgrep"), "--json", "-o", str(work / "semgrep.json"),
+                           "--quiet", str(ksrc / "fs")]
             if "1" in only and tools["spatch"]:
-                cocci = B.time("coccinelle zero-step fs/ (spatch -j 2)",
-                               ["spatch", "-j", j, "--no-includes", "--include-headers", "-D", "report",
-                                "--sp-file", str(HERE / "zero_step.cocci"), "--dir", str(ksrc / "fs")], cwd=str(work))
+                cocci = B.time("coccinelle zero-step fs/ (spatch -j 2)", cocci_cmd, cwd=str(work))
                 cocci["reports"] = cocci["stdout_tail"].count("\n") + 1 if cocci["stdout_tail"] else 0
             if "1" in only and tools["semgrep"]:
-                semgrep = B.time("semgrep CE two rules fs/ (--jobs 2)",
-                                 [tools["semgrep"], "scan", "--metrics=off", "--disable-version-check", "--jobs", j,
-                                  "--config", str(HERE / "semgrep"), "--json", "-o", str(work / "semgrep.json"),
-                                  "--quiet", str(ksrc / "fs")], ok=(0, 1))
+                semgrep = B.time("semgrep CE two rules fs/ (--jobs 2)", semgrep_cmd, ok=(0, 1))
                 try:
                     semgrep["findings"] = len(json.loads((work / "semgrep.json").read_text())["results"])
                 except (OSError, ValueError, KeyError):
                     pass
+            # more rounds of the three cold runs, each round back to back: the host's
+            # speed drifts by 20 % and more within minutes, so a ratio is taken within
+            # a round, and the goal judged on the median round
+            rounds1 = [(cold, cocci, semgrep)]
+            for r in range(2, a.rounds + 1) if "1" in only else ():
+                rounds1.append((
+                    B.time(f"errpath scan fs/ cold #{r}", scan_cmd(work / f"scan-cache-{r}", work / f"scan-{r}.json")),
+                    B.time(f"coccinelle zero-step fs/ (spatch -j 2) #{r}", cocci_cmd, cwd=str(work))
+                    if tools["spatch"] else None,
+                    B.time(f"semgrep CE two rules fs/ (--jobs 2) #{r}", semgrep_cmd, ok=(0, 1))
+                    if tools["semgrep"] else None))
             if "1" in only:
                 g = {"goal": "1 scan fs/ (all rules, 2 jobs)", "errpath_cold_s": cold["wall_s"],
                      "errpath_warm_facts_s": warm["wall_s"], "errpath_rerun_s": rerun["wall_s"],
@@ -239,8 +251,16 @@ def run(a) -> dict:
                     g["semgrep_s"] = semgrep["wall_s"]
                     g["semgrep_vs_cold"] = round(semgrep["wall_s"] / cold["wall_s"], 2)
                     g["semgrep_vs_warm"] = round(semgrep["wall_s"] / warm["wall_s"], 2)
-                g["met"] = bool(cocci and cold["wall_s"] <= cocci["wall_s"]) and \
-                    bool(semgrep and semgrep["wall_s"] >= 4 * cold["wall_s"])
+                vs_cocci = [c["wall_s"] / k["wall_s"] for c, k, _ in rounds1 if k]
+                vs_semgrep = [s["wall_s"] / c["wall_s"] for c, _, s in rounds1 if s]
+                if len(rounds1) > 1:
+                    g["rounds"] = len(rounds1)
+                    g["errpath_cold_s_per_round"] = [round(c["wall_s"], 2) for c, _, _ in rounds1]
+                    g["cold_vs_coccinelle_per_round"] = [round(x, 2) for x in vs_cocci]
+                    g["semgrep_vs_cold_per_round"] = [round(x, 2) for x in vs_semgrep]
+                    g["cold_vs_coccinelle_median"] = round(median(vs_cocci), 2) if vs_cocci else None
+                    g["semgrep_vs_cold_median"] = round(median(vs_semgrep), 2) if vs_semgrep else None
+                g["met"] = bool(vs_cocci and median(vs_cocci) <= 1) and bool(vs_semgrep and median(vs_semgrep) >= 4)
                 goals.append(g)
             if "3" in only:
                 cold1 = B.time("errpath scan fs/ cold --jobs 1", scan_cmd(work / "scan-cache-j1", work / "scan-j1.json",
@@ -292,13 +312,25 @@ def run(a) -> dict:
                 afloor = B.time(f"floor: raw parse of the {len(blobs)} blobs the audit reads",
                                 [PY, str(HERE / "run_all.py"), "--floor-blobs", str(bf), "--repo", str(repo),
                                  "--jobs", j])
+                rounds2 = [(acold, afloor)]
+                for r in range(2, a.rounds + 1):
+                    rounds2.append((B.time(f"errpath audit two-point cold #{r}",
+                                           audit_cmd(spec, work / f"audit-cache-{r}", work / f"audit-{r}.json")),
+                                    B.time(f"floor: raw parse of the {len(blobs)} blobs the audit reads #{r}",
+                                           [PY, str(HERE / "run_all.py"), "--floor-blobs", str(bf), "--repo",
+                                            str(repo), "--jobs", j])))
+                vs_floor = [c["wall_s"] / f["wall_s"] for c, f in rounds2]
                 g = {"goal": "2 audit v6.12.107..v6.12.117 mm fs block io_uring", "blobs": len(blobs),
                      "cold_s": acold["wall_s"], "floor_s": afloor["wall_s"],
                      "cold_vs_floor": round(acold["wall_s"] / afloor["wall_s"], 2),
                      "warm_rerun_s": awarm["wall_s"], "warm_vs_cold": round(awarm["wall_s"] / acold["wall_s"], 3),
                      "warm_facts_s": awarmf["wall_s"],
                      "warm_facts_vs_cold": round(awarmf["wall_s"] / acold["wall_s"], 3)}
-                g["met"] = g["cold_vs_floor"] <= 2 and g["warm_vs_cold"] <= 0.10
+                if len(rounds2) > 1:
+                    g["rounds"] = len(rounds2)
+                    g["cold_vs_floor_per_round"] = [round(x, 2) for x in vs_floor]
+                    g["cold_vs_floor_median"] = round(median(vs_floor), 2)
+                g["met"] = median(vs_floor) <= 2 and g["warm_vs_cold"] <= 0.10
                 goals.append(g)
             if "5" in only:
                 scold = B.time("errpath audit series (606 commits) cold",
@@ -375,6 +407,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-install", action="store_true", help="do not apt-get/pip install the peers")
     ap.add_argument("--nice", type=int, default=-20 if os.geteuid() == 0 else None,
                     help="nice value (and autogroup) for every timed command (default -20 as root)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="goals 1 and 2: run the cold runs beside their peers / floor this many times, "
+                         "round by round, and judge the goal on the median round's ratio")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (caches, reports)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     a = ap.parse_args(argv)
