@@ -280,6 +280,9 @@ class Engine:
         as it would say the same in both trees."""
         ctx = RuleContext(index)
         findings, errors = [], []
+        # per rule, the functions it is left out for (a rule's own entry overrides its kind's)
+        skip = {r.id: (unchanged.get(r.id, unchanged[r.differential]) if r.differential else frozenset())
+                for r in self.rules} if unchanged is not None else None
         with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
             for fn in functions:
                 start = len(findings)
@@ -288,8 +291,7 @@ class Engine:
                     timer.arm()
                     try:
                         for rule in self.rules:
-                            if unchanged is not None and rule.differential and \
-                                    fid in unchanged[rule.differential]:
+                            if skip is not None and fid in skip[rule.id]:
                                 continue
                             if not rule.applies_to(fn):
                                 continue
@@ -400,6 +402,11 @@ class Engine:
         same_head, same_base = call_cones(head_prep[2], base_prep[2], same_files,
                                           callers_too=any(r.differential == "callers" for r in self.rules),
                                           portable=portable)
+        for rule in self.rules:
+            # a rule that also reads a whole-index table runs everywhere when the
+            # two trees' tables differ
+            if rule.differential and rule.index_facts(head_prep[2]) != rule.index_facts(base_prep[2]):
+                same_head[rule.id] = same_base[rule.id] = set()
         self.stats["functions_unchanged"] = len(same_head["callees"])
         from . import summary
         summary.pair(head_prep[2], base_prep[2], portable)

@@ -67,13 +67,21 @@ class Rule:
     # on its callers, any levels up (their facts and what their own callees return).
     # "all-callees" when they depend on its own facts and on what it calls at any
     # depth, void callees too (e.g. may-sleep), but never on its callers.
+    # What only sets a finding's confidence or evidence (a rank from the callers,
+    # say) does not count: an audit matches findings by fingerprint.
     # An audit then runs the rule only on functions whose cone changed between BASE
     # and HEAD (errpath.engine.call_cones); elsewhere both trees agree.
-    # False (the default, e.g. a rule reading gfp masks up through callers, or a
-    # whole-index table): run everywhere.
+    # A rule that also reads a whole-index table says so in index_facts().
+    # False (the default): run everywhere.
     differential: str | bool = False
     doc: str = ""
     source_path: str = ""
+
+    def index_facts(self, index: "FactsIndex") -> object:
+        """What a differential rule reads of the whole index beyond the call graph
+        (a table of slab caches, say): when it differs between BASE and HEAD, the
+        audit runs the rule on every function. None: nothing."""
+        return None
 
     def applies_to(self, fn: "FunctionFacts") -> bool:
         return self.needs_tokens is None or not self.needs_tokens.isdisjoint(fn.text_tokens)

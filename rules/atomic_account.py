@@ -451,6 +451,14 @@ class AtomicAccount(Rule):
     severity = "warning"
     confidence = "medium"
     needs_tokens = high_masks() | {ACCOUNT, "GFP_KERNEL_ACCOUNT"}
+    # gfp masks are followed through callees, void ones too (gfp_sinks), and a
+    # cache's SLAB_ACCOUNT is a whole-index table (index_facts). The callers up to
+    # a user entry (user_reachable) only rank a finding: its fingerprint, which an
+    # audit matches, is the same either way.
+    differential = "all-callees"
+
+    def index_facts(self, index):
+        return sorted((name, e.path) for name, e in accounted_caches(index).items())
 
     def check(self, fn, ctx):
         reported = set()

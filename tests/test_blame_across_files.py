@@ -300,3 +300,66 @@ def test_a_void_helper_that_starts_sleeping_is_blamed_in_an_unchanged_nowait_cal
     doc = r.json()
     assert [(f["path"], f["function"]) for f in doc["findings"]] == [("fs/read.c", "demo_read_iter")]
     assert doc["findings"][0]["introduced_by"]["subject"] == "mm: lock the things while counting"
+
+
+POOL_BEFORE = """void fill_pool(struct pool *p, gfp_t gfp)
+{
+	p->buf = kmalloc(64, gfp);
+}
+"""
+POOL_AFTER = POOL_BEFORE.replace("kmalloc(64, gfp)", "kmalloc(64, gfp | __GFP_ACCOUNT)")
+REFILL = """void refill(struct pool *p, gfp_t gfp)
+{
+	fill_pool(p, gfp);
+}
+"""
+IRQ_REFILL = """void irq_refill(struct pool *p)
+{
+	refill(p, GFP_ATOMIC);
+}
+"""
+CACHE_BEFORE = """static int __init pool_cache_init(void)
+{
+	pool_cachep = kmem_cache_create("pool", 64, 0, SLAB_PANIC, NULL);
+	return 0;
+}
+"""
+CACHE_AFTER = CACHE_BEFORE.replace("SLAB_PANIC", "SLAB_PANIC | SLAB_ACCOUNT")
+CACHE_USER = """struct entry *grab_entry(struct pool *p)
+{
+	return kmem_cache_alloc(pool_cachep, GFP_ATOMIC);
+}
+"""
+
+
+def _atomic_audit(h, *extra):
+    r = run("audit", "v1..HEAD", "--repo", str(h.path), "--format", "json", "--no-cache", "-q", "-j", "1",
+            "--select", "atomic-account", *extra)
+    assert r.code == 1, r.err
+    return r.json()
+
+
+def test_a_void_helper_that_starts_charging_is_blamed_in_an_unchanged_atomic_caller(tmp_path):
+    """atomic-account follows a gfp parameter down through void helpers: the
+    unchanged fs/ caller that passes GFP_ATOMIC two levels above an mm/ helper
+    that starts charging the memcg is reported, and blamed on that commit."""
+    h = History(tmp_path / "repo")
+    h.commit("base", {"mm/pool.c": POOL_BEFORE, "fs/middle.c": REFILL, "fs/irq.c": IRQ_REFILL})
+    h.tag("v1", "HEAD")
+    h.commit("mm: charge the pool to the memcg", {"mm/pool.c": POOL_AFTER})
+    doc = _atomic_audit(h)
+    assert [(f["path"], f["function"]) for f in doc["findings"]] == [("fs/irq.c", "irq_refill")]
+    assert doc["findings"][0]["introduced_by"]["subject"] == "mm: charge the pool to the memcg"
+
+
+def test_a_cache_that_starts_charging_is_blamed_in_an_unchanged_atomic_allocation(tmp_path):
+    """A whole-index table: once mm/cache.c creates the cache with SLAB_ACCOUNT,
+    the unchanged GFP_ATOMIC allocation from it elsewhere is a finding, though
+    nothing it calls or that calls it changed (the rule then runs everywhere)."""
+    h = History(tmp_path / "repo")
+    h.commit("base", {"mm/cache.c": CACHE_BEFORE, "fs/entry.c": CACHE_USER})
+    h.tag("v1", "HEAD")
+    h.commit("mm: account the pool cache", {"mm/cache.c": CACHE_AFTER})
+    doc = _atomic_audit(h)
+    assert [(f["path"], f["function"]) for f in doc["findings"]] == [("fs/entry.c", "grab_entry")]
+    assert doc["findings"][0]["introduced_by"]["subject"] == "mm: account the pool cache"
