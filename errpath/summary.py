@@ -1660,6 +1660,41 @@ def has_token(fn: FunctionFacts, names: frozenset) -> bool:
     return not names.isdisjoint(fn.text_tokens)
 
 
+def _reaches(done: dict, start, is_source, next_of) -> bool:
+    """Does start reach, through next_of(x), some x with is_source(x)? Breadth
+    first; `done` (id -> bool) is shared by every question: "no" is stored for a
+    closed set only (nothing it reaches is a source) and "yes" along the path
+    found, so no answer depends on which question came first. (A depth-first
+    walk that stored "no" for a function whose neighbour was still being asked,
+    in a recursion, made it depend: a rule then skipped that function or not,
+    depending on the order of its checks.)"""
+    r = done.get(id(start))
+    if r is not None:
+        return r
+    parent = {id(start): None}
+    seen, level = [start], [start]
+    while level:
+        nxt = []
+        for x in level:
+            known = done.get(id(x))
+            if known is False:
+                continue
+            if known or is_source(x):
+                while x is not None:
+                    done[id(x)] = True
+                    x = parent[id(x)]
+                return True
+            for g in next_of(x):
+                if id(g) not in parent:
+                    parent[id(g)] = x
+                    seen.append(g)
+                    nxt.append(g)
+        level = nxt
+    for x in seen:
+        done[id(x)] = False
+    return False
+
+
 class Summaries:
     MAX_STACK = 60
     FLOW_CACHE = 256
@@ -1995,89 +2030,35 @@ class Summaries:
     def _may_err(self, fn: FunctionFacts) -> bool:
         """Light over-approximation (tokens, call names, return type): may fn
         return an ERR_PTR? It mentions ERR_PTR/ERR_CAST, or may pass on what a
-        callee that may returns: reachability over calls to pointer-returning
-        functions, so the answer does not depend on which function was asked
-        first. (A depth-first walk that memoised "cannot" for a function whose
-        callee was still being asked, in a recursion, did: the err-ptr rule then
-        skipped that function's callers or not, depending on the check order.)"""
-        done = self._maybe_err
-        r = done.get(id(fn))
-        if r is not None:
-            return r
+        callee that may returns (through pointer-returning callees only: an int
+        error becomes an ERR_PTR only through ERR_PTR/ERR_CAST, tokens)."""
         err_makers = err_ptr_returners()
-        parent: dict[int, FunctionFacts | None] = {id(fn): None}
-        seen = [fn]
-        work = [fn]
-        found = None
-        while work and found is None:
-            x = work.pop()
-            known = done.get(id(x))
-            if known is False or "*" not in x.return_type:
-                continue   # x, and all it reaches, cannot
-            if known or has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names):
-                found = x
-                break
-            for name in x.call_names:
-                g = self.resolve(name, x.path)
-                # an ERR_PTR passes through only a pointer-returning callee
-                # (an int error becomes one only through ERR_PTR/ERR_CAST: tokens)
-                if g is None or id(g) in parent or "*" not in g.return_type:
-                    continue
-                parent[id(g)] = x
-                seen.append(g)
-                work.append(g)
-        if found is None:
-            for x in seen:   # nothing they reach can: a closed set
-                done[id(x)] = False
-            return False
-        x = found
-        while x is not None:   # the path from fn to what makes one: each of them may
-            done[id(x)] = True
-            x = parent[id(x)]
-        return True
+
+        def makes_one(x):
+            return "*" in x.return_type and (has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names))
+
+        def passes_on(x):
+            if "*" not in x.return_type:
+                return ()
+            callees = (self.resolve(n, x.path) for n in x.call_names)
+            return [g for g in callees if g is not None and "*" in g.return_type]
+        return _reaches(self._maybe_err, fn, makes_one, passes_on)
 
     def nowait_live(self, fn: FunctionFacts) -> bool:
         """Can the NOWAIT flag actually be set when fn runs? It tests or passes a
         NOWAIT flag itself, or a caller hands it one that is (or may be) set, any
-        levels up: reachability over the calls that pass it set, breadth first,
-        so the answer does not depend on which function was asked first (a
-        depth-first walk that memoised "never set" for a function whose caller
-        was still being asked, in a recursion, did)."""
-        done = self._live
-        r = done.get(id(fn))
-        if r is not None:
-            return r
-        parent: dict[int, FunctionFacts | None] = {id(fn): None}
-        seen = [fn]
-        level = [fn]
-        found = None
-        while level and found is None:
-            nxt = []
-            for x in level:
-                known = done.get(id(x))
-                if known is False:
-                    continue   # no caller of x, any levels up, passes it set
-                if known or self.info(x).own_tokens:
-                    found = x
-                    break
-                for g, c in self.callers(x):
-                    if id(g) in parent:
-                        continue
-                    gm = "set" if self.has_modes(g) else "any"
-                    if self.flow(g, gm).call_mode(c, x) == "set":
-                        parent[id(g)] = x
-                        seen.append(g)
-                        nxt.append(g)
-            level = nxt
-        if found is None:
-            for x in seen:   # a closed set: nothing above them passes the flag set
-                done[id(x)] = False
-            return False
-        x = found
-        while x is not None:   # the path from fn up to where the flag is set
-            done[id(x)] = True
-            x = parent[id(x)]
-        return True
+        levels up."""
+        def sets_it(x):
+            return bool(self.info(x).own_tokens)
+
+        def hands_it_set(x):
+            out = []
+            for g, c in self.callers(x):
+                gm = "set" if self.has_modes(g) else "any"
+                if self.flow(g, gm).call_mode(c, x) == "set":
+                    out.append(g)
+            return out
+        return _reaches(self._live, fn, sets_it, hands_it_set)
 
     def may_sleep(self, fn: FunctionFacts) -> tuple[bool, str]:
         """(may sleep, why): a direct sleeping call or blocking allocation, or a callee's.

@@ -289,12 +289,11 @@ class _Callers(dict):
 
     def __init__(self, index):
         super().__init__()
-        index.functions_calling("")   # the call graph, shared by every view of the index
-        self.calling = index._calling
+        self.functions_calling = index.functions_calling
 
     def get(self, name, default=None):
         if name not in self:
-            self[name] = [(fn, c) for fn in self.calling.get(name, ())
+            self[name] = [(fn, c) for fn in self.functions_calling(name)
                           for c in fn.calls() if c.name == name]
         return dict.get(self, name) or default
 
