@@ -33,6 +33,10 @@ DOC_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead",
                 "Known false positives", "References")
 
 
+# the kinds of Rule.differential an audit knows a cone for (errpath.engine.call_cones)
+DIFFERENTIALS = (False, "callees", "callers", "all-callees")
+
+
 class RuleError(Exception):
     pass
 
@@ -159,6 +163,9 @@ def _load_file(path: Path, namespace: str) -> Rule:
     if not rule.id or rule.severity not in SEVERITIES or rule.confidence not in CONFIDENCES:
         raise RuleError(f"rule file {path}: RULE needs an id, a severity in {SEVERITIES} "
                         f"and a confidence in {CONFIDENCES}")
+    if rule.differential not in DIFFERENTIALS:
+        raise RuleError(f"rule file {path}: differential must be one of "
+                        f"{', '.join(repr(d) for d in DIFFERENTIALS)}, not {rule.differential!r}")
     rule.doc = (module.__doc__ or "").strip()
     rule.source_path = str(path)
     return rule

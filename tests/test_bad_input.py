@@ -157,6 +157,19 @@ def test_broken_user_rule_file(hist, tmp_path):
     assert r.code == 2 and "failed to load" in one_error_line(r)
 
 
+def test_user_rule_with_an_unknown_differential_kind(hist, tmp_path):
+    h, _ = hist
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "typo.py").write_text("from errpath.rules import Rule\n"
+                               "class Typo(Rule):\n"
+                               "    id = 'typo'\n"
+                               "    differential = 'calees'\n"
+                               "RULE = Typo()\n")
+    r = audit(h, "v1..HEAD", "--rules-dir", str(d))
+    assert r.code == 2 and "differential must be one of" in one_error_line(r) and "'calees'" in one_error_line(r)
+
+
 # -- inputs that are analysed as far as possible ------------------------------------
 
 @pytest.fixture(scope="module")
