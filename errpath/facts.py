@@ -30,6 +30,7 @@ A Value is a small tuple tree (hashable, picklable):
 """
 from __future__ import annotations
 
+import heapq
 import os
 import pickle
 import re
@@ -1506,31 +1507,36 @@ def _reaching_defs(facts: FunctionFacts) -> list:
     OUT[0] = {p: frozenset((0,)) for p in facts.params}
     for v, _ in nodes[0].defs:
         OUT[0][v] = frozenset((0,))
-    changed = True
-    rounds = 0
-    while changed and rounds < 50:
-        changed = False
-        rounds += 1
-        for nid in order:
-            if nid == 0:
-                continue
-            acc: dict = {}
-            for p, edge in preds[nid]:
-                out_p = OUT[p]
-                if edge is True or edge is False:
-                    # π-definition: on this edge the branch proves some variables nonzero
-                    lits = nodes[p].true_lits if edge else nodes[p].false_lits
-                    for v in _nonzero_vars(lits):
-                        if v in out_p:
-                            out_p = dict(out_p)
-                            # one level only: a π over the plain ids, so loops cannot nest them
-                            out_p[v] = frozenset({("pi", p, _unrefine(out_p[v]))})
-                for v, ds in out_p.items():
-                    cur = acc.get(v)
-                    acc[v] = ds if cur is None else (cur | ds)
-            IN[nid] = acc
-            o = transfer(nid, acc)
-            if o != OUT[nid]:
-                OUT[nid] = o
-                changed = True
+    # a worklist in reverse postorder: a node is recomputed only when what flows
+    # into it changed (one pass over an acyclic CFG, not a second one to confirm)
+    rank = {nid: i for i, nid in enumerate(order)}
+    work = [i for i, nid in enumerate(order) if nid != 0]
+    queued = set(work)
+    while work:
+        i = heapq.heappop(work)
+        queued.discard(i)
+        nid = order[i]
+        acc: dict = {}
+        for p, edge in preds[nid]:
+            out_p = OUT[p]
+            if edge is True or edge is False:
+                # π-definition: on this edge the branch proves some variables nonzero
+                lits = nodes[p].true_lits if edge else nodes[p].false_lits
+                for v in _nonzero_vars(lits):
+                    if v in out_p:
+                        out_p = dict(out_p)
+                        # one level only: a π over the plain ids, so loops cannot nest them
+                        out_p[v] = frozenset({("pi", p, _unrefine(out_p[v]))})
+            for v, ds in out_p.items():
+                cur = acc.get(v)
+                acc[v] = ds if cur is None else (cur | ds)
+        IN[nid] = acc
+        o = transfer(nid, acc)
+        if o != OUT[nid]:
+            OUT[nid] = o
+            for s, _ in nodes[nid].succ:
+                j = rank.get(s)
+                if j is not None and s != 0 and j not in queued:
+                    queued.add(j)
+                    heapq.heappush(work, j)
     return IN
