@@ -90,7 +90,7 @@ from functools import cache, lru_cache
 from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe, err_ptr_returners, has_token, null_returners
+from errpath.summary import describe, has_token
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -204,13 +204,6 @@ class ErrPtrNullMismatch(Rule):
 
     # -- helpers -------------------------------------------------------------
     def _callee(self, S, fn, name, call=None):
-        # A callee of the analysed code none of whose definitions returns a pointer
-        # is left out below anyway: say so before paying for its summary (an int
-        # function that calls an ERR_PTR maker passes the may_return_err_ptr filter).
-        if name not in err_ptr_returners() and name not in null_returners():
-            first = S.resolve(name, fn.path)
-            if first is not None and not any("*" in d.return_type for d in S.duplicates(first)):
-                return None
         outs, callee = S.returns_of(name, fn.path, call, fn)
         if not outs:
             return None
