@@ -1,3 +1,3 @@
-from errpath.cli import main
+from errpath.cli import entry
 
-main()
+entry()

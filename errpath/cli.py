@@ -446,5 +446,33 @@ def main(argv=None) -> None:
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
+def entry() -> None:
+    """The `errpath` command: main(), then out of the process at once. A run
+    leaves millions of small objects (light facts, CFGs, summaries) that the
+    interpreter would free one by one on its way out: 3.7 s of a 26 s `scan fs/`.
+    Every file is closed by then (the report is written atomically, the cache
+    closed); output is flushed and atexit handlers run (a series' scratch object
+    database) before os._exit. Tests call main(), which exits the usual way."""
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    if threading.active_count() > 1:   # a thread of ours still running: let it finish
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe (`errpath ... | head`)
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()
