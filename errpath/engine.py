@@ -498,8 +498,9 @@ class Engine:
                 with _quiet_gc(), ProcessPoolExecutor(
                         max_workers=min(self.jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
                         initializer=worker_init, initargs=(sys.getrecursionlimit(),)) as pool:
-                    # the largest chunks first, every job's before the next one's
-                    order = sorted(range(len(tasks)), key=lambda i: (tasks[i][0], tasks[i][1][0] - tasks[i][1][1]))
+                    # the costliest chunks first, every job's before the next one's
+                    cost = [_chunk_cost(self.rules, jobs[j], r) for j, r in tasks]
+                    order = sorted(range(len(tasks)), key=lambda i: (tasks[i][0], -cost[i]))
                     futs = {i: pool.submit(_rules_task, tasks[i]) for i in order}
                     results = [futs[i].result() for i in range(len(tasks))]
             finally:
@@ -713,6 +714,21 @@ def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list
         out.append((start, end))
         start = end
     return out
+
+
+def _chunk_cost(rules, job: tuple, r: tuple[int, int]) -> int:
+    """What a chunk of rules may cost, for the order the workers take them in (the
+    costliest first, so no worker is left with a big one at the end): the lines of
+    its functions that some rule runs on. (Its function count says little: chunks
+    of 3,000 functions of fs/ took 0.4-4.1 s; r = 0.40 with the count, 0.71 with
+    the lines.)"""
+    _, functions, unchanged = job
+    part = functions[r[0]:r[1]]
+    if unchanged is not None:
+        skips = [unchanged.get(x.id, unchanged[x.differential]) if x.differential else None for x in rules]
+        if all(sk is not None for sk in skips):
+            part = [f for f in part if not all(id(f) in sk for sk in skips)]
+    return sum(f.end_line - f.line + 1 for f in part)
 
 
 def _rules_range(state, task: tuple[int, tuple[int, int]]):
