@@ -498,11 +498,15 @@ class Engine:
                 with _quiet_gc(), ProcessPoolExecutor(
                         max_workers=min(self.jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
                         initializer=worker_init, initargs=(sys.getrecursionlimit(),)) as pool:
-                    # the costliest chunks first, every job's before the next one's
-                    cost = [_chunk_cost(self.rules, jobs[j], r) for j, r in tasks]
-                    order = sorted(range(len(tasks)), key=lambda i: (tasks[i][0], -cost[i]))
-                    futs = {i: pool.submit(_rules_task, tasks[i]) for i in order}
-                    results = [futs[i].result() for i in range(len(tasks))]
+                    groups = _task_groups(job_ranges, tasks)
+                    cost = [sum(_chunk_cost(self.rules, jobs[tasks[i][0]], tasks[i][1]) for i in g) for g in groups]
+                    # the costliest first, so no worker is left with a big one at the end
+                    futs = [(g, pool.submit(_rules_task, [tasks[i] for i in g]))
+                            for g, _ in sorted(zip(groups, cost), key=lambda gc: -gc[1])]
+                    results = [None] * len(tasks)
+                    for g, fut in futs:
+                        for i, r in zip(g, fut.result()):
+                            results[i] = r
             finally:
                 _RULES_STATE = None
         else:
@@ -717,9 +721,8 @@ def rule_chunks(functions: list[FunctionFacts], size: int | None = None) -> list
 
 
 def _chunk_cost(rules, job: tuple, r: tuple[int, int]) -> int:
-    """What a chunk of rules may cost, for the order the workers take them in (the
-    costliest first, so no worker is left with a big one at the end): the lines of
-    its functions that some rule runs on. (Its function count says little: chunks
+    """What a chunk of rules may cost, for the order the workers take them in: the
+    lines of its functions that some rule runs on. (Its function count says little: chunks
     of 3,000 functions of fs/ took 0.4-4.1 s; r = 0.40 with the count, 0.71 with
     the lines.)"""
     _, functions, unchanged = job
@@ -749,8 +752,20 @@ def _rules_range(state, task: tuple[int, tuple[int, int]]):
     return found, errors, over
 
 
-def _rules_task(task: tuple[int, tuple[int, int]]):
-    return _rules_range(_RULES_STATE, task)
+def _rules_task(group: list[tuple[int, tuple[int, int]]]) -> list:
+    return [_rules_range(_RULES_STATE, task) for task in group]
+
+
+def _task_groups(job_ranges: list[list], tasks: list) -> list[list[int]]:
+    """Which chunks one worker runs together (indexes into tasks). An audit's two
+    trees cut into as many chunks: the k-th of each, nearly the same files, go
+    together, so the outcomes the trees share (summary.pair) are computed once, in
+    one worker. Apart, the goal-2 audit computed 31 % more flows at -j 2 than at
+    -j 1. Otherwise every chunk on its own."""
+    if len(job_ranges) == 2 and len(job_ranges[0]) == len(job_ranges[1]):
+        n = len(job_ranges[0])
+        return [[k, n + k] for k in range(n)]
+    return [[i] for i in range(len(tasks))]
 
 
 _CODE_DIGEST: list = []
