@@ -280,9 +280,7 @@ class Engine:
         as it would say the same in both trees."""
         ctx = RuleContext(index)
         findings, errors = [], []
-        # per rule, the functions it is left out for (a rule's own entry overrides its kind's)
-        skip = {r.id: (unchanged.get(r.id, unchanged[r.differential]) if r.differential else frozenset())
-                for r in self.rules} if unchanged is not None else None
+        skip = rule_skips(self.rules, unchanged)
         with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
             for fn in functions:
                 start = len(findings)
@@ -727,11 +725,20 @@ def _chunk_cost(rules, job: tuple, r: tuple[int, int]) -> int:
     the lines.)"""
     _, functions, unchanged = job
     part = functions[r[0]:r[1]]
-    if unchanged is not None:
-        skips = [unchanged.get(x.id, unchanged[x.differential]) if x.differential else None for x in rules]
-        if all(sk is not None for sk in skips):
-            part = [f for f in part if not all(id(f) in sk for sk in skips)]
+    skip = rule_skips(rules, unchanged)
+    if skip is not None:
+        part = [f for f in part if not all(id(f) in s for s in skip.values())]
     return sum(f.end_line - f.line + 1 for f in part)
+
+
+def rule_skips(rules, unchanged: dict | None) -> dict | None:
+    """In an audit (`unchanged`: call_cones' unchanged ids per Rule.differential
+    kind, or per rule id), the ids of the functions each rule is left out for; a
+    rule's own entry overrides its kind's. None outside an audit."""
+    if unchanged is None:
+        return None
+    return {r.id: (unchanged.get(r.id, unchanged[r.differential]) if r.differential else frozenset())
+            for r in rules}
 
 
 def _rules_range(state, task: tuple[int, tuple[int, int]]):
