@@ -214,7 +214,8 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
                                tool_version=__version__, rule_docs=rule_docs(rules),
                                commit_url=o.get("commit_url"), reports_root=reports_root)
     except OSError as e:
-        raise InputError(f"cannot write report {o['output'] or getattr(e, 'filename', '')}: {e.strerror or e}") from None
+        where = o["output"] or getattr(e, "filename", None) or "to standard output"
+        raise InputError(f"cannot write report {where}: {e.strerror or e}") from None
     if not o["quiet"]:
         s = result.stats
         cov = s.get("parse_coverage")

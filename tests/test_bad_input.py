@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 
 import pytest
@@ -125,6 +126,17 @@ def test_unwritable_output_dir(hist, tmp_path):
     afile.write_text("x")
     r = audit(h, "v1..HEAD", "--format", "json", "-o", str(afile / "r.json"))
     assert r.code == 2 and "cannot write report" in one_error_line(r)
+
+
+def test_a_full_standard_output_is_a_one_line_error(hist):
+    h, _ = hist
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "errpath", "audit", "v1..HEAD", "--repo", str(h.path),
+                            "--format", "json", "--no-cache"], stdout=full, stderr=subprocess.PIPE, text=True,
+                           stdin=subprocess.DEVNULL, timeout=120)
+    lines = p.stderr.splitlines()
+    assert p.returncode == 2 and len(lines) == 1, p.stderr
+    assert lines[0] == "errpath: error: cannot write report to standard output: No space left on device"
 
 
 def test_corrupt_config(hist, tmp_path):
