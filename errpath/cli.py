@@ -433,7 +433,12 @@ def main(argv=None) -> None:
         click.echo(e.format_message() if hasattr(e, "format_message") else "", err=True)
         sys.exit(EXIT_USAGE)
     except click.UsageError as e:
-        hint = f" (try 'errpath {e.ctx.command.name} --help')" if e.ctx and e.ctx.command and e.ctx.command.name else ""
+        if e.ctx is None or e.ctx.command is None:
+            hint = ""
+        elif e.ctx.parent is None:   # the top level: no command, or an unknown one
+            hint = " (try 'errpath --help')"
+        else:
+            hint = f" (try 'errpath {e.ctx.command.name} --help')"
         click.echo(f"errpath: error: {e.format_message()}{hint}", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:

@@ -290,3 +290,11 @@ class _unwritable:
         else:
             self.path.chmod(0o755)
 
+
+
+def test_a_usage_error_points_at_the_help_that_exists():
+    unknown = subprocess_errpath("bogus")
+    assert unknown.code == 2 and one_error_line(unknown) == \
+        "errpath: error: No such command 'bogus'. (try 'errpath --help')"
+    bad_option = subprocess_errpath("audit", "--bogus")
+    assert bad_option.code == 2 and one_error_line(bad_option).endswith("(try 'errpath audit --help')")
