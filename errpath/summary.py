@@ -189,7 +189,10 @@ def null_returners() -> frozenset[str]:
 
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "IS_ERR_VALUE")
 _ERR_MAKERS = frozenset({"ERR_PTR", "ERR_CAST", "ERR_PTR_PCPU"})
-_STUB_CALLS = ("WARN", "pr_", "printk", "dump_stack", "BUG", "unlikely", "likely", "ERR_PTR", "ERR_CAST")
+# calls a configuration stub may make besides returning a constant (x86's
+# resctrl_arch_mon_ctx_alloc() is `might_sleep(); return NULL;`)
+_STUB_CALLS = ("WARN", "pr_", "printk", "dump_stack", "BUG", "unlikely", "likely", "ERR_PTR", "ERR_CAST",
+               "might_sleep", "might_fault", "might_lock", "__might_sleep", "lockdep_assert")
 FLAGGABLE = ("flag", "nb")
 _TAG_RANK = {"nb": 4, "flag": 4, "b": 2, "atomic": 1, "": 0}
 

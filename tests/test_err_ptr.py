@@ -205,3 +205,52 @@ def test_each_assignment_of_a_reused_variable_is_its_own_finding():
     assert len(found) == 2, [(f.line, f.message) for f in found]
     assert len({f.fingerprint for f in found}) == 2
     assert found[0].line < found[1].line
+
+
+def test_an_err_ptr_that_only_reports_a_bad_argument_is_low_confidence():
+    """After a callee whose ERR_PTRs say only "no such item" or "bad argument"
+    (-ENOENT, -EINVAL, ...), an unchecked dereference is reported at low
+    confidence, with the reason in the evidence; one that can fail for resources
+    (-EIO, -ENOMEM) stays medium."""
+    src = (ROOT / "fixtures/err-ptr-null-mismatch/bad_contract_errno_deref.c").read_text()
+    found = {f.function: f for f in run({"drivers/x/tree.c": src})}
+    assert set(found) == {"handle_reg", "tree_insert_parent"}
+    assert found["handle_reg"].confidence == "low"
+    assert any("only with -ENOENT" in e.note for e in found["handle_reg"].evidence)
+    assert found["tree_insert_parent"].confidence == "medium"
+    # an -ENOMEM on top makes the lookup a real failure again
+    worse = src.replace("\tif (!test_bit(id, b->present))",
+                        "\tvoid *scratch = kmalloc(16, GFP_KERNEL);\n\n\tif (!scratch)\n\t\treturn ERR_PTR(-ENOMEM);\n"
+                        "\tkfree(scratch);\n\tif (!test_bit(id, b->present))")
+    assert {f.function: f.confidence for f in run({"drivers/x/tree.c": worse})}["handle_reg"] == "medium"
+
+
+def test_a_header_stub_that_only_might_sleep_returns_its_constant():
+    """x86's `resctrl_arch_mon_ctx_alloc()` is `might_sleep(); return NULL;` in a
+    header, NULL meaning success: a stub, not a NULL-on-failure contract, so the
+    IS_ERR() of its real (ERR_PTR) twin's callers is not the wrong test."""
+    header = """
+    static inline void *mon_ctx_alloc(struct rdt_resource *r, int evtid)
+    {
+        might_sleep();
+        return NULL;
+    }
+    """
+    caller = """
+    int mon_read(struct rdt_resource *r, int evtid)
+    {
+        void *ctx = mon_ctx_alloc(r, evtid);
+
+        if (IS_ERR(ctx))
+            return PTR_ERR(ctx);
+        return do_read(r, ctx);
+    }
+    """
+    assert run({"arch/x86/include/asm/resctrl.h": header, "arch/x86/kernel/cpu/resctrl/m.c": caller},
+               scope={"arch/x86/kernel/cpu/resctrl/m.c"}) == []
+    # the same body without might_sleep() was a stub already; one that does real
+    # work before returning NULL is a NULL-on-failure contract
+    real = header.replace("might_sleep();", "if (!r->mon_capable)\n            return NULL;\n        return kzalloc(8, GFP_KERNEL);")
+    found = run({"arch/x86/include/asm/resctrl.h": real, "arch/x86/kernel/cpu/resctrl/m.c": caller},
+                scope={"arch/x86/kernel/cpu/resctrl/m.c"})
+    assert [f.function for f in found] == ["mon_read"]
