@@ -212,6 +212,11 @@ class ZeroAnalysis:
                 return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked", weak=True)
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
+            if len(args) > 1 and _constant_multiple(args[1]):
+                # 0 only for a value below a fixed multiple, which the caller usually excludes
+                # (ALIGN_DOWN(max_chunk, 2), rounddown(copy, 1 << align)): weak
+                return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, "
+                                      f"0 for a value below it", weak=True)
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
@@ -288,3 +293,21 @@ def _is_offset_within(b: Value, whole: Value) -> bool:
     if b[0] == "bin" and b[1] == "%":
         return b[3] == whole
     return False
+
+
+def _constant_multiple(v) -> bool:
+    """A multiple fixed at build time: a positive literal, a macro constant
+    (`POLY1305_BLOCK_SIZE`, `SZ_4K`), or a power of two `1 << k`."""
+    if v[0] == "int":
+        return isinstance(v[1], int) and v[1] > 0
+    if v[0] == "macro":
+        return True
+    return v[0] == "bin" and v[1] == "<<" and v[2][0] == "int" and v[2][1] == 1
+
+
+def _vtext(v) -> str:
+    if v[0] in ("int", "macro", "var", "field", "param"):
+        return str(v[1])
+    if v[0] == "bin":
+        return f"{_vtext(v[2])} {v[1]} {_vtext(v[3])}"
+    return "a constant"
