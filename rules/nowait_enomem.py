@@ -118,7 +118,7 @@ class NowaitEnomem(Rule):
             gouts = S.outcomes(g, gmode)
             if any(_passes_through(t, fn) for _, t in _flaggable(gouts)):
                 continue   # it goes further up: reported where it leaves
-            if any(k[1] == "EAGAIN" and k[0] in ("errno", "errptr") for k in gouts):
+            if any(k[1] == "EAGAIN" and k[0] in ("errno", "errptr") for k in gouts) or _ends_bio_again(g):
                 continue   # remapped
             lost = True
         if seen_flag and not lost:
@@ -161,3 +161,10 @@ class NowaitEnomem(Rule):
 
 
 RULE = NowaitEnomem()
+
+
+def _ends_bio_again(fn) -> bool:
+    """A submit_bio handler returns nothing: it remaps by completing the bio
+    with BLK_STS_AGAIN (`bio_wouldblock_error(bio)`, brd_submit_bio())."""
+    return any(c.name == "bio_wouldblock_error" for c in fn.calls()) or \
+        any("BLK_STS_AGAIN" in n.text for n in fn.nodes if n.kind != "entry")
