@@ -87,6 +87,12 @@ def _rows(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=None)
+def pointer_predicates() -> dict[str, int]:
+    """name -> index of the argument that is a valid pointer when the call is true."""
+    return {r[0]: int(r[1]) for r in _rows("pointer_predicates")}
+
+
+@lru_cache(maxsize=None)
 def nowait_flags() -> frozenset[str]:
     return frozenset(r[0] for r in _rows("nowait_flags"))
 
@@ -301,6 +307,8 @@ _VARLIKE = re.compile(r"[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*")
 _ERR_TEST = re.compile(r"(IS_ERR_OR_NULL|IS_ERR|PTR_ERR_OR_ZERO)\((.+)\)")
 _CMP_ERRNO = re.compile(r"(.+?)(==|!=)-([A-Z][A-Z0-9]+)")
 _CMP_ERRPTR = re.compile(r"(.+?)(==|!=)ERR_PTR\(-([A-Z][A-Z0-9]+)\)")
+_PTR_ERR = re.compile(r"PTR_ERR\((.+)\)")
+_PREDICATE_CALL = re.compile(r"(\w+)\(([^()]*)\)")
 _CMP_ZERO = re.compile(r"(.+?)(<|>=|>|<=)0")
 _ASSIGN = re.compile(r"([A-Za-z_][\w.>-]*?)=(?!=)(.+)")
 _ROOT = re.compile(r"[&*(\s]*([A-Za-z_]\w*)")
@@ -346,6 +354,19 @@ def atom_constraints(atom: str) -> tuple:
         e = m.group(3)
         return ((m.group(1), ("eq", e), ("neq", e)) if m.group(2) == "==" else
                 (m.group(1), ("neq", e), ("eq", e)),)
+    # `if (PTR_ERR(event) == -EAGAIN) goto again;`: the same test as `event == ERR_PTR(-EAGAIN)`
+    p = _PTR_ERR.fullmatch(m.group(1)) if m else None
+    if p and _VARLIKE.fullmatch(p.group(1)):
+        e = m.group(3)
+        return ((p.group(1), ("eqp", e), ("neqp", e)) if m.group(2) == "==" else
+                (p.group(1), ("neqp", e), ("eqp", e)),)
+    m = _PREDICATE_CALL.fullmatch(atom)
+    if m and m.group(1) in pointer_predicates():
+        args = m.group(2).split(",")
+        i = pointer_predicates()[m.group(1)]
+        if i < len(args) and _VARLIKE.fullmatch(args[i]):
+            return ((args[i], "nnne", None),)   # true: neither NULL nor an ERR_PTR; false: nothing
+        return ()
     m = _CMP_ZERO.fullmatch(atom)
     if m and _VARLIKE.fullmatch(m.group(1)):
         op = m.group(2)

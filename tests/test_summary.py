@@ -497,3 +497,97 @@ def test_nowait_live_through_a_recursion_does_not_depend_on_who_asks_first(first
     S.nowait_live(fn(idx, "fs/w.c", first))
     assert S.nowait_live(fn(idx, "fs/w.c", "walk_a"))
     assert S.nowait_live(fn(idx, "fs/w.c", "walk_b"))
+
+
+RESERVE = """
+    struct event *reserve_slot(struct rbuf *b, unsigned long len)
+    {
+        if (b->tail + len > b->size)
+            return NULL;
+        if (atomic_read(&b->busy))
+            return ERR_PTR(-EAGAIN);
+        b->tail += len;
+        return &b->slots[b->tail];
+    }
+
+    struct event *reserve_next(struct rbuf *b, unsigned long len)
+    {
+        struct event *event;
+
+     again:
+        event = reserve_slot(b, len);
+        if (unlikely(PTR_ERR(event) == -EAGAIN))
+            goto again;
+        if (likely(event))
+            return event;
+        return NULL;
+    }
+
+    struct event *reserve_or_report(struct rbuf *b, unsigned long len)
+    {
+        struct event *event = reserve_slot(b, len);
+
+        if (PTR_ERR(event) != -EAGAIN)
+            return event;
+        return ERR_PTR(-EBUSY);
+    }
+"""
+
+
+def test_ptr_err_compared_with_an_errno_filters_that_err_ptr():
+    """`if (PTR_ERR(event) == -EAGAIN) goto again;` retries the only ERR_PTR the
+    callee returns: the ring buffer's reserve returns NULL or an event, never an
+    ERR_PTR (kernel/trace/ring_buffer.c's rb_reserve_next_event())."""
+    idx = index_of({"kernel/trace/rb.c": RESERVE})
+    S = idx.summaries
+    assert ("errptr", "EAGAIN") in kinds(S.outcomes(fn(idx, "kernel/trace/rb.c", "reserve_slot")))
+    assert not {k for k in S.outcomes(fn(idx, "kernel/trace/rb.c", "reserve_next")) if k[0] == "errptr"}
+    # `!=` keeps everything but the -EAGAIN on the side it returns
+    other = kinds(S.outcomes(fn(idx, "kernel/trace/rb.c", "reserve_or_report")))
+    assert ("errptr", "EAGAIN") not in other and ("errptr", "EBUSY") in other and ("null", "") in other
+
+
+PROBE = """
+    struct client *new_client_device(struct adapter *adap, struct board_info *info)
+    {
+        struct client *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+        if (!c)
+            return ERR_PTR(-ENOMEM);
+        if (register_client(adap, c)) {
+            kfree(c);
+            return ERR_PTR(-EBUSY);
+        }
+        return c;
+    }
+
+    struct client *module_probe(struct adapter *adap, struct board_info *info)
+    {
+        struct client *client = new_client_device(adap, info);
+
+        if (!i2c_client_has_driver(client))
+            return NULL;
+        return client;
+    }
+
+    struct client *module_probe_unfiltered(struct adapter *adap, struct board_info *info)
+    {
+        struct client *client = new_client_device(adap, info);
+
+        if (!client_ready(client))
+            return NULL;
+        return client;
+    }
+"""
+
+
+def test_a_valid_pointer_predicate_filters_err_ptr_and_null():
+    """i2c_client_has_driver() is `!IS_ERR_OR_NULL(client) && ...`: past
+    `if (!i2c_client_has_driver(client)) return NULL;` the client is valid, so
+    dvb_module_probe() returns NULL or a client, never an ERR_PTR. A predicate
+    not in errpath/data/pointer_predicates.txt says nothing."""
+    idx = index_of({"drivers/media/probe.c": PROBE})
+    S = idx.summaries
+    assert kinds(S.outcomes(fn(idx, "drivers/media/probe.c", "module_probe"))) == {("null", ""), ("ptr", "")}
+    other = kinds(S.outcomes(fn(idx, "drivers/media/probe.c", "module_probe_unfiltered")))
+    assert {("errptr", "ENOMEM"), ("errptr", "EBUSY")} <= other
