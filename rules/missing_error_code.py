@@ -117,6 +117,27 @@ def _branch_of(fn, preds, nid: int):
     return None
 
 
+_DEBUG_LOG = re.compile(r"(?i)(?:^|_)(?:dbg|debug)$")
+
+
+def _debug_logged_only(fn, preds, nid: int) -> bool:
+    """The branch says why it leaves only at debug level (`DP_DEBUG(...); goto
+    done;`, `ext4_debug(...)`): a failure the function means to tolerate, not
+    an error exit (dev_err(), or no log at all, stays reported)."""
+    calls, cur = [], nid
+    for _ in range(5):
+        ps = preds[cur]
+        if len(ps) != 1:
+            break
+        p, _ = ps[0]
+        pn = fn.nodes[p]
+        if pn.kind in ("cond", "switch", "loop", "label", "entry"):
+            break
+        calls.extend(c.name or "" for c in pn.calls)
+        cur = p
+    return bool(calls) and all(_DEBUG_LOG.search(c) for c in calls)
+
+
 def _null_decided_by(ctx, fn, name: str, depth: int):
     """What says whether a NULL from a call to `name` is a failed allocation: the
     known allocator's table (True/False), or the analysed pointer-returning
@@ -283,6 +304,8 @@ class MissingErrorCode(Rule):
             if failed is None:
                 continue
             if g.kind == "goto" and _skips_item(fn, g):
+                continue
+            if _debug_logged_only(fn, preds, g.id):
                 continue
             failed_at = min((fn.nodes[d].line for d, _ in fn.reaching(cond.id, failed[0]) if d), default=cond.line)
             hit = self._returns_zero(fn, g, failed_at)
