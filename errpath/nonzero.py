@@ -101,7 +101,9 @@ class ZeroAnalysis:
             if val[1] in ("-", "~"):
                 return Verdict(UNKNOWN)
             if val[1] == "!":
-                return Verdict(MAYBE, "a logical not can be 0")
+                # `i += !off;`: a two-level cursor steps the outer index when the inner
+                # one wraps to 0; it spins only if the inner one never does (weak)
+                return Verdict(MAYBE, "a logical not can be 0", weak=True)
             return Verdict(UNKNOWN)
         if kind == "call":
             return self.call(val, fn, node, depth, seen)

@@ -14,7 +14,8 @@ rounding down to a runtime multiple, a shift or division of such a value: the
 seed's shape). It is **low** when the zero rests on weaker ground: a callee's
 literal `return 0` (usually a "nothing" result the caller's invariants exclude),
 a rounding down to a multiple fixed at build time (`ALIGN_DOWN(max, 2)`,
-`rounddown(n, 1 << align)`: 0 only for a value below it),
+`rounddown(n, 1 << align)`: 0 only for a value below it), a `!off` step of a
+two-level cursor (`i += !off;`),
 a length read from the on-disk record being walked (usually validated when the
 block was read), or a step that is only not proven nonzero (an unknown callee).
 The default `--min-confidence medium` shows only the first kind.

@@ -20,3 +20,9 @@ def test_rounding_down_to_a_fixed_multiple_is_low_and_to_a_runtime_one_medium():
     split = [f for f in seed if f.function == "split_discard"]
     assert split and all(f.confidence == "medium" for f in split)
     assert "runtime value" in split[0].message
+
+
+def test_a_logical_not_step_of_a_two_level_cursor_is_low():
+    _, found = findings_for_file(FIX / "bad_two_level_cursor.c", [RULE])
+    assert [(f.function, f.confidence) for f in found] == [("pin_chunks", "low")]
+    assert "logical not" in found[0].message
