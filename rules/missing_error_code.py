@@ -118,13 +118,12 @@ def _branch_of(fn, preds, nid: int):
 
 
 _DEBUG_LOG = re.compile(r"(?i)(?:^|_)(?:dbg|debug)$")
+_IDENT = re.compile(r"[A-Za-z_]\w*")
 
 
-def _debug_logged_only(fn, preds, nid: int) -> bool:
-    """The branch says why it leaves only at debug level (`DP_DEBUG(...); goto
-    done;`, `ext4_debug(...)`): a failure the function means to tolerate, not
-    an error exit (dev_err(), or no log at all, stays reported)."""
-    calls, cur = [], nid
+def _run_before(fn, preds, nid: int) -> list:
+    """The straight run of statements that ends at nid (at most 5 back)."""
+    run, cur = [], nid
     for _ in range(5):
         ps = preds[cur]
         if len(ps) != 1:
@@ -133,8 +132,27 @@ def _debug_logged_only(fn, preds, nid: int) -> bool:
         pn = fn.nodes[p]
         if pn.kind in ("cond", "switch", "loop", "label", "entry"):
             break
-        calls.extend(c.name or "" for c in pn.calls)
+        run.append(pn)
         cur = p
+    return run
+
+
+def _truncates_loop(fn, preds, nid: int) -> bool:
+    """`ncpus = i; break;`: the failure shortens the work to what was done so far
+    and the function goes on with it (a selftest running with the threads it
+    got), so the 0 it returns later is meant."""
+    loops = [lp for lp in fn.loops if lp.contains(nid)]
+    if not loops:
+        return False
+    bound = set(_IDENT.findall(max(loops, key=lambda lp: lp.first).cond_text))
+    return any(v in bound for n in _run_before(fn, preds, nid) for v, _ in n.defs)
+
+
+def _debug_logged_only(fn, preds, nid: int) -> bool:
+    """The branch says why it leaves only at debug level (`DP_DEBUG(...); goto
+    done;`, `ext4_debug(...)`): a failure the function means to tolerate, not
+    an error exit (dev_err(), or no log at all, stays reported)."""
+    calls = [c.name or "" for n in _run_before(fn, preds, nid) for c in n.calls]
     return bool(calls) and all(_DEBUG_LOG.search(c) for c in calls)
 
 
@@ -305,7 +323,7 @@ class MissingErrorCode(Rule):
                 continue
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
-            if _debug_logged_only(fn, preds, g.id):
+            if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
                 continue
             failed_at = min((fn.nodes[d].line for d, _ in fn.reaching(cond.id, failed[0]) if d), default=cond.line)
             hit = self._returns_zero(fn, g, failed_at)
