@@ -148,6 +148,8 @@ class ZeroAnalysis:
                 v = Verdict(NONZERO)
             else:
                 v = self.value(dval, fn, def_node, depth + 1, seen)
+                if v.kind != NONZERO and def_node and _divided_by_on_the_way(fn, def_node, node, name):
+                    v = Verdict(NONZERO)
                 if v.kind == MAYBE and def_node:
                     n = fn.nodes[def_node]
                     v = Verdict(v.kind, v.reason,
@@ -313,3 +315,25 @@ def _vtext(v) -> str:
     if v[0] == "bin":
         return f"{_vtext(v[2])} {v[1]} {_vtext(v[3])}"
     return "a constant"
+
+
+def _divided_by_on_the_way(fn: FunctionFacts, def_node: int, use: int, name: str) -> bool:
+    """Every path from the definition to the use divides by the variable first
+    (`nltbs = tot_size / ltb_size;` before the loop): a 0 would have trapped
+    there, so the value that reaches the use is nonzero."""
+    div = re.compile(r"[/%]\s*\(?\s*" + re.escape(name) + r"\b(?!\s*\()")
+    divides = {n.id for n in fn.nodes
+               if n.kind != "loop" and div.search(n.text) and "?" not in n.text and "&&" not in n.text
+               and "||" not in n.text and not n.text.lstrip().startswith(("if", "while", "for", "return"))}
+    if not divides:
+        return False
+    seen, stack = {def_node}, [def_node]
+    while stack:
+        for s, _ in fn.nodes[stack.pop()].succ:
+            if s == use:
+                return False     # reached the use without dividing
+            if s in seen or s in divides or any(v == name for v, _ in fn.nodes[s].defs):
+                continue
+            seen.add(s)
+            stack.append(s)
+    return True

@@ -7,7 +7,9 @@ A loop that ends only when a counter reaches its bound (`while (nr)` with
 where every step can be 0: the step comes from `min()`/`min_t()`/`clamp()` with an
 operand not proven nonzero, from a function (in this file or a header) that can
 return 0, or from a length read out of device, disk or firmware data. There is
-no `if (!step) break;` guard on the way to the update.
+no `if (!step) break;` guard on the way to the update, and no division by the
+step on every path from where it is set (`n = total / step;` would have trapped
+on a 0 first, as in ibmvnic's alloc_ltb_set()).
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the
