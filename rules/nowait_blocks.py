@@ -5,7 +5,10 @@ What it finds
 A path on which a NOWAIT flag is known to be set — the then-branch of
 `if (iocb->ki_flags & IOCB_NOWAIT)` (also `IOMAP_NOWAIT`, `REQ_NOWAIT`,
 `FGP_NOWAIT`, `RWF_NOWAIT`), the code after `kiocb->ki_flags |= IOCB_NOWAIT`,
-or a `nowait` bool derived from such a flag — that reaches a call which may
+a `nowait` bool derived from such a flag, or a `nowait` parameter (a local
+`nowait` computed from something else, such as md's AND of every member's
+bdev_nowait(), says what the device can do, not that this caller must not
+block) — that reaches a call which may
 sleep: a sleeping lock (`mutex_lock`, `down_read`, `inode_lock_shared`,
 `folio_lock`, ...), a wait (`inode_dio_wait`, `wait_event*`,
 `wait_for_completion*`, `filemap_write_and_wait*`), a sleep (`msleep`,
@@ -293,8 +296,14 @@ def flag_in(value, flags: frozenset) -> bool:
 
 
 def flag_test(value, flags: frozenset) -> str | None:
-    """The flag word of `x & NOWAIT` (also `!!(x & NOWAIT)`), else None."""
+    """The flag word of `x & NOWAIT` (also `!!(x & NOWAIT)` and
+    `x & NOWAIT ? 1 : 0`), else None."""
     k = value[0]
+    if k == "cond" and len(value[1]) == 1 and value[2][0] == value[3][0] == "int":
+        (atom, polarity), = tuple(value[1])
+        split = _split_test(atom, flags)
+        if split is not None and bool(value[2][1]) == polarity and bool(value[3][1]) != polarity:
+            return split[0]
     if k == "un" and value[1] == "!" and value[2][0] == "un" and value[2][1] == "!":
         return flag_test(value[2][2], flags)
     if k == "bin" and value[1] == "&":
@@ -334,7 +343,10 @@ def literal_meaning(fn, node_id: int, atom: str, polarity: bool, flags: frozense
         defs = fn.reaching(node_id, atom)
         if defs and all(flag_test(v, flags) for _, v in defs):
             return Meaning(atom, _flag_name(defs[0][1], flags), polarity)
-        if atom in NOWAIT_NAMES:
+        # By name only for the caller's bool: a local the function computes
+        # itself (md_run's `nowait = nowait && bdev_nowait(bdev)`) is a
+        # capability it advertises, not a request not to block.
+        if atom in NOWAIT_NAMES and (not defs or any(v[0] == "param" for _, v in defs)):
             return Meaning(atom, atom, polarity)
     return None
 
@@ -498,16 +510,22 @@ def _clears(node, holder: str, flags) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _guards() -> dict[str, str]:
-    return {n: r[0] for n, r in table("conditional_sleepers").items() if r}
+def _guards() -> dict[str, tuple[str, ...]]:
+    return {n: tuple(r) for n, r in table("conditional_sleepers").items() if r}
+
+
+_ARG = re.compile(r"\$(\d)")
 
 
 def guard_false(call, known: frozenset) -> bool:
     """Does the path know the wait's condition is false (no wait happens)?"""
-    g = _guards().get(call.name or "")
-    if g is None or not call.args:
-        return False
-    return (g.replace("$0", call.args[0]), False) in known
+    for g in _guards().get(call.name or "", ()):
+        used = [int(n) for n in _ARG.findall(g)]
+        if not used or max(used) >= len(call.args):
+            continue
+        if (_ARG.sub(lambda m: call.args[int(m.group(1))], g), False) in known:
+            return True
+    return False
 
 
 def result_literals(x: str, kinds: set) -> frozenset:
@@ -616,7 +634,7 @@ class _FnInfo:
                 if flag_in(val, flags):
                     flag = _flag_name(val, flags)
                     self.meaning[f"{var}&{flag}"] = Meaning(var, flag, True)
-        guards = tuple(g.split("(")[0] + "(" for g in _guards().values())
+        guards = tuple(g.split("(")[0] + "(" for gs in _guards().values() for g in gs)
         self.relevant = (frozenset(a for a, n in counts.items() if n >= 2 or a.startswith(guards))
                          | frozenset(self.meaning))
         self.tested = frozenset(counts)
