@@ -44,6 +44,10 @@ Use instead
             goto fail;
     }
 
+Confidence is **medium**; **low** when the 0 is a reset of an errno the
+variable held (`rc = -EFAULT; ... rc = 0;`) just before a lookup tested with
+`IS_ERR_OR_NULL()`: the author chose success for "nothing there", error or NULL.
+
 Known false positives
 ---------------------
 A deliberately best-effort allocation whose failure is meant to be reported
@@ -283,6 +287,17 @@ def _may_null_alloc(ctx, fn, name: str, depth: int) -> bool:
     return got
 
 
+def _resets_an_errno(fn, g, var: str) -> bool:
+    """`rc = -EFAULT; ... rc = 0; page = lookup(); if (IS_ERR_OR_NULL(page))
+    goto out;`: the author switched the result from failure to success before
+    a lookup whose miss, error or NULL, is an answer (s390's
+    gmap_destroy_page()). Every 0 reaching the goto is such a reset."""
+    zeros = [d for d, v in fn.reaching(g.id, var) if _zero(v)]
+    return bool(zeros) and all(
+        fn.nodes[d].kind != "decl" and any(_negative(v) for _, v in fn.reaching(d, var))
+        for d in zeros)
+
+
 def _skips_item(fn, g) -> bool:
     """`goto next;` to a label inside the same loop: skip this item and go on
     with the loop (a `continue`), not an error exit."""
@@ -340,7 +355,15 @@ class MissingErrorCode(Rule):
                         Evidence(fn.path, cond.line, fn.name, f"'{x}' from {callee}() tested: {cond.text}"),
                         Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
                         Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
-            yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence)
+            confidence = None
+            if test == "err" and f"IS_ERR_OR_NULL({x})" in cond.text.replace(" ", "") \
+                    and _resets_an_errno(fn, g, var):
+                confidence = "low"
+                evidence.append(Evidence(fn.path, cond.line, fn.name,
+                                         f"low: '{var}' = 0 replaced an errno before the call, and "
+                                         f"IS_ERR_OR_NULL() treats an error like nothing found"))
+            yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence,
+                               confidence=confidence)
 
     def _returns_zero(self, fn, g, failed_at: int):
         """(var, evidence of the 0, return node) when var is 0 at g and a path

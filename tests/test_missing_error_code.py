@@ -107,3 +107,15 @@ out:
     assert not fns["no_errno"]._live and not fns["no_failed_call"]._live
     assert found["no_errno"] == [] and found["no_failed_call"] == []
     assert [f.function for f in found["both"] + found["literal"]] == ["both", "literal"]
+
+
+def test_a_reset_to_zero_before_an_is_err_or_null_lookup_is_low():
+    """`rc = -EFAULT; ... rc = 0; p = lookup(); if (IS_ERR_OR_NULL(p)) goto out;`
+    is a deliberate switch to success (s390 gmap_destroy_page on 6.1); the
+    same reset before an IS_ERR() test keeps the rule's confidence."""
+    found = {f.function: f for f in _by_line().values()}
+    low = found["demo_destroy_page"]
+    assert low.confidence == "low"
+    assert "replaced an errno" in low.evidence[-1].note
+    assert found["demo_export_page"].confidence == "medium"
+    assert found["sink_bind"].confidence == "medium"
