@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 from . import __version__
 from .budget import FunctionTimer, RulesTimeout, note_over_budget, check as check_budget
 from .cache import Cache
-from .facts import BudgetExceeded, FunctionFacts, function_facts, lazy_function_facts, may_exceed_budget
+from .facts import BudgetExceeded, FunctionFacts, function_facts, int_macros, lazy_function_facts, may_exceed_budget
 from .git import Repo
 from .index import FactsIndex
 from .model import CommitRef, Finding, RunResult, UnparsedFunction
@@ -48,6 +48,12 @@ class BlobAnalysis:
     unparsed: list[UnparsedFunction]
     n_functions: int
     includes: list[str] = field(default_factory=list)
+    int_macros: dict[str, int] = field(default_factory=dict)   # facts.int_macros, .c files only
+
+    def __setstate__(self, state: dict) -> None:
+        # the names are tokens of the file's functions too: share those strings
+        state["int_macros"] = {sys.intern(n): v for n, v in state.get("int_macros", {}).items()}
+        self.__dict__.update(state)
 
 
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"\n]+)[>"]', re.M)
@@ -103,8 +109,16 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, f"budget: {e}"))
         except RecursionError:
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "budget: nesting too deep"))
+    # flag values for the summaries' parameter guards (summary.guard_refuted); a
+    # header's thousands of register defines would only cost memory
+    macros = int_macros(data) if path.endswith(".c") and functions else {}
+    if macros:   # only what a function here names can decide a guard here
+        used = set()
+        for fn in functions:
+            used.update(fn._tokens if fn._tokens is not None else fn.text_tokens)
+        macros = {n: v for n, v in macros.items() if n in used}
     return BlobAnalysis(path, functions, unparsed, len(parsed.functions) + len(getattr(parsed, "unparsed", []) or []),
-                        includes)
+                        includes, macros)
 
 
 def _analyse_task(args):
@@ -520,7 +534,9 @@ class Engine:
     def _index(self, files: dict[str, BlobAnalysis], context: dict[str, BlobAnalysis]) -> FactsIndex:
         fns = [f for a in files.values() for f in a.functions]
         fns += [f for a in context.values() for f in a.functions]
-        index = FactsIndex(fns, in_scope=set(files))
+        index = FactsIndex(fns, in_scope=set(files),
+                           int_macros={p: a.int_macros for d in (files, context) for p, a in d.items()
+                                       if a.int_macros})
         from . import summary
         index.summaries = summary.build(index)
         return index
@@ -599,7 +615,10 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
         g: dict = {}
         for f in index.all:
             if f.path not in same_files:
-                g.setdefault((f.path, f.name), []).append(_function_digest(f))
+                # a flag's value feeds the guards of every function in its file
+                # (summary.guard_refuted): a changed value changes them all
+                macros = tuple(sorted(index.int_macros.get(f.path, {}).items()))
+                g.setdefault((f.path, f.name), []).append((_function_digest(f), macros))
         return g
     ga, gb = groups(a), groups(b)
     changed = {k for k in ga.keys() | gb.keys() if ga.get(k) != gb.get(k)}

@@ -15,7 +15,8 @@ from .facts import FunctionFacts
 
 
 class FactsIndex:
-    def __init__(self, functions: Iterable[FunctionFacts], in_scope: set[str] | None = None):
+    def __init__(self, functions: Iterable[FunctionFacts], in_scope: set[str] | None = None,
+                 int_macros: dict[str, dict[str, int]] | None = None):
         self.by_file: dict[str, dict[str, FunctionFacts]] = defaultdict(dict)
         self.globals: dict[str, list[FunctionFacts]] = defaultdict(list)
         self.header_statics: dict[str, list[FunctionFacts]] = defaultdict(list)
@@ -28,6 +29,7 @@ class FactsIndex:
             elif f.path.endswith(".h"):
                 self.header_statics[f.name].append(f)
         self.in_scope = in_scope  # paths findings may be reported in (None = all)
+        self.int_macros = int_macros or {}   # path -> its integer macros (facts.int_macros)
         self.summaries = None
         self._calling: dict[str, list[FunctionFacts]] | None = None
         self._defs: dict[tuple[str, str], list[FunctionFacts]] | None = None

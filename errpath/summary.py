@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .facts import FunctionFacts, _is_zero_text, _norm, _strip, _text
+from .facts import FunctionFacts, _int_value, _is_zero_text, _norm, _strip, _text
 from .parse import new_parser
 
 # ---------------------------------------------------------------------------
@@ -1487,19 +1487,37 @@ def _consistent(filt, cons, h: str) -> bool:
     return True
 
 
-_GUARD = re.compile(r"([A-Za-z_]\w*)(==|!=)([A-Za-z_0-9]\w*)")
+_GUARD = re.compile(r"([A-Za-z_]\w*)(==|!=|&)([A-Za-z_0-9]\w*)")
 
 
 def _guard_atom(atom: str, params: frozenset) -> bool:
-    """A test of a parameter against a constant (`flags==KSM_GET_FOLIO_TRYLOCK`)."""
+    """A test of a parameter against a constant (`flags==KSM_GET_FOLIO_TRYLOCK`,
+    `flags&AV_ADD`)."""
     m = _GUARD.fullmatch(atom)
     if m:
         return m.group(1) in params and (m.group(3).isupper() or m.group(3)[0].isdigit())
     return atom in params
 
 
-def guard_refuted(lit, callee: FunctionFacts, call) -> bool:
-    """Is a guard literal of the callee false for the arguments of this call?"""
+def _const_int(val, macros: dict[str, int]) -> int | None:
+    """An argument's value from integers and the callee file's macros
+    (`AV_FIND`, `A | B`), else None."""
+    k = val[0]
+    if k == "int":
+        return val[1]
+    if k == "macro":
+        return macros.get(val[1])
+    if k == "bin" and val[1] == "|":
+        a, b = _const_int(val[2], macros), _const_int(val[3], macros)
+        return None if a is None or b is None else a | b
+    return None
+
+
+def guard_refuted(lit, callee: FunctionFacts, call, macros: dict[str, int] | None = None) -> bool:
+    """Is a guard literal of the callee false for the arguments of this call?
+    `macros` are the callee file's integer macros: a bit test `flags&AV_ADD`
+    is decided only when both the argument and the bit have a value there (so
+    the answer depends on the callee's own file, which a changed value changes)."""
     atom, pol = lit
     m = _GUARD.fullmatch(atom)
     name = m.group(1) if m else atom
@@ -1509,7 +1527,14 @@ def guard_refuted(lit, callee: FunctionFacts, call) -> bool:
     if i >= len(call.arg_values):
         return False
     arg = call.arg_values[i]
-    if m:
+    if m and m.group(2) == "&":
+        const = m.group(3)
+        bit = _int_value(const) if const[0].isdigit() else (macros or {}).get(const)
+        have = _const_int(arg, macros or {})
+        if bit is None or have is None:
+            return False
+        value = bool(have & bit)
+    elif m:
         const = m.group(3)
         if arg[0] == "macro" and const.isupper():
             value = arg[1] == const
@@ -1964,10 +1989,11 @@ class Summaries:
         guards = self._guards.get((k, "any") if k in self._portable else (k, "any", self._tree))
         if not guards:
             return outs
+        macros = self.index.int_macros.get(callee.path)
         res = {}
         for k, t in outs.items():
             alts = guards.get(k)
-            if alts and all(any(guard_refuted(l, callee, call) for l in alt) for alt in alts):
+            if alts and all(any(guard_refuted(l, callee, call, macros) for l in alt) for alt in alts):
                 continue
             res[k] = t
         return res

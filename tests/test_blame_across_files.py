@@ -363,3 +363,41 @@ def test_a_cache_that_starts_charging_is_blamed_in_an_unchanged_atomic_allocatio
     doc = _atomic_audit(h)
     assert [(f["path"], f["function"]) for f in doc["findings"]] == [("fs/entry.c", "grab_entry")]
     assert doc["findings"][0]["introduced_by"]["subject"] == "mm: account the pool cache"
+
+
+def test_a_flag_value_that_changes_changes_every_function_of_its_file():
+    """A caller's guard on `flags & POOL_ADD` is decided with the file's macro
+    values (summary.guard_refuted): when only a #define changes, the functions
+    of that file are changed for the audit, and a caller in another file of a
+    wrapper whose outcomes follow the flag is not shared between the trees."""
+    from errpath import summary
+    from errpath.engine import analyse_blob, call_cones
+    from errpath.index import FactsIndex
+    pool = ("static struct e *lookup(int k, unsigned int flags)\n{\n\tif (!(flags & POOL_ADD))\n"
+            "\t\treturn NULL;\n\treturn ERR_PTR(-ENOMEM);\n}\n"
+            "struct e *pool_find(int k)\n{\n\treturn lookup(k, POOL_FIND);\n}\n")
+    user = "int use(int k)\n{\n\tstruct e *p = pool_find(k);\n\tif (!p)\n\t\treturn -1;\n\treturn p->n;\n}\n"
+    analysed = {p: analyse_blob(p, src.encode(), None) for p, src in {
+        "user.c": user,
+        "old/pool.c": "#define POOL_FIND 1\n#define POOL_ADD 2\n" + pool,
+        "new/pool.c": "#define POOL_FIND 1\n#define POOL_ADD 1\n" + pool,
+    }.items()}
+
+    def index(pool_c: str) -> FactsIndex:
+        a = analysed[pool_c]
+        for f in a.functions:
+            f.path = "pool.c"
+        ix = FactsIndex(analysed["user.c"].functions + a.functions, in_scope={"user.c", "pool.c"},
+                        int_macros={"pool.c": a.int_macros})
+        ix.summaries = summary.build(ix)
+        return ix
+    base, head = index("old/pool.c"), index("new/pool.c")
+    portable: set = set()
+    cones = call_cones(head, base, {"user.c"}, portable=portable)
+    find_base = next(f for f in base.all if f.name == "pool_find")
+    find_head = next(f for f in head.all if f.name == "pool_find")
+    use, = analysed["user.c"].functions
+    assert id(use) not in portable and id(find_head) not in cones[0]["callees"]
+    summary.pair(head, base, portable)
+    assert {k[0] for k in summary.Summaries(base).outcomes(find_base)} == {"null"}
+    assert {k[0] for k in summary.Summaries(head).outcomes(find_head)} == {"errptr"}

@@ -306,3 +306,25 @@ int paren(int len, int n) {
 }"""
     assert STEP_TOKEN in _lazy(src, "walk").text_tokens
     assert STEP_TOKEN in _lazy(src, "paren").text_tokens
+
+
+def test_int_macros_are_the_flag_values_a_file_defines():
+    from errpath.facts import int_macros
+    src = b"""#define AV_FIND\t\tBIT(0)
+#define AV_ADD\t\tBIT(1)
+#define AV_FIND_OR_ADD\t(AV_FIND | AV_ADD)
+#define SHIFTED (1U << 5) /* a comment */
+#define HEX 0x10UL // another
+#define LATER (FOUR | HEX)
+#define FOUR 4
+#define CALL foo(1)
+#ifdef CONFIG_X
+#define TWICE 1
+#else
+#define TWICE 2
+#endif
+#define CONTINUED \\
+\t3
+"""
+    assert int_macros(src) == {"AV_FIND": 1, "AV_ADD": 2, "AV_FIND_OR_ADD": 3, "SHIFTED": 32,
+                               "HEX": 16, "FOUR": 4, "LATER": 20}
