@@ -1330,8 +1330,11 @@ class Flow:
         out: dict = {}
         guards: dict = {}
         params = frozenset(fn.params)
+        # a bit test is decided only with this file's macro values (guard_refuted),
+        # which only a caller in this file can pass: a static function's
+        bits = self.S.index.int_macros.get(fn.path, {}) if fn.is_static else {}
         # guards need must-hold conditions: only worth it if some test compares a parameter
-        has_guards = any(_guard_atom(a, params) for n in fn.nodes if n.kind == "cond"
+        has_guards = any(_guard_atom(a, params, bits) for n in fn.nodes if n.kind == "cond"
                          for a, _ in n.true_lits | n.false_lits)
         for n in fn.nodes:
             if n.kind != "return" or n.ret is None or not self.IN[n.id]:
@@ -1350,7 +1353,7 @@ class Flow:
                     trail = trail + (step,)
                 key = (kind, detail, tag)
                 out.setdefault(key, trail)
-                g = frozenset(l for l in fn.must_hold(n.id) if _guard_atom(l[0], params)) if has_guards else None
+                g = frozenset(l for l in fn.must_hold(n.id) if _guard_atom(l[0], params, bits)) if has_guards else None
                 if not g:
                     guards[key] = None
                 elif guards.get(key, ()) is not None:
@@ -1490,12 +1493,15 @@ def _consistent(filt, cons, h: str) -> bool:
 _GUARD = re.compile(r"([A-Za-z_]\w*)(==|!=|&)([A-Za-z_0-9]\w*)")
 
 
-def _guard_atom(atom: str, params: frozenset) -> bool:
-    """A test of a parameter against a constant (`flags==KSM_GET_FOLIO_TRYLOCK`,
-    `flags&AV_ADD`)."""
+def _guard_atom(atom: str, params: frozenset, bits: dict[str, int]) -> bool:
+    """A test of a parameter against a constant (`flags==KSM_GET_FOLIO_TRYLOCK`),
+    or of a bit whose value is known (`flags&AV_ADD`, AV_ADD in `bits`)."""
     m = _GUARD.fullmatch(atom)
     if m:
-        return m.group(1) in params and (m.group(3).isupper() or m.group(3)[0].isdigit())
+        c = m.group(3)
+        if m.group(2) == "&":
+            return m.group(1) in params and (c in bits or c[0].isdigit())
+        return m.group(1) in params and (c.isupper() or c[0].isdigit())
     return atom in params
 
 

@@ -47,7 +47,8 @@ Use instead
 
 Confidence is **high** when the callee's definition was read, **medium** when
 its convention comes from errpath/data (a well-known API) and for case 3, and
-**low** for case 3 in kunit test code (tests assume their helpers succeed) and
+**low** for case 3 in test code (kunit tests, tools/testing/: tests assume
+their helpers succeed) and
 for case 3 after a callee whose ERR_PTRs only say "bad argument" or "no such
 optional item" (-EINVAL, -ENOENT, -ENODEV, -ENXIO, -EPERM, -EOPNOTSUPP, -ERANGE,
 -ENOKEY): an rdma handler reading an attribute its method declares mandatory,
@@ -57,8 +58,13 @@ usually know the failure cannot happen; one that can fail for resources
 
 What keeps it quiet: only one value may reach the test (a NULL turned into an
 ERR_PTR first is fine); a constant argument that rules out the callee's
-ERR_PTR branch (`ksm_get_folio(node, KSM_GET_FOLIO_LOCK)`); `__GFP_NOFAIL`;
-a result handed to a function that itself checks IS_ERR(); an ERR_PTR the
+ERR_PTR branch (`ksm_get_folio(node, KSM_GET_FOLIO_LOCK)`), also through a
+flag bit whose value the callee's file defines (with `#define AV_FIND BIT(0)`
+and `#define AV_ADD BIT(1)`, `find_or_add_av(ai, id, AV_FIND)` returns NULL at
+`if (!(flags & AV_ADD))` and never reaches the allocation after it); `__GFP_NOFAIL`;
+a result handed to a function that itself checks IS_ERR() (also by returning
+early unless a valid-pointer predicate holds, one whose body is
+`return !IS_ERR_OR_NULL(p);`); an ERR_PTR the
 callee returns only for an invalid argument (`pidfd_pid()` on a pidfs file);
 `wait_event()` conditions; loops whose iterator macro reassigns the variable;
 configuration stubs (a trivial `#ifdef` twin or header stub is not the contract).
@@ -96,7 +102,7 @@ from functools import cache, lru_cache
 from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe, has_token
+from errpath.summary import describe, has_token, pointer_predicates
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -130,8 +136,10 @@ CONTRACT_ERRNOS = frozenset({"EINVAL", "EPERM", "ENODEV", "ENXIO", "ENOENT", "EO
 @lru_cache(maxsize=20000)
 def _err_checked_text(p: str) -> re.Pattern:
     e = re.escape(p)
-    # IS_ERR(p), also IS_ERR(p = f()) / IS_ERR((p = f())): `while (!IS_ERR(skb = next(q)))`
-    return re.compile(r"\b(?:%s)\s*\(\s*\(?\s*%s\s*(?:\)|=(?!=))|(?<![\w.>])%s\s*[!=]=\s*ERR_PTR\b|\bERR_PTR\s*\([^()]*\)\s*[!=]=\s*%s\b"
+    # IS_ERR(p), also IS_ERR(p = f()) / IS_ERR((p = f())): `while (!IS_ERR(skb = next(q)))`,
+    # and through a cast: IS_ERR((__force void *)ctx->m2m_ctx) (\b: one way to split
+    # the cast's words, or a long identifier in parentheses backtracks exponentially)
+    return re.compile(r"\b(?:%s)\s*\(\s*(?:\((?:\s*[A-Za-z_]\w*\b)+\s*\**\s*\)\s*)?\(?\s*%s\s*(?:\)|=(?!=))|(?<![\w.>])%s\s*[!=]=\s*ERR_PTR\b|\bERR_PTR\s*\([^()]*\)\s*[!=]=\s*%s\b"
                       % ("|".join(_ERR_FAMILY), e, e, e))
 
 
@@ -190,7 +198,26 @@ def _test_code(fn) -> bool:
     base = fn.path.rsplit("/", 1)[-1]
     if base.endswith(("_test.c", "-test.c", "_kunit.c", "-kunit.c")) or "/tests/" in fn.path:
         return True
+    if fn.path.startswith("tools/testing/"):   # userspace harnesses (selftests, the vma tests)
+        return True
     return "test" in fn.params and any(n.startswith(("kunit_", "KUNIT_")) for n in fn.call_names)
+
+
+_NEGATED_CALL = re.compile(r"!([A-Za-z_]\w*)\(([\w,>.-]*)\)")
+_VALID_BODY = re.compile(r"return\s*!\s*IS_ERR(?:_OR_NULL)?\s*\(\s*([A-Za-z_]\w*)\s*\)\s*(?:&&[^;]*)?;")
+
+
+def _pointer_predicate(S, name: str, path: str) -> int | None:
+    """The argument index a valid-pointer predicate vouches for, else None."""
+    i = pointer_predicates().get(name)
+    if i is not None:
+        return i
+    h = S.resolve(name, path)
+    rets = h.returns() if h is not None and h.return_type.split()[-1:] in (["bool"], ["int"]) else []
+    if len(rets) != 1:
+        return None
+    m = _VALID_BODY.fullmatch(rets[0].text.strip())
+    return h.params.index(m.group(1)) if m and m.group(1) in h.params else None
 
 
 class ErrPtrNullMismatch(Rule):
@@ -292,9 +319,26 @@ class ErrPtrNullMismatch(Rule):
             return False
         src = g.source()
         if src is not None and b"ERR" not in src:
-            return False   # every statement text comes from the source: no CFG needed to say no
+            # `if (!mlx5_vxlan_allowed(vxlan)) return;`: the check is one call down
+            return self._guarded_by_predicate(S, g, g.params[i])
         chk = _err_checked_text(g.params[i])
         return any("ERR" in x.text and chk.search(x.text) for x in g.nodes)
+
+    def _guarded_by_predicate(self, S, g, q: str) -> bool:
+        """Does g return early under `!h(q)` where h(q) holds only for a valid
+        pointer (errpath/data/pointer_predicates.txt, or a function whose body
+        is `return !IS_ERR_OR_NULL(q) ...;`)?"""
+        for x in g.nodes:
+            if x.kind != "cond" or "!" not in x.text:
+                continue
+            m = _NEGATED_CALL.search(x.text.replace(" ", ""))
+            if m is None or q not in m.group(2).split(","):
+                continue
+            i = _pointer_predicate(S, m.group(1), g.path)
+            if i is not None and m.group(2).split(",")[i:i + 1] == [q] \
+                    and any(g.nodes[t].kind == "return" for t, e in x.succ if e is True):
+                return True
+        return False
 
     def _reaches(self, fn, nid, var, def_node) -> bool:
         return any(d == def_node for d, _ in fn.reaching(nid, var))

@@ -254,3 +254,30 @@ def test_a_header_stub_that_only_might_sleep_returns_its_constant():
     found = run({"arch/x86/include/asm/resctrl.h": real, "arch/x86/kernel/cpu/resctrl/m.c": caller},
                 scope={"arch/x86/kernel/cpu/resctrl/m.c"})
     assert [f.function for f in found] == ["mon_read"]
+
+
+def test_userspace_test_harnesses_under_tools_testing_are_test_code():
+    """tools/testing/vma builds mm/ code into a userspace test whose ASSERT_*()
+    macros return on failure: an unchecked result there is test code (low),
+    the same function in mm/ keeps medium."""
+    src = """
+        struct vm_area_struct *vma_grow(struct vm_area_struct *vma)
+        {
+            struct vm_area_struct *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+            if (!n)
+                return ERR_PTR(-ENOMEM);
+            n->vm_start = vma->vm_start;
+            return n;
+        }
+
+        int test_grow(struct vm_area_struct *vma)
+        {
+            struct vm_area_struct *n = vma_grow(vma);
+
+            return n->vm_end > vma->vm_end;
+        }
+        """
+    for path, confidence in (("tools/testing/vma/vma.c", "low"), ("mm/vma.c", "medium")):
+        found = run({path: src})
+        assert [(f.function, f.confidence) for f in found] == [("test_grow", confidence)], path
