@@ -613,12 +613,15 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
 
     def groups(index: FactsIndex) -> dict:
         g: dict = {}
+        macros: dict = {}
         for f in index.all:
             if f.path not in same_files:
                 # a flag's value feeds the guards of every function in its file
                 # (summary.guard_refuted): a changed value changes them all
-                macros = tuple(sorted(index.int_macros.get(f.path, {}).items()))
-                g.setdefault((f.path, f.name), []).append((_function_digest(f), macros))
+                m = macros.get(f.path)
+                if m is None:
+                    m = macros[f.path] = tuple(sorted(index.int_macros.get(f.path, {}).items()))
+                g.setdefault((f.path, f.name), []).append((_function_digest(f), m))
         return g
     ga, gb = groups(a), groups(b)
     changed = {k for k in ga.keys() | gb.keys() if ga.get(k) != gb.get(k)}

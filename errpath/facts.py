@@ -648,8 +648,8 @@ def _macro_int(text: str, known: dict[str, int]) -> int | None:
 def int_macros(data: bytes) -> dict[str, int]:
     """Object-like macros of a file whose value is a plain integer, a bit or an
     OR of such macros (flag words: `#define AV_FIND BIT(0)`). A name defined
-    twice with different values (#ifdef alternatives) is left out: which one
-    the build sees is not known."""
+    twice (#ifdef alternatives) with different values, or once with a value
+    not computed here, is left out: which one the build sees is not known."""
     out: dict[str, int] = {}
     twice: set[str] = set()
     pending = []
@@ -674,8 +674,9 @@ def int_macros(data: bytes) -> dict[str, int]:
             else:
                 out[name] = v
         pending = left
-    for name in twice:
-        del out[name]
+    # an #ifdef alternative with another value, or one we cannot compute
+    for name in twice | {n for n, _ in pending}:
+        out.pop(name, None)
     return out
 
 

@@ -325,6 +325,11 @@ def test_int_macros_are_the_flag_values_a_file_defines():
 #endif
 #define CONTINUED \\
 \t3
+#ifdef CONFIG_Y
+#define ONE_UNKNOWN 1
+#else
+#define ONE_UNKNOWN compute(2)
+#endif
 """
     assert int_macros(src) == {"AV_FIND": 1, "AV_ADD": 2, "AV_FIND_OR_ADD": 3, "SHIFTED": 32,
                                "HEX": 16, "FOUR": 4, "LATER": 20}
