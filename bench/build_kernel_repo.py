@@ -204,10 +204,13 @@ def ref_target(repo: pygit2.Repository, name: str) -> pygit2.Oid | None:
         return None
 
 
-def build_versions(repo: pygit2.Repository, debs_dir: Path, apt: Apt) -> dict:
+def build_versions(repo: pygit2.Repository, debs_dir: Path, apt: Apt,
+                   versions: tuple[KernelVersion, ...] = VERSIONS,
+                   times: dict[str, int] = VERSION_TIME) -> dict:
+    """Commit each version's full tree on BRANCH, oldest first, and tag it v<kernel>."""
     stats = {}
     parent = None
-    for v in VERSIONS:
+    for v in versions:
         tag_ref = f"refs/tags/{v.tag}"
         have = ref_target(repo, tag_ref)
         if have is not None:
@@ -222,7 +225,7 @@ def build_versions(repo: pygit2.Repository, debs_dir: Path, apt: Apt) -> dict:
         tree = tw.write_dir(str(src))
         msg = (f"Linux {v.kernel}\n\nFull source tree of Debian {v.package} {v.deb_version}"
                f" (linux-source tarball).\n")
-        when = sig(VERSION_TIME[v.kernel])
+        when = sig(times[v.kernel])
         commit = repo.create_commit(None, when, when, msg, tree, [parent] if parent else [])
         repo.references.create(BRANCH, commit, force=True)
         repo.references.create(tag_ref, commit)

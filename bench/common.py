@@ -69,6 +69,25 @@ VERSIONS: tuple[KernelVersion, ...] = (
 )
 
 
+#: The Debian updates the real-bug recall benchmark (bench/recall/) mines, oldest first per
+#: series: each consecutive pair is one stable update.  Newer ones are kept for an
+#: independent check of what the benchmark was tuned on.
+RECALL_VERSIONS: tuple[KernelVersion, ...] = (
+    KernelVersion("linux-source-6.1", "6.1.170-3", "6.1.170"),
+    KernelVersion("linux-source-6.1", "6.1.176-1", "6.1.176"),
+    KernelVersion("linux-source-6.1", "6.1.187-1", "6.1.187"),
+    KernelVersion("linux-source-6.1", "6.1.190-1", "6.1.190"),
+    KernelVersion("linux-source-6.1", "6.1.192-3", "6.1.192"),
+    KernelVersion("linux-source-6.12", "6.12.107-1~deb12u1", "6.12.107"),
+    KernelVersion("linux-source-6.12", "6.12.111-1~deb12u1", "6.12.111"),
+    KernelVersion("linux-source-6.12", "6.12.113-1~deb12u1", "6.12.113"),
+    KernelVersion("linux-source-6.12", "6.12.115-2~deb12u1", "6.12.115"),
+    KernelVersion("linux-source-6.12", "6.12.117-1~deb12u1", "6.12.117"),
+)
+#: Default location of the recall benchmark's repo: one commit per RECALL_VERSIONS entry.
+RECALL_REPO = Path(os.environ.get("ERRPATH_RECALL_REPO", str(KERNELS_DIR / "recall.git")))
+
+
 def version(kernel: str) -> KernelVersion:
     """Look a version up by its upstream number (``"6.12.117"`` or ``"v6.12.117"``)."""
     kernel = kernel.removeprefix("v")

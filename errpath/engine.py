@@ -29,9 +29,9 @@ from . import __version__
 from .budget import FunctionTimer, RulesTimeout, note_over_budget, check as check_budget
 from .cache import Cache
 from .facts import BudgetExceeded, FunctionFacts, function_facts, int_macros, lazy_function_facts, may_exceed_budget
-from .git import Repo
+from .git import GitError, Repo
 from .index import FactsIndex
-from .model import CommitRef, Finding, RunResult, UnparsedFunction
+from .model import CONFIDENCES, CommitRef, Evidence, Finding, RunResult, UnparsedFunction
 from .pathsafe import cache_path, tree_path_ok
 from .parse import new_parser, parse_source
 from .rules import Rule, RuleContext
@@ -866,7 +866,9 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
     head_fps = {f.fingerprint: f for f in head_snap.findings}
     introduced = [f for fp, f in head_fps.items() if fp not in base_fps]
     fixed = [f for fp, f in base_fps.items() if fp not in head_fps]
+    below: list[Finding] = []     # introduced but under `keep`: shown only if a commit dropped their guard
     if keep is not None:
+        below = [f for f in introduced if not keep(f)]
         introduced = [f for f in introduced if keep(f)]
         fixed = [f for f in fixed if keep(f)]
     introduced, fixed, renamed = _drop_renamed(introduced, fixed)
@@ -895,8 +897,15 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
                     return repo.commit_ref(c)
         return None
 
+    guards = DroppedGuards(repo, commits)
     for f in introduced:
         f.introduced_by = blame(f, True)
+        guards.apply(f)
+    for f in below:
+        if guards.candidates(f):    # only then is the blame worth its cost
+            f.introduced_by = blame(f, True)
+            if guards.apply(f) and (keep is None or keep(f)):
+                introduced.append(f)
     for f in fixed:
         f.fixed_by = blame(f, False)
         f.introduced_by = None
@@ -922,6 +931,75 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
 
 
 _NUMBER = re.compile(r"\d+")
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_QUOTED = re.compile(r"'([A-Za-z_]\w*)'")
+_GUARD = re.compile(r"^\s*(?:}\s*else\s+)?(?:if|while)\s*\(|\b(?:WARN_ON|WARN_ON_ONCE|BUG_ON|unlikely|likely)\s*\(")
+
+
+class DroppedGuards:
+    """A commit that removed a test of a finding's variable made the finding likely.
+
+    When the commit blamed for a finding deleted a condition (`if`, `while`, a
+    WARN_ON()/BUG_ON()) naming a variable of the finding, and did not add the
+    same line back elsewhere in the file, the finding gets that line as
+    evidence and one level more confidence: seed 001's `if (!req_sects) goto
+    fail;` dropped by a refactor is worth a reviewer's look even where the same
+    loop shape elsewhere in the tree stays quiet.
+    """
+
+    def __init__(self, repo, commits) -> None:
+        self.repo = repo
+        self.by_sha = {str(c.id): c for c in commits}
+        self.newest_first = list(reversed(commits))
+        self.memo: dict[tuple[str, str], list[tuple[int, str]]] = {}
+
+    def removed_tests(self, commit, path: str) -> list[tuple[int, str]]:
+        """(old line, text) of the conditions the commit deleted from path and did not re-add."""
+        key = (str(commit.id), path)
+        if key not in self.memo:
+            try:
+                hunks = self.repo.diff_hunks(commit, path, context_lines=0)
+            except GitError:
+                hunks = []
+            added = {t.strip() for h in hunks for o, t in h.lines if o == "+"}
+            out = []
+            for h in hunks:
+                line = h.old_start
+                for origin, text in h.lines:
+                    if origin == "-":
+                        if _GUARD.search(text) and text.strip() not in added:
+                            out.append((line, text.strip()))
+                        line += 1
+            self.memo[key] = out
+        return self.memo[key]
+
+    @staticmethod
+    def variables(f: Finding) -> set[str]:
+        names = {n for n in f.names if _IDENT.fullmatch(n)} | set(_QUOTED.findall(f.message))
+        return {n for n in names if len(n) > 1}
+
+    def _hits(self, commit, f: Finding) -> list[tuple[int, str]]:
+        names = self.variables(f)
+        return [(ln, t) for ln, t in self.removed_tests(commit, f.path)
+                if names & set(_IDENT.findall(t))]
+
+    def candidates(self, f: Finding) -> bool:
+        """Some commit of the range removed a test of the finding's variables (cheap pre-check)."""
+        return any(self._hits(c, f) for c in self.newest_first)
+
+    def apply(self, f: Finding) -> bool:
+        """Add the evidence and raise the confidence when the blamed commit dropped a guard."""
+        ref = f.introduced_by
+        commit = self.by_sha.get(ref.sha) if ref is not None else None
+        hits = self._hits(commit, f) if commit is not None else []
+        if not hits:
+            return False
+        for ln, text in hits[:2]:
+            f.evidence.append(Evidence(f.path, ln, f.function,
+                                       f"{ref.sha12} removed this test of the same variable: {text}"))
+        rank = CONFIDENCES.index(f.confidence)
+        f.confidence = CONFIDENCES[min(rank + 1, len(CONFIDENCES) - 1)]
+        return True
 
 
 def _drop_renamed(introduced: list[Finding], fixed: list[Finding]) -> tuple[list, list, int]:

@@ -45,9 +45,14 @@ def test_audit_blames_side_branch_commit_not_merge_and_ignores_unrelated(story):
     assert not blamed & {shas["merge"], shas["mm-tidy"], shas["side-doc"]}
     assert doc["base"] == shas["base"] and doc["head"] == shas["merge"]
     assert doc["stats"]["commits"] == 5 and doc["fixed"] == []
-    assert by_path["fs/demo/dir.c"]["confidence"] == "low"  # an on-disk length: weak ground
+    # an on-disk length alone is weak ground (low), but the blamed commit removed the
+    # record-length check: that is evidence, and the finding is raised to medium
+    dirent = by_path["fs/demo/dir.c"]
+    assert dirent["confidence"] == "medium"
+    assert any(e["note"] == f"{shas['fs-fast'][:12]} removed this test of the same variable: "
+               "if (rec_len < sizeof(*de))" for e in dirent["evidence"])
     default = errpath("audit", "v1.0..v1.1", "--format", "json", "--no-cache", cwd=where).json()
-    assert [f["path"] for f in default["findings"]] == ["block/blk-lib.c"]  # default: medium and up
+    assert [f["path"] for f in default["findings"]] == ["block/blk-lib.c", "fs/demo/dir.c"]
 
 
 def test_json_contract_shape(story):
