@@ -52,6 +52,14 @@ DEFAULT_CONFIDENCE = "medium"
 PARTS = ("tuned", "held-out")
 RULES = ("missing-error-code", "err-ptr-null-mismatch", "zero-step-loop", "nowait-enomem",
          "nowait-blocks", "atomic-account")
+#: The classes of the corpus and the rule whose class each is ("" = no rule covers it yet).
+CLASSES = {
+    "missing-error-code": "missing-error-code", "clobbered-errno": "missing-error-code",
+    "err-ptr-null": "err-ptr-null-mismatch", "unchecked-err-ptr": "err-ptr-null-mismatch",
+    "infinite-loop": "zero-step-loop", "nowait-enomem": "nowait-enomem", "nowait-blocks": "nowait-blocks",
+    "atomic-account": "atomic-account",
+    "unchecked-null": "", "ignored-error": "", "wrong-error-code": "", "positive-errno": "",
+}
 
 
 @dataclass
@@ -99,13 +107,30 @@ def part_of(title: str) -> str:
     return PARTS[hashlib.sha256(norm.encode()).digest()[0] & 1]
 
 
+class CorpusError(Exception):
+    pass
+
+
 def load_corpus(folder: Path) -> list[Entry]:
+    """Every entry of every ``<OLD>..<NEW>.toml``; a malformed entry is an error naming it."""
     entries: list[Entry] = []
     for path in sorted(folder.glob("*.toml")):
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-        pair = f"{data['old']}..{data['new']}"
+        try:
+            with open(path, "rb") as f:
+                data = tomllib.load(f)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise CorpusError(f"{path}: {exc}") from None
+        if path.stem != f"{data.get('old')}..{data.get('new')}":
+            raise CorpusError(f"{path}: old/new say {data.get('old')}..{data.get('new')}")
+        pair = path.stem
         for i, e in enumerate(data.get("entry", []), 1):
+            missing = {"title", "file", "function", "class", "rule"} - set(e)
+            if missing:
+                raise CorpusError(f"{path} entry {i}: missing {', '.join(sorted(missing))}")
+            if e["class"] not in CLASSES:
+                raise CorpusError(f"{path} entry {i}: unknown class {e['class']!r}")
+            if e["rule"] and e["rule"] not in RULES:
+                raise CorpusError(f"{path} entry {i}: unknown rule {e['rule']!r}")
             entries.append(Entry(
                 id=f"{pair}#{i}", old=data["old"], new=data["new"], title=e["title"], file=e["file"],
                 function=e["function"], line=int(e.get("line", 0)), klass=e["class"], rule=e.get("rule", ""),
@@ -128,6 +153,24 @@ def ensure_repo(repo_path: Path, debs_dir: Path) -> pygit2.Repository:
         times = {v.kernel: 1_770_000_000 + 100_000 * i for i, v in enumerate(RECALL_VERSIONS)}
         build_versions(repo, debs_dir, Apt(), versions=RECALL_VERSIONS, times=times)
     return repo
+
+
+def check_corpus(repo: pygit2.Repository, entries: list[Entry]) -> list[str]:
+    """Problems with entries' locations: the file must exist at OLD and name the function
+    near the recorded line."""
+    problems = []
+    for e in entries:
+        try:
+            blob = repo.revparse_single(f"v{e.old}:{e.file}")
+        except KeyError:
+            problems.append(f"{e.id}: {e.file} not in v{e.old}")
+            continue
+        lines = blob.data.decode("utf-8", "replace").splitlines()
+        if not any(e.function in ln for ln in lines):
+            problems.append(f"{e.id}: {e.function} not in {e.file}@v{e.old}")
+        elif not 0 < e.line <= len(lines):
+            problems.append(f"{e.id}: line {e.line} past the end of {e.file}@v{e.old}")
+    return problems
 
 
 def mutant(repo: pygit2.Repository, seed: dict) -> tuple[str, str]:
@@ -309,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=(*PARTS, "both"), default="both")
     ap.add_argument("--no-seeds", action="store_true")
     ap.add_argument("--build-only", action="store_true", help="build the history repo and stop")
+    ap.add_argument("--check", action="store_true", help="check the corpus's locations against the trees and stop")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", type=Path, help="write every entry's outcome here")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -318,7 +362,15 @@ def main(argv: list[str] | None = None) -> int:
     repo = ensure_repo(args.repo, args.debs_dir)
     if args.build_only:
         return 0
-    entries = load_corpus(args.corpus)
+    try:
+        entries = load_corpus(args.corpus)
+    except CorpusError as exc:
+        print(f"run.py: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        problems = check_corpus(repo, entries)
+        print("\n".join(problems) or f"{len(entries)} entries: every file and function found")
+        return 1 if problems else 0
     if args.entry:
         entries = [e for e in entries if e.id in args.entry]
     if args.part != "both":
