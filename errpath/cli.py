@@ -66,6 +66,8 @@ def _common(f):
         click.option("--cache-dir", type=click.Path(), default=None, help="Cache folder (default: $XDG_CACHE_HOME/errpath)."),
         click.option("--context", "context_paths", multiple=True, help="Extra paths whose functions feed summaries (not reported)."),
         click.option("--exclude", multiple=True, help="Glob of paths to leave out (repeatable)."),
+        click.option("--allow-empty", is_flag=True,
+                     help="A path that matches nothing is a warning, not an error (exit 2)."),
         click.option("--commit-url", default=None, help="URL template for commit links in reports, with {sha}."),
         click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
                      help="Settings from this TOML file instead of the repository's .errpath.toml (docs/ci.md)."),
@@ -118,7 +120,16 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
         repo = Repo(o["repo_path"])
     except GitError as e:
         raise InputError(str(e)) from None
-    from . import baseline as _baseline, config as _config, series as _series
+    from . import baseline as _baseline, config as _config, series as _series, userpaths
+    here = userpaths.cwd_prefix(repo)   # paths typed here are read from where the user stands
+    try:
+        if not o.get("series"):
+            paths = tuple(userpaths.resolve(repo, paths, here))
+        for key in ("context_paths", "exclude", "series_paths"):
+            if o.get(key):
+                o[key] = tuple(userpaths.resolve(repo, o[key], here))
+    except userpaths.PathError as e:
+        raise InputError(str(e)) from None
     try:  # .errpath.toml (or --config) under the command line; --baseline
         cfg = _config.load(repo, o.get("config_file"), o.get("no_config", False))
         _config.apply(o, cfg, click.get_current_context(silent=True))
@@ -162,9 +173,9 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             base, head = (series.onto, series.head) if series else repo.parse_range(spec)
             if base is not None and not repo.range_commits(base, head):
                 raise InputError(f"empty range {spec}: {head.short_id} has nothing {base.short_id} lacks")
-            for p in pathspecs if not (series and not o.get("series_paths")) else ():  # derived: no warning
+            for p in pathspecs if not (series and not o.get("series_paths")) else ():  # derived: no check
                 if not repo.pathspec_exists(head, p) and (base is None or not repo.pathspec_exists(base, p)):
-                    click.echo(f"errpath: warning: path {p!r} matches nothing in {spec}", err=True)
+                    _nothing(p, f"in {spec}" if not series else f"in the series onto {base.short_id}", o)
             min_conf = CONFIDENCES.index(o["min_confidence"])   # no blame spent on what is not shown
             result = audit(engine, base, head, pathspecs,
                            keep=lambda f: CONFIDENCES.index(f.confidence) >= min_conf)
@@ -172,7 +183,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             commit = repo.resolve(spec or "HEAD")
             for p in pathspecs:
                 if not repo.pathspec_exists(commit, p):
-                    click.echo(f"errpath: warning: path {p!r} matches nothing at {spec or 'HEAD'}", err=True)
+                    _nothing(p, f"at {spec or 'HEAD'}", o)
             result = scan(engine, spec or "HEAD", pathspecs)
     except GitError as e:
         raise InputError(str(e)) from None
@@ -200,6 +211,17 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     if result.stats.get("rule_errors"):
         return EXIT_INTERNAL  # the report is complete except for the failed rules
     return _exit_code(result, o["fail_on"])
+
+
+def _nothing(path: str, where: str, o: dict) -> None:
+    """A path that matches nothing: an error (a typo in CI must not pass), unless --allow-empty."""
+    from .report.escape import one_line
+    shown = one_line(repr(path))
+    if o.get("allow_empty"):
+        click.echo(f"errpath: warning: path {shown} matches nothing {where}", err=True)
+        return
+    raise InputError(f"path {shown} matches nothing {where} (paths are read from the current "
+                     f"directory inside the work tree; --allow-empty accepts it)")
 
 
 def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports") -> Path | None:
