@@ -64,8 +64,9 @@ def _common(f):
                      "Without it, --executor dask starts a local cluster of --jobs workers."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the analysis cache."),
         click.option("--cache-dir", type=click.Path(), default=None, help="Cache folder (default: $XDG_CACHE_HOME/errpath)."),
-        click.option("--context", "context_paths", multiple=True, help="Extra paths whose functions feed summaries (not reported)."),
-        click.option("--exclude", multiple=True, help="Glob of paths to leave out (repeatable)."),
+        click.option("--context", "context_paths", multiple=True, help="Widen the analysis: extra paths whose functions feed summaries (not reported)."),
+        click.option("--exclude", multiple=True, help="Glob of paths whose findings are not reported "
+                     "(still analysed; repeatable). To analyse more, use --context."),
         click.option("--allow-empty", is_flag=True,
                      help="A path that matches nothing is a warning, not an error (exit 2)."),
         click.option("--commit-url", default=None, help="URL template for commit links in reports, with {sha}."),

@@ -21,8 +21,9 @@ The file::
     "zero-step-loop" = "error"
 
     [paths]
-    exclude = ["drivers/staging/", "tools/*"]   # globs (a folder ending in / means all under it)
-    context = ["include/linux/"]                 # feed summaries, never reported
+    exclude = ["drivers/staging/", "tools/*"]   # globs (a folder ending in / means all under it):
+                                                # not reported, still analysed
+    context = ["include/linux/"]                 # widen the analysis: feed summaries, never reported
 
     [report]
     commit-url = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id={sha}"
