@@ -67,6 +67,8 @@ def _common(f):
         click.option("--context", "context_paths", multiple=True, help="Widen the analysis: extra paths whose functions feed summaries (not reported)."),
         click.option("--exclude", multiple=True, help="Glob of paths whose findings are not reported "
                      "(still analysed; repeatable). To analyse more, use --context."),
+        click.option("--report-unused-suppressions", is_flag=True,
+                     help="List the `errpath: ignore` comments that silence nothing (audit: checks all of HEAD)."),
         click.option("--allow-empty", is_flag=True,
                      help="A path that matches nothing is a warning, not an error (exit 2)."),
         click.option("--commit-url", default=None, help="URL template for commit links in reports, with {sha}."),
@@ -169,6 +171,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             cache.close()
             raise InputError(f"--executor dask: {type(e).__name__}: {e}") from None
     pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
+    whole_head = None
     try:
         if kind == "audit":
             base, head = (series.onto, series.head) if series else repo.parse_range(spec)
@@ -180,12 +183,15 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             min_conf = CONFIDENCES.index(o["min_confidence"])   # no blame spent on what is not shown
             result = audit(engine, base, head, pathspecs,
                            keep=lambda f: CONFIDENCES.index(f.confidence) >= min_conf)
+            if o.get("report_unused_suppressions"):   # every finding HEAD has, to judge each comment
+                whole_head = engine.checked(head, pathspecs).findings
         else:
             commit = repo.resolve(spec or "HEAD")
             for p in pathspecs:
                 if not repo.pathspec_exists(commit, p):
                     _nothing(p, f"at {spec or 'HEAD'}", o)
             result = scan(engine, spec or "HEAD", pathspecs)
+            whole_head = list(result.findings)
     except GitError as e:
         raise InputError(str(e)) from None
     finally:
@@ -195,6 +201,10 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     min_conf = CONFIDENCES.index(o["min_confidence"])
     result.findings = [f for f in result.findings if CONFIDENCES.index(f.confidence) >= min_conf]
     result.fixed = [f for f in result.fixed if CONFIDENCES.index(f.confidence) >= min_conf]
+    try:
+        _suppress_in_source(result, repo, rules, all_rules, whole_head, exclude, o)
+    except GitError as e:
+        raise InputError(str(e)) from None
     _config.apply_severity(rules, (result.findings, result.fixed), o.get("severity_overrides"))
     _baseline.suppress(result, suppress)
     if series is not None:
@@ -212,6 +222,34 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     if result.stats.get("rule_errors"):
         return EXIT_INTERNAL  # the report is complete except for the failed rules
     return _exit_code(result, o["fail_on"])
+
+
+def _suppress_in_source(result: RunResult, repo, rules, all_rules, whole_head, exclude, o) -> None:
+    """`/* errpath: ignore RULE -- reason */` comments (errpath.suppress): drop the
+    findings they silence, count them in stats.suppressions, and with
+    --report-unused-suppressions list the comments that silence nothing."""
+    from . import suppress
+    from .git import GitError
+
+    def text(sha: str, path: str) -> str | None:
+        try:
+            data = repo.read_path(sha, path)
+        except GitError:
+            return None
+        return data.decode("utf-8", "surrogateescape") if data is not None else None
+
+    sup = suppress.Suppressor(text)
+    result.findings = sup.filter(result.head.sha, result.findings)
+    result.fixed = sup.filter(result.base.sha if result.base else None, result.fixed)
+    info: dict = {"suppressed": sum(sup.silenced.values()), "rules": dict(sorted(sup.silenced.items()))}
+    if o.get("report_unused_suppressions"):
+        sup.mark_used(result.head.sha, whole_head or ())
+        files = [(p, repo.read_blob(b)) for p, b in repo.list_files(result.head.sha, result.paths)
+                 if exclude is None or not exclude(p)]
+        comments = suppress.scan_comments(files)
+        info["comments"] = len(comments)
+        info["unused"] = suppress.unused(comments, sup.used, {r.id for r in all_rules}, {r.id for r in rules})
+    result.stats["suppressions"] = info
 
 
 def _nothing(path: str, where: str, o: dict) -> None:
@@ -255,6 +293,10 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
         if s.get("rules_budget"):
             click.echo(f"errpath: {len(s['rules_budget'])} function(s) not analysed: budget "
                        f"(rules ran too long; see stats.rules_budget)", err=True)
+        sup = s.get("suppressions") or {}
+        if sup.get("suppressed"):
+            click.echo(f"errpath: {sup['suppressed']} finding(s) silenced by errpath: ignore comments "
+                       f"in the source", err=True)
         if s.get("baseline"):
             click.echo(f"errpath: {s['baseline']['suppressed']} finding(s) suppressed by baseline "
                        f"{s['baseline']['file']}", err=True)
@@ -266,6 +308,15 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
                            f"{one_line(e['function'])}(): {one_line(e['error'])[:200]}", err=True)
         if written is not None:
             click.echo(f"errpath: report written to {written}", err=True)
+    unused = (result.stats.get("suppressions") or {}).get("unused")
+    if unused is not None:   # asked for: printed even with -q
+        from .report.escape import escape_control, one_line
+        click.echo(f"errpath: {len(unused)} unused suppression(s)", err=True)
+        for u in unused:
+            ids = ", ".join(one_line(r) for r in u["rules"]) or "(no rule id)"
+            click.echo(f"{one_line(u['path'])}:{u['line']}: note: unused suppression 'errpath: ignore {ids}': "
+                       f"{u['why']}" + (f" -- {escape_control(u['reason'], single_line=True)}" if u["reason"] else "")
+                       + " [unused-suppression]", err=True)
     return written
 
 
