@@ -145,7 +145,10 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     series = None
     if o.get("series"):  # apply the patches in a scratch object db, audit them as a range
         try:
-            series = _series.prepare(repo, [spec, *paths], o.get("onto"), list(o.get("series_paths") or ()))
+            series = _series.prepare(repo, [spec, *paths], o.get("onto"), list(o.get("series_paths") or ()),
+                                     resolve=lambda p: userpaths.resolve_one(repo, p, here))
+        except userpaths.PathError as e:
+            raise InputError(str(e)) from None
         except (_series.SeriesError, GitError) as e:
             raise InputError(str(e)) from None
         atexit.register(series.close)
@@ -177,7 +180,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
             base, head = (series.onto, series.head) if series else repo.parse_range(spec)
             if base is not None and not repo.range_commits(base, head):
                 raise InputError(f"empty range {spec}: {head.short_id} has nothing {base.short_id} lacks")
-            for p in pathspecs if not (series and not o.get("series_paths")) else ():  # derived: no check
+            for p in pathspecs if not (series and not series.explicit) else ():  # derived: no check
                 if not repo.pathspec_exists(head, p) and (base is None or not repo.pathspec_exists(base, p)):
                     _nothing(p, f"in {spec}" if not series else f"in the series onto {base.short_id}", o)
             min_conf = CONFIDENCES.index(o["min_confidence"])   # no blame spent on what is not shown
@@ -369,11 +372,12 @@ def cli():
 @click.option("--onto", default=None, help="With --series: apply onto this revision "
               "(default: the series' base-commit, else HEAD).")
 @click.option("--path", "series_paths", multiple=True,
-              help="With --series: audit these paths (default: the folders the patches touch).")
+              help="With --series: audit this path (as PATH arguments after the patches do; "
+              "default: the folders the patches touch).")
 def audit(range_spec, paths, **o):
     """Audit BASE..HEAD: findings the range introduced or fixed, each pinned to its commit.
 
-    With --series, audit patches before they are merged: errpath audit --series 0001-*.patch --onto v6.6
+    With --series, audit patches before they are merged: errpath audit --series 0001-*.patch --onto v6.6 [PATH...]
     """
     return _guard(_run, "audit", range_spec, paths, o, verbose=o["verbose"])
 

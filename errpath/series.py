@@ -1,7 +1,7 @@
 """Audit a patch series before it is merged.
 
     errpath audit --series 0001-*.patch --onto v6.6
-    errpath audit --series series.mbox --onto v6.6 --path mm/ --path fs/iomap
+    errpath audit --series series.mbox --onto v6.6 mm/ fs/iomap
 
 Each argument is a `git format-patch` file, a mailbox of several patches (as
 `b4 am` or `git format-patch --stdout` writes it), or a plain unified diff.
@@ -287,6 +287,7 @@ class Series:
     head: pygit2.Commit | None          # the last applied patch's commit (None: none applied)
     failed: Patch | None = None
     scope: list[str] = field(default_factory=list)
+    explicit: bool = False              # scope given on the command line (else: what the patches touch)
 
     @property
     def error(self) -> str | None:
@@ -301,12 +302,41 @@ class Series:
         shutil.rmtree(self.scratch_dir, ignore_errors=True)
 
 
-def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | None = None) -> Series:
+def _has_diff(arg: str) -> bool:
+    """A file on disk holding a diff: a patch or a mailbox of patches."""
+    try:
+        if not os.path.isfile(arg):
+            return False
+        with open(arg, "rb") as fh:
+            return _DIFF_START.search(fh.read(MAX_PATCH_FILE_BYTES + 1)) is not None
+    except OSError:
+        return False
+
+
+def split_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """(patch files, the rest): the arguments of `audit --series` that are files
+    holding a diff, and those that may be paths in the tree (decided once the
+    series is applied: errpath audit --series 0001-x.patch 0002-y.patch mm/ fs/iomap)."""
+    patches, rest = [], []
+    for a in args:
+        (patches if _has_diff(a) else rest).append(a)
+    return patches, rest
+
+
+def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | None = None,
+            resolve=None) -> Series:
     """Apply the series in a scratch object db; return what to audit. Caller closes it.
 
+    `files`: the command line's arguments: patch or mbox files, and paths in the
+    tree after them (each read with `resolve`, from where the user stands, and
+    kept as a path when the tree before or after the series has it).
     onto_rev None: the series' `base-commit:` when the repository has it, else HEAD."""
     from .git import GitError, Repo
-    patches, base_commit = read_patches(files)
+    patch_files, maybe_paths = split_args([f for f in files if f is not None])
+    if not patch_files:
+        read_patches(maybe_paths)              # says what is wrong with them (one line)
+        raise SeriesError("--series needs at least one patch or mbox file")
+    patches, base_commit = read_patches(patch_files)
     if onto_rev is None:
         onto_rev = "HEAD"
         if base_commit is not None:
@@ -350,7 +380,24 @@ def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | Non
         scratch = Repo(scratch_dir)
         series = Series(scratch_dir, scratch, scratch.resolve(str(onto.id)), patches,
                         scratch.resolve(str(head.id)) if head is not None else None, failed)
-        series.scope = list(paths) if paths else _default_scope(scratch, series)
+        given = list(paths or ())
+        for a in maybe_paths:
+            spec = resolve(a) if resolve is not None else a
+            try:
+                known = any(c is not None and scratch.pathspec_exists(c, spec) for c in (series.onto, series.head))
+            except GitError:
+                known = False
+            if not known:
+                try:
+                    read_patches([a])
+                except SeriesError as e:
+                    raise SeriesError(f"{e}; nor is it a path in {str(onto.id)[:12]} or the series "
+                                      f"(write: errpath audit --series PATCH... [PATH...])") from None
+                raise SeriesError(f"--series {a}: a patch after a path? write the patches first, "
+                                  f"then the paths") from None
+            given.append(spec)
+        series.explicit = bool(given)
+        series.scope = given if given else _default_scope(scratch, series)
         return series
     except BaseException:
         shutil.rmtree(scratch_dir, ignore_errors=True)

@@ -209,3 +209,37 @@ def test_series_that_changes_no_c_file_audits_nothing_else(world, tmp_path):
     doc = json.loads(r.out)
     assert doc["stats"]["files"] == 0 and doc["findings"] == []      # not the whole tree
     assert "warning" not in r.err
+
+
+def test_paths_after_the_patches_as_in_the_range_form(world):
+    """errpath audit --series x.patch --onto REV mm/ fs/iomap: mm/ is a path, not a patch (issue 23, item 4)."""
+    w = world
+    r = series(w, *w["patches"], "mm/", extra=("--format", "json"))
+    assert r.code == 1, r.err
+    doc = json.loads(r.out)
+    assert doc["series"]["scope"] == ["mm/"]
+    assert [f["function"] for f in doc["findings"]] == ["bad_mm"]
+    both = json.loads(series(w, *w["patches"], "mm/", "fs", extra=("--format", "json")).out)
+    assert sorted(f["function"] for f in both["findings"]) == ["bad_mm", "bad_new"]
+
+
+def test_series_paths_are_read_from_where_you_stand(world):
+    from clirun import errpath
+    w = world
+    sub = w["maint"].path / "fs"
+    sub.mkdir(exist_ok=True)
+    r = errpath("audit", "--series", *w["patches"], "--onto", "v1", ".", "--no-cache",
+                "--rules-dir", str(w["rules"]), "--select", "bad-name", "--format", "json", cwd=sub)
+    assert r.code == 1 and "Traceback" not in r.err, r.err
+    doc = json.loads(r.out)
+    assert doc["series"]["scope"] == ["fs"]
+    assert [f["function"] for f in doc["findings"]] == ["bad_new"]
+
+
+def test_a_series_argument_that_is_neither_patch_nor_path(world):
+    w = world
+    r = series(w, *w["patches"], "mmm/")
+    assert r.code == 2 and r.out == ""
+    line = one_error_line(r)
+    assert "cannot read patch mmm/" in line and "nor is it a path in" in line
+    assert "errpath audit --series PATCH... [PATH...]" in line
