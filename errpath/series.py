@@ -68,6 +68,7 @@ class Patch:
     message: str                  # the commit message
     diff: bytes
     number: tuple[int, int] | None = None
+    prefix: str | None = None     # the subject's "[PATCH v2 2/3]" as sent
     sha: str | None = None        # the scratch commit it became
     status: str = "pending"       # applied | failed | skipped (after a failure)
     error: str | None = None
@@ -75,6 +76,12 @@ class Patch:
     def label(self) -> str:
         num = f"{self.number[0]}/{self.number[1]} " if self.number else ""
         return f'{self.source} ({num}"{self.subject}")'
+
+    def tag(self) -> str:
+        """"[PATCH v2 2/3]": the subject's bracket as sent, else [PATCH n/m] or [PATCH]."""
+        if self.prefix:
+            return self.prefix
+        return f"[PATCH {self.number[0]}/{self.number[1]}]" if self.number else "[PATCH]"
 
     def to_json(self) -> dict[str, Any]:
         return {"index": self.index, "file": self.source, "subject": self.subject,
@@ -190,6 +197,8 @@ def _parse_mail(raw: bytes, source: str) -> Patch | None:
     n = _NUMBER.search(subject)
     if n:
         number = (int(n.group(1)), int(n.group(2)))
+    pm = _PREFIX.match(subject)
+    prefix = " ".join(pm.group(0).split()) if pm else None
     subject = " ".join(_PREFIX.sub("", subject).split()) or Path(source.split("#")[0]).stem
     message = subject + ("\n\n" + body_text if body_text else "") + "\n"
     if mid:
@@ -198,7 +207,7 @@ def _parse_mail(raw: bytes, source: str) -> Patch | None:
         diff = _plain_to_git(diff)
     return Patch(index=0, source=source, subject=subject, message_id=mid,
                  author=author or ("Unknown", "unknown@example.invalid"), when=when or (0, 0),
-                 message=message, diff=diff, number=number)
+                 message=message, diff=diff, number=number, prefix=prefix)
 
 
 def _header(msg, name: str) -> str | None:
@@ -506,8 +515,36 @@ class SeriesRunResult(RunResult):
         return doc
 
 
+def patch_refs(result: RunResult, series: Series) -> dict:
+    """sha of each scratch commit -> the PatchRef reports name it by."""
+    from .model import PatchRef
+    out = {}
+    dates = {c.sha: c.date for c in result.commits}
+    for p in series.patches:
+        if p.sha:
+            out[p.sha] = PatchRef(index=p.index, label=p.tag(), subject=p.subject, file=p.source,
+                                  message_id=p.message_id, author=f"{p.author[0]} <{p.author[1]}>",
+                                  date=dates.get(p.sha, ""))
+    return out
+
+
 def annotate(result: RunResult, series: Series) -> SeriesRunResult:
-    by_sha = {p.sha: p.ref() for p in series.patches if p.sha}
+    """Name every scratch commit by its patch: the findings' introduced_by /
+    fixed_by, the range's commits and its head carry a PatchRef, so every report
+    says "[PATCH 2/3] subject" (and no Fixes: tag) instead of a sha that exists
+    only in the scratch object database."""
+    import dataclasses
+    refs = patch_refs(result, series)
+
+    def named(c):
+        if c is None or c.sha not in refs:
+            return c
+        return dataclasses.replace(c, patch=refs[c.sha])
+    for f in (*result.findings, *result.fixed):
+        f.introduced_by, f.fixed_by = named(f.introduced_by), named(f.fixed_by)
+    result.commits = [named(c) for c in result.commits]
+    result.head = named(result.head)
+    by_sha = {sha: {**p.ref(), **refs[sha].to_json()} for sha in refs for p in series.patches if p.sha == sha}
     info = {"onto": str(series.onto.id), "scope": list(series.scope),
             "patches": [p.to_json() for p in series.patches]}
     out = SeriesRunResult(**{f: getattr(result, f) for f in RunResult.__dataclass_fields__},

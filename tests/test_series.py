@@ -81,7 +81,10 @@ def test_series_findings_are_attributed_to_their_patch(world, monkeypatch, tmp_p
     by_fn = {f["function"]: f for f in doc["findings"]}
     assert set(by_fn) == {"bad_new", "bad_mm"}
     assert by_fn["bad_new"]["patch"] == {"index": 1, "file": w["patches"][0], "subject": "fs: add new helper",
-                                         "message_id": "<20231114.1-pat@example.org>"}
+                                         "message_id": "<20231114.1-pat@example.org>",
+                                         "label": "[PATCH v2 1/3]", "author": "Pat Sender <pat@example.org>",
+                                         "date": "2023-11-14T22:11:00+01:00"}
+    assert by_fn["bad_new"]["fixes_tag"] is None      # a patch is fixed by its next version (issue 23)
     assert by_fn["bad_new"]["introduced_by"]["subject"] == "fs: add new helper"
     assert by_fn["bad_mm"]["patch"]["message_id"] == "<20231114.3-pat@example.org>"
     assert by_fn["bad_mm"]["patch"]["subject"] == "mm: add mm helper"

@@ -3,6 +3,7 @@
     mm/filemap.c:1953:4: warning: message [nowait-enomem]
         mm/filemap.c:1940: note
         introduced by 0123456789ab ("subject")
+        (a series: introduced by [PATCH 2/3] subject (0002-x.patch, <msgid>, Author <a@b>))
     fixed in range:
     fs/iomap/buffered-io.c:10:2: warning: message [rule]
         fixed by 0123456789ab ("subject")
@@ -17,6 +18,10 @@ from .escape import escape_control, one_line
 
 
 def _commit(ref: CommitRef) -> str:
+    if ref.patch is not None:   # a patch of a series: its commit exists in no tree
+        p = ref.patch
+        where = ", ".join(one_line(x) for x in (p.file, p.message_id, p.author) if x)
+        return f"{one_line(p.label)} {one_line(p.subject)} ({where})"
     return f'{ref.sha12} ("{one_line(ref.subject)}")'
 
 
