@@ -276,7 +276,8 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
             result, stats={k: v for k, v in result.stats.items() if k not in VOLATILE_STATS})
         written = write_report(shown, o["fmt"], o["output"], sources=GitSourceView(repo),
                                tool_version=__version__, rule_docs=rule_docs(rules),
-                               commit_url=o.get("commit_url"), reports_root=reports_root)
+                               commit_url=o.get("commit_url"), reports_root=reports_root,
+                               mail_options=o.get("mail_options"))
     except OSError as e:
         where = o["output"] or getattr(e, "filename", None) or "to standard output"
         raise InputError(f"cannot write report {where}: {e.strerror or e}") from None
