@@ -95,21 +95,62 @@ def _split(values) -> list[str]:
 
 
 class _Progress:
-    """A progress line on stderr, only when stderr is a terminal."""
+    """Progress on stderr, only when stderr is a terminal (never in CI logs or
+    pipes): the phase, files analysed / to analyse and an estimate of the time
+    left (tqdm), then which phase runs once the files are parsed."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled and sys.stderr.isatty()
         self.count = 0
+        self.bar = None
+        self.total = 0
+
+    def start(self, total: int) -> None:
+        """A batch of `total` files is about to be analysed (errpath.engine.Engine.analyse)."""
+        if not self.enabled or total <= 0:
+            return
+        self._close()
+        from tqdm import tqdm
+        self.total = total
+        try:   # a terminal that reports no size (a bare pty) would make tqdm hide the bar
+            size = os.get_terminal_size(sys.stderr.fileno())
+            cols, rows = size.columns, size.lines
+        except (OSError, ValueError):
+            cols = rows = 0
+        self.bar = tqdm(total=total, file=sys.stderr, leave=False, ncols=cols or 100, nrows=rows or 24,
+                        mininterval=0.2,
+                        unit="file", bar_format="errpath: analysed {n_fmt}/{total_fmt} files "
+                        "{bar:20} [{elapsed}<{remaining}, {rate_fmt}] {postfix}")
 
     def __call__(self, path: str, n: int) -> None:
         if not self.enabled:
             return
+        from .report.escape import one_line
         self.count += n
-        sys.stderr.write(f"\r\033[Kerrpath: analysed {self.count} files ({path[-60:]})")
-        sys.stderr.flush()
+        shown = one_line(path)[-40:]        # a hostile path stays escaped on the terminal too
+        if self.bar is None:
+            sys.stderr.write(f"\r\033[Kerrpath: analysed {self.count} files ({shown})")
+            sys.stderr.flush()
+            return
+        self.bar.set_postfix_str(shown, refresh=False)
+        self.bar.update(n)
+        if self.bar.n >= self.total:
+            self._close()
+            self.phase(f"analysed {self.count} files; running the rules")
+
+    def phase(self, text: str) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[Kerrpath: {text}...")
+            sys.stderr.flush()
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
     def done(self) -> None:
         if self.enabled and self.count:
+            self._close()
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 

@@ -214,6 +214,8 @@ class Engine:
             cache_dir = str(self.cache.path.parent) if (self.cache.path is not None and ex.writes_cache) else None
             unsaved = []
             done = 0
+            if self.progress is not None and hasattr(self.progress, "start"):
+                self.progress.start(len(todo))   # files done / total and an estimate (the CLI's)
             for result in ex.run(parts, macros, root, cache_dir):
                 for status, size, data in result:
                     path, blob, key = todo[done]
