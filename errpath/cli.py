@@ -490,7 +490,11 @@ def _demo(keep, fmt, output) -> int:
         engine = Engine(repo, rules, Cache(None), jobs=1)
         try:
             base, head = repo.parse_range("v1.0..v1.1")
-            result = run_audit(engine, base, head, [])
+            # what the command it prints shows: the same default --min-confidence
+            medium = CONFIDENCES.index("medium")
+            result = run_audit(engine, base, head, [], keep=lambda f: CONFIDENCES.index(f.confidence) >= medium)
+            result.findings = [f for f in result.findings if CONFIDENCES.index(f.confidence) >= medium]
+            result.fixed = [f for f in result.fixed if CONFIDENCES.index(f.confidence) >= medium]
         finally:
             engine.close()
         o = {"fmt": fmt, "output": None, "quiet": True, "commit_url": None}

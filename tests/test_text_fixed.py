@@ -21,3 +21,14 @@ def test_fixed_findings_are_notes_not_warnings(tmp_path):
     live = [ln for ln in r.out.splitlines() if re.match(r"^\S+:\d+:\d+: (warning|error):", ln)]
     assert live == ["fs/a.c:5:1: warning: function bad_new is bad [bad-name]"]
     assert "fs/a.c:1:1: note: fixed: function bad_old is bad (was warning) [bad-name]" in r.out.splitlines()
+
+
+def test_the_demo_agrees_with_the_command_it_prints(tmp_path):
+    """Issue 23, item 9: `errpath demo` prints `$ errpath audit v1.0..v1.1`; run in the
+    demo's repository, that command gives the very findings the demo printed."""
+    where = tmp_path / "demo"
+    demo = errpath("demo", "--keep", str(where), "-o", str(tmp_path / "html"), cwd=tmp_path)
+    assert demo.code == 0, demo.err
+    assert "errpath demo: $ errpath audit v1.0..v1.1" in demo.err
+    again = errpath("audit", "v1.0..v1.1", "--no-cache", cwd=where)
+    assert again.code == 1 and again.out == demo.out and demo.out
