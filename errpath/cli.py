@@ -48,7 +48,8 @@ def _common(f):
     options = [
         click.option("--repo", "repo_path", default=".", show_default=True, help="The kernel git repository (any folder inside it)."),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True),
-        click.option("-o", "--output", type=click.Path(), default=None, help="Write the report here (atomically) instead of stdout; html defaults to reports/<range>/."),
+        click.option("-o", "--output", type=click.Path(), default=None, help="Write the report here (atomically) instead of stdout; html defaults to reports/<range>/ "
+                     "(inside the audited work tree: under the cache folder)."),
         click.option("--select", multiple=True, help="Run only these rule ids (repeatable, or comma-separated)."),
         click.option("--ignore", multiple=True, help="Skip these rule ids."),
         click.option("--rules-dir", multiple=True, type=click.Path(), help="Load extra rules from this folder."),
@@ -84,6 +85,20 @@ def _common(f):
     ]
     for opt in reversed(options):
         f = opt(f)
+    return f
+
+
+# Options of _common that mean nothing to `errpath baseline` (it writes fingerprints, not a report):
+# hidden from its --help and refused when given.
+BASELINE_SKIP = {"fmt": "--format", "fail_on": "--fail-on", "baseline_file": "--baseline",
+                 "commit_url": "--commit-url", "reproducible": "--reproducible"}
+
+
+def _common_baseline(f):
+    f = _common(f)
+    for p in getattr(f, "__click_params__", ()):
+        if p.name in BASELINE_SKIP:
+            p.hidden = True
     return f
 
 
@@ -176,6 +191,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
         raise InputError(str(e)) from None
     try:  # .errpath.toml (or --config) under the command line; --baseline
         cfg = _config.load(repo, o.get("config_file"), o.get("no_config", False))
+        _config_notice(repo, cfg, o)
         _config.apply(o, cfg, click.get_current_context(silent=True))
         suppress = _baseline.load(o["baseline_file"]) if o.get("baseline_file") else None
         all_rules = load_rules(o["rules_dir"])
@@ -219,6 +235,10 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     try:
         if kind == "audit":
             base, head = (series.onto, series.head) if series else repo.parse_range(spec)
+            if base is None and not series:   # a single revision: all its history, from the root commit
+                raise InputError(f"audit needs a range BASE..HEAD, not one revision {spec!r} (that would "
+                                 f"audit all of its history from the root commit): write e.g. "
+                                 f"{spec}~1..{spec}, or 'errpath scan --rev {spec}' to check one tree")
             if base is not None and not repo.range_commits(base, head):
                 raise InputError(f"empty range {spec}: {head.short_id} has nothing {base.short_id} lacks")
             for p in pathspecs if not (series and not series.explicit) else ():  # derived: no check
@@ -255,7 +275,10 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
         result = _series.annotate(result, series)
     if sink is not None:
         return sink(result, repo, rules)
-    _emit(result, o, repo, rules)
+    # HTML without -o: never into the kernel tree you stand in (reports/ would be an
+    # untracked folder there); beside the cache instead
+    reports_root = "reports" if here is None else os.path.join(o["cache_dir"] or default_cache_dir(), "reports")
+    _emit(result, o, repo, rules, reports_root=reports_root)
     if series is not None:
         if not o["quiet"]:
             for line in _series.summary_lines(result, series):
@@ -296,6 +319,39 @@ def _suppress_in_source(result: RunResult, repo, rules, all_rules, whole_head, e
     result.stats["suppressions"] = info
 
 
+def _config_notice(repo, cfg, o: dict) -> None:
+    """Say where the settings come from (-v), and that an uncommitted .errpath.toml
+    in the work tree is not read (errpath reads HEAD's, from the object database)."""
+    from . import config as _config
+    if o.get("verbose"):
+        where = cfg.source if cfg is not None else (
+            "none (--no-config)" if o.get("no_config") else f"none ({_config.CONFIG_NAME} is not in HEAD's tree)")
+        click.echo(f"errpath: config: {where}; {_config.CONFIG_NAME} is read from the HEAD commit, "
+                   f"not the work tree", err=True)
+    if o.get("no_config") or o.get("config_file") or o.get("quiet"):
+        return
+    workdir = getattr(repo.pygit2_repo, "workdir", None)
+    if not workdir:
+        return
+    on_disk = Path(workdir) / _config.CONFIG_NAME
+    try:
+        import stat
+        if not stat.S_ISREG(os.lstat(on_disk).st_mode):   # a symlink is never followed
+            return
+        data = on_disk.read_bytes()[:_config.MAX_CONFIG_BYTES + 1]
+    except OSError:
+        return
+    try:
+        committed = repo.read_path(repo.resolve("HEAD"), _config.CONFIG_NAME)
+    except Exception:
+        committed = None
+    if committed != data:
+        state = "is not committed" if committed is None else "differs from HEAD's"
+        click.echo(f"errpath: note: {_config.CONFIG_NAME} in the work tree {state}; errpath reads the committed "
+                   f"one (commit it: git add -f {_config.CONFIG_NAME}, as the kernel's .gitignore ignores "
+                   f"dotfiles; or pass --config {_config.CONFIG_NAME})", err=True)
+
+
 def _nothing(path: str, where: str, o: dict) -> None:
     """A path that matches nothing: an error (a typo in CI must not pass), unless --allow-empty."""
     from .report.escape import one_line
@@ -327,7 +383,8 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
         cov = s.get("parse_coverage")
         summary = (f"errpath: {len(result.findings)} finding(s)"
                    + (f", {len(result.fixed)} fixed" if result.base else "")
-                   + f"; {s.get('commits', 0)} commit(s), {s.get('files', 0)} file(s), "
+                   + (f"; {s.get('commits', 0)} commit(s), " if result.base else f"; at {result.head.sha12}, ")
+                   + f"{s.get('files', 0)} file(s), "
                    f"{s.get('functions', 0)} function(s), parse coverage "
                    f"{cov * 100:.1f}%" if cov is not None else "")
         unparsed = s.get("functions_unparsed", 0)
@@ -427,12 +484,18 @@ def audit(range_spec, paths, **o):
 @cli.command("baseline")
 @click.argument("args", nargs=-1, metavar="[BASE..HEAD] [PATH...]")
 @click.option("--rev", default=None, help="Record every finding present at this revision instead of a range's.")
-@_common
+@_common_baseline
 def baseline_cmd(args, rev, **o):
     """Record today's findings by fingerprint (-o FILE); later runs pass --baseline FILE
     to report only new ones."""
     def run():
         from .baseline import write
+        ctx = click.get_current_context(silent=True)
+        from .config import _given
+        for name, flag in BASELINE_SKIP.items():
+            if _given(ctx, name):
+                raise InputError(f"{flag} does not apply to errpath baseline (it writes fingerprints, "
+                                 f"not a report; see 'errpath baseline --help')")
         if not o["output"]:
             raise InputError("errpath baseline needs -o FILE (or -o - for stdout)")
         if rev is None and not args:
