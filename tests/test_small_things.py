@@ -75,3 +75,23 @@ def test_html_without_o_never_writes_into_the_kernel_tree(kernel):
     assert sorted(p.name for p in h.path.iterdir()) == before
     written = re.search(r"report written to (\S+)", r.err).group(1)
     assert written.startswith(str(tmp / "cache" / "errpath" / "reports")) and written.endswith("index.html")
+
+
+def test_html_call_chain_arrows_follow_the_calls(tmp_path):
+    """The nowait-remap-lost story: iomap_write_iter() -> iomap_write_begin() ->
+    __filemap_get_folio(); the evidence goes down and back up, the diagram draws
+    the two calls, caller to callee, and no arrow for the returns."""
+    from pathlib import Path
+
+    from errpath.story import build_story
+    stories = Path(__file__).resolve().parent.parent / "fixtures" / "histories"
+    build_story(stories / "nowait-remap-lost", tmp_path / "repo")
+    r = errpath("audit", "v6.15..v6.16", "--repo", str(tmp_path / "repo"), "--no-cache", "-q",
+                "--select", "nowait-enomem", "--format", "html", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.code == 1, r.err
+    html = (tmp_path / "out" / "index.html").read_text()
+    fig = html[html.index('<figure class="chain">'):html.index("</figure>")]
+    names = re.findall(r'<text class="fn"[^>]*>([^<]+)</text>', fig)
+    assert [n.split("()")[0] for n in names] == ["iomap_write_iter", "iomap_write_begin", "__filemap_get_folio"]
+    assert fig.count('<path class="edge"') == 2
+    assert "arrows: calls, caller to callee" in fig

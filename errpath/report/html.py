@@ -250,19 +250,23 @@ class Chain:
 
 
 def call_chain(f: Finding) -> Chain | None:
-    """Boxes for the functions the evidence goes through, arrows in evidence
-    order; None when everything happens in one function of one file."""
+    """Boxes for the functions the evidence goes through (their step numbers on
+    them), arrows in call order: from the function the evidence was in when it
+    first reached a function, to that function (caller to callee). Going back
+    up (a return) draws no arrow. None when everything happens in one function
+    of one file."""
     order: list[tuple[str, str]] = [(f.path, f.function)]
     steps: dict[tuple[str, str], list[int]] = {order[0]: []}
-    seq: list[tuple[str, str]] = [order[0]]
+    calls: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    current = order[0]
     for i, e in enumerate(f.evidence, 1):
         key = (e.path, e.function)
         if key not in steps:
             steps[key] = []
             order.append(key)
+            calls.append((current, key))
         steps[key].append(i)
-        if seq[-1] != key:
-            seq.append(key)
+        current = key
     if len(order) < 2:
         return None
     char_w, pad, gap, h, margin = 7.4, 24, 26, 40, 10
@@ -281,7 +285,7 @@ def call_chain(f: Finding) -> Chain | None:
     index = {key: i for i, key in enumerate(order)}
     edges: list[ChainEdge] = []
     seen: set[tuple[int, int]] = set()
-    for a, b in zip(seq, seq[1:]):
+    for a, b in calls:
         ia, ib = index[a], index[b]
         if (ia, ib) in seen:
             continue
