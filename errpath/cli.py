@@ -440,8 +440,9 @@ def _on_sigterm(main_pid: int):
 def _guard(fn, *args, verbose=False) -> int:
     try:
         return fn(*args)
-    except InputError as e:
-        click.echo(f"errpath: error: {e}", err=True)
+    except InputError as e:   # one line, whatever a file name or a revision held
+        from .report.escape import one_line
+        click.echo(f"errpath: error: {one_line(str(e))}", err=True)
         return EXIT_USAGE
     except Terminated:
         click.echo("errpath: terminated", err=True)

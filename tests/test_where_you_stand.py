@@ -91,3 +91,10 @@ def test_a_path_leaving_the_work_tree_is_an_error(kernel):
     r = ep(kernel, "scan", "../../../elsewhere", cwd=h.path / "fs/iomap")
     assert r.code == 2 and len(r.err.splitlines()) == 1
     assert "invalid pathspec: ../../../elsewhere is outside the work tree" in r.err
+
+
+def test_a_hostile_path_stays_escaped_in_the_error(kernel):
+    h = kernel[0]
+    r = ep(kernel, "scan", "no\x1b[2Jthing\nerrpath: all clear", cwd=h.path)
+    assert r.code == 2 and len(r.err.splitlines()) == 1 and "\x1b" not in r.err
+    assert "\\x1b[2J" in r.err and "\\n" in r.err
