@@ -58,9 +58,13 @@ def parse(text: str) -> tuple[tuple[str, ...], str] | None:
     return ids, " ".join(reason.split()) if sep else ""
 
 
+_COMMENT_LINE = re.compile(r"^(/\*|//|\*(\s|/|$))")
+
+
 def _comment_only(line: str) -> bool:
-    s = line.strip()
-    return bool(s) and (s.startswith(("/*", "*", "//")) or s.endswith("*/"))
+    """A line that is all comment: `/* ...`, `// ...`, or a block comment's
+    ` * ...` / ` */` (not a statement such as `*p = 0;`)."""
+    return bool(_COMMENT_LINE.match(line.strip()))
 
 
 def covering(lines: list[str], lineno: int) -> list[int]:

@@ -34,9 +34,9 @@ SILENCED_BLOCK = loop("walk_block", above="\t\t/*\n\t\t * errpath: ignore nowait
                                            "\t\t * -- the records come from our own buffer\n\t\t */\n")
 SILENCED_TRAILING = loop("walk_trailing", trailing="\t/* errpath: ignore zero-step-loop */")
 OTHER_RULE = loop("walk_other", above="\t\t/* errpath: ignore nowait-enomem -- the wrong rule */\n")
-NOT_RIGHT_ABOVE = loop("walk_far", above="\t\t/* errpath: ignore zero-step-loop */\n\t\tde = de;\n")
+NOT_RIGHT_ABOVE = loop("walk_far", above="\t\t/* errpath: ignore zero-step-loop */\n\t\t*(char *)de = 0;\n")
 WALK_C = SILENCED_ABOVE + SILENCED_BLOCK + SILENCED_TRAILING + OTHER_RULE + NOT_RIGHT_ABOVE
-FAR_LINE = WALK_C.split("\n").index("\t\t/* errpath: ignore zero-step-loop */") + 1
+FAR_LINE = WALK_C.split("\n").index("\t\t/* errpath: ignore zero-step-loop */") + 1   # a statement between
 UNUSED = "int tidy(int x)\n{\n\t/* errpath: ignore zero-step-loop -- left over */\n\treturn x;\n}\n"
 TYPO = "int typo(int x)\n{\n\t// errpath: ignore zero-step-lop -- a typo\n\treturn x;\n}\n"
 
