@@ -281,6 +281,8 @@ def test_every_report_names_the_patch_never_a_scratch_commit(world, tmp_path):
     props = [res["properties"] for res in sarif["runs"][0]["results"]]
     assert {p["introducedByPatch"]["label"] for p in props} == {"[PATCH v2 1/3]", "[PATCH v2 3/3]"}
     assert not any("fixesTag" in p or "introducedBy" in p for p in props)
+    from test_report_sarif import validate
+    validate(sarif)                                   # still valid SARIF 2.1.0
 
 
 def test_mail_for_a_series_is_a_reply_to_each_patch(world, tmp_path):
