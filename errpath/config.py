@@ -21,11 +21,17 @@ The file::
     "zero-step-loop" = "error"
 
     [paths]
-    exclude = ["drivers/staging/", "tools/*"]   # globs (a folder ending in / means all under it)
-    context = ["include/linux/"]                 # feed summaries, never reported
+    exclude = ["drivers/staging/", "tools/*"]   # globs (a folder ending in / means all under it):
+                                                # not reported, still analysed
+    context = ["include/linux/"]                 # widen the analysis: feed summaries, never reported
 
     [report]
     commit-url = "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id={sha}"
+
+    [mail]                               # --format mail: the test robot's tags block
+    from = "Jane Dev <jane@example.org>"         # From: of a series' replies
+    reported-by = "Jane Dev <jane@example.org>"  # default: from
+    closes = "https://lore.kernel.org/r/{message_id}/"   # {message_id} (a reply's), {sha}, {sha12}
 
 Command-line flags override the file, key by key: `--select` replaces
 `rules.select`, `--exclude` replaces `paths.exclude`, and so on. Unknown keys,
@@ -63,6 +69,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     commit_url: str | None = None
+    mail: dict[str, str] = field(default_factory=dict)   # [mail]: from, reported-by, closes
 
 
 _SCHEMA: dict[str, dict[str, str]] = {
@@ -70,6 +77,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
               "fail-on": "fail-on", "min-confidence": "confidence"},
     "paths": {"exclude": _STR_LIST, "context": _STR_LIST},
     "report": {"commit-url": "string"},
+    "mail": {"from": "mail", "reported-by": "mail", "closes": "mail"},
 }
 
 
@@ -120,6 +128,11 @@ def _set(cfg: Config, where: str, kind: str, v: Any, source: str) -> None:
         if not isinstance(v, str):
             raise bad("a string")
         value = v
+    elif kind == "mail":
+        if not isinstance(v, str) or not v.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in v):
+            raise bad("a one-line string")
+        cfg.mail[where.split(".", 1)[1].replace("-", "_")] = v.strip()
+        return
     elif kind == "fail-on":
         if v not in (*SEVERITIES, "none"):
             raise bad("one of " + ", ".join((*SEVERITIES, "none")))
@@ -207,6 +220,7 @@ def apply(o: dict, cfg: Config | None, ctx=None) -> None:
         if not _given(ctx, name):
             o[name] = value
     o["severity_overrides"] = dict(cfg.severity)
+    o["mail_options"] = dict(cfg.mail)
 
 
 def check_rule_ids(cfg: Config | None, known: set[str]) -> None:

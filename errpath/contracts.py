@@ -180,8 +180,14 @@ def contracts_cmd(range_spec, paths, repo_path, fmt, context_paths, jobs, no_cac
             cache = Cache(None if no_cache else (cache_dir or default_cache_dir()))
         except CacheError as e:
             raise InputError(str(e)) from None
-        engine = Engine(repo, [], cache, jobs=jobs, context_paths=context_paths)
-        pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
+        from . import userpaths
+        try:
+            paths_, context_ = userpaths.resolve(repo, paths), userpaths.resolve(repo, context_paths)
+        except userpaths.PathError as e:
+            cache.close()
+            raise InputError(str(e)) from None
+        engine = Engine(repo, [], cache, jobs=jobs, context_paths=context_)
+        pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths_]
         try:
             items = contract_changes_in_range(engine, base, head, pathspecs)
         except GitError as e:

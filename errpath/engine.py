@@ -214,6 +214,8 @@ class Engine:
             cache_dir = str(self.cache.path.parent) if (self.cache.path is not None and ex.writes_cache) else None
             unsaved = []
             done = 0
+            if self.progress is not None and hasattr(self.progress, "start"):
+                self.progress.start(len(todo))   # files done / total and an estimate (the CLI's)
             for result in ex.run(parts, macros, root, cache_dir):
                 for status, size, data in result:
                     path, blob, key = todo[done]
@@ -252,11 +254,15 @@ class Engine:
             self._executor = None
 
     # -- scope -------------------------------------------------------------
-    def scope_files(self, commit, pathspecs: list[str]) -> list[tuple[str, str]]:
+    def scope_files(self, commit, pathspecs: list[str], excluded: list | None = None) -> list[tuple[str, str]]:
+        """The reportable files under the pathspecs. --exclude means "do not report":
+        the excluded ones go to `excluded` (when given), to be analysed as context."""
         files = self.repo.list_files(commit, pathspecs, SOURCE_SUFFIXES)
         bad = {p for p, _ in files if not tree_path_ok(p)}
         if bad:  # names git refuses to check out (`..`, NUL): listed in stats, never analysed
             self.stats["skipped_paths"] = sorted(bad | set(self.stats.get("skipped_paths", ())))
+        if excluded is not None:
+            excluded.extend((p, b) for p, b in files if p not in bad and self.exclude(p))
         return [(p, b) for p, b in files if p not in bad and not self.exclude(p)]
 
     def context_files(self, commit, analyses: dict[str, BlobAnalysis]) -> list[tuple[str, str]]:
@@ -323,8 +329,9 @@ class Engine:
     def prepare(self, commit, pathspecs: list[str]) -> tuple[dict, dict, FactsIndex]:
         """The facts of one tree: its scope files, the headers they include, the index."""
         t0 = time.monotonic()
-        files = self.analyse(commit, self.scope_files(commit, pathspecs))
-        context = self.analyse(commit, self.context_files(commit, files))
+        excluded: list = []   # not reported, still analysed: a finding elsewhere may rest on them
+        files = self.analyse(commit, self.scope_files(commit, pathspecs, excluded))
+        context = self.analyse(commit, sorted(dict(self.context_files(commit, files) + excluded).items()))
         index = self._index(files, context)
         self._timed("seconds_facts", t0)
         return files, context, index

@@ -532,6 +532,12 @@ def _explain(function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache
         cache = Cache(None if no_cache else (cache_dir or default_cache_dir()))
     except CacheError as e:
         raise InputError(str(e)) from None
+    from . import userpaths
+    try:
+        paths = userpaths.resolve(repo, paths)
+    except userpaths.PathError as e:
+        cache.close()
+        raise InputError(str(e)) from None
     pathspecs = [p.rstrip("/") + ("/" if p.endswith("/") else "") for p in paths]
     engine = Engine(repo, [], cache, jobs=jobs)
     try:

@@ -27,23 +27,59 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class PatchRef:
+    """A patch of a series (`audit --series`): what a finding in a series is
+    pinned on instead of a commit, since its commit exists only in errpath's
+    scratch object database."""
+    index: int                    # 1-based position in the applied order
+    label: str                    # "[PATCH v2 2/3]" (from the subject; "[PATCH]" when unnumbered)
+    subject: str                  # without the [PATCH ...] prefix
+    file: str                     # the patch file ("#k": the k-th mail of a mailbox)
+    message_id: str | None
+    author: str                   # "Name <email>"
+    date: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} {self.subject}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "label": self.label, "file": self.file, "subject": self.subject,
+                "message_id": self.message_id, "author": self.author, "date": self.date}
+
+
+@dataclass(frozen=True)
 class CommitRef:
     sha: str
     subject: str
     author: str
     date: str  # ISO 8601 with the author's offset
+    patch: PatchRef | None = field(default=None, compare=False)   # a series' scratch commit: its patch
 
     @property
     def sha12(self) -> str:
         return self.sha[:12]
 
     @property
-    def fixes_tag(self) -> str:
+    def display(self) -> str:
+        """How a report names it: the sha, or for a series' scratch commit its patch label."""
+        return self.patch.label if self.patch is not None else self.sha12
+
+    @property
+    def key(self) -> str:
+        """A stable name for anchors: the sha, or patch<N> (a scratch sha is shown nowhere)."""
+        return f"patch{self.patch.index}" if self.patch is not None else self.sha12
+
+    @property
+    def fixes_tag(self) -> str | None:
         # Documentation/process/submitting-patches.rst: never wrapped, exact subject.
+        # A patch of a series is in no tree: it is fixed by its next version, not by a Fixes: tag.
+        if self.patch is not None:
+            return None
         return f'Fixes: {self.sha12} ("{self.subject}")'
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"sha": self.sha, "subject": self.subject, "author": self.author, "date": self.date}
 
 
 def fingerprint(rule: str, path: str, function: str, names: tuple[str, ...] = ()) -> str:

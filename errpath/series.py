@@ -1,7 +1,7 @@
 """Audit a patch series before it is merged.
 
     errpath audit --series 0001-*.patch --onto v6.6
-    errpath audit --series series.mbox --onto v6.6 --path mm/ --path fs/iomap
+    errpath audit --series series.mbox --onto v6.6 mm/ fs/iomap
 
 Each argument is a `git format-patch` file, a mailbox of several patches (as
 `b4 am` or `git format-patch --stdout` writes it), or a plain unified diff.
@@ -68,6 +68,7 @@ class Patch:
     message: str                  # the commit message
     diff: bytes
     number: tuple[int, int] | None = None
+    prefix: str | None = None     # the subject's "[PATCH v2 2/3]" as sent
     sha: str | None = None        # the scratch commit it became
     status: str = "pending"       # applied | failed | skipped (after a failure)
     error: str | None = None
@@ -75,6 +76,12 @@ class Patch:
     def label(self) -> str:
         num = f"{self.number[0]}/{self.number[1]} " if self.number else ""
         return f'{self.source} ({num}"{self.subject}")'
+
+    def tag(self) -> str:
+        """"[PATCH v2 2/3]": the subject's bracket as sent, else [PATCH n/m] or [PATCH]."""
+        if self.prefix:
+            return self.prefix
+        return f"[PATCH {self.number[0]}/{self.number[1]}]" if self.number else "[PATCH]"
 
     def to_json(self) -> dict[str, Any]:
         return {"index": self.index, "file": self.source, "subject": self.subject,
@@ -190,6 +197,8 @@ def _parse_mail(raw: bytes, source: str) -> Patch | None:
     n = _NUMBER.search(subject)
     if n:
         number = (int(n.group(1)), int(n.group(2)))
+    pm = _PREFIX.match(subject)
+    prefix = " ".join(pm.group(0).split()) if pm else None
     subject = " ".join(_PREFIX.sub("", subject).split()) or Path(source.split("#")[0]).stem
     message = subject + ("\n\n" + body_text if body_text else "") + "\n"
     if mid:
@@ -198,7 +207,7 @@ def _parse_mail(raw: bytes, source: str) -> Patch | None:
         diff = _plain_to_git(diff)
     return Patch(index=0, source=source, subject=subject, message_id=mid,
                  author=author or ("Unknown", "unknown@example.invalid"), when=when or (0, 0),
-                 message=message, diff=diff, number=number)
+                 message=message, diff=diff, number=number, prefix=prefix)
 
 
 def _header(msg, name: str) -> str | None:
@@ -287,6 +296,7 @@ class Series:
     head: pygit2.Commit | None          # the last applied patch's commit (None: none applied)
     failed: Patch | None = None
     scope: list[str] = field(default_factory=list)
+    explicit: bool = False              # scope given on the command line (else: what the patches touch)
 
     @property
     def error(self) -> str | None:
@@ -301,12 +311,41 @@ class Series:
         shutil.rmtree(self.scratch_dir, ignore_errors=True)
 
 
-def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | None = None) -> Series:
+def _has_diff(arg: str) -> bool:
+    """A file on disk holding a diff: a patch or a mailbox of patches."""
+    try:
+        if not os.path.isfile(arg):
+            return False
+        with open(arg, "rb") as fh:
+            return _DIFF_START.search(fh.read(MAX_PATCH_FILE_BYTES + 1)) is not None
+    except OSError:
+        return False
+
+
+def split_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """(patch files, the rest): the arguments of `audit --series` that are files
+    holding a diff, and those that may be paths in the tree (decided once the
+    series is applied: errpath audit --series 0001-x.patch 0002-y.patch mm/ fs/iomap)."""
+    patches, rest = [], []
+    for a in args:
+        (patches if _has_diff(a) else rest).append(a)
+    return patches, rest
+
+
+def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | None = None,
+            resolve=None) -> Series:
     """Apply the series in a scratch object db; return what to audit. Caller closes it.
 
+    `files`: the command line's arguments: patch or mbox files, and paths in the
+    tree after them (each read with `resolve`, from where the user stands, and
+    kept as a path when the tree before or after the series has it).
     onto_rev None: the series' `base-commit:` when the repository has it, else HEAD."""
     from .git import GitError, Repo
-    patches, base_commit = read_patches(files)
+    patch_files, maybe_paths = split_args([f for f in files if f is not None])
+    if not patch_files:
+        read_patches(maybe_paths)              # says what is wrong with them (one line)
+        raise SeriesError("--series needs at least one patch or mbox file")
+    patches, base_commit = read_patches(patch_files)
     if onto_rev is None:
         onto_rev = "HEAD"
         if base_commit is not None:
@@ -350,7 +389,24 @@ def prepare(repo, files: list[str], onto_rev: str | None, paths: list[str] | Non
         scratch = Repo(scratch_dir)
         series = Series(scratch_dir, scratch, scratch.resolve(str(onto.id)), patches,
                         scratch.resolve(str(head.id)) if head is not None else None, failed)
-        series.scope = list(paths) if paths else _default_scope(scratch, series)
+        given = list(paths or ())
+        for a in maybe_paths:
+            spec = resolve(a) if resolve is not None else a
+            try:
+                known = any(c is not None and scratch.pathspec_exists(c, spec) for c in (series.onto, series.head))
+            except GitError:
+                known = False
+            if not known:
+                try:
+                    read_patches([a])
+                except SeriesError as e:
+                    raise SeriesError(f"{e}; nor is it a path in {str(onto.id)[:12]} or the series "
+                                      f"(write: errpath audit --series PATCH... [PATH...])") from None
+                raise SeriesError(f"--series {a}: a patch after a path? write the patches first, "
+                                  f"then the paths") from None
+            given.append(spec)
+        series.explicit = bool(given)
+        series.scope = given if given else _default_scope(scratch, series)
         return series
     except BaseException:
         shutil.rmtree(scratch_dir, ignore_errors=True)
@@ -459,8 +515,36 @@ class SeriesRunResult(RunResult):
         return doc
 
 
+def patch_refs(result: RunResult, series: Series) -> dict:
+    """sha of each scratch commit -> the PatchRef reports name it by."""
+    from .model import PatchRef
+    out = {}
+    dates = {c.sha: c.date for c in result.commits}
+    for p in series.patches:
+        if p.sha:
+            out[p.sha] = PatchRef(index=p.index, label=p.tag(), subject=p.subject, file=p.source,
+                                  message_id=p.message_id, author=f"{p.author[0]} <{p.author[1]}>",
+                                  date=dates.get(p.sha, ""))
+    return out
+
+
 def annotate(result: RunResult, series: Series) -> SeriesRunResult:
-    by_sha = {p.sha: p.ref() for p in series.patches if p.sha}
+    """Name every scratch commit by its patch: the findings' introduced_by /
+    fixed_by, the range's commits and its head carry a PatchRef, so every report
+    says "[PATCH 2/3] subject" (and no Fixes: tag) instead of a sha that exists
+    only in the scratch object database."""
+    import dataclasses
+    refs = patch_refs(result, series)
+
+    def named(c):
+        if c is None or c.sha not in refs:
+            return c
+        return dataclasses.replace(c, patch=refs[c.sha])
+    for f in (*result.findings, *result.fixed):
+        f.introduced_by, f.fixed_by = named(f.introduced_by), named(f.fixed_by)
+    result.commits = [named(c) for c in result.commits]
+    result.head = named(result.head)
+    by_sha = {sha: {**p.ref(), **refs[sha].to_json()} for sha in refs for p in series.patches if p.sha == sha}
     info = {"onto": str(series.onto.id), "scope": list(series.scope),
             "patches": [p.to_json() for p in series.patches]}
     out = SeriesRunResult(**{f: getattr(result, f) for f in RunResult.__dataclass_fields__},

@@ -75,9 +75,12 @@ def test_pathspec_outside_the_tree(hist, path):
     assert r.code == 2 and "invalid pathspec" in one_error_line(r)
 
 
-def test_path_matching_nothing_warns_and_exits_0(hist):
+def test_path_matching_nothing_is_an_error_unless_allow_empty(hist):
     h, _ = hist
-    r = audit(h, "v1..HEAD", "drivers/nothing/", "-q")
+    r = audit(h, "v1..HEAD", "drivers/nothing/", "-q")   # a typo in CI must not pass (issue 23)
+    assert r.code == 2 and r.out == ""
+    assert one_error_line(r).startswith("errpath: error: path 'drivers/nothing/' matches nothing in v1..HEAD")
+    r = audit(h, "v1..HEAD", "drivers/nothing/", "-q", "--allow-empty")
     assert r.code == 0
     assert one_error_line(r) == "errpath: warning: path 'drivers/nothing/' matches nothing in v1..HEAD"
 

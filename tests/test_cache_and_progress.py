@@ -65,3 +65,19 @@ def test_progress_only_on_a_terminal_and_never_on_stdout(tmp_path):
     assert "analysed" not in piped.err and "\r" not in piped.err
     quiet_out, quiet_term = _run_in_pty(["audit", "v1.0..v1.1", "--no-cache", "-q"], where)
     assert "analysed" not in quiet_term and "finding(s)" not in quiet_term
+
+
+def test_progress_shows_files_done_of_total_and_time_left(tmp_path):
+    """Issue 23, item 7: on a terminal, the phase, files done / total and an estimate."""
+    import re
+    where = tmp_path / "linux"
+    build_story(builtin_story_dir("discard-loop"), where)
+    out, term = _run_in_pty(["scan", "--no-cache", "-j", "1"], where)
+    bars = re.findall(r"errpath: analysed (\d+)/(\d+) files .*?\[(\d\d:\d\d)<([0-9:?]+)", term)
+    assert bars, term
+    assert all(int(total) > 0 and int(n) <= int(total) for n, total, _, _ in bars)
+    total = bars[0][1]
+    assert f"errpath: analysed {total} files; running the rules" in term   # then the next phase
+    assert "files" not in out and "\x1b" not in out            # the report stays clean
+    piped = errpath("scan", "--no-cache", cwd=where)
+    assert "analysed" not in piped.err and "\x1b" not in piped.err

@@ -117,3 +117,58 @@ def test_harness_sees_csp_violations(tmp_path, report_browser):
     page, problems = _load(report_browser, bad)
     assert page.title() != "ran"                       # inline script blocked
     assert any("Content Security Policy" in p for p in problems), problems
+
+
+def test_series_report_in_chromium_shows_the_patch(tmp_path, report_browser):
+    """Issue 23: the HTML report of `audit --series` names each finding's patch
+    ([PATCH v2 n/m], file, Message-Id), never the scratch commit, and links no
+    commit to a web server. Rendered and screenshotted in headless Chromium."""
+    import json
+
+    from histories import History
+    from inproc import BAD_NAME_RULE, fn, rules_dir, run
+    from test_series import BASE_FILES, mail
+
+    dev = History(tmp_path / "dev", subdir=None)
+    dev.commit("base", BASE_FILES)
+    p1 = dev.commit("fs: add new helper\n\nIt helps.", {"fs/a.c": BASE_FILES["fs/a.c"] + fn("bad_new")})
+    p2 = dev.commit("mm: add mm helper\n\nMore.", {"mm/b.c": BASE_FILES["mm/b.c"] + fn("bad_mm")})
+    patches = []
+    for i, sha in enumerate((p1, p2), 1):
+        p = tmp_path / f"000{i}.patch"
+        p.write_text(mail(dev, sha, i, 2, f"20231114.{i}-pat@example.org"))
+        patches.append(str(p))
+    maint = History(tmp_path / "maint", subdir=None)
+    maint.commit("base", BASE_FILES)
+    maint.tag("v1", "HEAD")
+    common = ("audit", "--series", *patches, "--onto", "v1", "--repo", str(maint.path), "--no-cache",
+              "--rules-dir", str(rules_dir(tmp_path, BAD_NAME_RULE)), "--select", "bad-name",
+              "--commit-url", "https://git.kernel.org/linus/{sha}")
+    scratch = [p["commit"] for p in json.loads(run(*common, "--format", "json").out)["series"]["patches"]]
+    r = run(*common, "--format", "html", "-o", str(tmp_path / "series"))
+    assert r.code == 1, r.err
+    out = tmp_path / "series" / "index.html"
+    page, problems = _load(report_browser, out)
+
+    body = page.inner_text("body")
+    assert "[PATCH v2 1/3] fs: add new helper" not in body     # (2 patches: n/2)
+    assert "[PATCH v2 1/2] fs: add new helper" in body and "[PATCH v2 2/2] mm: add mm helper" in body
+    assert "<20231114.1-pat@example.org>" in body and "0001.patch" in body
+    html = out.read_text()
+    for sha in scratch:
+        assert sha[:12] not in html
+    assert page.evaluate("document.querySelectorAll('a[href^=\"https://git.kernel.org/linus/\"]').length") == 1  # base only
+    assert page.evaluate(UNRESOLVED_JS)["bad"] == []
+    mark = page.locator("svg.timeline a").first
+    href = mark.get_attribute("href")
+    mark.click()
+    assert page.evaluate("location.hash") == href
+
+    shots = Path(os.environ.get("ERRPATH_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = shots / "report-series.png"
+    page.screenshot(path=str(shot), full_page=True)
+    width, height = _png_size(shot)
+    print(f"screenshot: {shot} ({width}x{height})")
+    assert width > 0 and height > 0
+    assert problems == []

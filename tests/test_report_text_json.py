@@ -32,10 +32,10 @@ def test_text_golden(report_result):
         "    mm/filemap.c:10: returns ERR_PTR(-ENOMEM)\n"
         '    introduced by 020202020202 ("mm: make __filemap_get_folio honour FGP_NOWAIT")\n'
         "fixed in range:\n"
-        "fs/iomap/buffered-io.c:13:2: error: loop step len can be 0 [zero-step-loop]\n"
+        "fs/iomap/buffered-io.c:13:2: note: fixed: loop step len can be 0 (was error) [zero-step-loop]\n"
         '    introduced by 303030303030 ("iomap: old commit before the range")\n'
         '    fixed by 050505050505 ("iomap: fix the old zero-length loop")\n'
-        "mm/filemap.c:7:3: warning: old NOWAIT ENOMEM [nowait-enomem]\n"
+        "mm/filemap.c:7:3: note: fixed: old NOWAIT ENOMEM (was warning) [nowait-enomem]\n"
         '    fixed by 020202020202 ("mm: make __filemap_get_folio honour FGP_NOWAIT")\n'
     )
 

@@ -81,7 +81,10 @@ def test_series_findings_are_attributed_to_their_patch(world, monkeypatch, tmp_p
     by_fn = {f["function"]: f for f in doc["findings"]}
     assert set(by_fn) == {"bad_new", "bad_mm"}
     assert by_fn["bad_new"]["patch"] == {"index": 1, "file": w["patches"][0], "subject": "fs: add new helper",
-                                         "message_id": "<20231114.1-pat@example.org>"}
+                                         "message_id": "<20231114.1-pat@example.org>",
+                                         "label": "[PATCH v2 1/3]", "author": "Pat Sender <pat@example.org>",
+                                         "date": "2023-11-14T22:11:00+01:00"}
+    assert by_fn["bad_new"]["fixes_tag"] is None      # a patch is fixed by its next version (issue 23)
     assert by_fn["bad_new"]["introduced_by"]["subject"] == "fs: add new helper"
     assert by_fn["bad_mm"]["patch"]["message_id"] == "<20231114.3-pat@example.org>"
     assert by_fn["bad_mm"]["patch"]["subject"] == "mm: add mm helper"
@@ -209,3 +212,133 @@ def test_series_that_changes_no_c_file_audits_nothing_else(world, tmp_path):
     doc = json.loads(r.out)
     assert doc["stats"]["files"] == 0 and doc["findings"] == []      # not the whole tree
     assert "warning" not in r.err
+
+
+def test_paths_after_the_patches_as_in_the_range_form(world):
+    """errpath audit --series x.patch --onto REV mm/ fs/iomap: mm/ is a path, not a patch (issue 23, item 4)."""
+    w = world
+    r = series(w, *w["patches"], "mm/", extra=("--format", "json"))
+    assert r.code == 1, r.err
+    doc = json.loads(r.out)
+    assert doc["series"]["scope"] == ["mm/"]
+    assert [f["function"] for f in doc["findings"]] == ["bad_mm"]
+    both = json.loads(series(w, *w["patches"], "mm/", "fs", extra=("--format", "json")).out)
+    assert sorted(f["function"] for f in both["findings"]) == ["bad_mm", "bad_new"]
+
+
+def test_series_paths_are_read_from_where_you_stand(world):
+    from clirun import errpath
+    w = world
+    sub = w["maint"].path / "fs"
+    sub.mkdir(exist_ok=True)
+    r = errpath("audit", "--series", *w["patches"], "--onto", "v1", ".", "--no-cache",
+                "--rules-dir", str(w["rules"]), "--select", "bad-name", "--format", "json", cwd=sub)
+    assert r.code == 1 and "Traceback" not in r.err, r.err
+    doc = json.loads(r.out)
+    assert doc["series"]["scope"] == ["fs"]
+    assert [f["function"] for f in doc["findings"]] == ["bad_new"]
+
+
+def test_a_series_argument_that_is_neither_patch_nor_path(world):
+    w = world
+    r = series(w, *w["patches"], "mmm/")
+    assert r.code == 2 and r.out == ""
+    line = one_error_line(r)
+    assert "cannot read patch mmm/" in line and "nor is it a path in" in line
+    assert "errpath audit --series PATCH... [PATH...]" in line
+
+
+# -- reviewing a series as a maintainer would (issue 23, items 1 and 2) ------------
+
+def _scratch_shas(w) -> list[str]:
+    doc = json.loads(series(w, *w["patches"], extra=("--format", "json")).out)
+    return [p["commit"] for p in doc["series"]["patches"]]
+
+
+def test_every_report_names_the_patch_never_a_scratch_commit(world, tmp_path):
+    w = world
+    scratch = _scratch_shas(w)
+    outs = {}
+    for fmt in ("text", "sarif", "mail"):
+        r = series(w, *w["patches"], extra=("--format", fmt))
+        assert r.code == 1, r.err
+        outs[fmt] = r.out
+    r = series(w, *w["patches"], extra=("--format", "html", "-o", str(tmp_path / "html"),
+                                        "--commit-url", "https://git.example.org/c/{sha}"))
+    outs["html"] = (tmp_path / "html" / "index.html").read_text()
+    for fmt, out in outs.items():
+        for sha in scratch:
+            assert sha[:12] not in out, (fmt, sha)
+    text = outs["text"]
+    assert ("    introduced by [PATCH v2 1/3] fs: add new helper "
+            f"({w['patches'][0]}, <20231114.1-pat@example.org>, Pat Sender <pat@example.org>)") in text
+    assert "[PATCH v2 3/3] mm: add mm helper" in text
+    assert "Fixes:" not in text and "Fixes:" not in outs["mail"]
+    html = outs["html"]
+    assert "<code>[PATCH v2 1/3]</code> fs: add new helper" in html
+    assert 'class="fixes"' not in html and "git.example.org/c/" not in html.split("<dt>base</dt>")[1].split("</dd>")[1]
+    sarif = json.loads(outs["sarif"])
+    props = [res["properties"] for res in sarif["runs"][0]["results"]]
+    assert {p["introducedByPatch"]["label"] for p in props} == {"[PATCH v2 1/3]", "[PATCH v2 3/3]"}
+    assert not any("fixesTag" in p or "introducedBy" in p for p in props)
+    from test_report_sarif import validate
+    validate(sarif)                                   # still valid SARIF 2.1.0
+
+
+def test_mail_for_a_series_is_a_reply_to_each_patch(world, tmp_path):
+    import mailbox
+    w = world
+    r = series(w, *w["patches"], extra=("--format", "mail"))
+    assert r.code == 1, r.err
+    box = tmp_path / "replies.mbox"
+    box.write_text(r.out)
+    msgs = list(mailbox.mbox(str(box)))
+    assert [m["Subject"] for m in msgs] == ["Re: [PATCH v2 1/3] fs: add new helper",
+                                            "Re: [PATCH v2 3/3] mm: add mm helper"]
+    assert msgs[0]["In-Reply-To"] == msgs[0]["References"] == "<20231114.1-pat@example.org>"
+    assert msgs[1]["In-Reply-To"] == "<20231114.3-pat@example.org>"
+    assert msgs[0]["To"] == "Pat Sender <pat@example.org>"
+    body = msgs[0].get_payload()
+    assert "Hi Pat Sender," in body and "bad_new() warn: function bad_new is bad [bad-name]" in body
+    assert "kindly add following tags\n| Reported-by: YOUR NAME <you@example.org>\n" in body
+    assert "Fixes:" not in body and "vim +" in body and "# with the series applied" in body
+    assert "bad_mm" not in body                       # each reply has its patch's findings only
+
+
+def test_mail_tags_come_from_the_config(world, tmp_path):
+    import mailbox
+    w = world
+    cfg = tmp_path / "errpath.toml"
+    cfg.write_text('[mail]\nfrom = "Maint Ainer <maint@example.org>"\n'
+                   'closes = "https://lore.kernel.org/r/{message_id}/"\n')
+    r = series(w, *w["patches"], extra=("--format", "mail", "--config", str(cfg)))
+    box = tmp_path / "r.mbox"
+    box.write_text(r.out)
+    m = list(mailbox.mbox(str(box)))[0]
+    assert m["From"] == "Maint Ainer <maint@example.org>"
+    own = m["Message-Id"].strip("<>")
+    assert own.endswith("@example.org")
+    assert f"| Reported-by: Maint Ainer <maint@example.org>\n| Closes: https://lore.kernel.org/r/{own}/\n" \
+        in m.get_payload()
+    # a range: the test robot's shape, Fixes: for a real commit, the same configurable tags
+    dev = w["dev"]
+    cfg.write_text('[mail]\nreported-by = "Maint Ainer <maint@example.org>"\n'
+                   'closes = "https://bugs.example.org/errpath/{sha12}"\n')
+    base, p1 = dev.sha("HEAD~3"), w["shas"][0]
+    r = run("audit", f"{base}..HEAD", "--repo", str(dev.path), "--no-cache", "--rules-dir", str(w["rules"]),
+            "--select", "bad-name", "--format", "mail", "--config", str(cfg))
+    assert r.code == 1, r.err
+    lines = r.out.splitlines()
+    at = lines.index(f'Fixes: {p1[:12]} ("fs: add new helper")')
+    assert lines[at + 2:at + 6] == [
+        "If you fix the issue in a separate patch/commit (i.e. not just a new version of",
+        "the same patch/commit), kindly add following tags",
+        "| Reported-by: Maint Ainer <maint@example.org>",
+        f"| Closes: https://bugs.example.org/errpath/{p1[:12]}"]
+
+
+def test_bad_mail_config_is_one_line(world, tmp_path):
+    cfg = tmp_path / "errpath.toml"
+    cfg.write_text('[mail]\nreported-by = ["x"]\n')
+    r = series(world, *world["patches"], extra=("--format", "mail", "--config", str(cfg)))
+    assert r.code == 2 and "mail.reported-by must be a one-line string" in one_error_line(r)

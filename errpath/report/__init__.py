@@ -83,11 +83,12 @@ class RuleDoc:
 
 def render(result: RunResult, fmt: str, *, sources: SourceView | None, tool_version: str,
            rule_docs: Mapping[str, RuleDoc], commit_url: str | None = None,
-           repository_uri: str | None = None) -> str:
+           repository_uri: str | None = None, mail_options: Mapping[str, str] | None = None) -> str:
     """Render `result` in format `fmt` (one of FORMATS) and return the text.
 
     `commit_url`: template with `{sha}` for links to commits (html only; only
-    http/https URLs are used).  `repository_uri`: the audited repository's URI,
+    http/https URLs are used).  `mail_options` (mail only): `from`,
+    `reported-by` and `closes` (keys with "_"), from .errpath.toml's [mail].  `repository_uri`: the audited repository's URI,
     recorded in SARIF versionControlProvenance when given.
     """
     rule_docs = dict(rule_docs or {})
@@ -107,7 +108,7 @@ def render(result: RunResult, fmt: str, *, sources: SourceView | None, tool_vers
                             repository_uri=repository_uri)
     if fmt == "mail":
         from .mail import render_mail
-        return render_mail(result, sources=sources)
+        return render_mail(result, sources=sources, options=dict(mail_options or {}))
     raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 
@@ -167,7 +168,8 @@ def write_report(result: RunResult, fmt: str, output: Path | str | None, *,
                  sources: SourceView | None = None, tool_version: str,
                  rule_docs: Mapping[str, RuleDoc], commit_url: str | None = None,
                  repository_uri: str | None = None, stdout=None,
-                 reports_root: Path | str = "reports") -> Path | None:
+                 reports_root: Path | str = "reports",
+                 mail_options: Mapping[str, str] | None = None) -> Path | None:
     """Render and write a report; return the file written (None for stdout).
 
     - `output` None: stdout, except html, which goes to
@@ -180,7 +182,8 @@ def write_report(result: RunResult, fmt: str, output: Path | str | None, *,
     writing both succeed.
     """
     text = render(result, fmt, sources=sources, tool_version=tool_version,
-                  rule_docs=rule_docs, commit_url=commit_url, repository_uri=repository_uri)
+                  rule_docs=rule_docs, commit_url=commit_url, repository_uri=repository_uri,
+                  mail_options=mail_options)
     data = _encode(text, fmt)
     if output is None and fmt == "html":
         output = default_output(result, fmt, reports_root)

@@ -250,19 +250,23 @@ class Chain:
 
 
 def call_chain(f: Finding) -> Chain | None:
-    """Boxes for the functions the evidence goes through, arrows in evidence
-    order; None when everything happens in one function of one file."""
+    """Boxes for the functions the evidence goes through (their step numbers on
+    them), arrows in call order: from the function the evidence was in when it
+    first reached a function, to that function (caller to callee). Going back
+    up (a return) draws no arrow. None when everything happens in one function
+    of one file."""
     order: list[tuple[str, str]] = [(f.path, f.function)]
     steps: dict[tuple[str, str], list[int]] = {order[0]: []}
-    seq: list[tuple[str, str]] = [order[0]]
+    calls: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    current = order[0]
     for i, e in enumerate(f.evidence, 1):
         key = (e.path, e.function)
         if key not in steps:
             steps[key] = []
             order.append(key)
+            calls.append((current, key))
         steps[key].append(i)
-        if seq[-1] != key:
-            seq.append(key)
+        current = key
     if len(order) < 2:
         return None
     char_w, pad, gap, h, margin = 7.4, 24, 26, 40, 10
@@ -281,7 +285,7 @@ def call_chain(f: Finding) -> Chain | None:
     index = {key: i for i, key in enumerate(order)}
     edges: list[ChainEdge] = []
     seen: set[tuple[int, int]] = set()
-    for a, b in zip(seq, seq[1:]):
+    for a, b in calls:
         ia, ib = index[a], index[b]
         if (ia, ib) in seen:
             continue
@@ -335,11 +339,11 @@ def timeline(result: RunResult, introduced: Counter, fixed: Counter) -> Timeline
     def x(i: int) -> float:
         return (left + right) / 2 if n == 1 else left + i * (right - left) / (n - 1)
 
-    ticks = [(x(i), c.sha12, c.subject) for i, c in enumerate(commits)] if n <= 600 else []
-    marks = [TimelineMark(x(i), c.sha12, c.subject, introduced[c.sha], fixed[c.sha],
-                          "#" + anchor("commit", c.sha12))
+    ticks = [(x(i), c.display, c.subject) for i, c in enumerate(commits)] if n <= 600 else []
+    marks = [TimelineMark(x(i), c.display, c.subject, introduced[c.sha], fixed[c.sha],
+                          "#" + anchor("commit", c.key))
              for i, c in enumerate(commits) if introduced[c.sha] or fixed[c.sha]]
-    return Timeline(width, 80.0, ticks, marks, commits[0].sha12, commits[-1].sha12)
+    return Timeline(width, 80.0, ticks, marks, commits[0].display, commits[-1].display)
 
 
 # -- view models --------------------------------------------------------------
@@ -388,6 +392,7 @@ class FindingView:
     chain: Chain | None
     hunks: list[HunkView]
     hunks_sha: str | None
+    hunks_label: str | None = None     # how the page names that commit (sha12 or [PATCH n/m])
     introduced_href: str | None = None
 
 
@@ -464,6 +469,18 @@ class _Builder:
         self.rule_docs = rule_docs
         self.commit_url = commit_url
         self.ids: set[str] = set()
+        self.labels = {c.sha: (c.patch.label + (" (the series applied)" if c.sha == result.head.sha else ""))
+                       for c in (*result.commits, result.head) if c.patch is not None}
+
+    def url(self, c) -> str | None:
+        """A link to the commit; none for a series' scratch commit (it is in no tree)."""
+        return None if c.patch is not None else safe_commit_url(self.commit_url, c.sha)
+
+    def rev(self, sha: str | None) -> str:
+        """How the page names a revision: sha12, or a series' patch label."""
+        if not sha:
+            return ""
+        return self.labels.get(sha) or sha[:12]
 
     def unique(self, base: str, f: Finding | None = None) -> str:
         id_ = base
@@ -502,24 +519,25 @@ class _Builder:
             chain=call_chain(f),
             hunks=hunks,
             hunks_sha=hunk_commit.sha if hunk_commit else None,
+            hunks_label=hunk_commit.display if hunk_commit else None,
         )
-        if f.introduced_by and anchor("commit", f.introduced_by.sha12) in section_ids:
-            fv.introduced_href = "#" + anchor("commit", f.introduced_by.sha12)
+        if f.introduced_by and anchor("commit", f.introduced_by.key) in section_ids:
+            fv.introduced_href = "#" + anchor("commit", f.introduced_by.key)
         return fv
 
     def build(self, tool_version: str) -> dict[str, Any]:
         r = self.result
         intro_groups = group_by_commit(r, r.findings, "introduced_by")
         fixed_groups = group_by_commit(r, r.fixed, "fixed_by")
-        intro_ids = {anchor("commit", g.commit.sha12) for g in intro_groups}
-        fixed_by_sha = {g.commit.sha: anchor("fixed", g.commit.sha12) for g in fixed_groups}
+        intro_ids = {anchor("commit", g.commit.key) for g in intro_groups}
+        fixed_by_sha = {g.commit.sha: anchor("fixed", g.commit.key) for g in fixed_groups}
         # Every id an in-page link may target, decided before links are made.
-        section_ids = set(intro_ids) | {anchor("commit", g.commit.sha12) for g in fixed_groups}
+        section_ids = set(intro_ids) | {anchor("commit", g.commit.key) for g in fixed_groups}
 
         commits = []
         for g in intro_groups:
-            cid = self.unique(anchor("commit", g.commit.sha12))
-            cv = CommitView(g.commit, cid, safe_commit_url(self.commit_url, g.commit.sha),
+            cid = self.unique(anchor("commit", g.commit.key))
+            cv = CommitView(g.commit, cid, self.url(g.commit),
                             also_fixes=("#" + fixed_by_sha[g.commit.sha]) if g.commit.sha in fixed_by_sha else None)
             cv.findings = [self.finding(f, fixed=False, section_ids=section_ids) for f in g.findings]
             commits.append(cv)
@@ -528,13 +546,13 @@ class _Builder:
 
         fixed = []
         for g in fixed_groups:
-            gid = self.unique(anchor("fixed", g.commit.sha12))
+            gid = self.unique(anchor("fixed", g.commit.key))
             commit_id = None
-            if anchor("commit", g.commit.sha12) not in intro_ids:
-                commit_id = self.unique(anchor("commit", g.commit.sha12))
-            fg = FixedGroup(g.commit, gid, commit_id, safe_commit_url(self.commit_url, g.commit.sha))
+            if anchor("commit", g.commit.key) not in intro_ids:
+                commit_id = self.unique(anchor("commit", g.commit.key))
+            fg = FixedGroup(g.commit, gid, commit_id, self.url(g.commit))
             if commit_id is None:
-                fg.introduced_href = "#" + anchor("commit", g.commit.sha12)
+                fg.introduced_href = "#" + anchor("commit", g.commit.key)
             fg.findings = [self.finding(f, fixed=True, section_ids=section_ids) for f in g.findings]
             fixed.append(fg)
         no_commit = sorted_findings(f for f in r.fixed if f.fixed_by is None)
@@ -582,13 +600,14 @@ class _Builder:
 
         return dict(
             r=r, tool_version=tool_version, csp=CSP, hl_css=Markup(pygments_css()),
-            title=(f"errpath {r.base.sha12}..{r.head.sha12}" if r.base else f"errpath {r.head.sha12}"),
+            title=(f"errpath {r.base.sha12}..{r.head.display}" if r.base else f"errpath {r.head.sha12}"),
+            rev=self.rev, series=r.head.patch is not None,
             commits=commits, loose=loose, fixed=fixed, rules=rules,
             severities=severities, counts=counts, fixed_counts=fixed_counts, totals=totals,
             coverage=parse_coverage_text(r.stats or {}), stats=stats, unparsed=unparsed,
             timeline=timeline(r, introduced_c, fixed_c),
             base_url=safe_commit_url(self.commit_url, r.base.sha) if r.base else None,
-            head_url=safe_commit_url(self.commit_url, r.head.sha),
+            head_url=self.url(r.head),
         )
 
 

@@ -116,11 +116,32 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             {"location": {"physicalLocation": r["physicalLocation"], "message": r["message"]}}
             for r in related]}]}]
     props: dict[str, Any] = {"confidence": f.confidence}
-    if f.introduced_by:
+    if f.introduced_by and f.introduced_by.patch is not None:   # a series: name the patch, no Fixes:
+        props["introducedByPatch"] = _patch(f.introduced_by.patch)
+    elif f.introduced_by:
         props["introducedBy"] = f.introduced_by.sha
         props["fixesTag"] = escape_control(f.fixes_tag or "", single_line=True)
     res["properties"] = props
     return res
+
+
+def _patch(p) -> dict[str, Any]:
+    return {k: (escape_control(v, single_line=True) if isinstance(v, str) else v)
+            for k, v in p.to_json().items()}
+
+
+def _revision(result: RunResult) -> str:
+    """The revision the locations refer to; a series' head is in no tree: the
+    revision it applies onto (run.properties["errpath/series"] names the patches)."""
+    if result.head.patch is not None and result.base is not None:
+        return result.base.sha
+    return result.head.sha
+
+
+def _ref(c) -> Any:
+    if c is None:
+        return None
+    return _patch(c.patch) if c.patch is not None else c.sha
 
 
 def sarif_log(result: RunResult, *, tool_version: str, rule_docs: Mapping[str, Any],
@@ -149,7 +170,7 @@ def sarif_log(result: RunResult, *, tool_version: str, rule_docs: Mapping[str, A
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     run_props: dict[str, Any] = {
-        "revisionId": result.head.sha,
+        "revisionId": _revision(result),
         "baseRevisionId": result.base.sha if result.base else None,
         "paths": [one_line(p) for p in result.paths],
         "errpath/fixed": [{
@@ -158,10 +179,12 @@ def sarif_log(result: RunResult, *, tool_version: str, rule_docs: Mapping[str, A
             "path": one_line(f.path),
             "line": f.line,
             "message": escape_control(f.message),
-            "introducedBy": f.introduced_by.sha if f.introduced_by else None,
-            "fixedBy": f.fixed_by.sha if f.fixed_by else None,
+            "introducedBy": _ref(f.introduced_by),
+            "fixedBy": _ref(f.fixed_by),
         } for f in fixed],
     }
+    if result.head.patch is not None:   # a series: its patches, applied onto baseRevisionId
+        run_props["errpath/series"] = [_patch(c.patch) for c in result.commits if c.patch is not None]
     if "parse_coverage" in (result.stats or {}):
         run_props["parseCoverage"] = result.stats["parse_coverage"]
     run: dict[str, Any] = {
@@ -175,7 +198,7 @@ def sarif_log(result: RunResult, *, tool_version: str, rule_docs: Mapping[str, A
     if repository_uri:
         run["versionControlProvenance"] = [{
             "repositoryUri": repository_uri,
-            "revisionId": result.head.sha,
+            "revisionId": _revision(result),
             "mappedTo": {"uriBaseId": "SRCROOT"},
         }]
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}

@@ -3,8 +3,9 @@
     mm/filemap.c:1953:4: warning: message [nowait-enomem]
         mm/filemap.c:1940: note
         introduced by 0123456789ab ("subject")
+        (a series: introduced by [PATCH 2/3] subject (0002-x.patch, <msgid>, Author <a@b>))
     fixed in range:
-    fs/iomap/buffered-io.c:10:2: warning: message [rule]
+    fs/iomap/buffered-io.c:10:2: note: fixed: message (was warning) [rule]
         fixed by 0123456789ab ("subject")
 
 The summary line is the CLI's (on stderr), not ours.
@@ -17,6 +18,10 @@ from .escape import escape_control, one_line
 
 
 def _commit(ref: CommitRef) -> str:
+    if ref.patch is not None:   # a patch of a series: its commit exists in no tree
+        p = ref.patch
+        where = ", ".join(one_line(x) for x in (p.file, p.message_id, p.author) if x)
+        return f"{one_line(p.label)} {one_line(p.subject)} ({where})"
     return f'{ref.sha12} ("{one_line(ref.subject)}")'
 
 
@@ -27,14 +32,16 @@ def location(path: str, line: int, column: int | None = None) -> str:
     return loc
 
 
-def finding_head(f: Finding) -> str:
+def finding_head(f: Finding, *, fixed: bool = False) -> str:
     sev = f.severity if f.severity in ("note", "warning", "error") else "warning"
     msg = escape_control(f.message, single_line=True)
+    if fixed:   # not live: grep and editors' quickfix count warning:/error: lines
+        return f"{location(f.path, f.line, f.column)}: note: fixed: {msg} (was {sev}) [{one_line(f.rule)}]"
     return f"{location(f.path, f.line, f.column)}: {sev}: {msg} [{one_line(f.rule)}]"
 
 
 def _finding_lines(f: Finding, *, fixed: bool) -> list[str]:
-    out = [finding_head(f)]
+    out = [finding_head(f, fixed=fixed)]
     for e in f.evidence:
         out.append(f"    {location(e.path, e.line)}: {escape_control(e.note, single_line=True)}")
     if f.introduced_by:
