@@ -10,7 +10,7 @@ CO=$(cd "$1" && pwd); OUT=$2; mkdir -p "$OUT"
 PY="$CO/.venv/bin/python"; [ -x "$PY" ] || PY=python3
 EP=("$PY" -c 'import sys; sys.argv[0]="errpath"; from errpath.cli import entry; entry()')
 cd "$CO"
-STORIES=/tmp/ip/stories; mkdir -p "$STORIES"
+STORIES=docs/plans/layers/stories; mkdir -p "$STORIES"
 build() {  # the story repos are built by the checkout under test (story.py moves too)
   "$PY" - "$1" "$2" <<'PY'
 import sys, importlib

@@ -1,7 +1,7 @@
 """Run the layer checker on today's flat tree, with today's modules put in the
 layers they would have, to show it reports the known problems."""
 import sys
-sys.path.insert(0, "/tmp/ip/t"); sys.path.insert(0, "/work/main")
+sys.path.insert(0, "docs/plans/layers/t"); sys.path.insert(0, "/work/main")
 import test_layers as T
 TODAY = (
     ("base", ("errpath", "errpath.model", "errpath.knowledge", "errpath.errnos", "errpath.pathsafe")),
