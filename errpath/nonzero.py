@@ -111,21 +111,34 @@ class ZeroAnalysis:
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
             if self.walks_data(fn, node, val[1]):
-                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked", weak=True)
+                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked, "
+                                      f"not checked against 0 or a minimum on the way")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
 
     def walks_data(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
-        """Is this field read from the record the cursor points at (`de = p; p += de->len`)?"""
-        if not self.cursor or self.counter is None:
+        """Is this field read from the record the cursor points at (`de = p; p += de->len`),
+        or from a record pointer the same loop advances (`len -= p->len; p = (void *)p + p->len`)?"""
+        if self.counter is None:
             return False
         m = _BASE.match(field_text)
         if not m:
             return False
         base = m.group(1)
-        if base == self.counter:
-            return True
-        return any(_mentions(v, self.counter) for _, v in fn.reaching(node, base))
+        if self.cursor:
+            if base == self.counter:
+                return True
+            if any(_mentions(v, self.counter) for _, v in fn.reaching(node, base)):
+                return True
+        return self.loop is not None and self._advanced_in_loop(fn, base)
+
+    def _advanced_in_loop(self, fn: FunctionFacts, name: str) -> bool:
+        """Does the loop step `name` forward from itself (`p = (void *)p + n`, `p += n`)?"""
+        for nid in range(self.loop.first, self.loop.last + 1):
+            for var, val in fn.nodes[nid].defs:
+                if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name):
+                    return True
+        return False
 
     def var(self, name: str, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
         if self.guarded(fn, node, name):
@@ -162,7 +175,8 @@ class ZeroAnalysis:
 
     def _counter_nonzero(self, fn: FunctionFacts, node: int) -> bool:
         # `while (n)`: n is nonzero wherever the loop condition still holds.
-        return self.loop.cond_true <= fn.must_hold(node) or self.guarded(fn, node, self.counter)
+        return (bool(self.loop.cond_true) and self.loop.cond_true <= fn.must_hold(node)) \
+            or self.guarded(fn, node, self.counter)
 
     def binary(self, val: Value, fn, node, depth, seen) -> Verdict:
         op, a, b = val[1], val[2], val[3]
@@ -213,7 +227,8 @@ class ZeroAnalysis:
             if arg[0] == "field" and self.guarded(fn, node, arg[1]):
                 return Verdict(NONZERO)
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
-                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked", weak=True)
+                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked, "
+                                      f"not checked against 0 or a minimum on the way")
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
             if len(args) > 1 and _constant_multiple(args[1]):

@@ -73,7 +73,8 @@ import re
 
 from errpath.facts import STEP_TOKEN, idents
 from errpath.model import Evidence
-from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, ZeroAnalysis
+from errpath import progress
+from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
 from errpath.rules import Rule
 
 
@@ -87,6 +88,9 @@ def _counters(cond) -> list[tuple[str, str]]:
         return [(cond[1], "down")]
     if kind == "bin":
         op, a, b = cond[1], cond[2], cond[3]
+        # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`: the cursor is on the left
+        if op in ("<", "<=") and a[0] == "bin" and a[1] in ("-", "+") and a[2][0] == "var":
+            a = a[2]
         name = a[1] if a[0] in ("var", "field") else None
         if name is None:
             return []
@@ -140,8 +144,69 @@ class ZeroStepLoop(Rule):
 
     def check(self, fn, ctx):
         for loop in fn.loops:
-            for counter, direction in _counters(loop.cond):
+            counters = _counters(loop.cond)
+            if not counters and _forever(loop):
+                counters = _exit_counters(fn, loop)
+            for counter, direction in counters:
                 yield from self._check_counter(fn, ctx, loop, counter, direction)
+            call = _loop_call(loop.cond)
+            if call is not None and ctx is not None:
+                yield from self._check_callee_progress(fn, ctx, loop, call)
+
+    def _check_callee_progress(self, fn, ctx, loop, call):
+        """`while ((bio = next_bio(dev, &pos, &left)))`: the callee steps `*left`; the
+        loop ends only when it returns NULL/0, so one of those returns must follow
+        from the progress (`if (!step) return NULL;`), or the loop ends only on failure."""
+        name, args = call[1], call[2]
+        if name is None:
+            return
+        callee = ctx.function(name, fn.path)
+        if callee is None or callee is fn:
+            return
+        steps = progress.pointer_steps(callee)
+        if not steps:
+            return
+        ending = progress.ending_returns(callee)
+        if not ending:
+            return
+        exit_tests = _exit_test_idents(fn, loop)
+        # a count handed down first (`&nr_sects` before `&sector`): one finding per loop
+        order = sorted(range(len(args)), key=lambda i: not any(
+            st.op == "-" for st in steps.get(callee.params[i] if i < len(callee.params) else "", ())))
+        for i in order:
+            arg = args[i]
+            if arg[0] != "un" or arg[1] != "&" or arg[2][0] != "var" or i >= len(callee.params):
+                continue
+            var, param = arg[2][1], callee.params[i]
+            if any(var in ids for ids, _ in exit_tests):
+                continue   # the caller's loop leaves on a test of it
+            for st in steps.get(param, ()):
+                names = progress.value_names(callee, st.node, st.step) | {st.target}
+                if any(progress.tested_by(callee, r.id, names) for r in ending):
+                    continue   # `if (!step) return NULL;`: the loop ends with the progress
+                verdict = _callee_step_verdict(ctx, callee, st)
+                if verdict.kind != MAYBE:
+                    continue
+                node = callee.nodes[st.node]
+                step_text = _text(st.step) if st.step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
+                ends = ", ".join(sorted({callee.nodes[r.id].text for r in ending}))
+                message = (f"loop on '{var}' may never end: {name}() steps '{st.target}' by '{step_text}', "
+                           f"which can be 0 ({verdict.reason}), and returns what ends the loop only on "
+                           f"tests unrelated to it")
+                evidence = [Evidence(fn.path, loop.line, fn.name,
+                                     f"loop ends only when {name}() returns NULL/0: {loop.cond_text}")]
+                evidence += verdict.evidence
+                evidence.append(Evidence(callee.path, node.line, callee.name,
+                                         f"'{st.target}' advanced by '{step_text}' with no zero check: {node.text}"))
+                for r in ending:
+                    rn = callee.nodes[r.id]
+                    evidence.append(Evidence(callee.path, rn.line, callee.name,
+                                             f"ends the loop, not on the progress: {rn.text}"))
+                confidence = "low" if verdict.weak else "medium"
+                yield self.finding(fn, loop.line, loop.column, message, names=(var, name, step_text),
+                                   evidence=evidence, confidence=confidence,
+                                   depends_on=verdict.files | {callee.path})
+                return
 
     def _check_counter(self, fn, ctx, loop, counter, direction):
         updates = []
@@ -166,7 +231,7 @@ class ZeroStepLoop(Rule):
         for node, step, verdict in verdicts:
             if verdict.kind == NONZERO:
                 continue
-            if (_step_names(fn, node, step) - {counter}) & exit_tests:
+            if _tested_on_exit(_step_names(fn, node, step) - {counter}, exit_tests):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
@@ -183,6 +248,68 @@ class ZeroStepLoop(Rule):
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
 
 
+def _callee_step_verdict(ctx, callee, st):
+    """Can the callee's step be 0? `min(*left, limit)` is 0 once `*left` is used up."""
+    step = st.step
+    defs = [step]
+    if step[0] == "var":
+        defs += [v for _, v in callee.reaching(st.node, step[1])]
+    for v in defs:
+        if v[0] == "minmax" and v[1] in ("min", "clamp") and any(
+                a[0] in ("var", "field") and a[1].strip("()") == st.target for a in v[2]):
+            return Verdict(MAYBE, f"min() with '{st.target}' itself, 0 once all of it is done",
+                           [Evidence(callee.path, callee.nodes[st.node].line, callee.name,
+                                     f"the step is bounded by '{st.target}': it is 0 when that reaches 0")])
+    analysis = ZeroAnalysis(ctx, counter=st.target)
+    return analysis.value(step, callee, st.node)
+
+
+def _loop_call(cond):
+    """The call a loop condition tests: `(x = f(...))`, `f(...)`, `f(...) != NULL`, `f(...) > 0`."""
+    if cond is None:
+        return None
+    if cond[0] == "call":
+        return cond
+    if cond[0] == "bin" and cond[1] in ("!=", ">") and cond[2][0] == "call" and cond[3] in (("int", 0), ("null",)):
+        return cond[2]
+    return None
+
+
+def _forever(loop) -> bool:
+    return loop.cond is None or loop.cond == ("int", 1)
+
+
+_EXIT_ATOM = re.compile(r"^([A-Za-z_]\w*)(?:[+-][^<>=!]*)?(<=|>=|==|<|>)(.+)$")
+
+
+def _exit_counters(fn, loop) -> list[tuple[str, str]]:
+    """Counters a `for (;;)` / `while (1)` loop ends on, from the tests in its body
+    that leave it: `if (off >= end) break;` (a cursor), `if (!left) return;` (a count)."""
+    out: list[tuple[str, str]] = []
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind != "cond":
+            continue
+        for succ, edge in node.succ:
+            if edge not in (True, False) or not _leaves(fn, loop, succ):
+                continue
+            for atom, polarity in (node.true_lits if edge else node.false_lits):
+                found = None
+                if atom.isidentifier() and not polarity:
+                    found = (atom, "down")
+                else:
+                    m = _EXIT_ATOM.match(atom)
+                    if m and polarity:
+                        op, bound = m.group(2), m.group(3)
+                        if op in (">=", ">", "=="):
+                            found = (m.group(1), "up")
+                        elif op == "<=" and bound == "0" or op == "<" and bound == "1":
+                            found = (m.group(1), "down")
+                if found and found not in out:
+                    out.append(found)
+    return out
+
+
 def _unconditional(fn, loop, node) -> bool:
     """Runs on every iteration: no branch inside the loop guards it."""
     return fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head))
@@ -193,17 +320,29 @@ def _rhs(statement: str) -> str:
     return " ".join(m.group(1).split()) if m else statement
 
 
-def _exit_test_idents(fn, loop) -> set[str]:
-    """Identifiers tested by a condition or switch inside the loop that can
-    leave it (a branch to break, return, goto, or straight out of the loop)."""
-    names: set[str] = set()
+def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
+    """(identifiers, normalised text) of each condition or switch inside the loop
+    that can leave it (a branch to break, return, goto, or straight out of the loop)."""
+    tests = []
     for nid in range(loop.first, loop.last + 1):
         node = fn.nodes[nid]
         if node.kind not in ("cond", "switch") or nid == loop.head:
             continue
         if any(_leaves(fn, loop, succ) for succ, _ in node.succ):
-            names |= idents(node.text)
-    return names
+            tests.append((idents(node.text), "".join(node.text.split())))
+    return tests
+
+
+def _tested_on_exit(names: set[str], tests) -> bool:
+    """Does an exit test name the step: a variable it is computed from, or a field
+    it reads as a whole (`h->len`, not merely the record `h` the test also reads)?"""
+    for name in names:
+        if "->" in name or "." in name or "[" in name or name.startswith("*"):
+            if any(name in text for _, text in tests):
+                return True
+        elif any(name in ids for ids, _ in tests):
+            return True
+    return False
 
 
 def _leaves(fn, loop, nid, depth: int = 0) -> bool:
@@ -235,8 +374,10 @@ def _step_names(fn, node, step) -> set[str]:
 def _value_idents(v) -> set[str]:
     out: set[str] = set()
     if isinstance(v, tuple) and v:
-        if isinstance(v[0], str) and v[0] in ("var", "field") and isinstance(v[1], str):
+        if isinstance(v[0], str) and v[0] == "var" and isinstance(v[1], str):
             return set(idents(v[1]))
+        if isinstance(v[0], str) and v[0] == "field" and isinstance(v[1], str):
+            return {"".join(v[1].split())}   # the field as a whole (see _tested_on_exit)
         for x in (v[1:] if isinstance(v[0], str) else v):
             if isinstance(x, tuple):
                 out |= _value_idents(x)
