@@ -28,6 +28,10 @@ class Verdict:
     # MAYBE on weak grounds: a callee's literal `return 0` (often a "none" result
     # the caller's invariants exclude) or a length from data validated elsewhere.
     weak: bool = False
+    # The value is 0 only when one of these expressions (normalised text, in the
+    # function's own names) is 0: `round_down(UINT_MAX, g) >> 9` is 0 only for g == 0.
+    # A caller that proved them nonzero on the way (`if (!g) return;`) is safe.
+    zero_when: tuple = ()
 
     def worse(self, other: "Verdict") -> "Verdict":
         return other if _RANK[other.kind] > _RANK[self.kind] else self
@@ -111,8 +115,7 @@ class ZeroAnalysis:
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
             if self.walks_data(fn, node, val[1]):
-                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked, "
-                                      f"not checked against 0 or a minimum on the way")
+                return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
 
@@ -167,7 +170,7 @@ class ZeroAnalysis:
                     n = fn.nodes[def_node]
                     v = Verdict(v.kind, v.reason,
                                 [Evidence(fn.path, n.line, fn.name, f"'{name}' set here: {n.text}")] + v.evidence,
-                                v.files, v.weak)
+                                v.files, v.weak, v.zero_when)
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break
@@ -181,6 +184,11 @@ class ZeroAnalysis:
     def binary(self, val: Value, fn, node, depth, seen) -> Verdict:
         op, a, b = val[1], val[2], val[3]
         if op == "-":
+            # `size -= copy_to_user(buf, src, size)`: the bytes not copied, all of
+            # them when the copy faults at once, leaving 0
+            if b[0] == "call" and b[1] in name_list("uncopied_returners"):
+                return Verdict(MAYBE, f"'{b[1]}()' returns the bytes it could not copy: "
+                                      f"all of them when the copy faults")
             # PAGE_SIZE - offset_in_page(pos), SIZE - (x & (SIZE - 1)), SIZE - x % SIZE: >= 1
             if a[0] in ("macro", "call", "var") and _is_offset_within(b, a):
                 return Verdict(NONZERO)
@@ -212,7 +220,7 @@ class ZeroAnalysis:
             if va.kind == MAYBE:
                 what = {">>": "a right shift", "/": "a division", "&": "a mask", "%": "a remainder"}[op]
                 return Verdict(MAYBE, f"{what} of a value that {va.reason or 'can be small'}", va.evidence, va.files,
-                               va.weak)
+                               va.weak, va.zero_when)
             return Verdict(UNKNOWN, "a truncating operation is not proven nonzero")
         return Verdict(UNKNOWN)
 
@@ -227,8 +235,7 @@ class ZeroAnalysis:
             if arg[0] == "field" and self.guarded(fn, node, arg[1]):
                 return Verdict(NONZERO)
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
-                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked, "
-                                      f"not checked against 0 or a minimum on the way")
+                return _walked_length(fn, f"'{name}()' reads a length from the data being walked")
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
             if len(args) > 1 and _constant_multiple(args[1]):
@@ -236,12 +243,32 @@ class ZeroAnalysis:
                 # (ALIGN_DOWN(max_chunk, 2), rounddown(copy, 1 << align)): weak
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, "
                                       f"0 for a value below it", weak=True)
+            if len(args) > 1 and args[0][0] == "macro" and args[0][1].endswith("_MAX"):
+                # `round_down(UINT_MAX, g)`: 0 only when the multiple g is 0
+                if self.value(args[1], fn, node, depth + 1, seen).kind == NONZERO:
+                    return Verdict(NONZERO)
+                cond = _zero_condition(fn, node, args[1])
+                return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0",
+                               zero_when=(cond,) if cond else ())
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
         callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
         if callee is None:
             return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
+        v = self._callee_verdict(callee, name, depth, seen)
+        if v.kind == MAYBE and v.zero_when:
+            # the callee's zero needs an expression of its parameters to be 0: in the
+            # caller's terms, is it proven nonzero on the way to this call?
+            mapped = tuple(_substitute(c, callee.params, args) for c in v.zero_when)
+            if all(mapped) and any(self.guarded(fn, node, c) for c in mapped):
+                return Verdict(UNKNOWN, f"'{name}()' is 0 only when {mapped[0]} is, "
+                                        f"which is tested nonzero on the way")
+            return Verdict(v.kind, v.reason, v.evidence, v.files, v.weak,
+                           mapped if all(mapped) else ())
+        return v
+
+    def _callee_verdict(self, callee, name: str, depth: int, seen: frozenset) -> Verdict:
         key = (callee.path, callee.name)
         if key in self._callee_cache:
             return self._callee_cache[key]
@@ -257,7 +284,7 @@ class ZeroAnalysis:
             if v.kind == MAYBE:
                 v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
                             [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
-                            v.files | {callee.path}, v.weak or r.ret == ("int", 0))
+                            v.files | {callee.path}, v.weak or r.ret == ("int", 0), v.zero_when)
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break
@@ -269,6 +296,71 @@ class ZeroAnalysis:
 
 
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+
+
+def _walked_length(fn: FunctionFacts, what: str) -> Verdict:
+    """A record length read from the data a loop walks, with no test against 0 or a
+    minimum on the way. Device, firmware and network data (a firmware file, a TLV
+    reply, a BIOS table, a packet) reach such loops unvalidated: MAYBE. A filesystem's
+    on-disk records were usually checked when the block was read (xfs verifiers,
+    ocfs2/ext4 block validation), out of the function's sight: weak."""
+    if fn.path.startswith("fs/"):
+        return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read",
+                       weak=True)
+    return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
+
+
+def _zero_condition(fn: FunctionFacts, node: int, v: Value) -> str | None:
+    """The expression whose being 0 makes v 0, as text in the function's names: the
+    value itself, or the call it was set from (`g = dev_granularity(dev); ... g`
+    gives `dev_granularity(dev)`, which a caller can have tested)."""
+    if v[0] == "call" and v[1] is not None and all(a[0] in ("var", "param", "field") for a in v[2]):
+        return f"{v[1]}({','.join(a[1] for a in v[2])})"
+    if v[0] in ("var", "param"):
+        defs = fn.reaching(node, v[1])
+        if len(defs) == 1 and defs[0][1][0] == "call":
+            return _zero_condition(fn, defs[0][0], defs[0][1])
+        if len(defs) == 1 and defs[0][1][0] == "param":
+            return v[1]
+        return None
+    if v[0] == "field":
+        return v[1]
+    return None
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _arg_text(v: Value) -> str | None:
+    if v[0] in ("var", "param", "field", "macro"):
+        return v[1]
+    if v[0] == "int":
+        return str(v[1])
+    if v[0] == "call" and v[1] is not None:
+        inner = [_arg_text(a) for a in v[2]]
+        return f"{v[1]}({','.join(inner)})" if all(x is not None for x in inner) else None
+    return None
+
+
+def _substitute(text: str, params: list[str], args) -> str | None:
+    """text (in a callee's names) in the caller's: each parameter replaced by its argument."""
+    texts = {}
+    for p, a in zip(params, args):
+        t = _arg_text(a)
+        if t is not None:
+            texts[p] = t
+    bad = False
+
+    def rep(m):
+        nonlocal bad
+        w = m.group(0)
+        if w in texts:
+            return texts[w]
+        if w in params:
+            bad = True
+        return w
+    out = _WORD.sub(rep, text)
+    return None if bad else out
 
 
 def _plain(v: Value) -> str | None:

@@ -73,7 +73,7 @@ import re
 
 from errpath.facts import STEP_TOKEN, idents
 from errpath.model import Evidence
-from errpath import progress
+from errpath import progress, summary
 from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
 from errpath.rules import Rule
 
@@ -86,6 +86,9 @@ def _counters(cond) -> list[tuple[str, str]]:
     kind = cond[0]
     if kind == "var":
         return [(cond[1], "down")]
+    if kind == "bin" and cond[1] == "&&":
+        # `while (have_data(q) && len)`: the loop also ends when either side fails
+        return _counters(cond[2]) + _counters(cond[3])
     if kind == "bin":
         op, a, b = cond[1], cond[2], cond[3]
         # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`: the cursor is on the left
@@ -152,6 +155,40 @@ class ZeroStepLoop(Rule):
             call = _loop_call(loop.cond)
             if call is not None and ctx is not None:
                 yield from self._check_callee_progress(fn, ctx, loop, call)
+            yield from self._check_skipped_advance(fn, loop)
+
+    def _check_skipped_advance(self, fn, loop):
+        """`while (entry) { p = kcalloc(...); if (!p) continue; ... entry += entry->len; }`:
+        the `continue` taken when an allocation fails skips the only advance of the
+        cursor, so the same element is retried for ever (a zero step on that path)."""
+        cond_ids = idents(loop.cond_text)
+        advanced: dict[str, list[int]] = {}
+        for nid in range(loop.first, loop.last + 1):
+            for var, val in fn.nodes[nid].defs:
+                if var in cond_ids and val[0] == "bin" and val[1] in ("+", "-") and val[2] == ("var", var):
+                    advanced.setdefault(var, []).append(nid)
+        if not advanced:
+            return
+        for nid in range(loop.first, loop.last + 1):
+            node = fn.nodes[nid]
+            if node.kind != "continue" or [s for s, _ in node.succ] != [loop.head]:
+                continue   # a for loop's continue runs its update; an inner loop's is not ours
+            failed = _failed_allocation(fn, nid)
+            if failed is None:
+                continue
+            for var, upd in advanced.items():
+                if not _reached_without(fn, loop, nid, var):
+                    continue
+                u = fn.nodes[upd[0]]
+                message = (f"loop on '{var}' may never end: the 'continue' taken when {failed}() fails skips "
+                           f"the advance of '{var}', so the same element is retried for ever")
+                evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{var}': {loop.cond_text}"),
+                            Evidence(fn.path, node.line, fn.name, f"back to the loop test, '{var}' unchanged: "
+                                                                  f"{node.text}"),
+                            Evidence(fn.path, u.line, fn.name, f"the only advance of '{var}': {u.text}")]
+                yield self.finding(fn, node.line, node.column, message, names=(var, failed, "continue"),
+                                   evidence=evidence, confidence="medium")
+                return   # one finding per loop
 
     def _check_callee_progress(self, fn, ctx, loop, call):
         """`while ((bio = next_bio(dev, &pos, &left)))`: the callee steps `*left`; the
@@ -246,6 +283,35 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _failed_allocation(fn, nid) -> str | None:
+    """The allocator whose NULL result the node is reached under (`if (!p) continue;`)."""
+    allocs = summary.allocators()
+    for atom, polarity in fn.must_hold(nid):
+        if polarity or not (atom.replace("->", "").replace(".", "").replace("_", "a").isalnum()):
+            continue
+        for _, val in fn.reaching(nid, atom):
+            if val[0] == "call" and val[1] in allocs:
+                return val[1]
+    return None
+
+
+def _reached_without(fn, loop, target, var) -> bool:
+    """Is `target` reached from the top of the loop body on a path that never sets var?"""
+    start = [s for s, edge in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
+    seen, stack = set(), list(start)
+    while stack:
+        n = stack.pop()
+        if n in seen or not loop.contains(n) or n == loop.head:
+            continue
+        seen.add(n)
+        if any(v == var for v, _ in fn.nodes[n].defs):
+            continue
+        if n == target:
+            return True
+        stack.extend(s for s, _ in fn.nodes[n].succ)
+    return False
 
 
 def _callee_step_verdict(ctx, callee, st):
