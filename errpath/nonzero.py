@@ -133,14 +133,20 @@ class ZeroAnalysis:
                 return True
             if any(_mentions(v, self.counter) for _, v in fn.reaching(node, base)):
                 return True
-        return self.loop is not None and self._advanced_in_loop(fn, base)
+        return self.loop is not None and self._advanced_in_loop(fn, base, field_text)
 
-    def _advanced_in_loop(self, fn: FunctionFacts, name: str) -> bool:
-        """Does the loop step `name` forward from itself (`p = (void *)p + n`, `p += n`)?"""
+    def _advanced_in_loop(self, fn: FunctionFacts, name: str, field_text: str) -> bool:
+        """Does the loop step the record pointer `name` forward by the same length
+        (`p = (void *)p + p->len`, `len = p->len; p += len`)? Not `sg++` or
+        `sg = sg_next(sg)`: an array of descriptors the kernel built is no data walk."""
         for nid in range(self.loop.first, self.loop.last + 1):
             for var, val in fn.nodes[nid].defs:
                 if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name):
-                    return True
+                    by = val[3]
+                    if _has_field(by, field_text):
+                        return True
+                    if by[0] == "var" and any(_has_field(v, field_text) for _, v in fn.reaching(nid, by[1])):
+                        return True
         return False
 
     def var(self, name: str, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
@@ -375,6 +381,15 @@ def _mentions(v, name: str) -> bool:
         if v and v[0] == "field" and _BASE.match(v[1]) and _BASE.match(v[1]).group(1) == name:
             return True
         return any(_mentions(x, name) for x in v[1:] if isinstance(x, tuple))
+    return False
+
+
+def _has_field(v, field_text: str) -> bool:
+    if isinstance(v, tuple) and v:
+        if v[0] == "field" and v[1] == field_text:
+            return True
+        return any(_has_field(x, field_text) for x in (v[1:] if isinstance(v[0], str) else v)
+                   if isinstance(x, tuple))
     return False
 
 
