@@ -116,8 +116,44 @@ class ZeroAnalysis:
                 return Verdict(NONZERO)
             if self.walks_data(fn, node, val[1]):
                 return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked")
+            filled = self.filled_buffer(fn, val[1])
+            if filled is not None:
+                return Verdict(MAYBE, f"'{val[1]}' is a byte of a buffer {filled}, not checked against 0 "
+                                      f"on the way")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
+
+    def filled_buffer(self, fn: FunctionFacts, field_text: str) -> str | None:
+        """`data->report[1]`: an element of a buffer member that a function of the same
+        file fills wholesale with received bytes (`memcpy(d->report, data, size)` from
+        its caller's buffer, copy_from_user(), a bus read): what a device or a user
+        sent, so any byte can be 0. Says who fills it, or None."""
+        m = _ELEMENT.search(field_text)
+        if m is None or self.ctx is None or getattr(self.ctx, "index", None) is None:
+            return None
+        member = m.group(1)
+        key = (id(self.ctx.index), fn.path, member)   # one tree's file: an audit has two
+        if key in _FILLED:
+            return _FILLED[key]
+        found = None
+        pat = re.compile(r"(?:->|\.)" + re.escape(member) + r"$")
+        fillers = name_list("buffer_fillers")
+        for g in self.ctx.index.by_file.get(fn.path, {}).values():
+            if not (fillers & set(g.call_names)) or member not in g.text_tokens:
+                continue
+            for c in g.calls():
+                if c.name in fillers and len(c.args) > 1 and pat.search(c.args[0].lstrip("&")):
+                    src = c.arg_values[1]
+                    # memcpy() from the function's own parameter: bytes its caller received
+                    if c.name != "memcpy" or (src[0] in ("var", "param") and src[1] in g.params):
+                        found = f"{g.name}() fills with {c.name}()"
+                        break
+            if found:
+                break
+        if len(_FILLED) > 4096:
+            _FILLED.clear()
+        _FILLED[key] = found
+        return found
 
     def walks_data(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
         """Is this field read from the record the cursor points at (`de = p; p += de->len`),
@@ -302,6 +338,9 @@ class ZeroAnalysis:
 
 
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+# `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
+_ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
+_FILLED: dict = {}   # (index, path, member) -> who fills it
 
 
 def _walked_length(fn: FunctionFacts, what: str) -> Verdict:
