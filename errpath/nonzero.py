@@ -132,9 +132,10 @@ class ZeroAnalysis:
         if m is None or self.ctx is None or getattr(self.ctx, "index", None) is None:
             return None
         member = m.group(1)
-        key = (id(self.ctx.index), fn.path, member)   # one tree's file: an audit has two
-        if key in _FILLED:
-            return _FILLED[key]
+        cache = self.ctx.index.__dict__.setdefault("_filled_buffers", {})   # one tree's: an audit has two
+        key = (fn.path, member)
+        if key in cache:
+            return cache[key]
         found = None
         pat = re.compile(r"(?:->|\.)" + re.escape(member) + r"$")
         fillers = name_list("buffer_fillers")
@@ -150,9 +151,7 @@ class ZeroAnalysis:
                         break
             if found:
                 break
-        if len(_FILLED) > 4096:
-            _FILLED.clear()
-        _FILLED[key] = found
+        cache[key] = found
         return found
 
     def walks_data(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
@@ -340,7 +339,6 @@ class ZeroAnalysis:
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
 # `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
 _ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
-_FILLED: dict = {}   # (index, path, member) -> who fills it
 
 
 def _walked_length(fn: FunctionFacts, what: str) -> Verdict:
