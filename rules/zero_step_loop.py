@@ -3,24 +3,52 @@
 What it finds
 -------------
 A loop that ends only when a counter reaches its bound (`while (nr)` with
-`nr -= step`) or a cursor passes an end (`while (p < end)` with `p += len`),
-where every step can be 0: the step comes from `min()`/`min_t()`/`clamp()` with an
+`nr -= step`) or a cursor passes an end (`while (p < end)` with `p += len`,
+also `while (buf - start < len)`, `while (ok(q) && len)`), where every step can
+be 0. The exit can be the loop's own test or, in a `for (;;)` / `while (1)`
+loop, a test in the body that leaves it (`if (off >= end) break;`); `do { }
+while` loops too. The step comes from `min()`/`min_t()`/`clamp()` with an
 operand not proven nonzero, from a function (in this file or a header) that can
-return 0, or from a length read out of device, disk or firmware data. There is
-no `if (!step) break;` guard on the way to the update, and no division by the
-step on every path from where it is set (`n = total / step;` would have trapped
-on a 0 first, as in ibmvnic's alloc_ltb_set()).
+return 0, from a length read out of device, disk, firmware or network data
+(`le16_to_cpu(h->len)`, `ntohs()`, a plain `h->length`, whatever the byte
+order), from a byte of a buffer that a function of the file fills with received
+data (`memcpy(d->report, data, size)` in a raw-event handler, copy_from_user(),
+a bus read), or from `size -= copy_to_user(...)` (0 when the copy faults).
+There is no `if (!step) break;` guard on the way to the update, and no division
+by the step on every path from where it is set (`n = total / step;` would have
+trapped on a 0 first, as in ibmvnic's alloc_ltb_set()).
+
+Three other shapes of the same bug:
+
+* progress made by a callee through a pointer argument: `while ((bio =
+  next_bio(bdev, &sector, &nr_sects)))` where the callee does `*nr_sects -= n`
+  (errpath.progress summarises what a function does to `*param`). The loop ends
+  only when the callee returns NULL/0; when none of those returns is under a
+  test of the step or of `*nr_sects` (`if (!n) return NULL;`), it ends only on
+  failures, after eating memory (seed 001 as Linux 6.12 writes it);
+* a `continue` taken when an allocation fails that skips the cursor's only
+  advance: the same element is retried for ever;
+* a record pointer advanced by the length it reads (`len -= p->len; p = (void
+  *)p + p->len`), the length counting as walked data for the count as well.
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the
-seed's shape). It is **low** when the zero rests on weaker ground: a callee's
+seed's shape), or is a length from device, firmware or network data that is not
+checked against 0 or a minimum on the way (the record walks of mt76 CLC and TLV
+firmware, VBIOS voltage tables, SCTP parameters: the commonest stable-update
+infinite loops). It is **low** when the zero rests on weaker ground: a callee's
 literal `return 0` (usually a "nothing" result the caller's invariants exclude),
 a rounding down to a multiple fixed at build time (`ALIGN_DOWN(max, 2)`,
-`rounddown(n, 1 << align)`: 0 only for a value below it), a `!off` step of a
-two-level cursor (`i += !off;`),
-a length read from the on-disk record being walked (usually validated when the
-block was read), or a step that is only not proven nonzero (an unknown callee).
-The default `--min-confidence medium` shows only the first kind.
+`rounddown(n, 1 << align)`: 0 only for a value below it), a multiple the caller
+proved nonzero on the way (`round_down(UINT_MAX, g)` is 0 only for `g == 0`, and
+6.1's __blkdev_issue_discard() returns on `!bdev_discard_granularity(bdev)`
+before its loop), a `!off` step of a two-level cursor (`i += !off;`), a length
+read from a filesystem's on-disk record (fs/: usually validated when the block
+was read), or a step that is only not proven nonzero (an unknown callee).
+A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`
+(any positive constant or sizeof bound) on the path to the step, in or before
+the loop; an exit test that names the step itself (`if (copied < bytes) break;`).
+The default `--min-confidence medium` shows only the medium ones.
 
 Why it matters
 --------------
@@ -51,6 +79,12 @@ Use instead
 
 Known false positives
 ---------------------
+Tables the kernel built and validated itself when they were loaded (netfilter's
+`copy_entries_to_user()` walks entries translate_table() checked) look like
+unvalidated record walks; descriptor lists and scatterlists stepped with `sg++`
+or `sg_next()` are not taken as data walks. A validation in a separate verifier
+the walking function does not call (USB core descriptor parsing before a
+driver's `extra` walk) is not seen.
 A callee that can return 0 only in a configuration the caller never runs in
 (the rule does not know the .config). Device-data lengths that an earlier
 validation pass (outside the loop) already rejected when zero, as xfs buffer
@@ -65,6 +99,13 @@ References
   and the helper `bio_allowed_max_sectors()` it added.
 - b88aef36b87c ("block: fix infinite loop if the device loses discard capability"),
   the upstream fix that added `if (!req_sects) goto fail;`.
+- Stable-update fixes of the shapes above (bench/recall): "wifi: mt76: mt7921:
+  validate CLC firmware records", "wifi: mt76: mt7996: bound TLV walk in
+  mt7996_mcu_get_chip_config", "drm/amd/powerplay: fix VoltageObjectInfo
+  zero-stride loop and OOB read", "sctp: fix soft lockup from unpadded
+  ASCONF-ACK parameter iteration", "HID: rmi: fix OOB access with undersized
+  RMI reports", "usb: gadget: printer: fix infinite loop in printer_read()",
+  "ACPI: RISC-V: Fix riscv_acpi_add_prt_dep() loop handling".
 - Smatch checks loops that are never entered, not loops that never end.
 """
 from __future__ import annotations
