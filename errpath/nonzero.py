@@ -115,7 +115,8 @@ class ZeroAnalysis:
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
             if self.walks_data(fn, node, val[1]):
-                return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked")
+                return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked", self.ctx,
+                                      val[1])
             filled = self.filled_buffer(fn, val[1])
             if filled is not None:
                 return Verdict(MAYBE, f"'{val[1]}' is a byte of a buffer {filled}, not checked against 0 "
@@ -276,7 +277,7 @@ class ZeroAnalysis:
             if arg[0] == "field" and self.guarded(fn, node, arg[1]):
                 return Verdict(NONZERO)
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
-                return _walked_length(fn, f"'{name}()' reads a length from the data being walked")
+                return _walked_length(fn, f"'{name}()' reads a length from the data being walked", self.ctx, arg[1])
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
             if len(args) > 1 and _constant_multiple(args[1]):
@@ -341,7 +342,43 @@ _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
 _ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
 
 
-def _walked_length(fn: FunctionFacts, what: str) -> Verdict:
+def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
+    """Another function of the same file tests the same field (same text: `e->next_offset`)
+    against 0 or a minimum: the file validates such records where it takes them in
+    (netfilter's check_entry_size_and_hooks()). Names that function, or None."""
+    if ctx is None or getattr(ctx, "index", None) is None or not re.search(r"(->|\.)\w+$", field_text):
+        return None
+    cache = ctx.index.__dict__.setdefault("_checked_fields", {})
+    key = (fn.path, field_text)
+    if key in cache:
+        return cache[key]
+    member = re.search(r"(\w+)$", field_text).group(1)
+    found = None
+    for g in ctx.index.by_file.get(fn.path, {}).values():
+        if g is fn or member not in g.text_tokens:
+            continue
+        for node in g.nodes:
+            if node.kind != "cond":
+                continue
+            for atom, _ in node.true_lits | node.false_lits:
+                if atom == field_text:
+                    found = g.name      # `if (!e->next_offset)`
+                else:
+                    m = _BOUND.match(atom)
+                    if m and m.group(1) == field_text and m.group(2) in ("<", "<=") \
+                            and _positive_bound(m.group(3), strict=m.group(2) == "<="):
+                        found = g.name
+                if found:
+                    break
+            if found:
+                break
+        if found:
+            break
+    cache[key] = found
+    return found
+
+
+def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "") -> Verdict:
     """A record length read from the data a loop walks, with no test against 0 or a
     minimum on the way. Device, firmware and network data (a firmware file, a TLV
     reply, a BIOS table, a packet) reach such loops unvalidated: MAYBE. A filesystem's
@@ -350,6 +387,12 @@ def _walked_length(fn: FunctionFacts, what: str) -> Verdict:
     if fn.path.startswith("fs/"):
         return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read",
                        weak=True)
+    if fn.path.startswith(("samples/", "tools/")):
+        return Verdict(MAYBE, f"{what}; sample or tool code", weak=True)
+    checker = _checked_elsewhere(ctx, fn, field_text) if field_text else None
+    if checker is not None:
+        return Verdict(MAYBE, f"{what}; {checker}() in the same file checks '{field_text}' against a "
+                              f"minimum where such records come in", weak=True)
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
 
 
@@ -430,7 +473,8 @@ def _has_field(v, field_text: str) -> bool:
     return False
 
 
-_BOUND = re.compile(r"^([A-Za-z_][\w.>-]*?)(<=|>=|<|>)(.+)$")
+# `len<sizeof(*h)`, `h->len>=4`, `data[1]>=2`: a name (with `->`, `.` and subscripts) compared
+_BOUND = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*)(<=|>=|<|>)(.+)$")
 
 
 def _positive_bound(bound: str, strict: bool) -> bool:

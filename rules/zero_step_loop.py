@@ -191,6 +191,8 @@ class ZeroStepLoop(Rule):
             counters = _counters(loop.cond)
             if not counters and _forever(loop):
                 counters = _exit_counters(fn, loop)
+            if len(counters) > 1 and any(self._progresses(fn, ctx, loop, c, d) for c, d in counters):
+                counters = []   # `i < num && size >= len`: `i++` alone ends the loop
             for counter, direction in counters:
                 yield from self._check_counter(fn, ctx, loop, counter, direction)
             call = _loop_call(loop.cond)
@@ -215,7 +217,7 @@ class ZeroStepLoop(Rule):
             if node.kind != "continue" or [s for s, _ in node.succ] != [loop.head]:
                 continue   # a for loop's continue runs its update; an inner loop's is not ours
             failed = _failed_allocation(fn, nid)
-            if failed is None:
+            if failed is None or _changes_before(fn, loop, nid):
                 continue
             for var, upd in advanced.items():
                 if not _reached_without(fn, loop, nid, var):
@@ -230,6 +232,20 @@ class ZeroStepLoop(Rule):
                 yield self.finding(fn, node.line, node.column, message, names=(var, failed, "continue"),
                                    evidence=evidence, confidence="medium")
                 return   # one finding per loop
+
+    def _progresses(self, fn, ctx, loop, counter, direction) -> bool:
+        """Does every iteration move the counter by a step proven nonzero?"""
+        analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
+        for nid in range(loop.first, loop.last + 1):
+            node = fn.nodes[nid]
+            for var, val in node.defs:
+                if var != counter:
+                    continue
+                step = _step_of(val, counter, direction)
+                if step is not None and _unconditional(fn, loop, node) \
+                        and analysis.value(step, fn, node.id).kind == NONZERO:
+                    return True
+        return False
 
     def _check_callee_progress(self, fn, ctx, loop, call):
         """`while ((bio = next_bio(dev, &pos, &left)))`: the callee steps `*left`; the
@@ -336,6 +352,25 @@ def _failed_allocation(fn, nid) -> str | None:
             if val[0] == "call" and val[1] in allocs:
                 return val[1]
     return None
+
+
+def _changes_before(fn, loop, nid) -> bool:
+    """Does the branch that ends in this `continue` change anything (`order--;`, a
+    flag that allows one retry, a trimmed cache)? Walked back to the test it hangs from."""
+    preds = fn.preds()
+    seen, stack = set(), [p for p, _ in preds[nid]]
+    while stack:
+        n = stack.pop()
+        if n in seen or not loop.contains(n) or n == loop.head:
+            continue
+        seen.add(n)
+        node = fn.nodes[n]
+        if node.kind in ("cond", "switch"):
+            continue
+        if node.defs:
+            return True
+        stack.extend(p for p, _ in preds[n])
+    return False
 
 
 def _reached_without(fn, loop, target, var) -> bool:

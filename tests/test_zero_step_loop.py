@@ -55,3 +55,12 @@ def test_forever_loops_and_do_while_walks_are_medium():
     _, found = findings_for_file(FIX / "bad_forever_exit_in_body.c", [RULE])
     assert sorted((f.function, f.confidence) for f in found) == [
         ("scan_blob", "medium"), ("scan_blob_do", "medium"), ("scan_blob_while", "medium")]
+
+
+def test_a_field_the_file_checks_where_records_come_in_is_low():
+    """netfilter's copy_entries_to_user() walks entries whose next_offset
+    check_entry_size_and_hooks() checked when the table was loaded."""
+    _, found = findings_for_file(FIX / "bad_checked_in_file.c", [RULE])
+    [f] = found
+    assert f.confidence == "low"
+    assert "check_entry() in the same file checks 'e->next_offset' against a minimum" in f.message
