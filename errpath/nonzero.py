@@ -155,6 +155,14 @@ class ZeroAnalysis:
         cache[key] = found
         return found
 
+    def _narrowing(self, v: Value, fn: FunctionFacts) -> bool:
+        """A call whose declared return type is narrower than an int (`unsigned short
+        queue_logical_block_size()` returning an int): a nonzero value can come out 0."""
+        if v[0] != "call" or v[1] is None or self.ctx is None:
+            return False
+        callee = self.ctx.function(v[1], fn.path)
+        return callee is not None and bool(_NARROW.search(callee.return_type or ""))
+
     def walks_data(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
         """Is this field read from the record the cursor points at (`de = p; p += de->len`),
         or from a record pointer the same loop advances (`len -= p->len; p = (void *)p + p->len`)?"""
@@ -286,8 +294,12 @@ class ZeroAnalysis:
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, "
                                       f"0 for a value below it", weak=True)
             if len(args) > 1 and args[0][0] == "macro" and args[0][1].endswith("_MAX"):
-                # `round_down(UINT_MAX, g)`: 0 only when the multiple g is 0
-                if self.value(args[1], fn, node, depth + 1, seen).kind == NONZERO:
+                # `round_down(UINT_MAX, g)`: 0 only when the multiple g is 0 (or when a
+                # callee narrows a nonzero int to an unsigned short on its way out)
+                # (a question of its own: asked with a fresh depth budget; callees are
+                # still evaluated once each, through the shared callee cache)
+                if self.value(args[1], fn, node, 0, seen).kind == NONZERO \
+                        and not self._narrowing(args[1], fn):
                     return Verdict(NONZERO)
                 cond = _zero_condition(fn, node, args[1])
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0",
@@ -338,6 +350,7 @@ class ZeroAnalysis:
 
 
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+_NARROW = re.compile(r"\b(short|char|u8|u16|s8|s16|__u8|__u16|uint8_t|uint16_t)\b")
 # `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
 _ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
 

@@ -64,3 +64,10 @@ def test_a_field_the_file_checks_where_records_come_in_is_low():
     [f] = found
     assert f.confidence == "low"
     assert "check_entry() in the same file checks 'e->next_offset' against a minimum" in f.message
+
+
+def test_a_multiple_narrowed_to_unsigned_short_can_be_0():
+    """The demo's (and seed 001's story's) queue_logical_block_size() returns an
+    int as unsigned short; Linux 6.1's returns unsigned int, never 0."""
+    _, found = findings_for_file(FIX / "bad_narrowed_multiple.c", [RULE])
+    assert {f.function: f.confidence for f in found} == {"erase_short": "medium", "erase_wide": "low"}
