@@ -370,17 +370,22 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
     for g in ctx.index.by_file.get(fn.path, {}).values():
         if g is fn or member not in g.text_tokens:
             continue
+        tail = re.compile(r"(->|\.)" + re.escape(member) + r"$")
         for node in g.nodes:
             if node.kind != "cond":
                 continue
             for atom, _ in node.true_lits | node.false_lits:
-                if atom == field_text:
-                    found = g.name      # `if (!e->next_offset)`
-                else:
-                    m = _BOUND.match(atom)
-                    if m and m.group(1) == field_text and m.group(2) in ("<", "<=") \
-                            and _positive_bound(m.group(3), strict=m.group(2) == "<="):
-                        found = g.name
+                m = _BOUND.match(atom)
+                name = atom if atom.isidentifier() or atom == field_text else (
+                    m.group(1) if m and m.group(2) in ("<", "<=")
+                    and _positive_bound(m.group(3), strict=m.group(2) == "<=") else None)
+                if name is None:
+                    continue
+                if name == field_text:
+                    found = g.name      # `if (!e->next_offset)`, `if (e->next_offset < sizeof(*e))`
+                elif name.isidentifier() and any(
+                        _field_tail(v, tail) for _, v in g.reaching(node.id, name)):
+                    found = g.name      # `l = opt->nd_opt_len << 3; if (l == 0)`: the same member
                 if found:
                     break
             if found:
@@ -389,6 +394,17 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
             break
     cache[key] = found
     return found
+
+
+def _field_tail(v, tail) -> bool:
+    """Is v computed from a field whose member matches `tail` (one level: `x->len << 3`)?"""
+    if isinstance(v, tuple) and v:
+        if v[0] == "field" and isinstance(v[1], str):
+            return bool(tail.search(v[1]))
+        if v[0] == "call":
+            return False
+        return any(_field_tail(x, tail) for x in (v[1:] if isinstance(v[0], str) else v) if isinstance(x, tuple))
+    return False
 
 
 def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "") -> Verdict:

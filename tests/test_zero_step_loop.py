@@ -61,9 +61,11 @@ def test_a_field_the_file_checks_where_records_come_in_is_low():
     """netfilter's copy_entries_to_user() walks entries whose next_offset
     check_entry_size_and_hooks() checked when the table was loaded."""
     _, found = findings_for_file(FIX / "bad_checked_in_file.c", [RULE])
-    [f] = found
-    assert f.confidence == "low"
-    assert "check_entry() in the same file checks 'e->next_offset' against a minimum" in f.message
+    by_fn = {f.function: f for f in found}
+    assert {k: f.confidence for k, f in by_fn.items()} == {"dump_entries": "low", "next_option": "low"}
+    assert "check_entry() in the same file checks 'e->next_offset' against a minimum" in by_fn["dump_entries"].message
+    # ndisc's shape: `l = o->olen << 3; if (l == 0) return -EINVAL;` where the packet came in
+    assert "parse_options() in the same file checks 'cur->olen'" in by_fn["next_option"].message
 
 
 def test_a_multiple_narrowed_to_unsigned_short_can_be_0():
