@@ -1333,8 +1333,10 @@ _LIGHT_PATTERNS = """
     (for_statement condition: (_) @c)
     (do_statement condition: (_) @c)
     (for_statement !condition) @ever
-    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))
-    (if_statement condition: (_) @i)"""
+    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))"""
+# the if conditions of a function with a `for (;;)` / `while (1)` loop (a second, rarer query)
+_IF_PATTERNS = "(if_statement condition: (_) @i)"
+_IF_QUERY = None
 
 # `while ((bio = next_bio(bdev, &sector, &nr_sects)))`: a call in a loop condition
 # handed the address of a variable may step it (progress made by the callee)
@@ -1379,7 +1381,12 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     if stepped:
         if caps.get("ever") or any(n.text in (b"1", b"true") for n in caps.get("one", ())):
             # `for (;;) { if (off >= end) break; ... off += len; }`: the exit test is an if
-            conds += [_norm(_text(n)) for n in caps.get("i", ())]
+            global _IF_QUERY
+            if _IF_QUERY is None:
+                from tree_sitter import Query
+                from .parse import c_language
+                _IF_QUERY = Query(c_language(), _IF_PATTERNS)
+            conds += [_norm(_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
         step = any(v in c for v in stepped for c in conds)
     if not step and names:
         step = any(_ADDR_ARG.search(c) for c in conds)
