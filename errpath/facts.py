@@ -1331,7 +1331,16 @@ _LIGHT_PATTERNS = """
     (init_declarator value: [(binary_expression) (parenthesized_expression) (cast_expression)]) @a
     (while_statement condition: (_) @c)
     (for_statement condition: (_) @c)
-    (do_statement condition: (_) @c)"""
+    (do_statement condition: (_) @c)
+    (for_statement !condition) @ever
+    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))"""
+# the if conditions of a function with a `for (;;)` / `while (1)` loop (a second, rarer query)
+_IF_PATTERNS = "(if_statement condition: (_) @i)"
+_IF_QUERY = None
+
+# `while ((bio = next_bio(bdev, &sector, &nr_sects)))`: a call in a loop condition
+# handed the address of a variable may step it (progress made by the callee)
+_ADDR_ARG = re.compile(r"[(,]&[A-Za-z_]")
 
 
 def _light_of(node: TSNode) -> tuple[tuple, bool]:
@@ -1368,9 +1377,19 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
             if left == _norm(_text(_strip(value.child_by_field_id(_F_LEFT)))):
                 stepped.add(left)
     step = False
+    conds = [_norm(_text(n)) for n in caps.get("c", ())]
     if stepped:
-        conds = [_norm(_text(n)) for n in caps.get("c", ())]
+        if caps.get("ever") or any(n.text in (b"1", b"true") for n in caps.get("one", ())):
+            # `for (;;) { if (off >= end) break; ... off += len; }`: the exit test is an if
+            global _IF_QUERY
+            if _IF_QUERY is None:
+                from tree_sitter import Query
+                from .parse import c_language
+                _IF_QUERY = Query(c_language(), _IF_PATTERNS)
+            conds += [_norm(_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
         step = any(v in c for v in stepped for c in conds)
+    if not step and names:
+        step = any(_ADDR_ARG.search(c) for c in conds)
     return tuple(sorted({b.decode("utf-8", "replace") for b in names})), step
 
 

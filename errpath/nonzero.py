@@ -28,6 +28,10 @@ class Verdict:
     # MAYBE on weak grounds: a callee's literal `return 0` (often a "none" result
     # the caller's invariants exclude) or a length from data validated elsewhere.
     weak: bool = False
+    # The value is 0 only when one of these expressions (normalised text, in the
+    # function's own names) is 0: `round_down(UINT_MAX, g) >> 9` is 0 only for g == 0.
+    # A caller that proved them nonzero on the way (`if (!g) return;`) is safe.
+    zero_when: tuple = ()
 
     def worse(self, other: "Verdict") -> "Verdict":
         return other if _RANK[other.kind] > _RANK[self.kind] else self
@@ -111,21 +115,83 @@ class ZeroAnalysis:
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
             if self.walks_data(fn, node, val[1]):
-                return Verdict(MAYBE, f"'{val[1]}' is a length read from the data being walked", weak=True)
+                return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked", self.ctx,
+                                      val[1])
+            filled = self.filled_buffer(fn, val[1])
+            if filled is not None:
+                return Verdict(MAYBE, f"'{val[1]}' is a byte of a buffer {filled}, not checked against 0 "
+                                      f"on the way")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
 
+    def filled_buffer(self, fn: FunctionFacts, field_text: str) -> str | None:
+        """`data->report[1]`: an element of a buffer member that a function of the same
+        file fills wholesale with received bytes (`memcpy(d->report, data, size)` from
+        its caller's buffer, copy_from_user(), a bus read): what a device or a user
+        sent, so any byte can be 0. Says who fills it, or None."""
+        m = _ELEMENT.search(field_text)
+        if m is None or self.ctx is None or getattr(self.ctx, "index", None) is None:
+            return None
+        member = m.group(1)
+        cache = self.ctx.index.__dict__.setdefault("_filled_buffers", {})   # one tree's: an audit has two
+        key = (fn.path, member)
+        if key in cache:
+            return cache[key]
+        found = None
+        pat = re.compile(r"(?:->|\.)" + re.escape(member) + r"$")
+        fillers = name_list("buffer_fillers")
+        for g in self.ctx.index.by_file.get(fn.path, {}).values():
+            if not (fillers & set(g.call_names)) or member not in g.text_tokens:
+                continue
+            for c in g.calls():
+                if c.name in fillers and len(c.args) > 1 and pat.search(c.args[0].lstrip("&")):
+                    src = c.arg_values[1]
+                    # memcpy() from the function's own parameter: bytes its caller received
+                    if c.name != "memcpy" or (src[0] in ("var", "param") and src[1] in g.params):
+                        found = f"{g.name}() fills with {c.name}()"
+                        break
+            if found:
+                break
+        cache[key] = found
+        return found
+
+    def _narrowing(self, v: Value, fn: FunctionFacts) -> bool:
+        """A call whose declared return type is narrower than an int (`unsigned short
+        queue_logical_block_size()` returning an int): a nonzero value can come out 0."""
+        if v[0] != "call" or v[1] is None or self.ctx is None:
+            return False
+        callee = self.ctx.function(v[1], fn.path)
+        return callee is not None and bool(_NARROW.search(callee.return_type or ""))
+
     def walks_data(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
-        """Is this field read from the record the cursor points at (`de = p; p += de->len`)?"""
-        if not self.cursor or self.counter is None:
+        """Is this field read from the record the cursor points at (`de = p; p += de->len`),
+        or from a record pointer the same loop advances (`len -= p->len; p = (void *)p + p->len`)?"""
+        if self.counter is None:
             return False
         m = _BASE.match(field_text)
         if not m:
             return False
         base = m.group(1)
-        if base == self.counter:
-            return True
-        return any(_mentions(v, self.counter) for _, v in fn.reaching(node, base))
+        if self.cursor:
+            if base == self.counter:
+                return True
+            if any(_mentions(v, self.counter) for _, v in fn.reaching(node, base)):
+                return True
+        return self.loop is not None and self._advanced_in_loop(fn, base, field_text)
+
+    def _advanced_in_loop(self, fn: FunctionFacts, name: str, field_text: str) -> bool:
+        """Does the loop step the record pointer `name` forward by the same length
+        (`p = (void *)p + p->len`, `len = p->len; p += len`)? Not `sg++` or
+        `sg = sg_next(sg)`: an array of descriptors the kernel built is no data walk."""
+        for nid in range(self.loop.first, self.loop.last + 1):
+            for var, val in fn.nodes[nid].defs:
+                if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name):
+                    by = val[3]
+                    if _has_field(by, field_text):
+                        return True
+                    if by[0] == "var" and any(_has_field(v, field_text) for _, v in fn.reaching(nid, by[1])):
+                        return True
+        return False
 
     def var(self, name: str, fn: FunctionFacts, node: int, depth: int, seen: frozenset) -> Verdict:
         if self.guarded(fn, node, name):
@@ -154,7 +220,7 @@ class ZeroAnalysis:
                     n = fn.nodes[def_node]
                     v = Verdict(v.kind, v.reason,
                                 [Evidence(fn.path, n.line, fn.name, f"'{name}' set here: {n.text}")] + v.evidence,
-                                v.files, v.weak)
+                                v.files, v.weak, v.zero_when)
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break
@@ -162,11 +228,17 @@ class ZeroAnalysis:
 
     def _counter_nonzero(self, fn: FunctionFacts, node: int) -> bool:
         # `while (n)`: n is nonzero wherever the loop condition still holds.
-        return self.loop.cond_true <= fn.must_hold(node) or self.guarded(fn, node, self.counter)
+        return (bool(self.loop.cond_true) and self.loop.cond_true <= fn.must_hold(node)) \
+            or self.guarded(fn, node, self.counter)
 
     def binary(self, val: Value, fn, node, depth, seen) -> Verdict:
         op, a, b = val[1], val[2], val[3]
         if op == "-":
+            # `size -= copy_to_user(buf, src, size)`: the bytes not copied, all of
+            # them when the copy faults at once, leaving 0
+            if b[0] == "call" and b[1] in name_list("uncopied_returners"):
+                return Verdict(MAYBE, f"'{b[1]}()' returns the bytes it could not copy: "
+                                      f"all of them when the copy faults")
             # PAGE_SIZE - offset_in_page(pos), SIZE - (x & (SIZE - 1)), SIZE - x % SIZE: >= 1
             if a[0] in ("macro", "call", "var") and _is_offset_within(b, a):
                 return Verdict(NONZERO)
@@ -198,7 +270,7 @@ class ZeroAnalysis:
             if va.kind == MAYBE:
                 what = {">>": "a right shift", "/": "a division", "&": "a mask", "%": "a remainder"}[op]
                 return Verdict(MAYBE, f"{what} of a value that {va.reason or 'can be small'}", va.evidence, va.files,
-                               va.weak)
+                               va.weak, va.zero_when)
             return Verdict(UNKNOWN, "a truncating operation is not proven nonzero")
         return Verdict(UNKNOWN)
 
@@ -213,7 +285,7 @@ class ZeroAnalysis:
             if arg[0] == "field" and self.guarded(fn, node, arg[1]):
                 return Verdict(NONZERO)
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
-                return Verdict(MAYBE, f"'{name}()' reads a length from the data being walked", weak=True)
+                return _walked_length(fn, f"'{name}()' reads a length from the data being walked", self.ctx, arg[1])
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
             if len(args) > 1 and _constant_multiple(args[1]):
@@ -221,12 +293,36 @@ class ZeroAnalysis:
                 # (ALIGN_DOWN(max_chunk, 2), rounddown(copy, 1 << align)): weak
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, "
                                       f"0 for a value below it", weak=True)
+            if len(args) > 1 and args[0][0] == "macro" and args[0][1].endswith("_MAX"):
+                # `round_down(UINT_MAX, g)`: 0 only when the multiple g is 0 (or when a
+                # callee narrows a nonzero int to an unsigned short on its way out)
+                # (a question of its own: asked with a fresh depth budget; callees are
+                # still evaluated once each, through the shared callee cache)
+                if self.value(args[1], fn, node, 0, seen).kind == NONZERO \
+                        and not self._narrowing(args[1], fn):
+                    return Verdict(NONZERO)
+                cond = _zero_condition(fn, node, args[1])
+                return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0",
+                               zero_when=(cond,) if cond else ())
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
         callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
         if callee is None:
             return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
+        v = self._callee_verdict(callee, name, depth, seen)
+        if v.kind == MAYBE and v.zero_when:
+            # the callee's zero needs an expression of its parameters to be 0: in the
+            # caller's terms, is it proven nonzero on the way to this call?
+            mapped = tuple(_substitute(c, callee.params, args) for c in v.zero_when)
+            if all(mapped) and any(self.guarded(fn, node, c) for c in mapped):
+                return Verdict(UNKNOWN, f"'{name}()' is 0 only when {mapped[0]} is, "
+                                        f"which is tested nonzero on the way")
+            return Verdict(v.kind, v.reason, v.evidence, v.files, v.weak,
+                           mapped if all(mapped) else ())
+        return v
+
+    def _callee_verdict(self, callee, name: str, depth: int, seen: frozenset) -> Verdict:
         key = (callee.path, callee.name)
         if key in self._callee_cache:
             return self._callee_cache[key]
@@ -242,7 +338,7 @@ class ZeroAnalysis:
             if v.kind == MAYBE:
                 v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
                             [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
-                            v.files | {callee.path}, v.weak or r.ret == ("int", 0))
+                            v.files | {callee.path}, v.weak or r.ret == ("int", 0), v.zero_when)
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break
@@ -254,6 +350,132 @@ class ZeroAnalysis:
 
 
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+_NARROW = re.compile(r"\b(short|char|u8|u16|s8|s16|__u8|__u16|uint8_t|uint16_t)\b")
+# `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
+_ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
+
+
+def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
+    """Another function of the same file tests the same field (same text: `e->next_offset`)
+    against 0 or a minimum: the file validates such records where it takes them in
+    (netfilter's check_entry_size_and_hooks()). Names that function, or None."""
+    if ctx is None or getattr(ctx, "index", None) is None or not re.search(r"(->|\.)\w+$", field_text):
+        return None
+    cache = ctx.index.__dict__.setdefault("_checked_fields", {})
+    key = (fn.path, field_text)
+    if key in cache:
+        return cache[key]
+    member = re.search(r"(\w+)$", field_text).group(1)
+    found = None
+    for g in ctx.index.by_file.get(fn.path, {}).values():
+        if g is fn or member not in g.text_tokens:
+            continue
+        tail = re.compile(r"(->|\.)" + re.escape(member) + r"$")
+        for node in g.nodes:
+            if node.kind != "cond":
+                continue
+            for atom, _ in node.true_lits | node.false_lits:
+                m = _BOUND.match(atom)
+                name = atom if atom.isidentifier() or atom == field_text else (
+                    m.group(1) if m and m.group(2) in ("<", "<=")
+                    and _positive_bound(m.group(3), strict=m.group(2) == "<=") else None)
+                if name is None:
+                    continue
+                if name == field_text:
+                    found = g.name      # `if (!e->next_offset)`, `if (e->next_offset < sizeof(*e))`
+                elif name.isidentifier() and any(
+                        _field_tail(v, tail) for _, v in g.reaching(node.id, name)):
+                    found = g.name      # `l = opt->nd_opt_len << 3; if (l == 0)`: the same member
+                if found:
+                    break
+            if found:
+                break
+        if found:
+            break
+    cache[key] = found
+    return found
+
+
+def _field_tail(v, tail) -> bool:
+    """Is v computed from a field whose member matches `tail` (one level: `x->len << 3`)?"""
+    if isinstance(v, tuple) and v:
+        if v[0] == "field" and isinstance(v[1], str):
+            return bool(tail.search(v[1]))
+        if v[0] == "call":
+            return False
+        return any(_field_tail(x, tail) for x in (v[1:] if isinstance(v[0], str) else v) if isinstance(x, tuple))
+    return False
+
+
+def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "") -> Verdict:
+    """A record length read from the data a loop walks, with no test against 0 or a
+    minimum on the way. Device, firmware and network data (a firmware file, a TLV
+    reply, a BIOS table, a packet) reach such loops unvalidated: MAYBE. A filesystem's
+    on-disk records were usually checked when the block was read (xfs verifiers,
+    ocfs2/ext4 block validation), out of the function's sight: weak."""
+    if fn.path.startswith("fs/"):
+        return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read",
+                       weak=True)
+    if fn.path.startswith(("samples/", "tools/")):
+        return Verdict(MAYBE, f"{what}; sample or tool code", weak=True)
+    checker = _checked_elsewhere(ctx, fn, field_text) if field_text else None
+    if checker is not None:
+        return Verdict(MAYBE, f"{what}; {checker}() in the same file checks '{field_text}' against a "
+                              f"minimum where such records come in", weak=True)
+    return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
+
+
+def _zero_condition(fn: FunctionFacts, node: int, v: Value) -> str | None:
+    """The expression whose being 0 makes v 0, as text in the function's names: the
+    value itself, or the call it was set from (`g = dev_granularity(dev); ... g`
+    gives `dev_granularity(dev)`, which a caller can have tested)."""
+    if v[0] == "call" and v[1] is not None and all(a[0] in ("var", "param", "field") for a in v[2]):
+        return f"{v[1]}({','.join(a[1] for a in v[2])})"
+    if v[0] in ("var", "param"):
+        defs = fn.reaching(node, v[1])
+        if len(defs) == 1 and defs[0][1][0] == "call":
+            return _zero_condition(fn, defs[0][0], defs[0][1])
+        if len(defs) == 1 and defs[0][1][0] == "param":
+            return v[1]
+        return None
+    if v[0] == "field":
+        return v[1]
+    return None
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _arg_text(v: Value) -> str | None:
+    if v[0] in ("var", "param", "field", "macro"):
+        return v[1]
+    if v[0] == "int":
+        return str(v[1])
+    if v[0] == "call" and v[1] is not None:
+        inner = [_arg_text(a) for a in v[2]]
+        return f"{v[1]}({','.join(inner)})" if all(x is not None for x in inner) else None
+    return None
+
+
+def _substitute(text: str, params: list[str], args) -> str | None:
+    """text (in a callee's names) in the caller's: each parameter replaced by its argument."""
+    texts = {}
+    for p, a in zip(params, args):
+        t = _arg_text(a)
+        if t is not None:
+            texts[p] = t
+    bad = False
+
+    def rep(m):
+        nonlocal bad
+        w = m.group(0)
+        if w in texts:
+            return texts[w]
+        if w in params:
+            bad = True
+        return w
+    out = _WORD.sub(rep, text)
+    return None if bad else out
 
 
 def _plain(v: Value) -> str | None:
@@ -271,7 +493,17 @@ def _mentions(v, name: str) -> bool:
     return False
 
 
-_BOUND = re.compile(r"^([A-Za-z_][\w.>-]*?)(<=|>=|<|>)(.+)$")
+def _has_field(v, field_text: str) -> bool:
+    if isinstance(v, tuple) and v:
+        if v[0] == "field" and v[1] == field_text:
+            return True
+        return any(_has_field(x, field_text) for x in (v[1:] if isinstance(v[0], str) else v)
+                   if isinstance(x, tuple))
+    return False
+
+
+# `len<sizeof(*h)`, `h->len>=4`, `data[1]>=2`: a name (with `->`, `.` and subscripts) compared
+_BOUND = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*)(<=|>=|<|>)(.+)$")
 
 
 def _positive_bound(bound: str, strict: bool) -> bool:

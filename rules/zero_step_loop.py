@@ -3,24 +3,52 @@
 What it finds
 -------------
 A loop that ends only when a counter reaches its bound (`while (nr)` with
-`nr -= step`) or a cursor passes an end (`while (p < end)` with `p += len`),
-where every step can be 0: the step comes from `min()`/`min_t()`/`clamp()` with an
+`nr -= step`) or a cursor passes an end (`while (p < end)` with `p += len`,
+also `while (buf - start < len)`, `while (ok(q) && len)`), where every step can
+be 0. The exit can be the loop's own test or, in a `for (;;)` / `while (1)`
+loop, a test in the body that leaves it (`if (off >= end) break;`); `do { }
+while` loops too. The step comes from `min()`/`min_t()`/`clamp()` with an
 operand not proven nonzero, from a function (in this file or a header) that can
-return 0, or from a length read out of device, disk or firmware data. There is
-no `if (!step) break;` guard on the way to the update, and no division by the
-step on every path from where it is set (`n = total / step;` would have trapped
-on a 0 first, as in ibmvnic's alloc_ltb_set()).
+return 0, from a length read out of device, disk, firmware or network data
+(`le16_to_cpu(h->len)`, `ntohs()`, a plain `h->length`, whatever the byte
+order), from a byte of a buffer that a function of the file fills with received
+data (`memcpy(d->report, data, size)` in a raw-event handler, copy_from_user(),
+a bus read), or from `size -= copy_to_user(...)` (0 when the copy faults).
+There is no `if (!step) break;` guard on the way to the update, and no division
+by the step on every path from where it is set (`n = total / step;` would have
+trapped on a 0 first, as in ibmvnic's alloc_ltb_set()).
+
+Three other shapes of the same bug:
+
+* progress made by a callee through a pointer argument: `while ((bio =
+  next_bio(bdev, &sector, &nr_sects)))` where the callee does `*nr_sects -= n`
+  (errpath.progress summarises what a function does to `*param`). The loop ends
+  only when the callee returns NULL/0; when none of those returns is under a
+  test of the step or of `*nr_sects` (`if (!n) return NULL;`), it ends only on
+  failures, after eating memory (seed 001 as Linux 6.12 writes it);
+* a `continue` taken when an allocation fails that skips the cursor's only
+  advance: the same element is retried for ever;
+* a record pointer advanced by the length it reads (`len -= p->len; p = (void
+  *)p + p->len`), the length counting as walked data for the count as well.
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the
-seed's shape). It is **low** when the zero rests on weaker ground: a callee's
+seed's shape), or is a length from device, firmware or network data that is not
+checked against 0 or a minimum on the way (the record walks of mt76 CLC and TLV
+firmware, VBIOS voltage tables, SCTP parameters: the commonest stable-update
+infinite loops). It is **low** when the zero rests on weaker ground: a callee's
 literal `return 0` (usually a "nothing" result the caller's invariants exclude),
 a rounding down to a multiple fixed at build time (`ALIGN_DOWN(max, 2)`,
-`rounddown(n, 1 << align)`: 0 only for a value below it), a `!off` step of a
-two-level cursor (`i += !off;`),
-a length read from the on-disk record being walked (usually validated when the
-block was read), or a step that is only not proven nonzero (an unknown callee).
-The default `--min-confidence medium` shows only the first kind.
+`rounddown(n, 1 << align)`: 0 only for a value below it), a multiple the caller
+proved nonzero on the way (`round_down(UINT_MAX, g)` is 0 only for `g == 0`, and
+6.1's __blkdev_issue_discard() returns on `!bdev_discard_granularity(bdev)`
+before its loop), a `!off` step of a two-level cursor (`i += !off;`), a length
+read from a filesystem's on-disk record (fs/: usually validated when the block
+was read), or a step that is only not proven nonzero (an unknown callee).
+A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`
+(any positive constant or sizeof bound) on the path to the step, in or before
+the loop; an exit test that names the step itself (`if (copied < bytes) break;`).
+The default `--min-confidence medium` shows only the medium ones.
 
 Why it matters
 --------------
@@ -51,6 +79,12 @@ Use instead
 
 Known false positives
 ---------------------
+Tables the kernel built and validated itself when they were loaded (netfilter's
+`copy_entries_to_user()` walks entries translate_table() checked) look like
+unvalidated record walks; descriptor lists and scatterlists stepped with `sg++`
+or `sg_next()` are not taken as data walks. A validation in a separate verifier
+the walking function does not call (USB core descriptor parsing before a
+driver's `extra` walk) is not seen.
 A callee that can return 0 only in a configuration the caller never runs in
 (the rule does not know the .config). Device-data lengths that an earlier
 validation pass (outside the loop) already rejected when zero, as xfs buffer
@@ -65,6 +99,13 @@ References
   and the helper `bio_allowed_max_sectors()` it added.
 - b88aef36b87c ("block: fix infinite loop if the device loses discard capability"),
   the upstream fix that added `if (!req_sects) goto fail;`.
+- Stable-update fixes of the shapes above (bench/recall): "wifi: mt76: mt7921:
+  validate CLC firmware records", "wifi: mt76: mt7996: bound TLV walk in
+  mt7996_mcu_get_chip_config", "drm/amd/powerplay: fix VoltageObjectInfo
+  zero-stride loop and OOB read", "sctp: fix soft lockup from unpadded
+  ASCONF-ACK parameter iteration", "HID: rmi: fix OOB access with undersized
+  RMI reports", "usb: gadget: printer: fix infinite loop in printer_read()",
+  "ACPI: RISC-V: Fix riscv_acpi_add_prt_dep() loop handling".
 - Smatch checks loops that are never entered, not loops that never end.
 """
 from __future__ import annotations
@@ -73,7 +114,8 @@ import re
 
 from errpath.facts import STEP_TOKEN, idents
 from errpath.model import Evidence
-from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, ZeroAnalysis
+from errpath import progress, summary
+from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
 from errpath.rules import Rule
 
 
@@ -85,8 +127,14 @@ def _counters(cond) -> list[tuple[str, str]]:
     kind = cond[0]
     if kind == "var":
         return [(cond[1], "down")]
+    if kind == "bin" and cond[1] == "&&":
+        # `while (have_data(q) && len)`: the loop also ends when either side fails
+        return _counters(cond[2]) + _counters(cond[3])
     if kind == "bin":
         op, a, b = cond[1], cond[2], cond[3]
+        # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`: the cursor is on the left
+        if op in ("<", "<=") and a[0] == "bin" and a[1] in ("-", "+") and a[2][0] == "var":
+            a = a[2]
         name = a[1] if a[0] in ("var", "field") else None
         if name is None:
             return []
@@ -140,8 +188,119 @@ class ZeroStepLoop(Rule):
 
     def check(self, fn, ctx):
         for loop in fn.loops:
-            for counter, direction in _counters(loop.cond):
+            counters = _counters(loop.cond)
+            if not counters and _forever(loop):
+                counters = _exit_counters(fn, loop)
+            if len(counters) > 1 and any(self._progresses(fn, ctx, loop, c, d) for c, d in counters):
+                counters = []   # `i < num && size >= len`: `i++` alone ends the loop
+            for counter, direction in counters:
                 yield from self._check_counter(fn, ctx, loop, counter, direction)
+            call = _loop_call(loop.cond)
+            if call is not None and ctx is not None:
+                yield from self._check_callee_progress(fn, ctx, loop, call)
+            yield from self._check_skipped_advance(fn, loop)
+
+    def _check_skipped_advance(self, fn, loop):
+        """`while (entry) { p = kcalloc(...); if (!p) continue; ... entry += entry->len; }`:
+        the `continue` taken when an allocation fails skips the only advance of the
+        cursor, so the same element is retried for ever (a zero step on that path)."""
+        cond_ids = idents(loop.cond_text)
+        advanced: dict[str, list[int]] = {}
+        for nid in range(loop.first, loop.last + 1):
+            for var, val in fn.nodes[nid].defs:
+                if var in cond_ids and val[0] == "bin" and val[1] in ("+", "-") and val[2] == ("var", var):
+                    advanced.setdefault(var, []).append(nid)
+        if not advanced:
+            return
+        for nid in range(loop.first, loop.last + 1):
+            node = fn.nodes[nid]
+            if node.kind != "continue" or [s for s, _ in node.succ] != [loop.head]:
+                continue   # a for loop's continue runs its update; an inner loop's is not ours
+            failed = _failed_allocation(fn, nid)
+            if failed is None or _changes_before(fn, loop, nid):
+                continue
+            for var, upd in advanced.items():
+                if not _reached_without(fn, loop, nid, var):
+                    continue
+                u = fn.nodes[upd[0]]
+                message = (f"loop on '{var}' may never end: the 'continue' taken when {failed}() fails skips "
+                           f"the advance of '{var}', so the same element is retried for ever")
+                evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{var}': {loop.cond_text}"),
+                            Evidence(fn.path, node.line, fn.name, f"back to the loop test, '{var}' unchanged: "
+                                                                  f"{node.text}"),
+                            Evidence(fn.path, u.line, fn.name, f"the only advance of '{var}': {u.text}")]
+                yield self.finding(fn, node.line, node.column, message, names=(var, failed, "continue"),
+                                   evidence=evidence, confidence="medium")
+                return   # one finding per loop
+
+    def _progresses(self, fn, ctx, loop, counter, direction) -> bool:
+        """Does every iteration move the counter by a step proven nonzero?"""
+        analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
+        for nid in range(loop.first, loop.last + 1):
+            node = fn.nodes[nid]
+            for var, val in node.defs:
+                if var != counter:
+                    continue
+                step = _step_of(val, counter, direction)
+                if step is not None and _unconditional(fn, loop, node) \
+                        and analysis.value(step, fn, node.id).kind == NONZERO:
+                    return True
+        return False
+
+    def _check_callee_progress(self, fn, ctx, loop, call):
+        """`while ((bio = next_bio(dev, &pos, &left)))`: the callee steps `*left`; the
+        loop ends only when it returns NULL/0, so one of those returns must follow
+        from the progress (`if (!step) return NULL;`), or the loop ends only on failure."""
+        name, args = call[1], call[2]
+        if name is None:
+            return
+        callee = ctx.function(name, fn.path)
+        if callee is None or callee is fn:
+            return
+        steps = progress.pointer_steps(callee)
+        if not steps:
+            return
+        ending = progress.ending_returns(callee)
+        if not ending:
+            return
+        exit_tests = _exit_test_idents(fn, loop)
+        # a count handed down first (`&nr_sects` before `&sector`): one finding per loop
+        order = sorted(range(len(args)), key=lambda i: not any(
+            st.op == "-" for st in steps.get(callee.params[i] if i < len(callee.params) else "", ())))
+        for i in order:
+            arg = args[i]
+            if arg[0] != "un" or arg[1] != "&" or arg[2][0] != "var" or i >= len(callee.params):
+                continue
+            var, param = arg[2][1], callee.params[i]
+            if any(var in ids for ids, _ in exit_tests):
+                continue   # the caller's loop leaves on a test of it
+            for st in steps.get(param, ()):
+                names = progress.value_names(callee, st.node, st.step) | {st.target}
+                if any(progress.tested_by(callee, r.id, names) for r in ending):
+                    continue   # `if (!step) return NULL;`: the loop ends with the progress
+                verdict = _callee_step_verdict(ctx, callee, st)
+                if verdict.kind != MAYBE:
+                    continue
+                node = callee.nodes[st.node]
+                step_text = _text(st.step) if st.step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
+                ends = ", ".join(sorted({callee.nodes[r.id].text for r in ending}))
+                message = (f"loop on '{var}' may never end: {name}() steps '{st.target}' by '{step_text}', "
+                           f"which can be 0 ({verdict.reason}), and returns what ends the loop only on "
+                           f"tests unrelated to it")
+                evidence = [Evidence(fn.path, loop.line, fn.name,
+                                     f"loop ends only when {name}() returns NULL/0: {loop.cond_text}")]
+                evidence += verdict.evidence
+                evidence.append(Evidence(callee.path, node.line, callee.name,
+                                         f"'{st.target}' advanced by '{step_text}' with no zero check: {node.text}"))
+                for r in ending:
+                    rn = callee.nodes[r.id]
+                    evidence.append(Evidence(callee.path, rn.line, callee.name,
+                                             f"ends the loop, not on the progress: {rn.text}"))
+                confidence = "low" if verdict.weak else "medium"
+                yield self.finding(fn, loop.line, loop.column, message, names=(var, name, step_text),
+                                   evidence=evidence, confidence=confidence,
+                                   depends_on=verdict.files | {callee.path})
+                return
 
     def _check_counter(self, fn, ctx, loop, counter, direction):
         updates = []
@@ -166,7 +325,7 @@ class ZeroStepLoop(Rule):
         for node, step, verdict in verdicts:
             if verdict.kind == NONZERO:
                 continue
-            if (_step_names(fn, node, step) - {counter}) & exit_tests:
+            if _tested_on_exit(_step_names(fn, node, step) - {counter}, exit_tests):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
@@ -183,6 +342,116 @@ class ZeroStepLoop(Rule):
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
 
 
+def _failed_allocation(fn, nid) -> str | None:
+    """The allocator whose NULL result the node is reached under (`if (!p) continue;`)."""
+    allocs = summary.allocators()
+    for atom, polarity in fn.must_hold(nid):
+        if polarity or not (atom.replace("->", "").replace(".", "").replace("_", "a").isalnum()):
+            continue
+        for _, val in fn.reaching(nid, atom):
+            if val[0] == "call" and val[1] in allocs:
+                return val[1]
+    return None
+
+
+def _changes_before(fn, loop, nid) -> bool:
+    """Does the branch that ends in this `continue` change anything (`order--;`, a
+    flag that allows one retry, a trimmed cache)? Walked back to the test it hangs from."""
+    preds = fn.preds()
+    seen, stack = set(), [p for p, _ in preds[nid]]
+    while stack:
+        n = stack.pop()
+        if n in seen or not loop.contains(n) or n == loop.head:
+            continue
+        seen.add(n)
+        node = fn.nodes[n]
+        if node.kind in ("cond", "switch"):
+            continue
+        if node.defs:
+            return True
+        stack.extend(p for p, _ in preds[n])
+    return False
+
+
+def _reached_without(fn, loop, target, var) -> bool:
+    """Is `target` reached from the top of the loop body on a path that never sets var?"""
+    start = [s for s, edge in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
+    seen, stack = set(), list(start)
+    while stack:
+        n = stack.pop()
+        if n in seen or not loop.contains(n) or n == loop.head:
+            continue
+        seen.add(n)
+        if any(v == var for v, _ in fn.nodes[n].defs):
+            continue
+        if n == target:
+            return True
+        stack.extend(s for s, _ in fn.nodes[n].succ)
+    return False
+
+
+def _callee_step_verdict(ctx, callee, st):
+    """Can the callee's step be 0? `min(*left, limit)` is 0 once `*left` is used up."""
+    step = st.step
+    defs = [step]
+    if step[0] == "var":
+        defs += [v for _, v in callee.reaching(st.node, step[1])]
+    for v in defs:
+        if v[0] == "minmax" and v[1] in ("min", "clamp") and any(
+                a[0] in ("var", "field") and a[1].strip("()") == st.target for a in v[2]):
+            return Verdict(MAYBE, f"min() with '{st.target}' itself, 0 once all of it is done",
+                           [Evidence(callee.path, callee.nodes[st.node].line, callee.name,
+                                     f"the step is bounded by '{st.target}': it is 0 when that reaches 0")])
+    analysis = ZeroAnalysis(ctx, counter=st.target)
+    return analysis.value(step, callee, st.node)
+
+
+def _loop_call(cond):
+    """The call a loop condition tests: `(x = f(...))`, `f(...)`, `f(...) != NULL`, `f(...) > 0`."""
+    if cond is None:
+        return None
+    if cond[0] == "call":
+        return cond
+    if cond[0] == "bin" and cond[1] in ("!=", ">") and cond[2][0] == "call" and cond[3] in (("int", 0), ("null",)):
+        return cond[2]
+    return None
+
+
+def _forever(loop) -> bool:
+    return loop.cond is None or loop.cond == ("int", 1)
+
+
+_EXIT_ATOM = re.compile(r"^([A-Za-z_]\w*)(?:[+-][^<>=!]*)?(<=|>=|==|<|>)(.+)$")
+
+
+def _exit_counters(fn, loop) -> list[tuple[str, str]]:
+    """Counters a `for (;;)` / `while (1)` loop ends on, from the tests in its body
+    that leave it: `if (off >= end) break;` (a cursor), `if (!left) return;` (a count)."""
+    out: list[tuple[str, str]] = []
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind != "cond":
+            continue
+        for succ, edge in node.succ:
+            if edge not in (True, False) or not _leaves(fn, loop, succ):
+                continue
+            for atom, polarity in (node.true_lits if edge else node.false_lits):
+                found = None
+                if atom.isidentifier() and not polarity:
+                    found = (atom, "down")
+                else:
+                    m = _EXIT_ATOM.match(atom)
+                    if m and polarity:
+                        op, bound = m.group(2), m.group(3)
+                        if op in (">=", ">", "=="):
+                            found = (m.group(1), "up")
+                        elif op == "<=" and bound == "0" or op == "<" and bound == "1":
+                            found = (m.group(1), "down")
+                if found and found not in out:
+                    out.append(found)
+    return out
+
+
 def _unconditional(fn, loop, node) -> bool:
     """Runs on every iteration: no branch inside the loop guards it."""
     return fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head))
@@ -193,17 +462,29 @@ def _rhs(statement: str) -> str:
     return " ".join(m.group(1).split()) if m else statement
 
 
-def _exit_test_idents(fn, loop) -> set[str]:
-    """Identifiers tested by a condition or switch inside the loop that can
-    leave it (a branch to break, return, goto, or straight out of the loop)."""
-    names: set[str] = set()
+def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
+    """(identifiers, normalised text) of each condition or switch inside the loop
+    that can leave it (a branch to break, return, goto, or straight out of the loop)."""
+    tests = []
     for nid in range(loop.first, loop.last + 1):
         node = fn.nodes[nid]
         if node.kind not in ("cond", "switch") or nid == loop.head:
             continue
         if any(_leaves(fn, loop, succ) for succ, _ in node.succ):
-            names |= idents(node.text)
-    return names
+            tests.append((idents(node.text), "".join(node.text.split())))
+    return tests
+
+
+def _tested_on_exit(names: set[str], tests) -> bool:
+    """Does an exit test name the step: a variable it is computed from, or a field
+    it reads as a whole (`h->len`, not merely the record `h` the test also reads)?"""
+    for name in names:
+        if "->" in name or "." in name or "[" in name or name.startswith("*"):
+            if any(name in text for _, text in tests):
+                return True
+        elif any(name in ids for ids, _ in tests):
+            return True
+    return False
 
 
 def _leaves(fn, loop, nid, depth: int = 0) -> bool:
@@ -235,8 +516,10 @@ def _step_names(fn, node, step) -> set[str]:
 def _value_idents(v) -> set[str]:
     out: set[str] = set()
     if isinstance(v, tuple) and v:
-        if isinstance(v[0], str) and v[0] in ("var", "field") and isinstance(v[1], str):
+        if isinstance(v[0], str) and v[0] == "var" and isinstance(v[1], str):
             return set(idents(v[1]))
+        if isinstance(v[0], str) and v[0] == "field" and isinstance(v[1], str):
+            return {"".join(v[1].split())}   # the field as a whole (see _tested_on_exit)
         for x in (v[1:] if isinstance(v[0], str) else v):
             if isinstance(x, tuple):
                 out |= _value_idents(x)

@@ -72,8 +72,14 @@ def test_confidence_separates_can_be_zero_from_not_proven():
     by_fn = {f.function: f.confidence for f in found}
     # a rounding that truncates (the seed) is medium; a callee's literal `return 0` is low
     assert by_fn == {"split_discard": "medium", "fill_stripes": "low"}
+    # a record length from device or firmware data, not checked on the way, is medium;
+    # a filesystem's on-disk record (validated when its block was read) is low
     _, found = findings_for_file(FIXTURES / "zero-step-loop" / "bad_cursor_records.c", [rule])
+    assert {f.confidence for f in found} == {"medium"}
+    _, found = findings_for_file(FIXTURES / "zero-step-loop" / "bad_cursor_records.c", [rule],
+                                 rel="fs/x/records.c")
     assert {f.confidence for f in found} == {"low"}
+    assert all("on-disk record" in f.message for f in found)
     _, found = findings_for_file(FIXTURES / "zero-step-loop" / "bad_unproven_callee.c", [rule])
     assert [f.confidence for f in found] == ["low"]
     assert "not proven nonzero" in found[0].message

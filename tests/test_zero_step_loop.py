@@ -26,3 +26,50 @@ def test_a_logical_not_step_of_a_two_level_cursor_is_low():
     _, found = findings_for_file(FIX / "bad_two_level_cursor.c", [RULE])
     assert [(f.function, f.confidence) for f in found] == [("pin_chunks", "low")]
     assert "logical not" in found[0].message
+
+
+def test_progress_made_by_a_callee_through_a_pointer_argument():
+    """Seed 001 as Linux 6.12 writes it: the callee cuts `*left` and returns NULL only
+    when an allocation fails; with `if (!n) return NULL;` the loop ends with the work."""
+    _, found = findings_for_file(FIX / "bad_callee_pointer_progress.c", [RULE])
+    [f] = found
+    assert (f.function, f.confidence) == ("cut_pieces", "medium")
+    assert "next_piece() steps '*left'" in f.message and "min() with '*left' itself" in f.message
+    assert any("ends the loop, not on the progress: return NULL;" in e.note for e in f.evidence)
+    _, quiet = findings_for_file(FIX / "good_callee_pointer_progress.c", [RULE])
+    assert quiet == []
+
+
+def test_a_zero_multiple_the_caller_rejected_on_the_way_is_low():
+    """round_down(UINT_MAX, g) is 0 only for g == 0: a caller that returned on `!g`
+    before the loop (6.1's __blkdev_issue_discard and its discard granularity)
+    keeps the finding below the default; a caller that never tested it does not."""
+    _, found = findings_for_file(FIX / "bad_multiple_checked_by_caller.c", [RULE])
+    by_fn = {f.function: f for f in found}
+    assert by_fn["trim_checked"].confidence == "low"
+    assert "0 only when dev_granule(d) is, which is tested nonzero on the way" in by_fn["trim_checked"].message
+    assert by_fn["trim_unchecked"].confidence == "medium"
+
+
+def test_forever_loops_and_do_while_walks_are_medium():
+    _, found = findings_for_file(FIX / "bad_forever_exit_in_body.c", [RULE])
+    assert sorted((f.function, f.confidence) for f in found) == [
+        ("scan_blob", "medium"), ("scan_blob_do", "medium"), ("scan_blob_while", "medium")]
+
+
+def test_a_field_the_file_checks_where_records_come_in_is_low():
+    """netfilter's copy_entries_to_user() walks entries whose next_offset
+    check_entry_size_and_hooks() checked when the table was loaded."""
+    _, found = findings_for_file(FIX / "bad_checked_in_file.c", [RULE])
+    by_fn = {f.function: f for f in found}
+    assert {k: f.confidence for k, f in by_fn.items()} == {"dump_entries": "low", "next_option": "low"}
+    assert "check_entry() in the same file checks 'e->next_offset' against a minimum" in by_fn["dump_entries"].message
+    # ndisc's shape: `l = o->olen << 3; if (l == 0) return -EINVAL;` where the packet came in
+    assert "parse_options() in the same file checks 'cur->olen'" in by_fn["next_option"].message
+
+
+def test_a_multiple_narrowed_to_unsigned_short_can_be_0():
+    """The demo's (and seed 001's story's) queue_logical_block_size() returns an
+    int as unsigned short; Linux 6.1's returns unsigned int, never 0."""
+    _, found = findings_for_file(FIX / "bad_narrowed_multiple.c", [RULE])
+    assert {f.function: f.confidence for f in found} == {"erase_short": "medium", "erase_wide": "low"}
