@@ -15,6 +15,7 @@ for both trees wherever neither it nor its callees changed (summary.pair).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import gc
 import hashlib
 import multiprocessing
@@ -548,9 +549,10 @@ class Engine:
         index.summaries = summary.build(index)
         return index
 
-    def present(self, commit, finding: Finding, memo: dict) -> set[str]:
-        """Fingerprints of the findings in finding's function at commit, looking only
-        at the files the finding depends on (and the headers they include)."""
+    def present(self, commit, finding: Finding, memo: dict) -> dict[str, str]:
+        """Fingerprints of the findings in finding's function at commit, with their
+        confidence, looking only at the files the finding depends on (and the headers
+        they include)."""
         key = (str(commit.id), finding.path, finding.function, finding.depends_on)
         if key in memo:
             return memo[key]
@@ -563,10 +565,12 @@ class Engine:
         context = self.analyse(commit, self.context_files(commit, analyses))
         index = self._index(analyses, context)
         target = index.by_file.get(finding.path, {}).get(finding.function)
-        fps: set[str] = set()
+        fps: dict[str, str] = {}
         if target is not None:
             found, _ = self.run_rules(index, [target])
-            fps = {f.fingerprint for f in found}
+            for f in found:
+                if f.fingerprint not in fps or CONFIDENCES.index(f.confidence) > CONFIDENCES.index(fps[f.fingerprint]):
+                    fps[f.fingerprint] = f.confidence
         memo[key] = fps
         return fps
 
@@ -874,10 +878,15 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
     introduced = [f for fp, f in head_fps.items() if fp not in base_fps]
     fixed = [f for fp, f in base_fps.items() if fp not in head_fps]
     below: list[Finding] = []     # introduced but under `keep`: shown only if a commit dropped their guard
+    raised: set[str] = set()      # in BASE under `keep`, in HEAD above it: the range made them likely
     if keep is not None:
         below = [f for f in introduced if not keep(f)]
         introduced = [f for f in introduced if keep(f)]
         fixed = [f for f in fixed if keep(f)]
+        for fp, f in head_fps.items():
+            if fp in base_fps and keep(f) and not keep(base_fps[fp]):
+                raised.add(fp)
+                introduced.append(f)
     introduced, fixed, renamed = _drop_renamed(introduced, fixed)
 
     changed_cache: dict[str, set[str]] = {}
@@ -891,22 +900,32 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
     memo: dict = {}
     newest_first = list(reversed(commits))
 
+    def shown(c, f: Finding) -> bool:
+        conf = engine.present(c, f, memo).get(f.fingerprint)
+        if conf is None:
+            return False
+        # a finding raised into view counts from the commit that raised it
+        return f.fingerprint not in raised or keep(dataclasses.replace(f, confidence=conf))
+
     def blame(f: Finding, want_present: bool):
         deps = set(f.depends_on)
         cands = [c for c in newest_first if changed(c) & deps]
         for pool in (cands, newest_first):
             for c in pool:
-                here = f.fingerprint in engine.present(c, f, memo)
-                if here != want_present:
+                if shown(c, f) != want_present:
                     continue
                 parents = list(c.parents)
-                if all((f.fingerprint in engine.present(p, f, memo)) != want_present for p in parents):
+                if all(shown(p, f) != want_present for p in parents):
                     return repo.commit_ref(c)
         return None
 
     guards = DroppedGuards(repo, commits)
     for f in introduced:
         f.introduced_by = blame(f, True)
+        if f.fingerprint in raised:
+            was = base_fps[f.fingerprint].confidence
+            f.evidence.append(Evidence(f.path, f.line, f.function,
+                                       f"reported at {was} confidence before this range; now {f.confidence}"))
         guards.apply(f)
     for f in below:
         if guards.candidates(f):    # only then is the blame worth its cost

@@ -71,3 +71,31 @@ def test_a_check_moved_elsewhere_in_the_file_is_not_dropped(tmp_path):
     a = h.commit("fs: count records", {"fs/x/rec.c": WALK % GUARD})
     b = h.commit("fs: move the check", {"fs/x/rec.c": moved})
     assert audit(h, a, b) == []
+
+
+DRAIN = """\
+void drain(struct q *q, unsigned long n)
+{
+	while (n) {
+		unsigned long step = round_down(min(n, q->cap), %s);
+
+		pop(q, step);
+		n -= step;
+	}
+}
+"""
+
+
+def test_a_commit_that_raises_a_low_finding_into_view_is_blamed_for_it(tmp_path):
+    """The loop was reported at low (a build-time multiple: 0 only for a tiny count); a
+    commit makes the multiple a runtime value: the finding is introduced by that commit
+    for anyone reading the default output, and says what it was before."""
+    h = History(tmp_path)
+    a = h.commit("lib: add drain", {"lib/drain.c": DRAIN % "8"})
+    b = h.commit("lib: other", {"lib/other.c": "int x;\n"})
+    c = h.commit("lib: round to the queue's block", {"lib/drain.c": DRAIN % "q->blk"})
+    low = audit(h, a, c, "--min-confidence", "low")
+    assert low == []          # at low it was there all along: nothing new
+    [f] = audit(h, a, c)
+    assert f["confidence"] == "medium" and f["introduced_by"]["sha"] == c
+    assert any(e["note"] == "reported at low confidence before this range; now medium" for e in f["evidence"])
