@@ -201,8 +201,8 @@ def mutant(repo: pygit2.Repository, seed: dict) -> tuple[str, str]:
 # running errpath
 # --------------------------------------------------------------------------
 
-def errpath(args: list[str], jobs: int, verbose: bool) -> dict:
-    cmd = [sys.executable, "-m", "errpath", *args, "--format", "json", "--min-confidence", "low",
+def errpath(args: list[str], jobs: int, verbose: bool, min_confidence: str = "low") -> dict:
+    cmd = [sys.executable, "-m", "errpath", *args, "--format", "json", "--min-confidence", min_confidence,
            "--fail-on", "none", "--reproducible", "-q", "-j", str(jobs), "--no-config"]
     if verbose:
         log("+ errpath " + " ".join(args))
@@ -284,7 +284,10 @@ def run_seeds(repo: pygit2.Repository, repo_path: Path, seeds: list[dict], jobs:
                 out = errpath(["scan", s["file"], "--rev", sha, "--repo", str(repo_path), "--context", d, *ctx],
                               jobs, verbose)
                 hits = [f for f in out["findings"] if match(f)]
-                audit = errpath(["audit", f"{base_tag}..{sha}", d, "--repo", str(repo_path), *ctx], jobs, verbose)
+                # as a reviewer runs it: at the default confidence, where a finding the edit
+                # raised into view counts as introduced by it
+                audit = errpath(["audit", f"{base_tag}..{sha}", d, "--repo", str(repo_path), *ctx], jobs, verbose,
+                                min_confidence=DEFAULT_CONFIDENCE)
                 row["blamed"] = any((f.get("introduced_by") or {}).get("sha") == sha
                                     for f in audit["findings"] if match(f))
                 clean = errpath(["scan", s["file"], "--rev", base_tag, "--repo", str(repo_path), "--context", d, *ctx], jobs, verbose)
