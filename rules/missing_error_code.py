@@ -69,6 +69,7 @@ from collections import deque
 
 from errpath.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
+from errpath.failure import callee_fails, failed_calls, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.summary import has_token
@@ -77,6 +78,7 @@ from errpath.builtin_rules.atomic_account import allocator, memo
 from errpath.builtin_rules.nowait_blocks import PathState
 
 MAX_STEPS = 5000
+EXIT_TAIL = 12
 _LVALUE = re.compile(r"[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\w+\])*")
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
 
@@ -308,6 +310,50 @@ def _skips_item(fn, g) -> bool:
     return any(loop.contains(g.id) and loop.contains(target) for loop in fn.loops)
 
 
+_ASSIGNED = re.compile(rb"\b([A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z0-9]+\s*;|[A-Za-z_][\w>.-]*\s*\()")
+
+
+_RETURN_ZERO = re.compile(rb"\breturn\s+0\s*;")
+
+
+def _returns_literal_zero(fn) -> bool:
+    src = fn.source()
+    return src is not None and _RETURN_ZERO.search(src) is not None
+
+
+def _may_clobber(fn) -> bool:
+    """Light text test for _clobbered: `v = call(` or `v = -EXXX;` whose next
+    mention of v (after the statement) is another `v =`, or a goto/break."""
+    src = fn.source()
+    if src is None:
+        return False
+    for m in _ASSIGNED.finditer(src):
+        end = src.find(b";", m.end() - 1)
+        if end < 0:
+            continue
+        var = re.escape(m.group(1))
+        nxt = re.compile(rb"\b" + var + rb"\b(\s*=(?!=))?|\bgoto\b|\bbreak\b").search(src, end)
+        if nxt is not None and (nxt.group(1) is not None or nxt.group(0) in (b"goto", b"break")):
+            return True
+    return False
+
+
+def _error_variables(fn) -> frozenset:
+    """The variables fn uses as its error channel: returned (`return ret;`) or
+    tested for a failure (`if (ret)`, `if (ret < 0)`)."""
+    out = {r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"}
+    for n in fn.nodes:
+        if n.kind == "cond":
+            for atom, _ in n.true_lits:
+                m = _FAIL_TEST.fullmatch(atom)
+                if m:
+                    out.add(m.group(1) or m.group(2))
+    return frozenset(out)
+
+
+_FAIL_TEST = re.compile(r"([A-Za-z_]\w*)(?:<0|!=0)?|0>([A-Za-z_]\w*)")
+
+
 class MissingErrorCode(Rule):
     id = "missing-error-code"
     title = "Error path returns the error variable while it still holds 0"
@@ -316,13 +362,20 @@ class MissingErrorCode(Rule):
     differential = "callees"   # see Rule.differential
 
     def applies_to(self, fn) -> bool:
-        # goto and break are in the function's token set: no CFG is decoded for the rest
-        return _int_like(fn) and not fn.text_tokens.isdisjoint(("goto", "break"))
+        return _int_like(fn)
 
     def check(self, fn, ctx):
+        exits = not fn.text_tokens.isdisjoint(("goto", "break"))
+        preds = None
         # light facts before the CFG: a failed call to test, an errno to lose
-        if not (_may_hold_errno(fn) and _may_test_failure(ctx, fn)):
-            return
+        if exits and _may_hold_errno(fn) and _may_test_failure(ctx, fn):
+            yield from self._still_zero(fn, ctx)
+        if (exits or not fn.text_tokens.isdisjoint(ERR_TESTS)) and _returns_literal_zero(fn):
+            yield from self._lost_errnos(fn, ctx, preds)
+        if _may_clobber(fn):
+            yield from self._clobbered(fn, ctx)
+
+    def _still_zero(self, fn, ctx):
         preds = None
         for g in fn.nodes:
             if g.kind not in ("goto", "break"):
@@ -364,6 +417,173 @@ class MissingErrorCode(Rule):
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence,
                                confidence=confidence)
+
+    # -- an errno in hand, dropped on the way to `return 0;` ---------------------------
+    def _lost_errnos(self, fn, ctx, preds):
+        """A failure branch (failure.failed_calls) that leaves through a goto, a
+        break or a direct return and reaches `return 0;` without reading the
+        variable that holds the error: the errno was in hand and is dropped."""
+        if preds is None:
+            preds = fn.preds()
+        channel = None
+        seen = set()
+        for g in fn.nodes:
+            if g.kind not in ("goto", "break", "return"):
+                continue
+            direct = g.kind == "return"
+            if direct and g.ret != ("int", 0):
+                continue
+            fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind in ("neg", "err") and not f.specific
+                     and _IDENT.fullmatch(f.var)]
+            if not fails:
+                continue
+            if g.kind == "goto" and _skips_item(fn, g):
+                continue
+            if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
+                continue
+            if direct:
+                # `if (IS_ERR(skb)) { ...; return 0; }`: only in a function that returns
+                # errnos elsewhere, so 0 is its success and not its only answer
+                if channel is None:
+                    channel = any(r.ret is not None and _negative(r.ret) or
+                                  r.ret is not None and r.ret[0] == "var" and
+                                  any(_negative(v) for _, v in fn.reaching(r.id, r.ret[1]))
+                                  for r in fn.returns())
+                if not channel:
+                    continue
+            for f in fails:
+                exit_ = g if direct else self._success_exit(fn, g, f.var)
+                if exit_ is None or (f.var, exit_.id) in seen:
+                    continue
+                seen.add((f.var, exit_.id))
+                held = f"PTR_ERR({f.var})" if f.kind == "err" else f.var
+                how = "returns an error pointer" if f.kind == "err" else "fails"
+                target = g.text.rstrip(";").strip()
+                where = "" if direct else f" (line {exit_.line})"
+                message = (f"{f.call}() {how} here and '{held}' holds the error, but this path returns 0"
+                           f"{where}, so the caller sees success; return {held}")
+                evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()"),
+                            Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}")]
+                if not direct:
+                    evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
+                evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
+                yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
+                                   evidence=evidence)
+                break
+
+    def _success_exit(self, fn, g, var):
+        """The `return 0;` that every path from g reaches within a short exit tail
+        (at most EXIT_TAIL statements, no loop) without reading var, or None."""
+        stack, seen, found = [s for s, _ in g.succ], set(), None
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            if len(seen) > EXIT_TAIL:
+                return None
+            node = fn.nodes[nid]
+            if node.kind == "loop" or reads(node, var):
+                return None
+            if any(v == var for v, _ in node.defs):
+                return None    # set again on the way out: another rule's business
+            if node.kind == "return":
+                if node.ret != ("int", 0):
+                    return None
+                found = found or node
+                continue
+            if nid == 1 or node.kind == "noreturn":
+                return None
+            stack.extend(s for s, _ in node.succ)
+        return found
+
+    # -- a clobbered errno --------------------------------------------------------------
+    def _clobbered(self, fn, ctx):
+        """An errno stored in a variable and never read: overwritten by a later
+        assignment (`ret = f(); ret = g();`), or set right before an exit that
+        returns something else (`error = -EIO; goto out;` where out returns 0)."""
+        tested = None
+        for d in fn.nodes:
+            if d.kind not in ("expr",) or not d.defs:
+                continue
+            for var, val in d.defs:
+                if not _IDENT.fullmatch(var):
+                    continue
+                errno = val[0] == "errno"
+                if not errno and not (val[0] == "call" and val[1]):
+                    continue
+                if errno and not self._before_exit(fn, d):
+                    continue
+                if tested is None:
+                    tested = _error_variables(fn)
+                if var not in tested:
+                    continue
+                if not errno:
+                    fails = callee_fails(ctx, fn, val[1])
+                    if not fails.neg or fails.pos:
+                        continue
+                dead = self._dead_after(fn, d, var)
+                if dead is None:
+                    continue
+                clobbers, exits = dead
+                if not errno and not clobbers:
+                    continue     # a call result never used: ignored, not clobbered
+                if errno and not clobbers and not exits:
+                    continue
+                what = f"-{val[1]}" if errno else f"the error of {val[1]}()"
+                if clobbers:
+                    c = fn.nodes[clobbers[0]]
+                    message = (f"'{var}' holds {what} here but is overwritten at line {c.line} before "
+                               f"anyone reads it, so the error is lost; test it first")
+                    last = Evidence(fn.path, c.line, fn.name, f"'{var}' overwritten: {c.text}")
+                else:
+                    c = fn.nodes[exits[0]]
+                    message = (f"'{var}' is set to {what} here but the error path returns "
+                               f"without it (line {c.line}), so the caller sees success; return {var}")
+                    last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
+                evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last]
+                yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence)
+                break
+
+    def _before_exit(self, fn, d) -> bool:
+        """`err = -EIO; goto out;`: the errno is set right before a goto or break."""
+        node = d
+        for _ in range(3):
+            if len(node.succ) != 1:
+                return False
+            node = fn.nodes[node.succ[0][0]]
+            if node.kind in ("goto", "break"):
+                return True
+            if node.kind != "expr" or node.defs:
+                return False
+        return False
+
+    def _dead_after(self, fn, d, var):
+        """(clobbering node ids, exit node ids) when no path from d reads var
+        before it is set again or the function returns; None when one does."""
+        stack, seen = [s for s, _ in d.succ], set()
+        clobbers, exits = [], []
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            if len(seen) > MAX_STEPS:
+                return None
+            node = fn.nodes[nid]
+            if reads(node, var):
+                return None
+            if any(v == var for v, _ in node.defs):
+                if nid != d.id:
+                    clobbers.append(nid)
+                continue
+            if node.kind == "return" or nid == 1:
+                exits.append(nid)
+                continue
+            if node.kind == "noreturn":
+                continue
+            stack.extend(s for s, _ in node.succ)
+        return sorted(clobbers), sorted(exits)
 
     def _returns_zero(self, fn, g, failed_at: int):
         """(var, evidence of the 0, return node) when var is 0 at g and a path

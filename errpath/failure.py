@@ -1,0 +1,198 @@
+"""Failure of a call: which results of a callee mean it failed, which branches
+are taken on that failure, and where an errno in hand is read or dropped.
+
+One model for every rule (DESIGN.md, "What every error-path rule shares"):
+
+* `callee_fails(ctx, fn, name)` -> `Fails`: how a call reports failure. From the
+  callee's own summary when it is analysed (it returns a negative errno, an
+  ERR_PTR, NULL, or also positive values: a count or a status, so that nonzero
+  is not a failure), from `errpath/data` for callees outside the scope (the
+  allocators' NULL, the ERR_PTR returners), otherwise presumed to follow the
+  kernel convention (0 or a negative errno) with `known=False`.
+* `failed_calls(ctx, fn, nid)` -> the calls whose failure every path to `nid`
+  has tested, whatever the form of the test: `if (ret)`, `if (ret < 0)`,
+  `if (!p)`, `if (IS_ERR(p))`, comparisons with 0 in either direction, the
+  false side of a success test (`if (ret >= 0) ... else`), `WARN_ON()` or
+  `unlikely()` around any of these (facts.TRANSPARENT_TESTS).  A test for one
+  particular errno (`ret == -ENODEV`) is a decision about that errno, not a
+  failure test: it is reported in `Failure.specific`.
+* `reads(node, var)`: does the node read var (a use, `var |= ...`, `&var`).
+
+The literals come from the facts' must-hold conditions, so a failure test
+counts at every node it dominates on all paths, not only on the statement
+right after it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .summary import allocators, atom_constraints, err_ptr_returners
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True)
+class Fails:
+    neg: bool = False       # a negative errno in an int result
+    pos: bool = False       # also positive non-error values: a nonzero test is not a failure test
+    errptr: bool = False    # an ERR_PTR
+    null: bool = False      # NULL (a failed allocation, or a miss)
+    known: bool = False     # from a summary or the data; False: presumed from the kernel convention
+
+
+PRESUMED = Fails(neg=True, known=False)
+NEVER = Fails(known=True)
+
+
+@dataclass(frozen=True)
+class Failure:
+    var: str                # the variable holding the call's result
+    call: str               # the callee
+    kind: str               # "neg" (an errno in an int), "err" (ERR_PTR), "null"
+    test_line: int          # where the failure is tested
+    test_text: str
+    def_lines: tuple        # where var was set from the call
+    specific: bool          # tested against one particular errno (`== -ENODEV`)
+
+
+def _memo(ctx) -> dict:
+    from errpath.summary import shared_for
+    return shared_for(ctx.index).setdefault("failure-model", {})
+
+
+def callee_fails(ctx, fn, name: str | None) -> Fails:
+    """How a call to `name` from fn reports failure (see the module doc)."""
+    if not name:
+        return PRESUMED
+    a = allocators().get(name)
+    if a is not None:
+        return Fails(null=a[1] == "null", known=True)
+    if name in err_ptr_returners():
+        return Fails(errptr=True, known=True)
+    callee = ctx.function(name, fn.path) if ctx is not None else None
+    if callee is None or callee is fn:
+        return PRESUMED
+    memo = _memo(ctx)
+    key = ("fails", id(callee))
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _from_summary(ctx, callee)
+    return got
+
+
+def _from_summary(ctx, callee) -> Fails:
+    rt = callee.return_type.replace("static", "").replace("inline", "").strip()
+    if rt == "void":
+        return NEVER
+    try:
+        outs = ctx.summaries.outcomes(callee, "any")
+    except Exception:   # a summary that cannot be made: fall back on the convention
+        return PRESUMED
+    kinds = {k[0] for k in outs}
+    if "unknown" in kinds and not kinds & {"errno", "errptr"}:
+        # returns what another, unknown call returned: the convention still holds
+        return Fails(neg=not rt.endswith("*"), null=rt.endswith("*"), errptr=rt.endswith("*"),
+                     pos="int" in kinds, known=False)
+    return Fails(neg="errno" in kinds, pos="int" in kinds or rt in ("bool", "_Bool"),
+                 errptr="errptr" in kinds, null="null" in kinds, known=True)
+
+
+def reads(node, var: str) -> bool:
+    """Does node read var: an identifier use, a compound assignment or
+    increment of it, or its address handed to a call."""
+    if var in node.uses:
+        return True
+    for v, val in node.defs:
+        if v == var and val[0] == "unknown":
+            return True    # &var given to a call: it may read it
+        if _mentions(val, var):
+            return True
+    return False
+
+
+def _mentions(val, var: str) -> bool:
+    if not isinstance(val, tuple):
+        return False
+    if len(val) == 2 and val[0] == "var" and val[1] == var:
+        return True
+    return any(_mentions(x, var) for x in val[1:] if isinstance(x, tuple))
+
+
+def _failing_constraint(c, fails: Fails) -> str | None:
+    """Is a value constraint a failure of a call that fails so? The kind, or None."""
+    if c == "neg":
+        return "neg" if fails.neg else None
+    if isinstance(c, tuple) and c[0] == "eq":
+        return "neg" if fails.neg else None
+    if isinstance(c, tuple) and c[0] == "eqp":
+        return "err" if fails.errptr else None
+    if c == "nz":
+        return "neg" if fails.neg and not fails.pos and not fails.null and not fails.errptr else None
+    if c in ("err", "eon"):
+        return "err" if fails.errptr or not fails.known else None
+    if c == "z":
+        return "null" if fails.null and fails.known else None
+    return None
+
+
+def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
+    """The calls whose failure is tested true on every path to nid (or by lits)."""
+    if lits is None:
+        lits = fn.must_hold(nid)
+    out: dict[str, Failure] = {}
+    specific: set[str] = set()
+    for atom, pol in lits:
+        for var, if_true, if_false in atom_constraints(atom):
+            c = if_true if pol else if_false
+            if c is None:
+                continue
+            if isinstance(c, tuple) and c[0] in ("eq", "eqp"):
+                specific.add(var)
+            if var in out:
+                continue
+            defs = fn.reaching(nid, var)
+            if not defs or any(v[0] != "call" or not v[1] for _, v in defs):
+                continue
+            names = sorted({v[1] for _, v in defs})
+            fails = [callee_fails(ctx, fn, n) for n in names]
+            if c == "nz" and not all(f.known for f in fails) and not int_local(fn, var):
+                continue    # `if (p)` on an unknown call: a pointer, or a bool, is not an errno
+            kinds = {_failing_constraint(c, f) for f in fails}
+            if len(kinds) != 1 or None in kinds:
+                continue
+            test = _test_node(fn, nid, atom)
+            out[var] = Failure(var, names[0], kinds.pop(), test.line if test else fn.nodes[nid].line,
+                               test.text if test else atom,
+                               tuple(sorted(fn.nodes[d].line for d, _ in defs)), False)
+    return [Failure(f.var, f.call, f.kind, f.test_line, f.test_text, f.def_lines, f.var in specific)
+            for f in out.values()]
+
+
+_INT_TYPES = frozenset({"int", "long", "s32", "s64", "ssize_t", "int32_t", "blk_status_t", "vm_fault_t"})
+
+
+def int_local(fn, var: str) -> bool:
+    """Is var a local declared with a plain signed integer type (`int ret;`)?"""
+    for n in fn.nodes:
+        if n.kind == "decl" and any(v == var for v, _ in n.defs):
+            head = n.text.split("=")[0]
+            if re.search(r"\*\s*" + re.escape(var) + r"\b", head):
+                return False
+            words = re.findall(r"[A-Za-z_]\w*", head)
+            return bool(words) and words[0] in _INT_TYPES or (len(words) > 1 and words[0] in (
+                "signed", "long", "const") and words[1] in _INT_TYPES)
+    return False
+
+
+def _test_node(fn, nid: int, atom: str):
+    for p in range(nid - 1, 0, -1):
+        n = fn.nodes[p]
+        if n.kind == "cond" and any(a == atom for a, _ in n.true_lits | n.false_lits):
+            return n
+    return None
+
+
+def is_errno_value(val) -> bool:
+    """A negative errno constant (-EINVAL, -1 is not one)."""
+    return val[0] == "errno"
