@@ -85,17 +85,38 @@ def _from_summary(ctx, callee) -> Fails:
     rt = callee.return_type.replace("static", "").replace("inline", "").strip()
     if rt == "void":
         return NEVER
-    try:
-        outs = ctx.summaries.outcomes(callee, "any")
-    except Exception:   # a summary that cannot be made: fall back on the convention
-        return PRESUMED
+    summaries = ctx.summaries
+    if summaries is None:   # a bare index: fall back on the convention
+        return Fails(neg=not rt.endswith("*"), pos=_returns_a_count(callee), known=False)
+    outs = summaries.outcomes(callee, "any")
     kinds = {k[0] for k in outs}
+    pos = "int" in kinds or rt in ("bool", "_Bool") or _returns_a_count(callee)
     if "unknown" in kinds and not kinds & {"errno", "errptr"}:
         # returns what another, unknown call returned: the convention still holds
         return Fails(neg=not rt.endswith("*"), null=rt.endswith("*"), errptr=rt.endswith("*"),
-                     pos="int" in kinds, known=False)
-    return Fails(neg="errno" in kinds, pos="int" in kinds or rt in ("bool", "_Bool"),
-                 errptr="errptr" in kinds, null="null" in kinds, known=True)
+                     pos=pos, known=False)
+    return Fails(neg="errno" in kinds, pos=pos, errptr="errptr" in kinds, null="null" in kinds, known=True)
+
+
+def _returns_a_count(fn) -> bool:
+    """Does fn return a value that is neither an errno, 0, nor a call's result
+    (a field, a counter, an expression: `return p->nr_users;`)?"""
+    for r in fn.returns():
+        v = r.ret
+        if v is None or v[0] in ("errno", "call", "errptr", "null"):
+            continue
+        if v[0] == "int":
+            if v[1] > 0:
+                return True
+            continue
+        if v[0] == "var":
+            for _, dv in fn.reaching(r.id, v[1]):
+                if dv[0] in ("errno", "call") or dv == ("int", 0) or dv[0] == "int" and dv[1] < 0:
+                    continue
+                return True
+            continue
+        return True
+    return False
 
 
 def reads(node, var: str) -> bool:

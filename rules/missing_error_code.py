@@ -338,6 +338,22 @@ def _may_clobber(fn) -> bool:
     return False
 
 
+def _error_channel(fn) -> frozenset:
+    """Which failures a direct `return 0;` may not swallow: an errno ("neg")
+    when fn returns a negative errno elsewhere; an ERR_PTR's errno ("err") also
+    when it returns another call's result or a variable (not only constants)."""
+    out = set()
+    for r in fn.returns():
+        v = r.ret
+        if v is None:
+            continue
+        if _negative(v) or v[0] == "var" and any(_negative(x) for _, x in fn.reaching(r.id, v[1])):
+            return frozenset({"neg", "err"})
+        if v[0] != "int":
+            out.add("err")
+    return frozenset(out)
+
+
 def _error_variables(fn) -> frozenset:
     """The variables fn uses as its error channel: returned (`return ret;`) or
     tested for a failure (`if (ret)`, `if (ret < 0)`)."""
@@ -445,11 +461,9 @@ class MissingErrorCode(Rule):
                 # `if (IS_ERR(skb)) { ...; return 0; }`: only in a function that returns
                 # errnos elsewhere, so 0 is its success and not its only answer
                 if channel is None:
-                    channel = any(r.ret is not None and _negative(r.ret) or
-                                  r.ret is not None and r.ret[0] == "var" and
-                                  any(_negative(v) for _, v in fn.reaching(r.id, r.ret[1]))
-                                  for r in fn.returns())
-                if not channel:
+                    channel = _error_channel(fn)
+                fails = [f for f in fails if f.kind in channel]
+                if not fails:
                     continue
             for f in fails:
                 exit_ = g if direct else self._success_exit(fn, g, f.var)
@@ -559,10 +573,11 @@ class MissingErrorCode(Rule):
         return False
 
     def _dead_after(self, fn, d, var):
-        """(clobbering node ids, exit node ids) when no path from d reads var
-        before it is set again or the function returns; None when one does."""
+        """(clobbering node ids, exit node ids) of the paths from d that do not
+        read var before it is set again or the function returns: the exits only
+        when no path reads it; None when every path reads it."""
         stack, seen = [s for s, _ in d.succ], set()
-        clobbers, exits = [], []
+        clobbers, exits, read = [], [], False
         while stack:
             nid = stack.pop()
             if nid in seen:
@@ -572,7 +587,8 @@ class MissingErrorCode(Rule):
                 return None
             node = fn.nodes[nid]
             if reads(node, var):
-                return None
+                read = True
+                continue
             if any(v == var for v, _ in node.defs):
                 if nid != d.id:
                     clobbers.append(nid)
@@ -583,7 +599,9 @@ class MissingErrorCode(Rule):
             if node.kind == "noreturn":
                 continue
             stack.extend(s for s, _ in node.succ)
-        return sorted(clobbers), sorted(exits)
+        if read and not clobbers:
+            return None
+        return sorted(clobbers), ([] if read else sorted(exits))
 
     def _returns_zero(self, fn, g, failed_at: int):
         """(var, evidence of the 0, return node) when var is 0 at g and a path
