@@ -53,7 +53,7 @@ class Failure:
     test_line: int          # where the failure is tested
     test_text: str
     def_lines: tuple        # where var was set from the call
-    specific: bool          # tested against one particular errno (`== -ENODEV`)
+    specific: bool          # a path decision on one particular errno (`== -ENODEV`) holds here
 
 
 def _memo(ctx) -> dict:
@@ -177,8 +177,11 @@ def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
                 continue
             names = sorted({v[1] for _, v in defs})
             fails = [callee_fails(ctx, fn, n) for n in names]
-            if c == "nz" and not all(f.known for f in fails) and not int_local(fn, var):
-                continue    # `if (p)` on an unknown call: a pointer, or a bool, is not an errno
+            if c == "nz" and not all(f.known for f in fails) and not (
+                    int_local(fn, var) and ERROR_NAME.fullmatch(var)):
+                # `if (p)`, `if (count)` on an unknown call: a pointer, a bool or a
+                # count is not an errno; only the kernel's error variables are
+                continue
             kinds = {_failing_constraint(c, f) for f in fails}
             if len(kinds) != 1 or None in kinds:
                 continue
@@ -186,10 +189,15 @@ def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
             out[var] = Failure(var, names[0], kinds.pop(), test.line if test else fn.nodes[nid].line,
                                test.text if test else atom,
                                tuple(sorted(fn.nodes[d].line for d, _ in defs)), False)
-    return [Failure(f.var, f.call, f.kind, f.test_line, f.test_text, f.def_lines, f.var in specific)
+    # `ret = PTR_ERR(p); if (ret == -ENOENT) return 0;`: a decision on one errno,
+    # whichever variable it is tested in
+    anyspecific = bool(specific)
+    return [Failure(f.var, f.call, f.kind, f.test_line, f.test_text, f.def_lines, anyspecific)
             for f in out.values()]
 
 
+# the names the kernel gives a variable that holds 0 or a negative errno
+ERROR_NAME = re.compile(r"(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?")
 _INT_TYPES = frozenset({"int", "long", "s32", "s64", "ssize_t", "int32_t", "blk_status_t", "vm_fault_t"})
 
 

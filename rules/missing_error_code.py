@@ -69,7 +69,7 @@ from collections import deque
 
 from errpath.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
-from errpath.failure import callee_fails, failed_calls, reads
+from errpath.failure import callee_fails, failed_calls, int_local, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.summary import has_token
@@ -160,6 +160,23 @@ def _debug_logged_only(fn, preds, nid: int) -> bool:
     an error exit (dev_err(), or no log at all, stays reported)."""
     calls = [c.name or "" for n in _run_before(fn, preds, nid) for c in n.calls]
     return bool(calls) and all(_DEBUG_LOG.search(c) for c in calls)
+
+
+def _debug_logged(fn, preds, nid: int) -> bool:
+    """The branch logs at debug level on its way out (`ext4_debug(...);
+    iput(inode); return 0;`): a failure the author expects and tolerates."""
+    return any(_DEBUG_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
+
+
+_ERROR_LOG = re.compile(r"(?i)(?:^|_)(?:err|error|crit|alert|emerg)(?:_ratelimited|_once)?$")
+# what an exit tail may do besides returning: undo (unlock, free, put, ...) and log
+_UNDO = re.compile(r"(?i)unlock|free|put|release|destroy|unregister|remove|exit|disable|unmap|close|clean"
+                   r"|deinit|uninit|detach|unprepare|relse|drop|_dec|dec_|_del|del_|cancel|stop|kill|clear"
+                   r"|err|warn|^up(?:_read|_write)?$|^rcu_read|^local_irq|^kvfree|^iput$")
+
+
+def _error_logged(fn, preds, nid: int) -> bool:
+    return any(_ERROR_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
 
 
 def _null_decided_by(ctx, fn, name: str, depth: int):
@@ -338,6 +355,16 @@ def _may_clobber(fn) -> bool:
     return False
 
 
+def _tool_code(fn):
+    """"low" for user-space tools and in-kernel tests (tools/, selftests, kunit
+    tests): a lost error there fails a test run, not a caller; None otherwise."""
+    p = "/" + fn.path
+    if p.startswith("/tools/") or "/selftest" in p or "/tests/" in p or p.endswith("_test.c") \
+            or "/test_" in p:
+        return "low"
+    return None
+
+
 def _error_channel(fn) -> frozenset:
     """Which failures a direct `return 0;` may not swallow: an errno ("neg")
     when fn returns a negative errno elsewhere; an ERR_PTR's errno ("err") also
@@ -455,15 +482,17 @@ class MissingErrorCode(Rule):
                 continue
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
-            if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
+            if _debug_logged(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
                 continue
             if direct:
-                # `if (IS_ERR(skb)) { ...; return 0; }`: only in a function that returns
-                # errnos elsewhere, so 0 is its success and not its only answer
+                # `if (IS_ERR(skb)) { bt_dev_err(...); return 0; }`: an ERR_PTR's errno,
+                # said at error level right in the failure branch, in a function that
+                # returns errnos or other calls' results elsewhere (0 is not its only
+                # answer); a bare `return 0;` on a failure is mostly a choice
                 if channel is None:
                     channel = _error_channel(fn)
-                fails = [f for f in fails if f.kind in channel]
-                if not fails:
+                fails = [f for f in fails if f.kind == "err" and f.kind in channel]
+                if not fails or _branch_of(fn, preds, g.id) is None or not _error_logged(fn, preds, g.id):
                     continue
             for f in fails:
                 exit_ = g if direct else self._success_exit(fn, g, f.var)
@@ -482,12 +511,13 @@ class MissingErrorCode(Rule):
                     evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
                 evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
-                                   evidence=evidence)
+                                   evidence=evidence, confidence=_tool_code(fn))
                 break
 
     def _success_exit(self, fn, g, var):
         """The `return 0;` that every path from g reaches within a short exit tail
-        (at most EXIT_TAIL statements, no loop) without reading var, or None."""
+        (at most EXIT_TAIL statements, no loop, only undo and log calls: unlock,
+        free, put, dev_err ...) without reading var, or None."""
         stack, seen, found = [s for s, _ in g.succ], set(), None
         while stack:
             nid = stack.pop()
@@ -499,6 +529,8 @@ class MissingErrorCode(Rule):
             node = fn.nodes[nid]
             if node.kind == "loop" or reads(node, var):
                 return None
+            if any(not _UNDO.search(c.name or c.callee_text) for c in node.calls):
+                return None    # work goes on after the failure: a fallback, not an exit
             if any(v == var for v, _ in node.defs):
                 return None    # set again on the way out: another rule's business
             if node.kind == "return":
@@ -530,7 +562,7 @@ class MissingErrorCode(Rule):
                     continue
                 if tested is None:
                     tested = _error_variables(fn)
-                if var not in tested:
+                if var not in tested or not int_local(fn, var):
                     continue
                 if not errno:
                     fails = callee_fails(ctx, fn, val[1])
@@ -556,7 +588,8 @@ class MissingErrorCode(Rule):
                                f"without it (line {c.line}), so the caller sees success; return {var}")
                     last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
                 evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last]
-                yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence)
+                yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence,
+                                   confidence=_tool_code(fn))
                 break
 
     def _before_exit(self, fn, d) -> bool:
@@ -594,7 +627,8 @@ class MissingErrorCode(Rule):
                     clobbers.append(nid)
                 continue
             if node.kind == "return" or nid == 1:
-                exits.append(nid)
+                if node.ret == ("int", 0):
+                    exits.append(nid)   # another value (`return -EINVAL;`) is no success
                 continue
             if node.kind == "noreturn":
                 continue
