@@ -119,6 +119,60 @@ def _returns_a_count(fn) -> bool:
     return False
 
 
+def errno_channel(ctx, fn) -> bool:
+    """Does fn report failure through its int result as a negative errno? It
+    returns one (`return -EIO;`, `ret = -EIO; ... return ret;`, an errno-returning
+    callee's result), or a caller in the index treats its result as one (tests it
+    `if (ret)` / `if (ret < 0)`, or returns it). A function whose 0 is its failure
+    (a clock rate, an rx_fixup), a delay, or a handler that always says 0 to a
+    caller that ignores it has no such channel."""
+    memo = _memo(ctx) if ctx is not None else {}
+    key = ("channel", id(fn))
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _errno_channel(ctx, fn)
+    return got
+
+
+def _negative(v) -> bool:
+    return v[0] == "errno" or v[0] == "int" and v[1] < 0
+
+
+def _errno_channel(ctx, fn) -> bool:
+    for r in fn.returns():
+        v = r.ret
+        if v is None:
+            continue
+        if _negative(v):
+            return True
+        if v[0] == "var" and any(_negative(x) for _, x in fn.reaching(r.id, v[1])):
+            return True
+        if v[0] == "call" and v[1] and ctx is not None:
+            f = callee_fails(ctx, fn, v[1])
+            if f.known and f.neg:
+                return True
+    summaries = getattr(ctx, "summaries", None)
+    if summaries is None:
+        return False
+    for g, c in summaries.callers(fn)[:20]:
+        if c.result is None:
+            node = g.nodes[c.node]
+            if node.kind == "return":
+                return True    # `return fn(...);`: handed up as the caller's own result
+            continue
+        var = c.result
+        for r in g.returns():
+            if r.ret == ("var", var):
+                return True
+        for n in g.nodes:
+            if n.kind == "cond":
+                for atom, _ in n.true_lits:
+                    for v, t, _f in atom_constraints(atom):
+                        if v == var and t in ("neg", "nz"):
+                            return True
+    return False
+
+
 def reads(node, var: str) -> bool:
     """Does node read var: an identifier use, a compound assignment or
     increment of it, or its address handed to a call."""
@@ -150,8 +204,10 @@ def _failing_constraint(c, fails: Fails) -> str | None:
         return "err" if fails.errptr else None
     if c == "nz":
         return "neg" if fails.neg and not fails.pos and not fails.null and not fails.errptr else None
-    if c in ("err", "eon"):
+    if c == "err":
         return "err" if fails.errptr or not fails.known else None
+    if c == "eon":   # IS_ERR_OR_NULL(): a NULL may be the normal "none"
+        return "err" if fails.errptr and fails.known and not fails.null else None
     if c == "z":
         return "null" if fails.null and fails.known else None
     return None

@@ -69,7 +69,7 @@ from collections import deque
 
 from errpath.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
-from errpath.failure import callee_fails, failed_calls, int_local, reads
+from errpath.failure import callee_fails, errno_channel, failed_calls, int_local, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.summary import has_token
@@ -317,6 +317,35 @@ def _resets_an_errno(fn, g, var: str) -> bool:
         for d in zeros)
 
 
+def _constant_def(node, var: str) -> bool:
+    return any(v == var and val[0] in ("int", "errno") for v, val in node.defs)
+
+
+def _straight(fn, d, c: int) -> bool:
+    """Is c reached from d through single-successor statements only (no test)?"""
+    node = d
+    for _ in range(8):
+        if len(node.succ) != 1:
+            return False
+        nxt = node.succ[0][0]
+        if nxt == c:
+            return True
+        node = fn.nodes[nxt]
+        if node.kind == "cond":
+            return False
+    return False
+
+
+def _switch_break(fn, g) -> bool:
+    """A `break` that ends a switch case, not a loop: no loop holds it, or the
+    innermost one also holds where it goes."""
+    loops = [lp for lp in fn.loops if lp.contains(g.id)]
+    if not loops:
+        return True
+    inner = min(loops, key=lambda lp: lp.last - lp.first)
+    return any(inner.contains(s) for s, _ in g.succ)
+
+
 def _skips_item(fn, g) -> bool:
     """`goto next;` to a label inside the same loop: skip this item and go on
     with the loop (a `continue`), not an error exit."""
@@ -468,7 +497,7 @@ class MissingErrorCode(Rule):
         variable that holds the error: the errno was in hand and is dropped."""
         if preds is None:
             preds = fn.preds()
-        channel = None
+        channel = channel_ok = None
         seen = set()
         for g in fn.nodes:
             if g.kind not in ("goto", "break", "return"):
@@ -480,7 +509,7 @@ class MissingErrorCode(Rule):
                      and _IDENT.fullmatch(f.var)]
             if not fails:
                 continue
-            if g.kind == "goto" and _skips_item(fn, g):
+            if g.kind == "goto" and _skips_item(fn, g) or g.kind == "break" and _switch_break(fn, g):
                 continue
             if _debug_logged(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
                 continue
@@ -494,6 +523,10 @@ class MissingErrorCode(Rule):
                 fails = [f for f in fails if f.kind == "err" and f.kind in channel]
                 if not fails or _branch_of(fn, preds, g.id) is None or not _error_logged(fn, preds, g.id):
                     continue
+            if channel_ok is None:
+                channel_ok = errno_channel(ctx, fn)
+            if not channel_ok:
+                return
             for f in fails:
                 exit_ = g if direct else self._success_exit(fn, g, f.var)
                 if exit_ is None or (f.var, exit_.id) in seen:
@@ -572,9 +605,13 @@ class MissingErrorCode(Rule):
                 if dead is None:
                     continue
                 clobbers, exits = dead
+                # `if (dev_name(dev)) error = 0;`: a constant chosen on a test of the
+                # outcome is a decision; only a straight-line one is a clobber
+                clobbers = [c for c in clobbers if not _constant_def(fn.nodes[c], var)
+                            or _straight(fn, d, c)]
                 if not errno and not clobbers:
                     continue     # a call result never used: ignored, not clobbered
-                if errno and not clobbers and not exits:
+                if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
                     continue
                 what = f"-{val[1]}" if errno else f"the error of {val[1]}()"
                 if clobbers:
