@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .summary import allocators, atom_constraints, err_ptr_returners
 
@@ -39,6 +40,7 @@ class Fails:
     errptr: bool = False    # an ERR_PTR
     null: bool = False      # NULL (a failed allocation, or a miss)
     known: bool = False     # from a summary or the data; False: presumed from the kernel convention
+    tolerated: bool = False  # callers may leave its failure unchecked (data/tolerated_failures.txt)
 
 
 PRESUMED = Fails(neg=True, known=False)
@@ -56,6 +58,20 @@ class Failure:
     specific: bool          # a path decision on one particular errno (`== -ENODEV`) holds here
 
 
+@lru_cache(maxsize=None)
+def _tolerated_table() -> tuple[frozenset, tuple]:
+    from .summary import _rows
+    names = [r[0] for r in _rows("tolerated_failures")]
+    return (frozenset(n for n in names if not n.endswith("*")),
+            tuple(n[:-1] for n in names if n.endswith("*")))
+
+
+def tolerated(name: str) -> bool:
+    """A call whose failure its callers may leave unchecked (see the data file)."""
+    exact, prefixes = _tolerated_table()
+    return name in exact or name.startswith(prefixes)
+
+
 def _memo(ctx) -> dict:
     from errpath.summary import shared_for
     return shared_for(ctx.index).setdefault("failure-model", {})
@@ -65,6 +81,8 @@ def callee_fails(ctx, fn, name: str | None) -> Fails:
     """How a call to `name` from fn reports failure (see the module doc)."""
     if not name:
         return PRESUMED
+    if tolerated(name):
+        return Fails(neg=True, known=True, tolerated=True)
     a = allocators().get(name)
     if a is not None:
         return Fails(null=a[1] == "null", known=True)
@@ -123,7 +141,7 @@ def errno_channel(ctx, fn) -> bool:
     """Does fn report failure through its int result as a negative errno? It
     returns one (`return -EIO;`, `ret = -EIO; ... return ret;`, an errno-returning
     callee's result), or a caller in the index treats its result as one (tests it
-    `if (ret)` / `if (ret < 0)`, or returns it). A function whose 0 is its failure
+    `if (ret < 0)`, or returns it; `if (!ret)` may test a 0/1 result). A function whose 0 is its failure
     (a clock rate, an rx_fixup), a delay, or a handler that always says 0 to a
     caller that ignores it has no such channel."""
     memo = _memo(ctx) if ctx is not None else {}
@@ -145,12 +163,16 @@ def _errno_channel(ctx, fn) -> bool:
             continue
         if _negative(v):
             return True
-        if v[0] == "var" and any(_negative(x) for _, x in fn.reaching(r.id, v[1])):
-            return True
-        if v[0] == "call" and v[1] and ctx is not None:
-            f = callee_fails(ctx, fn, v[1])
-            if f.known and f.neg:
+        vals = [x for _, x in fn.reaching(r.id, v[1])] if v[0] == "var" else [v]
+        for x in vals:
+            if _negative(x):
                 return True
+            # another call's result handed up: an errno when that callee fails so
+            # (or follows the convention: a callback through a pointer)
+            if x[0] == "call" and ctx is not None:
+                f = callee_fails(ctx, fn, x[1])
+                if f.neg and not f.pos and not (f.known is False and x[1] and v[0] == "var"):
+                    return True
     summaries = getattr(ctx, "summaries", None)
     if summaries is None:
         return False
@@ -168,7 +190,7 @@ def _errno_channel(ctx, fn) -> bool:
             if n.kind == "cond":
                 for atom, _ in n.true_lits:
                     for v, t, _f in atom_constraints(atom):
-                        if v == var and t in ("neg", "nz"):
+                        if v == var and t == "neg":
                             return True
     return False
 
@@ -254,7 +276,7 @@ def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
 
 # the names the kernel gives a variable that holds 0 or a negative errno
 ERROR_NAME = re.compile(r"(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?")
-_INT_TYPES = frozenset({"int", "long", "s32", "s64", "ssize_t", "int32_t", "blk_status_t", "vm_fault_t"})
+_INT_TYPES = frozenset({"__be32", "int", "long", "s32", "s64", "ssize_t", "int32_t", "blk_status_t", "vm_fault_t"})
 
 
 def int_local(fn, var: str) -> bool:

@@ -317,6 +317,14 @@ def _resets_an_errno(fn, g, var: str) -> bool:
         for d in zeros)
 
 
+def _records_elsewhere(fn, preds, nid: int) -> bool:
+    """The failure branch writes through a pointer, a field or an array on its
+    way out (`*errp = PTR_ERR(bh);`, `acard->devmpu = NULL;`): the error is
+    reported another way, or the function falls back to a degraded state."""
+    return any(v.startswith("*") or "->" in v or "." in v or "[" in v
+               for n in _run_before(fn, preds, nid) for v, _ in n.defs)
+
+
 def _constant_def(node, var: str) -> bool:
     return any(v == var and val[0] in ("int", "errno") for v, val in node.defs)
 
@@ -513,6 +521,8 @@ class MissingErrorCode(Rule):
                 continue
             if _debug_logged(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
                 continue
+            if _records_elsewhere(fn, preds, g.id):
+                continue
             if direct:
                 # `if (IS_ERR(skb)) { bt_dev_err(...); return 0; }`: an ERR_PTR's errno,
                 # said at error level right in the failure branch, in a function that
@@ -599,7 +609,7 @@ class MissingErrorCode(Rule):
                     continue
                 if not errno:
                     fails = callee_fails(ctx, fn, val[1])
-                    if not fails.neg or fails.pos:
+                    if not fails.neg or fails.pos or fails.tolerated:
                         continue
                 dead = self._dead_after(fn, d, var)
                 if dead is None:
@@ -607,8 +617,10 @@ class MissingErrorCode(Rule):
                 clobbers, exits = dead
                 # `if (dev_name(dev)) error = 0;`: a constant chosen on a test of the
                 # outcome is a decision; only a straight-line one is a clobber
-                clobbers = [c for c in clobbers if not _constant_def(fn.nodes[c], var)
-                            or _straight(fn, d, c)]
+                # on a path that reads it elsewhere, only a straight-line clobber counts
+                # (`err = poll(); if (x < 0) err = x;` picks the better error)
+                clobbers = [c for c in clobbers if _straight(fn, d, c) or not (
+                    _constant_def(fn.nodes[c], var) or exits is None)]
                 if not errno and not clobbers:
                     continue     # a call result never used: ignored, not clobbered
                 if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
@@ -630,13 +642,14 @@ class MissingErrorCode(Rule):
                 break
 
     def _before_exit(self, fn, d) -> bool:
-        """`err = -EIO; goto out;`: the errno is set right before a goto or break."""
+        """`err = -EIO; goto out;`: the errno is set right before a goto or a
+        break out of a loop."""
         node = d
         for _ in range(3):
             if len(node.succ) != 1:
                 return False
             node = fn.nodes[node.succ[0][0]]
-            if node.kind in ("goto", "break"):
+            if node.kind == "goto" or node.kind == "break" and not _switch_break(fn, node):
                 return True
             if node.kind != "expr" or node.defs:
                 return False
@@ -644,8 +657,8 @@ class MissingErrorCode(Rule):
 
     def _dead_after(self, fn, d, var):
         """(clobbering node ids, exit node ids) of the paths from d that do not
-        read var before it is set again or the function returns: the exits only
-        when no path reads it; None when every path reads it."""
+        read var before it is set again or the function returns: exits None
+        when some path reads it; None when every path reads it."""
         stack, seen = [s for s, _ in d.succ], set()
         clobbers, exits, read = [], [], False
         while stack:
@@ -672,7 +685,7 @@ class MissingErrorCode(Rule):
             stack.extend(s for s, _ in node.succ)
         if read and not clobbers:
             return None
-        return sorted(clobbers), ([] if read else sorted(exits))
+        return sorted(clobbers), (None if read else sorted(exits))
 
     def _returns_zero(self, fn, g, failed_at: int):
         """(var, evidence of the 0, return node) when var is 0 at g and a path
