@@ -163,6 +163,10 @@ def _errno_channel(ctx, fn) -> bool:
             continue
         if _negative(v):
             return True
+        if v[0] == "var" and any(var == v[1] and (c if pol else nc) in ("nz", "neg")
+                                 for atom, pol in fn.must_hold(r.id)
+                                 for var, c, nc in atom_constraints(atom)):
+            return True    # `if (ret) return ret;`: a call's failure handed up
         vals = [x for _, x in fn.reaching(r.id, v[1])] if v[0] == "var" else [v]
         for x in vals:
             if _negative(x):
