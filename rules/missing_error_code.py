@@ -15,6 +15,33 @@ variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
 that is also the normal, successful exit of a function that never returns an
 errno stays silent.
 
+Two more shapes, from the engine's failure model (errpath/failure.py: which
+results of a call mean failure, from the callee's summary, the data tables or
+the kernel convention, and which branches are taken on that failure whatever
+the form of the test: `if (ret)`, `if (ret < 0)`, `if (IS_ERR(p))`, the false
+side of `if (ret >= 0)`, `WARN_ON()` around any of them):
+
+* **An errno in hand, dropped.** A failure branch leaves through a goto or a
+  break out of a loop, and the exit tail it reaches (a few statements that
+  only undo and log: unlock, free, put, dev_err) returns a literal 0 without
+  reading the variable that holds the error (`ret = insert(); if (ret) goto
+  out; ... out: unlock(); return 0;`); or `error = -EFSCORRUPTED; goto out;`
+  where `out:` returns 0. Also a direct `return 0;` right in an IS_ERR()
+  branch that logs the failure at error level. Only in a function with an
+  errno channel (failure.errno_channel: it returns an errno, hands a tested
+  failure up, or a caller takes its result for an errno), so a function whose
+  0 is its failure (a clock rate, an rx fixup) or whose result nobody reads
+  stays silent.
+* **A clobbered errno.** The result of a call that can fail with an errno,
+  stored in an int error variable (one the function returns or tests), is
+  overwritten before anything reads it: `ret = read_block(); ret =
+  set_power(0);`, or `err = -EINVAL; goto close;` where `close:` does `err =
+  close_it();`. On a path that reads the value elsewhere, only a clobber in
+  straight line counts. Clobbered errnos are part of this rule, not a rule of
+  their own: the caller-visible effect is the same (an error code the caller
+  should get is not the one it gets), the fix is the same (test or return the
+  variable), and Smatch and the stable fixes name both "missing error code".
+
 Why it matters
 --------------
 The caller sees success: a probe or bind that failed to allocate reports 0,
@@ -44,19 +71,39 @@ Use instead
             goto fail;
     }
 
-Confidence is **medium**; **low** when the 0 is a reset of an errno the
+Confidence is **medium** (low for tools/ and tests); **low** when the 0 is a reset of an errno the
 variable held (`rc = -EFAULT; ... rc = 0;`) just before a lookup tested with
 `IS_ERR_OR_NULL()`: the author chose success for "nothing there", error or NULL.
+
+Near misses that stay silent: a test for one particular errno (`if (ret ==
+-ENODEV) goto out;`: "absent" is an answer), a callee whose nonzero result is
+a count, a retry loop that re-tests `ret`, a branch that logs at debug level,
+`goto next;` inside a loop, a `break` that ends a switch case, a failure
+branch that records the error or a fallback elsewhere (`*errp = PTR_ERR(bh);`,
+`acard->devmpu = NULL;`), an exit tail that goes on working (registers a
+fallback device), a constant chosen under a test (`if (dev_name(dev)) error =
+0;`), calls whose failure callers may leave unchecked
+(`errpath/data/tolerated_failures.txt`: optional firmware properties, waits
+returning the time left). User-space tools and in-kernel tests are low.
 
 Known false positives
 ---------------------
 A deliberately best-effort allocation whose failure is meant to be reported
 as success through an error label (comment it, or return 0 explicitly).
+A handler that returns 0 whatever happens to a caller that takes errnos from
+its other callees. Two writes in a row whose first error the author chose to
+ignore (`ret = write(a); ret = write(b);`): a latent bug at best.
 Allocators the rule does not know are not followed (see
 `errpath/data/allocators.txt`).
 
 References
 ----------
+- Real fixes of these shapes, in the bench/recall corpus (Debian stable
+  updates 6.1.170-6.1.192, 6.12.107-6.12.117): hwspin_lock_register_single()
+  (label returned 0), xlog_recover_dquot_commit_pass2() (errno set, 0
+  returned), ext4_fc_replay_add_range()/del_range(), dax_core_init(),
+  hci_uart_setup() (IS_ERR() then return 0), rtsx_pci_init_hw(),
+  uleds_read(), tracing_snapshot_write() (clobbered).
 - Smatch `check_missing_error_code.c` ("missing error code here? 'x' failed.
   'ret' = '0'"), and the many kernel patches titled "... fix missing error code"
   / "... return -ENOMEM on allocation failure" it produced.
