@@ -77,7 +77,7 @@ def _memo(ctx) -> dict:
     return shared_for(ctx.index).setdefault("failure-model", {})
 
 
-def callee_fails(ctx, fn, name: str | None) -> Fails:
+def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
     """How a call to `name` from fn reports failure (see the module doc)."""
     if not name:
         return PRESUMED
@@ -95,25 +95,52 @@ def callee_fails(ctx, fn, name: str | None) -> Fails:
     key = ("fails", id(callee))
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _from_summary(ctx, callee)
+        if depth > 2:
+            return PRESUMED
+        memo[key] = PRESUMED    # a recursive cycle: the convention
+        got = memo[key] = _from_returns(ctx, callee, depth)
     return got
 
 
-def _from_summary(ctx, callee) -> Fails:
+def _from_returns(ctx, callee, depth: int) -> Fails:
+    """The callee's own return statements (and, two calls down, its callees'):
+    cheaper than a full summary and enough to tell an errno, an ERR_PTR, NULL
+    and a count apart."""
     rt = callee.return_type.replace("static", "").replace("inline", "").strip()
     if rt == "void":
         return NEVER
-    summaries = ctx.summaries
-    if summaries is None:   # a bare index: fall back on the convention
-        return Fails(neg=not rt.endswith("*"), pos=_returns_a_count(callee), known=False)
-    outs = summaries.outcomes(callee, "any")
-    kinds = {k[0] for k in outs}
-    pos = "int" in kinds or rt in ("bool", "_Bool") or _returns_a_count(callee)
-    if "unknown" in kinds and not kinds & {"errno", "errptr"}:
-        # returns what another, unknown call returned: the convention still holds
-        return Fails(neg=not rt.endswith("*"), null=rt.endswith("*"), errptr=rt.endswith("*"),
-                     pos=pos, known=False)
-    return Fails(neg="errno" in kinds, pos=pos, errptr="errptr" in kinds, null="null" in kinds, known=True)
+    ptr = rt.endswith("*")
+    neg = pos = errptr = null = unknown = False
+    for r in callee.returns():
+        v = r.ret
+        if v is None:
+            continue
+        todo = [x for _, x in callee.reaching(r.id, v[1])] if v[0] == "var" else [v]
+        while todo:
+            x = todo.pop()
+            k = x[0]
+            if k == "cond":
+                todo.extend(y for y in x[2:4] if isinstance(y, tuple))
+            elif k == "errno" or k == "int" and x[1] < 0:
+                neg = True
+            elif k == "int":
+                pos = pos or x[1] > 0
+            elif k == "errptr":
+                errptr = True
+            elif k == "null":
+                null = True
+            elif k == "call" and x[1]:
+                f = callee_fails(ctx, callee, x[1], depth + 1)
+                neg, pos, errptr, null = neg or f.neg, pos or f.pos, errptr or f.errptr, null or f.null
+                unknown = unknown or not f.known
+            elif ptr or k in ("call", "param", "uninit", "unknown"):
+                unknown = True
+            else:
+                pos = True     # a field, a counter, an expression: a value, not an errno
+    pos = pos or rt in ("bool", "_Bool")
+    if unknown and not (neg or errptr):
+        return Fails(neg=not ptr, null=ptr, errptr=ptr, pos=pos, known=False)
+    return Fails(neg=neg, pos=pos, errptr=errptr, null=null, known=True)
 
 
 def _returns_a_count(fn) -> bool:

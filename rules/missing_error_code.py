@@ -32,6 +32,9 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   failure up, or a caller takes its result for an errno), so a function whose
   0 is its failure (a clock rate, an rx fixup) or whose result nobody reads
   stays silent.
+* **An errno taken for "yes".** `if (check_status(sc, on)) return 0;` where
+  check_status() returns 1, 0 or a negative errno (its own return statements
+  say so): the truth test counts the errno as "yes" and reports success.
 * **A clobbered errno.** The result of a call that can fail with an errno,
   stored in an int error variable (one the function returns or tests), is
   overwritten before anything reads it: `ret = read_block(); ret =
@@ -372,6 +375,14 @@ def _records_elsewhere(fn, preds, nid: int) -> bool:
                for n in _run_before(fn, preds, nid) for v, _ in n.defs)
 
 
+def _truth_tested_call(cond, atom: str):
+    """The call whose result alone is the atom (`check(sc,st)`), or None."""
+    for call in cond.calls:
+        if call.name and atom == f"{call.name}({','.join(call.args)})".replace(" ", ""):
+            return call
+    return None
+
+
 def _constant_def(node, var: str) -> bool:
     return any(v == var and val[0] in ("int", "errno") for v, val in node.defs)
 
@@ -415,6 +426,25 @@ _ASSIGNED = re.compile(rb"\b([A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z0-9]+\s*;|[A-Za-z_]
 
 
 _RETURN_ZERO = re.compile(rb"\breturn\s+0\s*;")
+# `if (check(a, b)) return 0;`, `if (!ok(x))` ... `return 0;` on the same test
+_TRUTH_TEST_RETURNS_ZERO = re.compile(rb"\bif\s*\(\s*!?\s*[A-Za-z_]\w*\s*\([^;{}]*\)\s*\)\s*return\s+0\s*;")
+
+
+# light text tests for _lost_errnos: a label, or the end of a loop, a few lines
+# before `return 0;`; or `return 0;` a few lines after an IS_ERR() test
+_LABEL_THEN_ZERO = re.compile(rb"\n[A-Za-z_]\w*:[ \t]*(?:/\*[^\n]*)?\n(?:[^\n]*\n){0,6}?[ \t]*return\s+0\s*;")
+_LOOP_END_THEN_ZERO = re.compile(rb"\n[ \t]*}[ \t]*(?:while[^\n]*)?\n(?:[^\n]*\n){0,4}?[ \t]*return\s+0\s*;")
+_IS_ERR_THEN_ZERO = re.compile(rb"IS_ERR\w*\s*\((?:[^\n]*\n){0,4}?[ \t]*return\s+0\s*;")
+
+
+def _may_lose(fn) -> bool:
+    src = fn.source()
+    if src is None:
+        return False
+    tokens = fn.text_tokens
+    return ("goto" in tokens and _LABEL_THEN_ZERO.search(src) is not None
+            or "break" in tokens and _LOOP_END_THEN_ZERO.search(src) is not None
+            or not tokens.isdisjoint(ERR_TESTS) and _IS_ERR_THEN_ZERO.search(src) is not None)
 
 
 def _returns_literal_zero(fn) -> bool:
@@ -432,11 +462,33 @@ def _may_clobber(fn) -> bool:
         end = src.find(b";", m.end() - 1)
         if end < 0:
             continue
-        var = re.escape(m.group(1))
-        nxt = re.compile(rb"\b" + var + rb"\b(\s*=(?!=))?|\bgoto\b|\bbreak\b").search(src, end)
-        if nxt is not None and (nxt.group(1) is not None or nxt.group(0) in (b"goto", b"break")):
+        # a call's result: the next mention sets it again; an errno: or an exit comes first
+        if _next_use_sets(src, m.group(1), end, exits=m.group(0).rstrip().endswith(b";")):
             return True
     return False
+
+
+def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
+    """Is the next whole-word mention of var after pos an assignment `var =`,
+    or (exits) is a goto/break met before it?"""
+    n, start = len(var), pos
+    while True:
+        i = src.find(var, pos)
+        if exits and _EXIT_WORD.search(src, pos, i if i >= 0 else len(src)) is not None:
+            return True
+        if i < 0:
+            return False
+        pos = i + n
+        if (i and (src[i - 1:i].isalnum() or src[i - 1:i] == b"_")) or \
+                (src[pos:pos + 1].isalnum() or src[pos:pos + 1] == b"_"):
+            continue
+        rest = src[pos:pos + 8].lstrip()
+        # `if (a) ret = f(); else ret = g();`: the other branch, not a clobber
+        return rest[:1] == b"=" and rest[1:2] != b"=" and _OTHER_BRANCH.search(src, start, i) is None
+
+
+_EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
+_OTHER_BRANCH = re.compile(rb"\belse\b|\bcase\b|\bdefault\s*:")
 
 
 def _tool_code(fn):
@@ -497,10 +549,43 @@ class MissingErrorCode(Rule):
         # light facts before the CFG: a failed call to test, an errno to lose
         if exits and _may_hold_errno(fn) and _may_test_failure(ctx, fn):
             yield from self._still_zero(fn, ctx)
-        if (exits or not fn.text_tokens.isdisjoint(ERR_TESTS)) and _returns_literal_zero(fn):
+        if (exits or not fn.text_tokens.isdisjoint(ERR_TESTS)) and _may_lose(fn):
             yield from self._lost_errnos(fn, ctx, preds)
         if _may_clobber(fn):
             yield from self._clobbered(fn, ctx)
+        if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
+            yield from self._errno_as_yes(fn, ctx)
+
+    # -- an errno taken for "yes" --------------------------------------------------
+    def _errno_as_yes(self, fn, ctx):
+        """`if (check_status(sc)) return 0;` where check_status() returns 1, 0 or a
+        negative errno: a truth test takes the errno for "yes", and the function
+        reports success on it."""
+        for c in fn.nodes:
+            if c.kind != "cond" or not c.calls:
+                continue
+            for atom, pol in c.true_lits:
+                call = _truth_tested_call(c, atom)
+                if call is None:
+                    continue
+                # the edge on which the call's result is nonzero
+                edge = pol
+                nxt = [s for s, e in c.succ if e is edge]
+                if not nxt or fn.nodes[nxt[0]].kind != "return" or fn.nodes[nxt[0]].ret != ("int", 0):
+                    continue
+                fails = callee_fails(ctx, fn, call.name)
+                if not (fails.known and fails.neg and fails.pos) or fails.tolerated:
+                    continue
+                if not errno_channel(ctx, fn):
+                    return
+                r = fn.nodes[nxt[0]]
+                message = (f"{call.name}() returns a negative errno as well as a yes/no answer; this test "
+                           f"takes the errno for yes and returns 0 (line {r.line}), so the caller sees "
+                           f"success; test its result for < 0 first")
+                evidence = [Evidence(fn.path, c.line, fn.name, f"truth test of {call.name}(): {c.text}"),
+                            Evidence(fn.path, r.line, fn.name, f"returns 0: {r.text}")]
+                yield self.finding(fn, c.line, c.column, message, names=(call.name, "errno-as-yes"),
+                                   evidence=evidence, confidence=_tool_code(fn))
 
     def _still_zero(self, fn, ctx):
         preds = None
@@ -550,8 +635,6 @@ class MissingErrorCode(Rule):
         """A failure branch (failure.failed_calls) that leaves through a goto, a
         break or a direct return and reaches `return 0;` without reading the
         variable that holds the error: the errno was in hand and is dropped."""
-        if preds is None:
-            preds = fn.preds()
         channel = channel_ok = None
         seen = set()
         for g in fn.nodes:
@@ -560,12 +643,13 @@ class MissingErrorCode(Rule):
             direct = g.kind == "return"
             if direct and g.ret != ("int", 0):
                 continue
-            fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind in ("neg", "err") and not f.specific
-                     and _IDENT.fullmatch(f.var)]
-            if not fails:
-                continue
+            # the structure first, the failure model (summaries) last
             if g.kind == "goto" and _skips_item(fn, g) or g.kind == "break" and _switch_break(fn, g):
                 continue
+            if not direct and self._success_exit(fn, g, None) is None:
+                continue
+            if preds is None:
+                preds = fn.preds()
             if _debug_logged(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
                 continue
             if _records_elsewhere(fn, preds, g.id):
@@ -575,11 +659,16 @@ class MissingErrorCode(Rule):
                 # said at error level right in the failure branch, in a function that
                 # returns errnos or other calls' results elsewhere (0 is not its only
                 # answer); a bare `return 0;` on a failure is mostly a choice
+                if _branch_of(fn, preds, g.id) is None or not _error_logged(fn, preds, g.id):
+                    continue
                 if channel is None:
                     channel = _error_channel(fn)
-                fails = [f for f in fails if f.kind == "err" and f.kind in channel]
-                if not fails or _branch_of(fn, preds, g.id) is None or not _error_logged(fn, preds, g.id):
+                if "err" not in channel:
                     continue
+            fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind in ("neg", "err") and not f.specific
+                     and _IDENT.fullmatch(f.var) and (f.kind == "err" or not direct)]
+            if not fails:
+                continue
             if channel_ok is None:
                 channel_ok = errno_channel(ctx, fn)
             if not channel_ok:
@@ -639,6 +728,7 @@ class MissingErrorCode(Rule):
         assignment (`ret = f(); ret = g();`), or set right before an exit that
         returns something else (`error = -EIO; goto out;` where out returns 0)."""
         tested = None
+        ints = {}
         for d in fn.nodes:
             if d.kind not in ("expr",) or not d.defs:
                 continue
@@ -652,16 +742,22 @@ class MissingErrorCode(Rule):
                     continue
                 if tested is None:
                     tested = _error_variables(fn)
-                if var not in tested or not int_local(fn, var):
+                if var not in tested:
+                    continue
+                if var not in ints:
+                    ints[var] = int_local(fn, var)
+                if not ints[var]:
+                    continue
+                dead = self._dead_after(fn, d, var)
+                if dead is None:
+                    continue
+                clobbers, exits = dead
+                if not errno and not clobbers:
                     continue
                 if not errno:
                     fails = callee_fails(ctx, fn, val[1])
                     if not fails.neg or fails.pos or fails.tolerated:
                         continue
-                dead = self._dead_after(fn, d, var)
-                if dead is None:
-                    continue
-                clobbers, exits = dead
                 # `if (dev_name(dev)) error = 0;`: a constant chosen on a test of the
                 # outcome is a decision; only a straight-line one is a clobber
                 # on a path that reads it elsewhere, only a straight-line clobber counts
