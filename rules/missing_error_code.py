@@ -483,12 +483,13 @@ def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
                 (src[pos:pos + 1].isalnum() or src[pos:pos + 1] == b"_"):
             continue
         rest = src[pos:pos + 8].lstrip()
-        # `if (a) ret = f(); else ret = g();`: the other branch, not a clobber
+        # `if (a) ret = f(); else ret = g();`, `case A: ret = f(); break; case B: ret =
+        # g();`: the other branch, not a clobber
         return rest[:1] == b"=" and rest[1:2] != b"=" and _OTHER_BRANCH.search(src, start, i) is None
 
 
 _EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
-_OTHER_BRANCH = re.compile(rb"\belse\b|\bcase\b|\bdefault\s*:")
+_OTHER_BRANCH = re.compile(rb"\belse\b|\bbreak\s*;|\breturn\b")
 
 
 def _tool_code(fn):
