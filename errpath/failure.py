@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .knowledge import name_list
 from .summary import allocators, atom_constraints, err_ptr_returners
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -83,6 +84,8 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
         return PRESUMED
     if tolerated(name):
         return Fails(neg=True, known=True, tolerated=True)
+    if name in name_list("device_data_readers"):
+        return NEVER    # le16_to_cpu(): a value read from device data, never an errno
     a = allocators().get(name)
     if a is not None:
         return Fails(null=a[1] == "null", known=True)
