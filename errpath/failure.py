@@ -134,8 +134,11 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
                 null = True
             elif k == "call" and x[1]:
                 f = callee_fails(ctx, callee, x[1], depth + 1)
+                if not f.known:
+                    unknown = True   # a presumed errno is no evidence of one
+                    pos = pos or f.pos
+                    continue
                 neg, pos, errptr, null = neg or f.neg, pos or f.pos, errptr or f.errptr, null or f.null
-                unknown = unknown or not f.known
             elif ptr or k in ("call", "param", "uninit", "unknown"):
                 unknown = True
             else:

@@ -574,6 +574,8 @@ class MissingErrorCode(Rule):
                 nxt = [s for s, e in c.succ if e is edge]
                 if not nxt or fn.nodes[nxt[0]].kind != "return" or fn.nodes[nxt[0]].ret != ("int", 0):
                     continue
+                if call.name in ERR_TESTS or call.name.isupper():
+                    continue    # IS_ERR() and other macros: a test, not a 1/0/-errno answer
                 fails = callee_fails(ctx, fn, call.name)
                 if not (fails.known and fails.neg and fails.pos) or fails.tolerated:
                     continue
