@@ -292,6 +292,8 @@ def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
                 continue
             names = sorted({v[1] for _, v in defs})
             fails = [callee_fails(ctx, fn, n) for n in names]
+            if any(f.tolerated for f in fails):
+                continue    # an optional property's -EINVAL: "absent", not a failure
             if c == "nz" and not all(f.known for f in fails) and not (
                     int_local(fn, var) and ERROR_NAME.fullmatch(var)):
                 # `if (p)`, `if (count)` on an unknown call: a pointer, a bool or a
