@@ -15,6 +15,38 @@ variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
 that is also the normal, successful exit of a function that never returns an
 errno stays silent.
 
+Two more shapes, from the engine's failure model (errpath/failure.py: which
+results of a call mean failure, from the callee's summary, the data tables or
+the kernel convention, and which branches are taken on that failure whatever
+the form of the test: `if (ret)`, `if (ret < 0)`, `if (IS_ERR(p))`, the false
+side of `if (ret >= 0)`, `WARN_ON()` around any of them):
+
+* **An errno in hand, dropped.** A failure branch leaves through a goto or a
+  break out of a loop, and the exit tail it reaches (a few statements that
+  only undo and log: unlock, free, put, dev_err) returns a literal 0 without
+  reading the variable that holds the error (`ret = insert(); if (ret) goto
+  out; ... out: unlock(); return 0;`); or `error = -EFSCORRUPTED; goto out;`
+  where `out:` returns 0. Also a direct `return 0;` right in an IS_ERR()
+  branch that logs the failure at error level. Only in a function with an
+  errno channel (failure.errno_channel: it returns an errno, hands a tested
+  failure up, or a caller takes its result for an errno), so a function whose
+  0 is its failure (a clock rate, an rx fixup) or whose result nobody reads
+  stays silent.
+* **An errno taken for "yes".** `if (check_status(sc, on)) return 0;` where
+  check_status() returns 1, 0 or a negative errno (its own return statements
+  say so): the truth test counts the errno as "yes" and reports success.
+  Low confidence: on the whole 6.12.117 kernel most such tests were chosen
+  (a comparison's -1, "skip it when that fails"), a few were real (GPIO reads).
+* **A clobbered errno.** The result of a call that can fail with an errno,
+  stored in an int error variable (one the function returns or tests), is
+  overwritten before anything reads it: `ret = read_block(); ret =
+  set_power(0);`, or `err = -EINVAL; goto close;` where `close:` does `err =
+  close_it();`. On a path that reads the value elsewhere, only a clobber in
+  straight line counts. Clobbered errnos are part of this rule, not a rule of
+  their own: the caller-visible effect is the same (an error code the caller
+  should get is not the one it gets), the fix is the same (test or return the
+  variable), and Smatch and the stable fixes name both "missing error code".
+
 Why it matters
 --------------
 The caller sees success: a probe or bind that failed to allocate reports 0,
@@ -44,19 +76,39 @@ Use instead
             goto fail;
     }
 
-Confidence is **medium**; **low** when the 0 is a reset of an errno the
+Confidence is **medium** (low for tools/ and tests); **low** when the 0 is a reset of an errno the
 variable held (`rc = -EFAULT; ... rc = 0;`) just before a lookup tested with
 `IS_ERR_OR_NULL()`: the author chose success for "nothing there", error or NULL.
+
+Near misses that stay silent: a test for one particular errno (`if (ret ==
+-ENODEV) goto out;`: "absent" is an answer), a callee whose nonzero result is
+a count, a retry loop that re-tests `ret`, a branch that logs at debug level,
+`goto next;` inside a loop, a `break` that ends a switch case, a failure
+branch that records the error or a fallback elsewhere (`*errp = PTR_ERR(bh);`,
+`acard->devmpu = NULL;`), an exit tail that goes on working (registers a
+fallback device), a constant chosen under a test (`if (dev_name(dev)) error =
+0;`), calls whose failure callers may leave unchecked
+(`errpath/data/tolerated_failures.txt`: optional firmware properties, waits
+returning the time left). User-space tools and in-kernel tests are low.
 
 Known false positives
 ---------------------
 A deliberately best-effort allocation whose failure is meant to be reported
 as success through an error label (comment it, or return 0 explicitly).
+A handler that returns 0 whatever happens to a caller that takes errnos from
+its other callees. Two writes in a row whose first error the author chose to
+ignore (`ret = write(a); ret = write(b);`): a latent bug at best.
 Allocators the rule does not know are not followed (see
 `errpath/data/allocators.txt`).
 
 References
 ----------
+- Real fixes of these shapes, in the bench/recall corpus (Debian stable
+  updates 6.1.170-6.1.192, 6.12.107-6.12.117): hwspin_lock_register_single()
+  (label returned 0), xlog_recover_dquot_commit_pass2() (errno set, 0
+  returned), ext4_fc_replay_add_range()/del_range(), dax_core_init(),
+  hci_uart_setup() (IS_ERR() then return 0), rtsx_pci_init_hw(),
+  uleds_read(), tracing_snapshot_write() (clobbered).
 - Smatch `check_missing_error_code.c` ("missing error code here? 'x' failed.
   'ret' = '0'"), and the many kernel patches titled "... fix missing error code"
   / "... return -ENOMEM on allocation failure" it produced.
@@ -69,6 +121,7 @@ from collections import deque
 
 from errpath.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
+from errpath.failure import callee_fails, errno_channel, failed_calls, int_local, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.summary import has_token
@@ -77,6 +130,7 @@ from errpath.builtin_rules.atomic_account import allocator, memo
 from errpath.builtin_rules.nowait_blocks import PathState
 
 MAX_STEPS = 5000
+EXIT_TAIL = 12
 _LVALUE = re.compile(r"[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\w+\])*")
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
 
@@ -158,6 +212,23 @@ def _debug_logged_only(fn, preds, nid: int) -> bool:
     an error exit (dev_err(), or no log at all, stays reported)."""
     calls = [c.name or "" for n in _run_before(fn, preds, nid) for c in n.calls]
     return bool(calls) and all(_DEBUG_LOG.search(c) for c in calls)
+
+
+def _debug_logged(fn, preds, nid: int) -> bool:
+    """The branch logs at debug level on its way out (`ext4_debug(...);
+    iput(inode); return 0;`): a failure the author expects and tolerates."""
+    return any(_DEBUG_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
+
+
+_ERROR_LOG = re.compile(r"(?i)(?:^|_)(?:err|error|crit|alert|emerg)(?:_ratelimited|_once)?$")
+# what an exit tail may do besides returning: undo (unlock, free, put, ...) and log
+_UNDO = re.compile(r"(?i)unlock|free|put|release|destroy|unregister|remove|exit|disable|unmap|close|clean"
+                   r"|deinit|uninit|detach|unprepare|relse|drop|_dec|dec_|_del|del_|cancel|stop|kill|clear"
+                   r"|err|warn|^up(?:_read|_write)?$|^rcu_read|^local_irq|^kvfree|^iput$")
+
+
+def _error_logged(fn, preds, nid: int) -> bool:
+    return any(_ERROR_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
 
 
 def _null_decided_by(ctx, fn, name: str, depth: int):
@@ -298,6 +369,51 @@ def _resets_an_errno(fn, g, var: str) -> bool:
         for d in zeros)
 
 
+def _records_elsewhere(fn, preds, nid: int) -> bool:
+    """The failure branch writes through a pointer, a field or an array on its
+    way out (`*errp = PTR_ERR(bh);`, `acard->devmpu = NULL;`): the error is
+    reported another way, or the function falls back to a degraded state."""
+    return any(v.startswith("*") or "->" in v or "." in v or "[" in v
+               for n in _run_before(fn, preds, nid) for v, _ in n.defs)
+
+
+def _truth_tested_call(cond, atom: str):
+    """The call whose result alone is the atom (`check(sc,st)`), or None."""
+    for call in cond.calls:
+        if call.name and atom == f"{call.name}({','.join(call.args)})".replace(" ", ""):
+            return call
+    return None
+
+
+def _constant_def(node, var: str) -> bool:
+    return any(v == var and val[0] in ("int", "errno") for v, val in node.defs)
+
+
+def _straight(fn, d, c: int) -> bool:
+    """Is c reached from d through single-successor statements only (no test)?"""
+    node = d
+    for _ in range(8):
+        if len(node.succ) != 1:
+            return False
+        nxt = node.succ[0][0]
+        if nxt == c:
+            return True
+        node = fn.nodes[nxt]
+        if node.kind == "cond":
+            return False
+    return False
+
+
+def _switch_break(fn, g) -> bool:
+    """A `break` that ends a switch case, not a loop: no loop holds it, or the
+    innermost one also holds where it goes."""
+    loops = [lp for lp in fn.loops if lp.contains(g.id)]
+    if not loops:
+        return True
+    inner = min(loops, key=lambda lp: lp.last - lp.first)
+    return any(inner.contains(s) for s, _ in g.succ)
+
+
 def _skips_item(fn, g) -> bool:
     """`goto next;` to a label inside the same loop: skip this item and go on
     with the loop (a `continue`), not an error exit."""
@@ -308,6 +424,118 @@ def _skips_item(fn, g) -> bool:
     return any(loop.contains(g.id) and loop.contains(target) for loop in fn.loops)
 
 
+_ASSIGNED = re.compile(rb"\b([A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z0-9]+\s*;|[A-Za-z_][\w>.-]*\s*\()")
+
+
+_RETURN_ZERO = re.compile(rb"\breturn\s+0\s*;")
+# `if (check(a, b)) return 0;`, `if (!ok(x))` ... `return 0;` on the same test
+_TRUTH_TEST_RETURNS_ZERO = re.compile(rb"\bif\s*\(\s*!?\s*[A-Za-z_]\w*\s*\([^;{}]*\)\s*\)\s*return\s+0\s*;")
+
+
+# light text tests for _lost_errnos: a label, or the end of a loop, a few lines
+# before `return 0;`; or `return 0;` a few lines after an IS_ERR() test
+_LABEL_THEN_ZERO = re.compile(rb"\n[A-Za-z_]\w*:[ \t]*(?:/\*[^\n]*)?\n(?:[^\n]*\n){0,6}?[ \t]*return\s+0\s*;")
+_LOOP_END_THEN_ZERO = re.compile(rb"\n[ \t]*}[ \t]*(?:while[^\n]*)?\n(?:[^\n]*\n){0,4}?[ \t]*return\s+0\s*;")
+_IS_ERR_THEN_ZERO = re.compile(rb"IS_ERR\w*\s*\((?:[^\n]*\n){0,4}?[ \t]*return\s+0\s*;")
+
+
+def _may_lose(fn) -> bool:
+    src = fn.source()
+    if src is None:
+        return False
+    tokens = fn.text_tokens
+    return ("goto" in tokens and _LABEL_THEN_ZERO.search(src) is not None
+            or "break" in tokens and _LOOP_END_THEN_ZERO.search(src) is not None
+            or not tokens.isdisjoint(ERR_TESTS) and _IS_ERR_THEN_ZERO.search(src) is not None)
+
+
+def _returns_literal_zero(fn) -> bool:
+    src = fn.source()
+    return src is not None and _RETURN_ZERO.search(src) is not None
+
+
+def _may_clobber(fn) -> bool:
+    """Light text test for _clobbered: `v = call(` or `v = -EXXX;` whose next
+    mention of v (after the statement) is another `v =`, or a goto/break."""
+    src = fn.source()
+    if src is None:
+        return False
+    for m in _ASSIGNED.finditer(src):
+        end = src.find(b";", m.end() - 1)
+        if end < 0:
+            continue
+        # a call's result: the next mention sets it again; an errno: or an exit comes first
+        if _next_use_sets(src, m.group(1), end, exits=m.group(0).rstrip().endswith(b";")):
+            return True
+    return False
+
+
+def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
+    """Is the next whole-word mention of var after pos an assignment `var =`,
+    or (exits) is a goto/break met before it?"""
+    n, start = len(var), pos
+    while True:
+        i = src.find(var, pos)
+        if exits and _EXIT_WORD.search(src, pos, i if i >= 0 else len(src)) is not None:
+            return True
+        if i < 0:
+            return False
+        pos = i + n
+        if (i and (src[i - 1:i].isalnum() or src[i - 1:i] == b"_")) or \
+                (src[pos:pos + 1].isalnum() or src[pos:pos + 1] == b"_"):
+            continue
+        rest = src[pos:pos + 8].lstrip()
+        # `if (a) ret = f(); else ret = g();`, `case A: ret = f(); break; case B: ret =
+        # g();`: the other branch, not a clobber
+        return rest[:1] == b"=" and rest[1:2] != b"=" and _OTHER_BRANCH.search(src, start, i) is None
+
+
+_EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
+_OTHER_BRANCH = re.compile(rb"\belse\b|\bbreak\s*;|\breturn\b")
+
+
+def _tool_code(fn):
+    """"low" for user-space tools and in-kernel tests (tools/, selftests, kunit
+    tests): a lost error there fails a test run, not a caller; None otherwise."""
+    p = "/" + fn.path
+    if p.startswith("/tools/") or "/selftest" in p or "/tests/" in p or p.endswith("_test.c") \
+            or "/test_" in p:
+        return "low"
+    return None
+
+
+def _error_channel(fn) -> frozenset:
+    """Which failures a direct `return 0;` may not swallow: an errno ("neg")
+    when fn returns a negative errno elsewhere; an ERR_PTR's errno ("err") also
+    when it returns another call's result or a variable (not only constants)."""
+    out = set()
+    for r in fn.returns():
+        v = r.ret
+        if v is None:
+            continue
+        if _negative(v) or v[0] == "var" and any(_negative(x) for _, x in fn.reaching(r.id, v[1])):
+            return frozenset({"neg", "err"})
+        if v[0] != "int":
+            out.add("err")
+    return frozenset(out)
+
+
+def _error_variables(fn) -> frozenset:
+    """The variables fn uses as its error channel: returned (`return ret;`) or
+    tested for a failure (`if (ret)`, `if (ret < 0)`)."""
+    out = {r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"}
+    for n in fn.nodes:
+        if n.kind == "cond":
+            for atom, _ in n.true_lits:
+                m = _FAIL_TEST.fullmatch(atom)
+                if m:
+                    out.add(m.group(1) or m.group(2))
+    return frozenset(out)
+
+
+_FAIL_TEST = re.compile(r"([A-Za-z_]\w*)(?:<0|!=0)?|0>([A-Za-z_]\w*)")
+
+
 class MissingErrorCode(Rule):
     id = "missing-error-code"
     title = "Error path returns the error variable while it still holds 0"
@@ -316,13 +544,57 @@ class MissingErrorCode(Rule):
     differential = "callees"   # see Rule.differential
 
     def applies_to(self, fn) -> bool:
-        # goto and break are in the function's token set: no CFG is decoded for the rest
-        return _int_like(fn) and not fn.text_tokens.isdisjoint(("goto", "break"))
+        return _int_like(fn)
 
     def check(self, fn, ctx):
+        exits = not fn.text_tokens.isdisjoint(("goto", "break"))
+        preds = None
         # light facts before the CFG: a failed call to test, an errno to lose
-        if not (_may_hold_errno(fn) and _may_test_failure(ctx, fn)):
-            return
+        if exits and _may_hold_errno(fn) and _may_test_failure(ctx, fn):
+            yield from self._still_zero(fn, ctx)
+        if (exits or not fn.text_tokens.isdisjoint(ERR_TESTS)) and _may_lose(fn):
+            yield from self._lost_errnos(fn, ctx, preds)
+        if _may_clobber(fn):
+            yield from self._clobbered(fn, ctx)
+        if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
+            yield from self._errno_as_yes(fn, ctx)
+
+    # -- an errno taken for "yes" --------------------------------------------------
+    def _errno_as_yes(self, fn, ctx):
+        """`if (check_status(sc)) return 0;` where check_status() returns 1, 0 or a
+        negative errno: a truth test takes the errno for "yes", and the function
+        reports success on it."""
+        for c in fn.nodes:
+            if c.kind != "cond" or not c.calls:
+                continue
+            for atom, pol in c.true_lits:
+                call = _truth_tested_call(c, atom)
+                if call is None:
+                    continue
+                # the edge on which the call's result is nonzero
+                edge = pol
+                nxt = [s for s, e in c.succ if e is edge]
+                if not nxt or fn.nodes[nxt[0]].kind != "return" or fn.nodes[nxt[0]].ret != ("int", 0):
+                    continue
+                if call.name in ERR_TESTS or call.name.isupper():
+                    continue    # IS_ERR() and other macros: a test, not a 1/0/-errno answer
+                fails = callee_fails(ctx, fn, call.name)
+                if not (fails.known and fails.neg and fails.pos) or fails.tolerated:
+                    continue
+                if not errno_channel(ctx, fn):
+                    return
+                r = fn.nodes[nxt[0]]
+                message = (f"{call.name}() returns a negative errno as well as a yes/no answer; this test "
+                           f"takes the errno for yes and returns 0 (line {r.line}), so the caller sees "
+                           f"success; test its result for < 0 first")
+                evidence = [Evidence(fn.path, c.line, fn.name, f"truth test of {call.name}(): {c.text}"),
+                            Evidence(fn.path, r.line, fn.name, f"returns 0: {r.text}")]
+                # low: on the whole 6.12.117 kernel most such tests were deliberate
+                # (a comparison's -1, a "skip it" on failure); the GPIO reads were not
+                yield self.finding(fn, c.line, c.column, message, names=(call.name, "errno-as-yes"),
+                                   evidence=evidence, confidence="low")
+
+    def _still_zero(self, fn, ctx):
         preds = None
         for g in fn.nodes:
             if g.kind not in ("goto", "break"):
@@ -364,6 +636,206 @@ class MissingErrorCode(Rule):
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence,
                                confidence=confidence)
+
+    # -- an errno in hand, dropped on the way to `return 0;` ---------------------------
+    def _lost_errnos(self, fn, ctx, preds):
+        """A failure branch (failure.failed_calls) that leaves through a goto, a
+        break or a direct return and reaches `return 0;` without reading the
+        variable that holds the error: the errno was in hand and is dropped."""
+        channel = channel_ok = None
+        seen = set()
+        for g in fn.nodes:
+            if g.kind not in ("goto", "break", "return"):
+                continue
+            direct = g.kind == "return"
+            if direct and g.ret != ("int", 0):
+                continue
+            # the structure first, the failure model (summaries) last
+            if g.kind == "goto" and _skips_item(fn, g) or g.kind == "break" and _switch_break(fn, g):
+                continue
+            if not direct and self._success_exit(fn, g, None) is None:
+                continue
+            if preds is None:
+                preds = fn.preds()
+            if _debug_logged(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
+                continue
+            if _records_elsewhere(fn, preds, g.id):
+                continue
+            if direct:
+                # `if (IS_ERR(skb)) { bt_dev_err(...); return 0; }`: an ERR_PTR's errno,
+                # said at error level right in the failure branch, in a function that
+                # returns errnos or other calls' results elsewhere (0 is not its only
+                # answer); a bare `return 0;` on a failure is mostly a choice
+                if _branch_of(fn, preds, g.id) is None or not _error_logged(fn, preds, g.id):
+                    continue
+                if channel is None:
+                    channel = _error_channel(fn)
+                if "err" not in channel:
+                    continue
+            fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind in ("neg", "err") and not f.specific
+                     and _IDENT.fullmatch(f.var) and (f.kind == "err" or not direct)]
+            if not fails:
+                continue
+            if channel_ok is None:
+                channel_ok = errno_channel(ctx, fn)
+            if not channel_ok:
+                return
+            for f in fails:
+                exit_ = g if direct else self._success_exit(fn, g, f.var)
+                if exit_ is None or (f.var, exit_.id) in seen:
+                    continue
+                seen.add((f.var, exit_.id))
+                held = f"PTR_ERR({f.var})" if f.kind == "err" else f.var
+                how = "returns an error pointer" if f.kind == "err" else "fails"
+                target = g.text.rstrip(";").strip()
+                where = "" if direct else f" (line {exit_.line})"
+                message = (f"{f.call}() {how} here and '{held}' holds the error, but this path returns 0"
+                           f"{where}, so the caller sees success; return {held}")
+                evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()"),
+                            Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}")]
+                if not direct:
+                    evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
+                evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
+                yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
+                                   evidence=evidence, confidence=_tool_code(fn))
+                break
+
+    def _success_exit(self, fn, g, var):
+        """The `return 0;` that every path from g reaches within a short exit tail
+        (at most EXIT_TAIL statements, no loop, only undo and log calls: unlock,
+        free, put, dev_err ...) without reading var, or None."""
+        stack, seen, found = [s for s, _ in g.succ], set(), None
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            if len(seen) > EXIT_TAIL:
+                return None
+            node = fn.nodes[nid]
+            if node.kind == "loop" or reads(node, var):
+                return None
+            if any(not _UNDO.search(c.name or c.callee_text) for c in node.calls):
+                return None    # work goes on after the failure: a fallback, not an exit
+            if any(v == var for v, _ in node.defs):
+                return None    # set again on the way out: another rule's business
+            if node.kind == "return":
+                if node.ret != ("int", 0):
+                    return None
+                found = found or node
+                continue
+            if nid == 1 or node.kind == "noreturn":
+                return None
+            stack.extend(s for s, _ in node.succ)
+        return found
+
+    # -- a clobbered errno --------------------------------------------------------------
+    def _clobbered(self, fn, ctx):
+        """An errno stored in a variable and never read: overwritten by a later
+        assignment (`ret = f(); ret = g();`), or set right before an exit that
+        returns something else (`error = -EIO; goto out;` where out returns 0)."""
+        tested = None
+        ints = {}
+        for d in fn.nodes:
+            if d.kind not in ("expr",) or not d.defs:
+                continue
+            for var, val in d.defs:
+                if not _IDENT.fullmatch(var):
+                    continue
+                errno = val[0] == "errno"
+                if not errno and not (val[0] == "call" and val[1]):
+                    continue
+                if errno and not self._before_exit(fn, d):
+                    continue
+                if tested is None:
+                    tested = _error_variables(fn)
+                if var not in tested:
+                    continue
+                if var not in ints:
+                    ints[var] = int_local(fn, var)
+                if not ints[var]:
+                    continue
+                dead = self._dead_after(fn, d, var)
+                if dead is None:
+                    continue
+                clobbers, exits = dead
+                if not errno and not clobbers:
+                    continue
+                if not errno:
+                    fails = callee_fails(ctx, fn, val[1])
+                    if not fails.neg or fails.pos or fails.tolerated:
+                        continue
+                # `if (dev_name(dev)) error = 0;`: a constant chosen on a test of the
+                # outcome is a decision; only a straight-line one is a clobber
+                # on a path that reads it elsewhere, only a straight-line clobber counts
+                # (`err = poll(); if (x < 0) err = x;` picks the better error)
+                clobbers = [c for c in clobbers if _straight(fn, d, c) or not (
+                    _constant_def(fn.nodes[c], var) or exits is None)]
+                if not errno and not clobbers:
+                    continue     # a call result never used: ignored, not clobbered
+                if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
+                    continue
+                what = f"-{val[1]}" if errno else f"the error of {val[1]}()"
+                if clobbers:
+                    c = fn.nodes[clobbers[0]]
+                    message = (f"'{var}' holds {what} here but is overwritten at line {c.line} before "
+                               f"anyone reads it, so the error is lost; test it first")
+                    last = Evidence(fn.path, c.line, fn.name, f"'{var}' overwritten: {c.text}")
+                else:
+                    c = fn.nodes[exits[0]]
+                    message = (f"'{var}' is set to {what} here but the error path returns "
+                               f"without it (line {c.line}), so the caller sees success; return {var}")
+                    last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
+                evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last]
+                yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence,
+                                   confidence=_tool_code(fn))
+                break
+
+    def _before_exit(self, fn, d) -> bool:
+        """`err = -EIO; goto out;`: the errno is set right before a goto or a
+        break out of a loop."""
+        node = d
+        for _ in range(3):
+            if len(node.succ) != 1:
+                return False
+            node = fn.nodes[node.succ[0][0]]
+            if node.kind == "goto" or node.kind == "break" and not _switch_break(fn, node):
+                return True
+            if node.kind != "expr" or node.defs:
+                return False
+        return False
+
+    def _dead_after(self, fn, d, var):
+        """(clobbering node ids, exit node ids) of the paths from d that do not
+        read var before it is set again or the function returns: exits None
+        when some path reads it; None when every path reads it."""
+        stack, seen = [s for s, _ in d.succ], set()
+        clobbers, exits, read = [], [], False
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            if len(seen) > MAX_STEPS:
+                return None
+            node = fn.nodes[nid]
+            if reads(node, var):
+                read = True
+                continue
+            if any(v == var for v, _ in node.defs):
+                if nid != d.id:
+                    clobbers.append(nid)
+                continue
+            if node.kind == "return" or nid == 1:
+                if node.ret == ("int", 0):
+                    exits.append(nid)   # another value (`return -EINVAL;`) is no success
+                continue
+            if node.kind == "noreturn":
+                continue
+            stack.extend(s for s, _ in node.succ)
+        if read and not clobbers:
+            return None
+        return sorted(clobbers), (None if read else sorted(exits))
 
     def _returns_zero(self, fn, g, failed_at: int):
         """(var, evidence of the 0, return node) when var is 0 at g and a path

@@ -1,0 +1,344 @@
+"""Failure of a call: which results of a callee mean it failed, which branches
+are taken on that failure, and where an errno in hand is read or dropped.
+
+One model for every rule (DESIGN.md, "What every error-path rule shares"):
+
+* `callee_fails(ctx, fn, name)` -> `Fails`: how a call reports failure. From the
+  callee's own summary when it is analysed (it returns a negative errno, an
+  ERR_PTR, NULL, or also positive values: a count or a status, so that nonzero
+  is not a failure), from `errpath/data` for callees outside the scope (the
+  allocators' NULL, the ERR_PTR returners), otherwise presumed to follow the
+  kernel convention (0 or a negative errno) with `known=False`.
+* `failed_calls(ctx, fn, nid)` -> the calls whose failure every path to `nid`
+  has tested, whatever the form of the test: `if (ret)`, `if (ret < 0)`,
+  `if (!p)`, `if (IS_ERR(p))`, comparisons with 0 in either direction, the
+  false side of a success test (`if (ret >= 0) ... else`), `WARN_ON()` or
+  `unlikely()` around any of these (facts.TRANSPARENT_TESTS).  A test for one
+  particular errno (`ret == -ENODEV`) is a decision about that errno, not a
+  failure test: it is reported in `Failure.specific`.
+* `reads(node, var)`: does the node read var (a use, `var |= ...`, `&var`).
+
+The literals come from the facts' must-hold conditions, so a failure test
+counts at every node it dominates on all paths, not only on the statement
+right after it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .knowledge import name_list
+from .summary import allocators, atom_constraints, err_ptr_returners
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True)
+class Fails:
+    neg: bool = False       # a negative errno in an int result
+    pos: bool = False       # also positive non-error values: a nonzero test is not a failure test
+    errptr: bool = False    # an ERR_PTR
+    null: bool = False      # NULL (a failed allocation, or a miss)
+    known: bool = False     # from a summary or the data; False: presumed from the kernel convention
+    tolerated: bool = False  # callers may leave its failure unchecked (data/tolerated_failures.txt)
+
+
+PRESUMED = Fails(neg=True, known=False)
+NEVER = Fails(known=True)
+
+
+@dataclass(frozen=True)
+class Failure:
+    var: str                # the variable holding the call's result
+    call: str               # the callee
+    kind: str               # "neg" (an errno in an int), "err" (ERR_PTR), "null"
+    test_line: int          # where the failure is tested
+    test_text: str
+    def_lines: tuple        # where var was set from the call
+    specific: bool          # a path decision on one particular errno (`== -ENODEV`) holds here
+
+
+@lru_cache(maxsize=None)
+def _tolerated_table() -> tuple[frozenset, tuple]:
+    from .summary import _rows
+    names = [r[0] for r in _rows("tolerated_failures")]
+    return (frozenset(n for n in names if not n.endswith("*")),
+            tuple(n[:-1] for n in names if n.endswith("*")))
+
+
+def tolerated(name: str) -> bool:
+    """A call whose failure its callers may leave unchecked (see the data file)."""
+    exact, prefixes = _tolerated_table()
+    return name in exact or name.startswith(prefixes)
+
+
+def _memo(ctx) -> dict:
+    from errpath.summary import shared_for
+    return shared_for(ctx.index).setdefault("failure-model", {})
+
+
+def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
+    """How a call to `name` from fn reports failure (see the module doc)."""
+    if not name:
+        return PRESUMED
+    if tolerated(name):
+        return Fails(neg=True, known=True, tolerated=True)
+    if name in name_list("device_data_readers"):
+        return NEVER    # le16_to_cpu(): a value read from device data, never an errno
+    a = allocators().get(name)
+    if a is not None:
+        return Fails(null=a[1] == "null", known=True)
+    if name in err_ptr_returners():
+        return Fails(errptr=True, known=True)
+    callee = ctx.function(name, fn.path) if ctx is not None else None
+    if callee is None or callee is fn:
+        return PRESUMED
+    memo = _memo(ctx)
+    key = ("fails", id(callee))
+    got = memo.get(key)
+    if got is None:
+        if depth > 2:
+            return PRESUMED
+        memo[key] = PRESUMED    # a recursive cycle: the convention
+        got = memo[key] = _from_returns(ctx, callee, depth)
+    return got
+
+
+def _from_returns(ctx, callee, depth: int) -> Fails:
+    """The callee's own return statements (and, two calls down, its callees'):
+    cheaper than a full summary and enough to tell an errno, an ERR_PTR, NULL
+    and a count apart."""
+    rt = callee.return_type.replace("static", "").replace("inline", "").strip()
+    if rt == "void":
+        return NEVER
+    ptr = rt.endswith("*")
+    neg = pos = errptr = null = unknown = False
+    for r in callee.returns():
+        v = r.ret
+        if v is None:
+            continue
+        todo = [x for _, x in callee.reaching(r.id, v[1])] if v[0] == "var" else [v]
+        while todo:
+            x = todo.pop()
+            k = x[0]
+            if k == "cond":
+                todo.extend(y for y in x[2:4] if isinstance(y, tuple))
+            elif k == "errno" or k == "int" and x[1] < 0:
+                neg = True
+            elif k == "int":
+                pos = pos or x[1] > 0
+            elif k == "errptr":
+                errptr = True
+            elif k == "null":
+                null = True
+            elif k == "call" and x[1]:
+                f = callee_fails(ctx, callee, x[1], depth + 1)
+                if not f.known:
+                    unknown = True   # a presumed errno is no evidence of one
+                    pos = pos or f.pos
+                    continue
+                neg, pos, errptr, null = neg or f.neg, pos or f.pos, errptr or f.errptr, null or f.null
+            elif ptr or k in ("call", "param", "uninit", "unknown"):
+                unknown = True
+            else:
+                pos = True     # a field, a counter, an expression: a value, not an errno
+    pos = pos or rt in ("bool", "_Bool")
+    if unknown and not (neg or errptr):
+        return Fails(neg=not ptr, null=ptr, errptr=ptr, pos=pos, known=False)
+    return Fails(neg=neg, pos=pos, errptr=errptr, null=null, known=True)
+
+
+def _returns_a_count(fn) -> bool:
+    """Does fn return a value that is neither an errno, 0, nor a call's result
+    (a field, a counter, an expression: `return p->nr_users;`)?"""
+    for r in fn.returns():
+        v = r.ret
+        if v is None or v[0] in ("errno", "call", "errptr", "null"):
+            continue
+        if v[0] == "int":
+            if v[1] > 0:
+                return True
+            continue
+        if v[0] == "var":
+            for _, dv in fn.reaching(r.id, v[1]):
+                if dv[0] in ("errno", "call") or dv == ("int", 0) or dv[0] == "int" and dv[1] < 0:
+                    continue
+                return True
+            continue
+        return True
+    return False
+
+
+def errno_channel(ctx, fn) -> bool:
+    """Does fn report failure through its int result as a negative errno? It
+    returns one (`return -EIO;`, `ret = -EIO; ... return ret;`, an errno-returning
+    callee's result), or a caller in the index treats its result as one (tests it
+    `if (ret < 0)`, or returns it; `if (!ret)` may test a 0/1 result). A function whose 0 is its failure
+    (a clock rate, an rx_fixup), a delay, or a handler that always says 0 to a
+    caller that ignores it has no such channel."""
+    memo = _memo(ctx) if ctx is not None else {}
+    key = ("channel", id(fn))
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _errno_channel(ctx, fn)
+    return got
+
+
+def _negative(v) -> bool:
+    return v[0] == "errno" or v[0] == "int" and v[1] < 0
+
+
+def _errno_channel(ctx, fn) -> bool:
+    for r in fn.returns():
+        v = r.ret
+        if v is None:
+            continue
+        if _negative(v):
+            return True
+        if v[0] == "var" and any(var == v[1] and (c if pol else nc) in ("nz", "neg")
+                                 for atom, pol in fn.must_hold(r.id)
+                                 for var, c, nc in atom_constraints(atom)):
+            return True    # `if (ret) return ret;`: a call's failure handed up
+        vals = [x for _, x in fn.reaching(r.id, v[1])] if v[0] == "var" else [v]
+        for x in vals:
+            if _negative(x):
+                return True
+            # another call's result handed up: an errno when that callee fails so
+            # (or follows the convention: a callback through a pointer)
+            if x[0] == "call" and ctx is not None:
+                f = callee_fails(ctx, fn, x[1])
+                if f.neg and not f.pos and not (f.known is False and x[1] and v[0] == "var"):
+                    return True
+    summaries = getattr(ctx, "summaries", None)
+    if summaries is None:
+        return False
+    for g, c in summaries.callers(fn)[:20]:
+        if c.result is None:
+            node = g.nodes[c.node]
+            if node.kind == "return":
+                return True    # `return fn(...);`: handed up as the caller's own result
+            continue
+        var = c.result
+        for r in g.returns():
+            if r.ret == ("var", var):
+                return True
+        for n in g.nodes:
+            if n.kind == "cond":
+                for atom, _ in n.true_lits:
+                    for v, t, _f in atom_constraints(atom):
+                        if v == var and t == "neg":
+                            return True
+    return False
+
+
+def reads(node, var: str) -> bool:
+    """Does node read var: an identifier use, a compound assignment or
+    increment of it, or its address handed to a call."""
+    if var in node.uses:
+        return True
+    for v, val in node.defs:
+        if v == var and val[0] == "unknown":
+            return True    # &var given to a call: it may read it
+        if _mentions(val, var):
+            return True
+    return False
+
+
+def _mentions(val, var: str) -> bool:
+    if not isinstance(val, tuple):
+        return False
+    if len(val) == 2 and val[0] == "var" and val[1] == var:
+        return True
+    return any(_mentions(x, var) for x in val[1:] if isinstance(x, tuple))
+
+
+def _failing_constraint(c, fails: Fails) -> str | None:
+    """Is a value constraint a failure of a call that fails so? The kind, or None."""
+    if c == "neg":
+        return "neg" if fails.neg else None
+    if isinstance(c, tuple) and c[0] == "eq":
+        return "neg" if fails.neg else None
+    if isinstance(c, tuple) and c[0] == "eqp":
+        return "err" if fails.errptr else None
+    if c == "nz":
+        return "neg" if fails.neg and not fails.pos and not fails.null and not fails.errptr else None
+    if c == "err":
+        return "err" if fails.errptr or not fails.known else None
+    if c == "eon":   # IS_ERR_OR_NULL(): a NULL may be the normal "none"
+        return "err" if fails.errptr and fails.known and not fails.null else None
+    if c == "z":
+        return "null" if fails.null and fails.known else None
+    return None
+
+
+def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
+    """The calls whose failure is tested true on every path to nid (or by lits)."""
+    if lits is None:
+        lits = fn.must_hold(nid)
+    out: dict[str, Failure] = {}
+    specific: set[str] = set()
+    for atom, pol in lits:
+        for var, if_true, if_false in atom_constraints(atom):
+            c = if_true if pol else if_false
+            if c is None:
+                continue
+            if isinstance(c, tuple) and c[0] in ("eq", "eqp"):
+                specific.add(var)
+            if var in out:
+                continue
+            defs = fn.reaching(nid, var)
+            if not defs or any(v[0] != "call" or not v[1] for _, v in defs):
+                continue
+            names = sorted({v[1] for _, v in defs})
+            fails = [callee_fails(ctx, fn, n) for n in names]
+            if any(f.tolerated for f in fails):
+                continue    # an optional property's -EINVAL: "absent", not a failure
+            if c == "nz" and not all(f.known for f in fails) and not (
+                    int_local(fn, var) and ERROR_NAME.fullmatch(var)):
+                # `if (p)`, `if (count)` on an unknown call: a pointer, a bool or a
+                # count is not an errno; only the kernel's error variables are
+                continue
+            kinds = {_failing_constraint(c, f) for f in fails}
+            if len(kinds) != 1 or None in kinds:
+                continue
+            test = _test_node(fn, nid, atom)
+            out[var] = Failure(var, names[0], kinds.pop(), test.line if test else fn.nodes[nid].line,
+                               test.text if test else atom,
+                               tuple(sorted(fn.nodes[d].line for d, _ in defs)), False)
+    # `ret = PTR_ERR(p); if (ret == -ENOENT) return 0;`: a decision on one errno,
+    # whichever variable it is tested in
+    anyspecific = bool(specific)
+    return [Failure(f.var, f.call, f.kind, f.test_line, f.test_text, f.def_lines, anyspecific)
+            for f in out.values()]
+
+
+# the names the kernel gives a variable that holds 0 or a negative errno
+ERROR_NAME = re.compile(r"(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?")
+_INT_TYPES = frozenset({"__be32", "int", "long", "s32", "s64", "ssize_t", "int32_t", "blk_status_t", "vm_fault_t"})
+
+
+def int_local(fn, var: str) -> bool:
+    """Is var a local declared with a plain signed integer type (`int ret;`)?"""
+    for n in fn.nodes:
+        if n.kind == "decl" and any(v == var for v, _ in n.defs):
+            head = n.text.split("=")[0]
+            if re.search(r"\*\s*" + re.escape(var) + r"\b", head):
+                return False
+            words = re.findall(r"[A-Za-z_]\w*", head)
+            return bool(words) and words[0] in _INT_TYPES or (len(words) > 1 and words[0] in (
+                "signed", "long", "const") and words[1] in _INT_TYPES)
+    return False
+
+
+def _test_node(fn, nid: int, atom: str):
+    for p in range(nid - 1, 0, -1):
+        n = fn.nodes[p]
+        if n.kind == "cond" and any(a == atom for a, _ in n.true_lits | n.false_lits):
+            return n
+    return None
+
+
+def is_errno_value(val) -> bool:
+    """A negative errno constant (-EINVAL, -1 is not one)."""
+    return val[0] == "errno"

@@ -1,0 +1,122 @@
+"""The failure model (errpath/failure.py): how a call fails, which branches are
+its failure whatever the form of the test, and whether a function has an errno
+channel."""
+from __future__ import annotations
+
+from errpath import summary
+from errpath.engine import analyse_blob
+from errpath.failure import callee_fails, errno_channel, failed_calls
+from errpath.index import FactsIndex
+from errpath.rules import RuleContext
+
+SRC = b"""
+int dev_count(struct dev *d)
+{
+	if (!d->list)
+		return 0;
+	return d->nr;
+}
+
+int dev_start(struct dev *d)
+{
+	if (!d->ready)
+		return -ENODEV;
+	return 0;
+}
+
+unsigned long dev_rate(struct dev *d)
+{
+	int ret = dev_start(d);
+	if (ret < 0)
+		goto fail;
+	return d->rate;
+fail:
+	return 0;
+}
+
+int dev_user(struct dev *d)
+{
+	int ret;
+
+	ret = dev_start(d);
+	if (ret < 0)
+		return ret;
+	return 0;
+}
+
+int forms(struct dev *d)
+{
+	int ret, err, rc, n;
+	struct buf *b;
+
+	ret = dev_start(d);
+	if (ret)
+		goto a;
+	err = dev_start(d);
+	if (WARN_ON(err < 0))
+		goto b;
+	rc = dev_start(d);
+	if (rc >= 0)
+		dev_note(d);
+	else
+		goto c;
+	n = dev_count(d);
+	if (n)
+		goto d;
+	b = kmalloc(16, GFP_KERNEL);
+	if (!b)
+		goto e;
+	ret = dev_start(d);
+	if (ret == -ENODEV)
+		goto f;
+	return 0;
+a: return 1;
+b: return 2;
+c: return 3;
+d: return 4;
+e: return 5;
+f: return 6;
+}
+"""
+
+
+def _setup():
+    analysis = analyse_blob("f.c", SRC, None)
+    index = FactsIndex(analysis.functions, in_scope={"f.c"}, int_macros={"f.c": analysis.int_macros})
+    index.summaries = summary.build(index)
+    fns = {f.name: f for f in analysis.functions}
+    return fns, RuleContext(index)
+
+
+def _at_goto(fn, ctx, label):
+    g = next(n for n in fn.nodes if n.kind == "goto" and n.text.rstrip(";").endswith(" " + label))
+    return {(f.var, f.kind, f.specific) for f in failed_calls(ctx, fn, g.id)}
+
+
+def test_every_form_of_the_failure_test():
+    fns, ctx = _setup()
+    fn = fns["forms"]
+    assert ("ret", "neg", False) in _at_goto(fn, ctx, "a")          # if (ret)
+    assert ("err", "neg", False) in _at_goto(fn, ctx, "b")          # WARN_ON(err < 0)
+    assert ("rc", "neg", False) in _at_goto(fn, ctx, "c")           # else of a success test
+    assert not any(v == "n" for v, _, _ in _at_goto(fn, ctx, "d"))  # a count is no failure
+    assert ("b", "null", False) in _at_goto(fn, ctx, "e")           # a failed allocation
+    assert ("ret", "neg", True) in _at_goto(fn, ctx, "f")           # one particular errno
+
+
+def test_how_callees_fail():
+    fns, ctx = _setup()
+    fn = fns["forms"]
+    assert callee_fails(ctx, fn, "dev_start").neg and callee_fails(ctx, fn, "dev_start").known
+    assert callee_fails(ctx, fn, "dev_count").pos
+    assert callee_fails(ctx, fn, "kmalloc").null
+    assert callee_fails(ctx, fn, "filp_open").errptr
+    assert callee_fails(ctx, fn, "of_property_read_u32").tolerated
+    assert not callee_fails(ctx, fn, "unknown_helper").known
+
+
+def test_errno_channel():
+    fns, ctx = _setup()
+    assert errno_channel(ctx, fns["dev_start"])      # returns -ENODEV
+    assert errno_channel(ctx, fns["dev_user"])       # hands a tested failure up
+    assert not errno_channel(ctx, fns["dev_rate"])   # 0 is its failure, a rate its success
