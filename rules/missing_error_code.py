@@ -494,6 +494,16 @@ _EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
 _OTHER_BRANCH = re.compile(rb"\belse\b|\bbreak\s*;|\breturn\b")
 
 
+def _NEW_SHAPE_EVIDENCE(fn, line: int) -> Evidence:
+    # Measured, not assumed: judged blind from the kernel source, 49 sampled whole-kernel
+    # findings of these two shapes were 16 TP, 8 TP-latent and 25 FP (callers that ignore
+    # the value, best-effort steps, the same errno assigned twice). Below the default until
+    # what separates the true ones is known.
+    return Evidence(fn.path, line, fn.name,
+                    "low: a lost or overwritten errno is often deliberate (a best-effort step, a caller "
+                    "that ignores the result); about half of those judged on a whole kernel were")
+
+
 def _tool_code(fn):
     """"low" for user-space tools and in-kernel tests (tools/, selftests, kunit
     tests): a lost error there fails a test run, not a caller; None otherwise."""
@@ -696,8 +706,9 @@ class MissingErrorCode(Rule):
                 if not direct:
                     evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
                 evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
+                evidence.append(_NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
-                                   evidence=evidence, confidence=_tool_code(fn))
+                                   evidence=evidence, confidence="low")
                 break
 
     def _success_exit(self, fn, g, var):
@@ -786,9 +797,10 @@ class MissingErrorCode(Rule):
                     message = (f"'{var}' is set to {what} here but the error path returns "
                                f"without it (line {c.line}), so the caller sees success; return {var}")
                     last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
-                evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last]
+                evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last,
+                            _NEW_SHAPE_EVIDENCE(fn, c.line)]
                 yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence,
-                                   confidence=_tool_code(fn))
+                                   confidence="low")
                 break
 
     def _before_exit(self, fn, d) -> bool:

@@ -119,3 +119,17 @@ def test_a_reset_to_zero_before_an_is_err_or_null_lookup_is_low():
     assert "replaced an errno" in low.evidence[-1].note
     assert found["demo_export_page"].confidence == "medium"
     assert found["sink_bind"].confidence == "medium"
+
+
+def test_lost_and_overwritten_errnos_are_below_the_default_with_the_reason():
+    """Judged blind on a whole kernel, about half of these shapes were deliberate: they are
+    reported, but only with --min-confidence low, and say why; the goto-with-ret-0 shape
+    stays at medium."""
+    for name in ("bad_lost_errno.c", "bad_clobbered_errno.c"):
+        _, found = findings_for_file(FIX / name, [RULE])
+        assert found
+        for f in found:
+            assert f.confidence == "low", (name, f.line, f.message)
+            assert any(e.note.startswith("low: a lost or overwritten errno") for e in f.evidence)
+    old_shape = _by_line()
+    assert old_shape[26].confidence == old_shape[95].confidence == "medium"
