@@ -374,6 +374,8 @@ class Sleep:
     chain: tuple          # Evidence from the call down to the primitive
     files: frozenset
     fix: str              # a non-blocking variant, "-" when none
+    note: str = ""        # why a call not in the tables sleeps (a blocking twin)
+    unseen: bool = False  # the callee's definition was not read
 
 
 def _reclaim_alloc(fn, call) -> bool:
@@ -450,12 +452,44 @@ def sleeps_at(ctx, fn, node) -> list[Sleep]:
                              "GFP_NOWAIT"))
             continue
         callee = ctx.function(call.name, fn.path)
-        if callee is None or callee is fn:
+        if callee is fn:
             continue
-        inner = always_sleeps(ctx, callee)
+        inner = always_sleeps(ctx, callee) if callee is not None else None
         if inner is not None:
             out.append(Sleep(call, inner[0], inner[1], inner[2], sleeping_variant(inner[0]) or "-"))
+            continue
+        twin = blocking_twin(ctx, fn, call.name, callee)
+        if twin is not None:
+            out.append(Sleep(call, call.name, (), frozenset({callee.path}) if callee is not None else frozenset(),
+                             twin[0], twin[1], callee is None))
     return out
+
+
+TWIN_SUFFIXES = ("_nowait", "_trylock")
+
+
+def blocking_twin(ctx, fn, name: str, callee) -> tuple[str, str] | None:
+    """(twin, note) when `name` has a non-blocking sibling (`xfs_ilock()` and
+    `xfs_ilock_nowait()`, `foo()` and `foo_trylock()`) defined in the analysed
+    code or called from the caller's own file: the plain one is the blocking one.
+    A definition that is read must be able to sleep (errpath.summary.may_sleep:
+    a helper taking `down_write()` or `down_read()` by a lock-mode argument
+    sleeps for any mode a caller passes)."""
+    index = ctx.index
+    for suffix in TWIN_SUFFIXES:
+        twin = name + suffix
+        if index.resolve(twin, fn.path) is None and \
+                not any(twin in f.call_names for f in index.by_file.get(fn.path, {}).values()):
+            continue
+        if callee is not None:
+            S = ctx.summaries
+            sleeps, why = S.may_sleep(callee) if S is not None else (False, "")
+            if not sleeps:
+                return None
+            return twin, (f"{name}() has a non-blocking twin {twin}(), and may sleep itself"
+                          f"{': ' + why if why else ''}")
+        return twin, f"{name}() has a non-blocking twin {twin}(): it is the blocking one"
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -810,7 +844,7 @@ class NowaitBlocks(Rule):
         is_alloc = sl.fix == "GFP_NOWAIT"
         if is_alloc:
             confidence = "medium"
-        elif everywhere and direct:
+        elif everywhere and direct and not sl.unseen:
             confidence = "high"
         else:
             confidence = "medium"
@@ -832,6 +866,8 @@ class NowaitBlocks(Rule):
         evidence.append(Evidence(fn.path, sl.call.line, fn.name,
                                  f"{sl.call.name}() called with {flag} still set"))
         evidence.extend(sl.chain[1:] if sl.chain else [])
+        if sl.note:
+            evidence.append(Evidence(fn.path, sl.call.line, fn.name, sl.note))
         return self.finding(fn, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", flag),
                             evidence=evidence, confidence=confidence, depends_on=sl.files)
 

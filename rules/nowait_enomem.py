@@ -77,6 +77,21 @@ def _flaggable(outs: dict) -> list:
             if k[0] in ("errno", "errptr") and k[1] == "ENOMEM" and k[2] in FLAGGABLE]
 
 
+def _converter(trail) -> tuple | None:
+    """(path, function) that turned a callee's NULL into the -ENOMEM, if it did:
+    iomap_write_begin() in Linux 6.1, on a NULL from __filemap_get_folio() called
+    with FGP_NOWAIT (a failed trylock or GFP_NOWAIT allocation, i.e. "would block").
+    That function chose the errno knowing the flag; its callers only see an errno,
+    so it is the one reported, even when they pass the errno further up."""
+    i = next((j for j, s in enumerate(trail) if s[3].startswith("-ENOMEM:")), None)
+    if i is None:
+        return None
+    path, name = trail[i][0], trail[i][2]
+    if any(s[0] == path and s[2] == name and "() returns it here" in s[3] for s in trail[:i]):
+        return path, name
+    return None
+
+
 def _passes_through(trail, fn) -> bool:
     return any(s[0] == fn.path and s[2] == fn.name for s in trail)
 
@@ -100,6 +115,8 @@ class NowaitEnomem(Rule):
         info = S.info(fn)
         mode = "set" if S.has_modes(fn) else "any"
         bad = _flaggable(S.outcomes(fn, mode))
+        # an -ENOMEM chosen by a callee for a would-block NULL is reported there, not here
+        bad = [(k, t) for k, t in bad if _converter(t) in (None, (fn.path, fn.name))]
         if not bad:
             return
         if not S.nowait_live(fn):
@@ -117,6 +134,8 @@ class NowaitEnomem(Rule):
             consulted.add(g.path)
             gouts = S.outcomes(g, gmode)
             if any(_passes_through(t, fn) for _, t in _flaggable(gouts)):
+                if all(_converter(t) == (fn.path, fn.name) for _, t in bad):
+                    lost = True   # it goes further up as -ENOMEM: this function chose it
                 continue   # it goes further up: reported where it leaves
             if any(k[1] == "EAGAIN" and k[0] in ("errno", "errptr") for k in gouts) or _ends_bio_again(g):
                 continue   # remapped
