@@ -93,6 +93,12 @@ def pointer_predicates() -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
+def err_ptr_dereferencers() -> dict[str, int]:
+    """name -> index of a pointer argument it dereferences with no IS_ERR() check."""
+    return {r[0]: int(r[1]) for r in _rows("err_ptr_dereferencers")}
+
+
+@lru_cache(maxsize=None)
 def nowait_flags() -> frozenset[str]:
     return frozenset(r[0] for r in _rows("nowait_flags"))
 
