@@ -402,6 +402,9 @@ class ErrPtrNullMismatch(Rule):
         params = set(callee.params)
         keep = []
         for k, trail in errs:
+            if k[2] in ("b", "nb", "atomic"):
+                keep.append((k, trail))   # a failed allocation, not argument validation
+                continue
             first = trail[0] if trail else None
             if first is None or any(s[2] != callee.name for s in trail) or first[0] != callee.path:
                 keep.append((k, trail))
