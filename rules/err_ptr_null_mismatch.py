@@ -13,7 +13,20 @@ APIs outside them):
 2. `IS_ERR(p)` on the result of a function that returns NULL on failure and
    never an ERR_PTR: the test is always false and the NULL is used.
 3. A result that may be an ERR_PTR dereferenced (`p->x`), or handed to a
-   function that dereferences that parameter, with no IS_ERR() check of it.
+   function that dereferences that parameter (its definition, or
+   errpath/data/err_ptr_dereferencers.txt: kthread_stop(), clk_get_rate(), ...),
+   with no IS_ERR() check of it; also a call's ERR_PTR passed straight in
+   (`clk_get_rate(devm_clk_get(dev, "ref"))`).
+4. A callee that returns NULL *and* ERR_PTR (a lookup: NULL for "not there"):
+   a caller that tests only IS_ERR() and then dereferences, or only `!p`, misses
+   one of them; IS_ERR_OR_NULL() or both tests are fine. The evidence says
+   "NULL and ERR_PTR".
+5. An ERR_PTR kept in a structure field: stored unchecked (`st->task =
+   kthread_run(...)`) and dereferenced, or handed to a dereferencing function,
+   by another function of the same file with no IS_ERR() test there; or tested
+   but left in the field on the error path while a reader elsewhere in the file
+   takes NULL for "not set up" (`if (!st->task) return; kthread_stop(st->task);`).
+   Reported at the assignment, with the reader in the evidence.
 
 Why it matters
 --------------
@@ -44,6 +57,12 @@ Use instead
     parent = clk_get_parent(clk);
     if (!parent)
             return -EINVAL;
+
+Findings 3-5 need the callee to fail. In code that runs only while something
+is set up (an `__init` function, a driver's `.probe` callback, an init call, a
+`*_OF_DECLARE` hook, or a static helper only they call) that takes an init-time
+-ENOMEM or a missing or broken device-tree entry: real, but not in normal
+operation. Such findings are **low**, and the evidence says why.
 
 Confidence is **high** when the callee's definition was read, **medium** when
 its convention comes from errpath/data (a well-known API) and for case 3, and
@@ -82,7 +101,8 @@ Known false positives
 A caller that knows from context that a failure cannot happen: the folio it
 looks up is one it holds a reference to (gfs2_jhead_process_page()), the
 inode is not a directory so d_splice_alias() cannot fail (nfs). Fields are
-assumed not to hold ERR_PTRs. A callee defined twice under #ifdef with
+followed only within one file: a field assigned in one file and read in
+another is assumed not to hold an ERR_PTR. A callee defined twice under #ifdef with
 non-trivial bodies is read as the union of both.
 
 References

@@ -13,7 +13,12 @@ sleep: a sleeping lock (`mutex_lock`, `down_read`, `inode_lock_shared`,
 `folio_lock`, ...), a wait (`inode_dio_wait`, `wait_event*`,
 `wait_for_completion*`, `filemap_write_and_wait*`), a sleep (`msleep`,
 `schedule*`), freeze protection (`sb_start_write`), or a function of the
-analysed code (or a header) that sleeps on every path through it. The lists
+analysed code (or a header) that sleeps on every path through it, or a call
+with a non-blocking twin (`xfs_ilock()` beside `xfs_ilock_nowait()`, `foo()`
+beside `foo_trylock()`, defined in the analysed code or called in the same
+file): the plain one is the blocking one, also when it sleeps only for the lock
+mode it is given (a definition that is read must be able to sleep; one that is
+not read gives medium confidence). The lists
 are `errpath/data/sleeping_functions.txt` (lock, wait, sleep and freeze kinds;
 not page faults) and `nonblocking_variants.txt`. An allocation that may enter
 direct reclaim (`GFP_KERNEL`) is reported only inside the NOWAIT branch itself
@@ -76,7 +81,8 @@ A lock that is never contended while the flag is set (documented by the
 subsystem, not visible in the code). Correlations the path search cannot see:
 two different variables that always hold the same truth value, or a value
 computed by a callee. Callees are followed only when they sleep on every path
-through them, so a helper that sleeps only for some arguments is never blamed.
+through them or have a non-blocking twin, so a helper that sleeps only for some
+arguments and has no twin is never blamed.
 
 References
 ----------

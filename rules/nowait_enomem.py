@@ -11,7 +11,15 @@ a callee run with the flag set) or is returned on the flag's own branch. The
 error may be returned directly, through a variable, or passed on from a
 callee (`if (IS_ERR(folio)) return PTR_ERR(folio);`).
 
-It reports in the function from which the -ENOMEM leaves the NOWAIT-aware code
+A NULL counts as "would block" when the callee returns it on its own NOWAIT
+branch (a failed trylock under FGP_NOWAIT) or after a non-blocking allocation,
+and the caller called it with the flag set (`fgp |= FGP_NOWAIT`): a caller that
+turns that NULL into -ENOMEM is reported in itself, since only it knew what the
+NULL meant (Linux 6.1's iomap_write_begin() with `status = -ENOMEM;` in place of
+`(iter->flags & IOMAP_NOWAIT) ? -EAGAIN : -ENOMEM`, the shape of seed 000 before
+the 2023 refactor).
+
+Otherwise it reports in the function from which the -ENOMEM leaves the NOWAIT-aware code
 without a remap: the outermost function on the chain whose callers either do
 not see the flag, or lose the value. A callee that returns -ENOMEM is fine when
 every caller that passes it the flag turns the error into -EAGAIN.
@@ -163,7 +171,11 @@ class NowaitEnomem(Rule):
             if (s[0], s[1], s[3]) not in seen:
                 seen.add((s[0], s[1], s[3]))
                 evidence.append(Evidence(s[0], s[1], s[2], s[3]))
-        if not seen_flag:
+        if _converter(trail) == (fn.path, fn.name):
+            evidence.append(Evidence(fn.path, fn.line, fn.name,
+                                     f"{fn.name}() turns the callee's NULL (\"would block\" under the flag) into "
+                                     f"-ENOMEM: its callers see only the errno"))
+        elif not seen_flag:
             evidence.append(Evidence(fn.path, fn.line, fn.name,
                                      "no caller in the analysed paths passes the flag and remaps the error"))
         else:
