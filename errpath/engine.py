@@ -49,7 +49,9 @@ class BlobAnalysis:
     n_functions: int
     includes: list[str] = field(default_factory=list)
     int_macros: dict[str, int] = field(default_factory=dict)   # facts.int_macros, .c files only
-    init_functions: dict[str, str] = field(default_factory=dict)   # init_functions(), .c files only
+    # .c files only: {name: why it runs only at init} (init_functions()), and
+    # {"<nowait>" + name: its file_operations slot} (nowait_entries())
+    init_functions: dict[str, str] = field(default_factory=dict)
 
     def __setstate__(self, state: dict) -> None:
         # the names are tokens of the file's functions too: share those strings
@@ -113,9 +115,12 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
     # flag values for the summaries' parameter guards (summary.guard_refuted); a
     # header's thousands of register defines would only cost memory
     inits = init_functions(data) if path.endswith(".c") and functions else {}
-    if inits:
+    entries = nowait_entries(data) if path.endswith(".c") and functions else {}
+    if inits or entries:
         defined = {f.name for f in functions}
         inits = {n: r for n, r in inits.items() if n in defined}
+        # the NOWAIT entry points ride along under a key no C identifier has
+        inits.update({"<nowait>" + n: r for n, r in entries.items() if n in defined})
     macros = int_macros(data) if path.endswith(".c") and functions else {}
     if macros:   # only what a function here names can decide a guard here
         used = set()
@@ -139,6 +144,18 @@ _INIT_PATTERNS = (
     (re.compile(rb"\b[A-Z]+_OF_DECLARE(?:_DRIVER)?\s*\([^,()]*,[^,()]*,\s*([A-Za-z_]\w*)\s*\)"),
      "a device-tree init hook (*_OF_DECLARE)"),
 )
+
+
+_NOWAIT_OPS = re.compile(rb"\.(read_iter|write_iter|remap_file_range)\s*=\s*([A-Za-z_]\w*)\b")
+_SETS_NOWAIT = re.compile(rb"f_mode\s*\|=[^;]*\bFMODE_NOWAIT\b")
+
+
+def nowait_entries(data: bytes) -> dict[str, str]:
+    """{function: its file_operations slot} for the I/O entry points of a file whose
+    open sets FMODE_NOWAIT: io_uring and RWF_NOWAIT reach them with IOCB_NOWAIT set."""
+    if b"FMODE_NOWAIT" not in data or not _SETS_NOWAIT.search(data):
+        return {}
+    return {m.group(2).decode("ascii", "replace"): "." + m.group(1).decode() for m in _NOWAIT_OPS.finditer(data)}
 
 
 def init_functions(data: bytes) -> dict[str, str]:

@@ -689,16 +689,73 @@ class _FnInfo:
         return any(l[0] in self.meaning and l[1] != self.meaning[l[0]].set for l in known)
 
 
-def nowait_paths(fn, flags, info: "_FnInfo | None" = None, results: "NowaitResults | None" = None):
+def nowait_entry(ctx, fn, flags, depth: int = 0):
+    """(iocb parameter, why) when fn is reached with IOCB_NOWAIT possibly set from
+    outside: it is the .read_iter/.write_iter/.remap_file_range of a file whose
+    open sets FMODE_NOWAIT (so io_uring and RWF_NOWAIT issue with the flag), or a
+    static function of that file that such an entry calls, with its kiocb, on a
+    path where the flag may still be set. The function itself need not test the
+    flag (ext4_dio_read_iter() before 548feebec7e9 took inode_lock_shared())."""
+    roles = getattr(ctx.index, "init_functions", {}).get(fn.path, {})
+    if not any(k.startswith("<nowait>") for k in roles):
+        return None
+    m = memo(ctx.index)
+    key = ("nowait_entry", id(fn))
+    if key in m:
+        return m[key]
+    m[key] = None   # recursion guard
+    res = None
+    slot = roles.get("<nowait>" + fn.name)
+    if slot is not None and fn.params:
+        res = (fn.params[0], f"{fn.name}() is the {slot} of a file_operations whose open sets FMODE_NOWAIT: "
+                             f"io_uring and RWF_NOWAIT call it with IOCB_NOWAIT set")
+    elif fn.is_static and depth < 2:
+        for g in ctx.index.functions_calling(fn.name):
+            if g.path != fn.path or g is fn:
+                continue
+            ge = nowait_entry(ctx, g, flags, depth + 1)
+            if ge is None:
+                continue
+            reached = {nid for nid, _, _ in nowait_paths(g, flags, entry=ge)}
+            for n in g.nodes:
+                for c in n.calls:
+                    if c.name == fn.name and ge[0] in c.args and n.id in reached:
+                        i = c.args.index(ge[0])
+                        if i < len(fn.params):
+                            res = (fn.params[i], f"{g.name}() hands its kiocb to {fn.name}() where IOCB_NOWAIT "
+                                                 f"may be set; {ge[1]}")
+                            break
+                if res:
+                    break
+            if res:
+                break
+    m[key] = res
+    return res
+
+
+def nowait_paths(fn, flags, info: "_FnInfo | None" = None, results: "NowaitResults | None" = None,
+                 entry: tuple | None = None):
     """Walk the function from its entry in a world where the NOWAIT flag is
     set: every condition testing the flag takes its "set" side, a def that ORs
     the flag in sets it, a def that masks or replaces the flag word clears it.
     Yield (node id, known literals, source) the first time a node is reached
     while the flag is known to be set; source is where it became known."""
     info = info or _FnInfo(fn, flags)
+    start = (0, frozenset(), None)
+    if entry is not None:
+        # the flag may arrive set: the walk starts in the world where it is
+        word = f"{entry[0]}->ki_flags"
+        atom = f"{word}&IOCB_NOWAIT"
+        info.meaning.setdefault(atom, Meaning(word, "IOCB_NOWAIT", True))
+        info.relevant = info.relevant | {atom}
+        src0 = Source(0, None, Meaning(word, "IOCB_NOWAIT", True), fn.line, entry[1])
+        # from the entry's successors: the entry node defines the parameters
+        starts = [(s, frozenset({(atom, True)}), src0) for s, _ in fn.nodes[0].succ]
+    else:
+        starts = [start]
     if not info.meaning:
         return
-    queue = deque([(0, frozenset(), None)])
+    queue = deque(starts)
     seen = set()
     injected: set = set()
     steps = 0
@@ -812,22 +869,27 @@ class NowaitBlocks(Rule):
 
     @property
     def needs_tokens(self):
-        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP"}
+        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP", "kiocb"}
 
     def applies_to(self, fn) -> bool:
         return not self.needs_tokens.isdisjoint(fn.text_tokens)
 
     def check(self, fn, ctx):
         flags = nowait_flags()
-        yield from self._nowait(fn, ctx, flags)
+        entry = None
+        if "kiocb" in fn.text_tokens:
+            entry = nowait_entry(ctx, fn, flags)
+        if entry is None and fn.text_tokens.isdisjoint(nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP"}):
+            return
+        yield from self._nowait(fn, ctx, flags, entry)
         if "IOCB_DIO_CALLER_COMP" in fn.text_tokens:
             yield from self._caller_comp(fn, ctx, flags)
 
-    def _nowait(self, fn, ctx, flags):
+    def _nowait(self, fn, ctx, flags, entry=None):
         reported: dict[tuple, object] = {}
         sleeps: dict[int, list] = {}
         results = NowaitResults(ctx, fn)
-        for nid, known, src in nowait_paths(fn, flags, results=results):
+        for nid, known, src in nowait_paths(fn, flags, results=results, entry=entry):
             node = fn.nodes[nid]
             if not node.calls:
                 continue
@@ -839,6 +901,12 @@ class NowaitBlocks(Rule):
                     continue
                 if sl.fix == "GFP_NOWAIT" and not _holds_everywhere(fn, nid, src.meaning, flags):
                     continue  # reclaim under NOWAIT is accepted practice unless inside the NOWAIT branch
+                if entry is not None and src.node == 0 and src.edge is None:
+                    if sl.fix == "GFP_NOWAIT":
+                        continue
+                    callee = ctx.function(sl.call.name, fn.path) if sl.chain else None
+                    if callee is not None and callee.path == fn.path and nowait_entry(ctx, callee, flags):
+                        continue  # the callee is reached with the flag too, and reported itself
                 reported[key] = (src, sl, nid)
         for (line, col), (src, sl, nid) in sorted(reported.items()):
             yield self._report(fn, src, sl, nid, flags)
@@ -867,8 +935,12 @@ class NowaitBlocks(Rule):
             what = f"{sl.call.name}() may sleep (it calls {sl.what}())"
             fix = (f"use a variant that takes {sl.fix}()" if sl.fix != "-"
                    else "return -EAGAIN before it when the flag is set")
-        message = f"{what} {where} where {flag} is set (line {src.line}); {fix}"
-        evidence = [Evidence(fn.path, src.line, fn.name, f"{flag} {how}: {src.text}")]
+        if src.node == 0 and src.edge is None:   # nowait_entry(): the flag comes from the caller
+            message = f"{what} where {flag} may be set by the caller (it is never tested on the way); {fix}"
+            evidence = [Evidence(fn.path, src.line, fn.name, src.text)]
+        else:
+            message = f"{what} {where} where {flag} is set (line {src.line}); {fix}"
+            evidence = [Evidence(fn.path, src.line, fn.name, f"{flag} {how}: {src.text}")]
         evidence.append(Evidence(fn.path, sl.call.line, fn.name,
                                  f"{sl.call.name}() called with {flag} still set"))
         evidence.extend(sl.chain[1:] if sl.chain else [])
