@@ -530,6 +530,15 @@ class ErrPtrNullMismatch(Rule):
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests)
+        if err_tests and (derefs or handed):
+            # checked, but only after a use: the use sees the ERR_PTR
+            stop = {m.id for m in err_tests}
+            before = _walk(fn, [defn.id], stop | def_nodes) - stop
+            early = [m for m in derefs if m.id in before and reach(m) and not self._iterated(fn, m, defn, p)]
+            early_h = [(m, c2) for m, c2 in handed if m.id in before and m.id not in stop and reach(m)]
+            if early or early_h:
+                yield from self._used_before_check(fn, S, defn, c, p, early, early_h, err_tests)
+                return
         if not is_err_tests:
             if err_tests or not S.may_return_err_ptr(c.name, fn.path):
                 return
@@ -704,6 +713,57 @@ class ErrPtrNullMismatch(Rule):
                            f"{name}() may return an ERR_PTR, which is passed straight to {c2.name}(), which "
                            f"dereferences it", names=(name, "nested", c2.name), evidence=ev,
                            depends_on=self._deps(outs, callee) | {gev.path}, confidence=conf)
+
+    def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
+        """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test
+        comes after a use that already took the ERR_PTR for a pointer."""
+        if not S.may_return_err_ptr(c.name, fn.path) or any("__GFP_NOFAIL" in a for a in c.args):
+            return
+        use = None
+        if derefs:
+            m = min(derefs, key=lambda x: x.line)
+            use = (m, f"dereferenced before the IS_ERR() check: {m.text}", "is dereferenced", (), None)
+        else:
+            for m, c2 in sorted(handed, key=lambda mc: mc[0].line):
+                if self._consumes_err(S, fn, m, c2, p):
+                    continue
+                gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+                if gev is not None:
+                    use = (m, f"handed to {c2.name}() before the IS_ERR() check: {m.text}",
+                           f"is passed to {c2.name}(), which dereferences it,", (c2.name,), gev)
+                    break
+        if use is None:
+            return
+        got = self._callee(S, fn, c.name, c)
+        if got is None:
+            return
+        outs, callee = got
+        if not _classify(outs)["err"]:
+            return
+        failures = self._failure_errors(S, outs, callee)
+        if not failures:
+            return
+        m, note, what, extra, gev = use
+        conf = "low" if _test_code(fn) else "medium"
+        ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev.append(Evidence(fn.path, m.line, fn.name, note))
+        if gev is not None:
+            ev.append(gev)
+        chk = min(err_tests, key=lambda x: x.line)
+        ev.append(Evidence(fn.path, chk.line, fn.name, f"the IS_ERR() check comes later: {chk.text}"))
+        codes = {k[1] for k, _ in failures}
+        if conf == "medium" and codes <= CONTRACT_ERRNOS:
+            conf = "low"
+            ev.append(Evidence(fn.path, defn.line, fn.name,
+                               f"{c.name}() returns an ERR_PTR only with {', '.join('-' + x for x in sorted(codes))}: "
+                               f"a bad argument, an absent optional item or a retry, which the caller's context may exclude"))
+        yield self.finding(fn, m.line, m.column,
+                           f"'{p}' from {c.name}() may be an ERR_PTR and {what} before its IS_ERR() check "
+                           f"(line {chk.line})",
+                           names=(p, c.name, "deref" if not extra else "handed") + extra, evidence=ev,
+                           depends_on=self._deps(outs, callee) | ({gev.path} if gev is not None else set()),
+                           confidence=conf)
 
     def _left_in_field(self, fn, S, defn, c, p, err_tests):
         """`q->f = f(); if (IS_ERR(q->f)) return PTR_ERR(q->f);` leaves the ERR_PTR in
