@@ -141,7 +141,8 @@ def _classify(outs: dict) -> dict:
 
 _VAR = re.compile(r"[A-Za-z_]\w*")
 # findings whose bug needs the callee to fail: in init-only code, ranked low
-_FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field"})
+_FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
+                           "error-path"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
 
 
@@ -530,6 +531,10 @@ class ErrPtrNullMismatch(Rule):
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests)
+        if is_err_tests and handed:
+            # the error branch itself hands the ERR_PTR on: `if (IS_ERR(skb)) goto err;
+            # ... err: kfree_skb(skb);`
+            yield from self._handed_on_error_path(fn, S, defn, c, p, is_err_tests, handed, def_nodes)
         if err_tests and (derefs or handed):
             # checked, but only after a use: the use sees the ERR_PTR
             stop = {m.id for m in err_tests}
@@ -714,6 +719,49 @@ class ErrPtrNullMismatch(Rule):
                            f"dereferences it", names=(name, "nested", c2.name), evidence=ev,
                            depends_on=self._deps(outs, callee) | {gev.path}, confidence=conf)
 
+    def _handed_on_error_path(self, fn, S, defn, c, p, is_err_tests, handed, def_nodes):
+        atom = f"IS_ERR({p})"
+        starts = [t for m in is_err_tests for t, e in m.succ
+                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        if not starts:
+            return
+        seen: set = set()
+        work = list(starts)
+        while work:   # the error side, until p is given a new value
+            n = work.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in def_nodes:
+                continue
+            work.extend(s for s, _ in fn.nodes[n].succ)
+        for m, c2 in sorted(handed, key=lambda mc: mc[0].line):
+            if m.id not in seen or c2.name in ("IS_ERR", "PTR_ERR") or self._consumes_err(S, fn, m, c2, p):
+                continue
+            if any(x.kind == "cond" and x.id in seen and x.line <= m.line and p in x.text for x in fn.nodes
+                   if x.id != m.id and x.kind == "cond" and (p, True) in x.true_lits | x.false_lits):
+                continue   # a NULL/pointer test on the way (`if (reply) kfree_skb(reply)` after `reply = NULL`)
+            gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+            if gev is None:
+                continue
+            got = self._callee(S, fn, c.name, c)
+            if got is None:
+                return
+            outs, callee = got
+            if not self._failure_errors(S, outs, callee):
+                return
+            ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+            ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+            ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error branch: {is_err_tests[0].text}"))
+            ev.append(Evidence(fn.path, m.line, fn.name, f"still holding the ERR_PTR, handed to {c2.name}(): {m.text}"))
+            ev.append(gev)
+            yield self.finding(fn, m.line, m.column,
+                               f"'{p}' is an ERR_PTR on the error path after IS_ERR() and is passed to "
+                               f"{c2.name}(), which dereferences it: set it to NULL first",
+                               names=(p, c.name, "error-path", c2.name), evidence=ev,
+                               depends_on=self._deps(outs, callee) | {gev.path}, confidence="medium")
+            return
+
     def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
         """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test
         comes after a use that already took the ERR_PTR for a pointer."""
@@ -769,8 +817,8 @@ class ErrPtrNullMismatch(Rule):
         """`q->f = f(); if (IS_ERR(q->f)) return PTR_ERR(q->f);` leaves the ERR_PTR in
         the field; a reader elsewhere in the file that takes NULL for "not set up"
         (`if (!q->f) return; kthread_stop(q->f);`) then uses it as a pointer."""
-        if not S.may_return_err_ptr(c.name, fn.path):
-            return
+        if not S.may_return_err_ptr(c.name, fn.path) or init_context(S, fn):
+            return   # (a failed probe or init discards the object: nothing reads the field again)
         use = _field_use(S, fn, p, null_tested=True)
         if use is None:
             return
