@@ -58,8 +58,8 @@ Use instead
     if (!parent)
             return -EINVAL;
 
-Shape 4's IS_ERR()-only dereference, a NULL-only test whose NULL is not seen
-(a callee outside the scope: debugfs callers test for NULL as documented), an
+Shape 4's IS_ERR()-only dereference, its NULL-only test (`if (res) return res;`
+hands both kinds up; debugfs callers test for NULL as documented), an
 ERR_PTR left in a field after its test, and an ERR_PTR handed to a cleanup on its
 own error path are **low** (on the whole 6.12.117 kernel they gave ~540 medium
 findings, mostly false on a sample: the caller's context rules one kind out, the
@@ -546,8 +546,12 @@ class ErrPtrNullMismatch(Rule):
             # checked, but only after a use: the use sees the ERR_PTR
             stop = {m.id for m in err_tests}
             before = _walk(fn, [defn.id], stop | def_nodes) - stop
-            early = [m for m in derefs if m.id in before and reach(m) and not self._iterated(fn, m, defn, p)]
-            early_h = [(m, c2) for m, c2 in handed if m.id in before and m.id not in stop and reach(m)]
+            # a use written before the test (not one reached again round a loop)
+            first = min(m.line for m in err_tests)
+            early = [m for m in derefs if m.id in before and reach(m) and defn.line <= m.line < first
+                     and not self._iterated(fn, m, defn, p)]
+            early_h = [(m, c2) for m, c2 in handed if m.id in before and m.id not in stop and reach(m)
+                       and defn.line <= m.line < first]
             if early or early_h:
                 yield from self._used_before_check(fn, S, defn, c, p, early, early_h, err_tests)
                 return
@@ -688,9 +692,10 @@ class ErrPtrNullMismatch(Rule):
                 # passes the test and is kept, compared or handed on as a valid pointer
                 m = tests[0]
                 what = "returns NULL and ERR_PTR" if cls["null"] else "may also return an ERR_PTR"
-                if not cls["null"] and conf == "medium":
-                    # the NULL is not seen (a callee outside the scope): the NULL test may be
-                    # the one the API documents (debugfs_create_dir() callers), and harmless
+                if conf == "medium":
+                    # low: `if (res) return res;` hands both kinds up (d_splice_alias() and
+                    # lookup callers), and an unseen NULL may be the one the API documents
+                    # (debugfs_create_dir() callers test for NULL, harmlessly)
                     conf = "low"
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
