@@ -50,6 +50,9 @@ class BlobAnalysis:
     n_functions: int
     includes: list[str] = field(default_factory=list)
     int_macros: dict[str, int] = field(default_factory=dict)   # facts.int_macros, .c files only
+    # .c files only: {name: why it runs only at init} (init_functions()), and
+    # {"<nowait>" + name: its file_operations slot} (nowait_entries())
+    init_functions: dict[str, str] = field(default_factory=dict)
 
     def __setstate__(self, state: dict) -> None:
         # the names are tokens of the file's functions too: share those strings
@@ -112,6 +115,13 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
             unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "budget: nesting too deep"))
     # flag values for the summaries' parameter guards (summary.guard_refuted); a
     # header's thousands of register defines would only cost memory
+    inits = init_functions(data) if path.endswith(".c") and functions else {}
+    entries = nowait_entries(data) if path.endswith(".c") and functions else {}
+    if inits or entries:
+        defined = {f.name for f in functions}
+        inits = {n: r for n, r in inits.items() if n in defined}
+        # the NOWAIT entry points ride along under a key no C identifier has
+        inits.update({"<nowait>" + n: r for n, r in entries.items() if n in defined})
     macros = int_macros(data) if path.endswith(".c") and functions else {}
     if macros:   # only what a function here names can decide a guard here
         used = set()
@@ -119,7 +129,46 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
             used.update(fn._tokens if fn._tokens is not None else fn.text_tokens)
         macros = {n: v for n, v in macros.items() if n in used}
     return BlobAnalysis(path, functions, unparsed, len(parsed.functions) + len(getattr(parsed, "unparsed", []) or []),
-                        includes, macros)
+                        includes, macros, inits)
+
+
+# Functions of a file that run only while the kernel, a module or a device is set
+# up: what fails there fails under an init-time -ENOMEM or a broken device tree,
+# not in normal operation (errpath rules rank such findings lower).
+_INIT_PATTERNS = (
+    (re.compile(rb"\b__init\b[\w \t\*]*?\b([A-Za-z_]\w*)\s*\("), "an __init function"),
+    (re.compile(rb"\.probe(?:_new)?\s*=\s*([A-Za-z_]\w*)\b"), "a driver's probe callback (.probe = {})"),
+    (re.compile(rb"\b(?:module_init|(?:early|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?)"
+                rb"\s*\(\s*([A-Za-z_]\w*)\s*\)"), "an init call ({}() at boot or module load)"),
+    (re.compile(rb"\b(?:module|builtin)_platform_driver_probe\s*\(\s*\w+\s*,\s*([A-Za-z_]\w*)\s*\)"),
+     "a driver's probe callback"),
+    (re.compile(rb"\b[A-Z]+_OF_DECLARE(?:_DRIVER)?\s*\([^,()]*,[^,()]*,\s*([A-Za-z_]\w*)\s*\)"),
+     "a device-tree init hook (*_OF_DECLARE)"),
+)
+
+
+_NOWAIT_OPS = re.compile(rb"\.(read_iter|write_iter|remap_file_range)\s*=\s*([A-Za-z_]\w*)\b")
+_SETS_NOWAIT = re.compile(rb"f_mode\s*\|=[^;]*\bFMODE_NOWAIT\b")
+
+
+def nowait_entries(data: bytes) -> dict[str, str]:
+    """{function: its file_operations slot} for the I/O entry points of a file whose
+    open sets FMODE_NOWAIT: io_uring and RWF_NOWAIT reach them with IOCB_NOWAIT set."""
+    if b"FMODE_NOWAIT" not in data or not _SETS_NOWAIT.search(data):
+        return {}
+    return {m.group(2).decode("ascii", "replace"): "." + m.group(1).decode() for m in _NOWAIT_OPS.finditer(data)}
+
+
+def init_functions(data: bytes) -> dict[str, str]:
+    """{function name: why it runs only at init} for one .c file's text."""
+    out: dict[str, str] = {}
+    if b"init" not in data and b"probe" not in data and b"_OF_DECLARE" not in data:
+        return out
+    for rx, why in _INIT_PATTERNS:
+        for m in rx.finditer(data):
+            name = m.group(1).decode("ascii", "replace")
+            out.setdefault(name, why.format(name))
+    return out
 
 
 def _analyse_task(args):
@@ -545,6 +594,8 @@ class Engine:
         index = FactsIndex(fns, in_scope=set(files),
                            int_macros={p: a.int_macros for d in (files, context) for p, a in d.items()
                                        if a.int_macros})
+        index.init_functions = {p: getattr(a, "init_functions", None) or {} for d in (files, context)
+                                for p, a in d.items() if getattr(a, "init_functions", None)}
         from . import summary
         index.summaries = summary.build(index)
         return index
@@ -632,7 +683,8 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
                 m = macros.get(f.path)
                 if m is None:
                     m = macros[f.path] = tuple(sorted(index.int_macros.get(f.path, {}).items()))
-                g.setdefault((f.path, f.name), []).append((_function_digest(f), m))
+                init = getattr(index, "init_functions", {}).get(f.path, {}).get(f.name)
+                g.setdefault((f.path, f.name), []).append((_function_digest(f), m, init))
         return g
     ga, gb = groups(a), groups(b)
     changed = {k for k in ga.keys() | gb.keys() if ga.get(k) != gb.get(k)}

@@ -30,6 +30,7 @@ class FactsIndex:
                 self.header_statics[f.name].append(f)
         self.in_scope = in_scope  # paths findings may be reported in (None = all)
         self.int_macros = int_macros or {}   # path -> its integer macros (facts.int_macros)
+        self.init_functions: dict[str, dict[str, str]] = {}   # path -> {name: why init-only} (engine)
         self.summaries = None
         self._calling: dict[str, list[FunctionFacts]] | None = None
         self._defs: dict[tuple[str, str], list[FunctionFacts]] | None = None
@@ -77,7 +78,14 @@ class FactsIndex:
             if cands:
                 # Prefer a definition under the same top directory (fs/ over drivers/).
                 top = from_path.split("/", 1)[0]
-                cands = sorted(cands, key=lambda f: (f.path.split("/", 1)[0] != top, f.path))
+                # and under arch/, one that builds with the caller's arch: an arch/arm file
+                # never links arch/m68k's clk_get_rate(); another arch's definition is last
+                arch = from_path.split("/", 2)[1] if top == "arch" and from_path.count("/") >= 2 else None
+                cands = sorted(cands, key=lambda f: (f.path.split("/", 1)[0] != top,
+                                                     f.path.startswith("arch/") and arch is not None
+                                                     and f.path.split("/", 2)[1] != arch,
+                                                     f.path.startswith("arch/") and top != "arch",
+                                                     f.path))
                 return cands[0]
         return None
 

@@ -93,6 +93,12 @@ def pointer_predicates() -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
+def err_ptr_dereferencers() -> dict[str, int]:
+    """name -> index of a pointer argument it dereferences with no IS_ERR() check."""
+    return {r[0]: int(r[1]) for r in _rows("err_ptr_dereferencers")}
+
+
+@lru_cache(maxsize=None)
 def nowait_flags() -> frozenset[str]:
     return frozenset(r[0] for r in _rows("nowait_flags"))
 
@@ -200,7 +206,7 @@ _ERR_MAKERS = frozenset({"ERR_PTR", "ERR_CAST", "ERR_PTR_PCPU"})
 _STUB_CALLS = ("WARN", "pr_", "printk", "dump_stack", "BUG", "unlikely", "likely", "ERR_PTR", "ERR_CAST",
                "might_sleep", "might_fault", "might_lock", "__might_sleep", "lockdep_assert")
 FLAGGABLE = ("flag", "nb")
-_TAG_RANK = {"nb": 4, "flag": 4, "b": 2, "atomic": 1, "": 0}
+_TAG_RANK = {"nb": 5, "flag": 4, "b": 2, "atomic": 1, "": 0}   # nb first: the allocation is the stronger evidence
 
 
 def _tag_rank(t) -> int:
@@ -985,6 +991,16 @@ class Flow:
             return {key: t for key, t in inner.items() if key[0] in ("errptr", "null", "unknown")} \
                 or _one("unknown")
         if k == "null":
+            if self.mode == "set":
+                # a NULL that says "would block" (a trylock failed on the flag's branch) or
+                # "a non-blocking allocation failed": a caller that turns it into -ENOMEM
+                # owes -EAGAIN (seed 000 before 6.4: iomap_write_begin() on
+                # __filemap_get_folio()'s NULL)
+                tag, steps = self.origin(nid)
+                if tag in FLAGGABLE:
+                    node = fn.nodes[nid]
+                    return _one("null", "", tag, steps + ((fn.path, node.line, fn.name,
+                                                           f"NULL: {node.text}"),))
             return _one("null")
         if k in ("var", "param"):
             return self.var_value(val[1], nid, depth, extra)

@@ -13,7 +13,20 @@ APIs outside them):
 2. `IS_ERR(p)` on the result of a function that returns NULL on failure and
    never an ERR_PTR: the test is always false and the NULL is used.
 3. A result that may be an ERR_PTR dereferenced (`p->x`), or handed to a
-   function that dereferences that parameter, with no IS_ERR() check of it.
+   function that dereferences that parameter (its definition, or
+   errpath/data/err_ptr_dereferencers.txt: kthread_stop(), clk_get_rate(), ...),
+   with no IS_ERR() check of it; also a call's ERR_PTR passed straight in
+   (`clk_get_rate(devm_clk_get(dev, "ref"))`).
+4. A callee that returns NULL *and* ERR_PTR (a lookup: NULL for "not there"):
+   a caller that tests only IS_ERR() and then dereferences, or only `!p`, misses
+   one of them; IS_ERR_OR_NULL() or both tests are fine. The evidence says
+   "NULL and ERR_PTR".
+5. An ERR_PTR kept in a structure field: stored unchecked (`st->task =
+   kthread_run(...)`) and dereferenced, or handed to a dereferencing function,
+   by another function of the same file with no IS_ERR() test there; or tested
+   but left in the field on the error path while a reader elsewhere in the file
+   takes NULL for "not set up" (`if (!st->task) return; kthread_stop(st->task);`).
+   Reported at the assignment, with the reader in the evidence.
 
 Why it matters
 --------------
@@ -44,6 +57,19 @@ Use instead
     parent = clk_get_parent(clk);
     if (!parent)
             return -EINVAL;
+
+Shape 4's IS_ERR()-only dereference, its NULL-only test (`if (res) return res;`
+hands both kinds up; debugfs callers test for NULL as documented), an
+ERR_PTR left in a field after its test, and an ERR_PTR handed to a cleanup on its
+own error path are **low** (on the whole 6.12.117 kernel they gave ~540 medium
+findings, mostly false on a sample: the caller's context rules one kind out, the
+object does not outlive the failure); the evidence says why.
+
+Findings 3-5 need the callee to fail. In code that runs only while something
+is set up (an `__init` function, a driver's `.probe` callback, an init call, a
+`*_OF_DECLARE` hook, or a static helper only they call) that takes an init-time
+-ENOMEM or a missing or broken device-tree entry: real, but not in normal
+operation. Such findings are **low**, and the evidence says why.
 
 Confidence is **high** when the callee's definition was read, **medium** when
 its convention comes from errpath/data (a well-known API) and for case 3, and
@@ -82,7 +108,8 @@ Known false positives
 A caller that knows from context that a failure cannot happen: the folio it
 looks up is one it holds a reference to (gfs2_jhead_process_page()), the
 inode is not a directory so d_splice_alias() cannot fail (nfs). Fields are
-assumed not to hold ERR_PTRs. A callee defined twice under #ifdef with
+followed only within one file: a field assigned in one file and read in
+another is assumed not to hold an ERR_PTR. A callee defined twice under #ifdef with
 non-trivial bodies is read as the union of both.
 
 References
@@ -96,13 +123,14 @@ References
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache, lru_cache
 
 from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe, has_token, pointer_predicates
+from errpath.summary import describe, err_ptr_dereferencers, has_token, pointer_predicates
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -119,6 +147,9 @@ def _classify(outs: dict) -> dict:
 
 
 _VAR = re.compile(r"[A-Za-z_]\w*")
+# findings whose bug needs the callee to fail: in init-only code, ranked low
+_FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
+                           "error-path"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
 
 
@@ -220,6 +251,91 @@ def _pointer_predicate(S, name: str, path: str) -> int | None:
     return h.params.index(m.group(1)) if m and m.group(1) in h.params else None
 
 
+def _dereferences(S, path: str, name: str | None, i: int) -> Evidence | None:
+    """Evidence that `name` dereferences its argument i with no IS_ERR() check
+    (its definition, or errpath/data/err_ptr_dereferencers.txt), else None."""
+    if not name:
+        return None
+    g = S.resolve(name, path)
+    if g is not None and S.is_stub(g):
+        g = None   # a !CONFIG stub in a header is not the contract (clk_get_rate() { return 0; })
+    if g is None:
+        if err_ptr_dereferencers().get(name) == i:
+            return Evidence(path, 0, name, f"{name}() dereferences its argument {i + 1} (known API)")
+        return None
+    if i >= len(g.params):
+        return None
+    q = g.params[i]
+    gd = _deref(q)
+    gchk = _err_checked_text(q)
+    if any(gchk.search(x.text) for x in g.nodes):
+        return None
+    gm = next((x for x in g.nodes if x.kind != "entry" and gd.search(x.text)), None)
+    if gm is None:
+        return None
+    return Evidence(g.path, gm.line, g.name, f"{name}() dereferences '{q}': {gm.text}")
+
+
+_MEMBER = re.compile(r"^[A-Za-z_]\w*(?:->|\.)(.+)$")
+
+
+def _field_use(S, fn, p: str, null_tested: bool = False):
+    """(function, evidence, what) for another function of fn's file that reads the
+    field `p` names (`priv->clk` -> any `X->clk`) and dereferences it, or hands it
+    to a function that does, with no IS_ERR() test of that field: an ERR_PTR
+    stored unchecked in a structure is used as a pointer elsewhere."""
+    m = _MEMBER.match(p.replace(" ", ""))
+    if m is None:
+        return None
+    member = m.group(1)
+    last = re.split(r"->|\.", member)[-1]
+    read = re.compile(r"(?:->|\.)%s(?![\w\[(])" % re.escape(member).replace(r"\.", r"(?:\.|->)"))
+    for g in S.index.by_file.get(fn.path, {}).values():
+        if g is fn or last not in g.text_tokens:
+            continue
+        nodes = [x for x in g.nodes if x.kind != "entry" and read.search(x.text.replace(" ", ""))]
+        if not nodes:
+            continue
+        texts = [x.text.replace(" ", "") for x in nodes]
+        if any("ERR" in t and re.search(r"\b(?:%s)\((?:\([^()]*\))?[\w>.-]*%s\)" % ("|".join(_ERR_FAMILY), re.escape(last)), t)
+               for t in texts):
+            continue   # this reader tests it
+        if null_tested and not any(x.kind == "cond" and any(read.search(a) and read.search(a).end() == len(a)
+                                                            for a, _ in x.true_lits | x.false_lits)
+                                   for x in nodes):
+            continue   # a reader that takes NULL for "not set up" is what a left-over ERR_PTR fools
+        for x, t in zip(nodes, texts):
+            if re.search(r"(?:->|\.)%s->" % re.escape(last), t):
+                return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() dereferences it: {x.text}")], \
+                    "dereferences it"
+            for c2 in x.calls:
+                for i, a in enumerate(c2.args):
+                    a = a.replace(" ", "")
+                    if read.search(a) and read.search(a).end() == len(a) and a.count("(") == 0:
+                        gev = _dereferences(S, g.path, c2.name, i)
+                        if gev is not None:
+                            return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() hands it to "
+                                                                              f"{c2.name}(): {x.text}"), gev], \
+                                f"passes it to {c2.name}(), which dereferences it"
+    return None
+
+
+def init_context(S, fn) -> str | None:
+    """Why fn runs only while something is set up (an __init function, a driver's
+    probe callback, an init call, or a static helper called only from those), else
+    None. What fails there fails under an init-time -ENOMEM or a broken device
+    tree: real, but not in normal operation."""
+    inits = getattr(S.index, "init_functions", {}).get(fn.path, {})
+    why = inits.get(fn.name)
+    if why is not None or not inits or not fn.is_static:
+        return why
+    callers = [g for g in S.index.functions_calling(fn.name) if g.path == fn.path and g is not fn]
+    if callers and all(g.name in inits for g in callers):
+        return f"called only from {', '.join(sorted({g.name + '()' for g in callers})[:3])}, " \
+               f"{inits[callers[0].name]}"
+    return None
+
+
 class ErrPtrNullMismatch(Rule):
     id = "err-ptr-null-mismatch"
     title = "NULL test on an ERR_PTR result, or IS_ERR() on a NULL result"
@@ -228,6 +344,19 @@ class ErrPtrNullMismatch(Rule):
     differential = "callees"   # see Rule.differential
 
     def check(self, fn, ctx):
+        init = None
+        for f in self._check(fn, ctx):
+            if f.confidence == "medium" and set(f.names) & _FAILURE_USES:
+                if init is None:
+                    init = init_context(ctx.summaries, fn) or ""
+                if init:
+                    f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
+                        fn.path, fn.line, fn.name,
+                        f"{fn.name}() is {init}: the failure happens only while it is set up (an init-time "
+                        f"-ENOMEM, a missing or broken device-tree entry), not in normal operation")])
+            yield f
+
+    def _check(self, fn, ctx):
         S = ctx.summaries
         if S is None:
             return
@@ -246,6 +375,9 @@ class ErrPtrNullMismatch(Rule):
                     yield from self._check_result(fn, S, n, c, live)
                 elif n.kind == "cond":
                     yield from self._check_direct(fn, S, n, c, live)
+                for i, av in enumerate(c.arg_values):
+                    if av and av[0] == "call" and av[1] and S.may_return_err_ptr(av[1], fn.path):
+                        yield from self._check_nested(fn, S, n, c, i, av[1], live)
 
     # -- helpers -------------------------------------------------------------
     def _callee(self, S, fn, name, call=None):
@@ -266,8 +398,10 @@ class ErrPtrNullMismatch(Rule):
                                    if s[1] else s[3]))
                 break
         where = "" if callee is not None else " (known API)"
+        cls = _classify(outs)
+        both = "NULL and ERR_PTR: " if cls["err"] and cls["null"] else ""
         ev.append(Evidence(callee.path if callee else fn.path, callee.line if callee else 0,
-                           name, f"{name}() may return: {describe(outs)}{where}"))
+                           name, f"{name}() may return: {both}{describe(outs)}{where}"))
         return ev
 
     def _deps(self, outs, callee):
@@ -296,6 +430,9 @@ class ErrPtrNullMismatch(Rule):
         params = set(callee.params)
         keep = []
         for k, trail in errs:
+            if k[2] in ("b", "nb", "atomic"):
+                keep.append((k, trail))   # a failed allocation, not argument validation
+                continue
             first = trail[0] if trail else None
             if first is None or any(s[2] != callee.name for s in trail) or first[0] != callee.path:
                 keep.append((k, trail))
@@ -374,7 +511,7 @@ class ErrPtrNullMismatch(Rule):
             for c2 in m.calls:
                 if c2.name is not None and p in c2.args and c2.name not in _ERR_FAMILY:
                     handed.append((m, c2))
-        if not (tests or is_err_tests or derefs or handed):
+        if not (tests or is_err_tests or derefs or handed or compound):
             return
         if not is_err_tests and not S.may_return_err_ptr(c.name, fn.path):
             return
@@ -397,6 +534,37 @@ class ErrPtrNullMismatch(Rule):
             only = lambda m: m.id == defn.id or m.id not in others
         err_tests = [m for m in err_tests if reach(m)]
         is_err_tests = [m for m in is_err_tests if reach(m)]
+        if compound and err_tests and not any(m.id != defn.id and m.id in alive and any(v == p for v, _ in m.defs)
+                                              for m in fn.nodes):
+            # checked, but the ERR_PTR stays in the field on the error path
+            yield from self._left_in_field(fn, S, defn, c, p, err_tests)
+        if is_err_tests and handed:
+            # the error branch itself hands the ERR_PTR on: `if (IS_ERR(skb)) goto err;
+            # ... err: kfree_skb(skb);`
+            yield from self._handed_on_error_path(fn, S, defn, c, p, is_err_tests, handed, def_nodes)
+        if err_tests and (derefs or handed):
+            # checked, but only after a use: the use sees the ERR_PTR
+            stop = {m.id for m in err_tests}
+            before = _walk(fn, [defn.id], stop | def_nodes) - stop
+            # a use written before the test (not one reached again round a loop); a valid-pointer
+            # predicate on the way (`if (!i2c_client_has_driver(client)) goto err;`) is a test too,
+            # and `&p->member` only computes an address
+            preds = [x.id for x in fn.nodes if x.kind == "cond" and p in x.text and "(" in x.text
+                     and any(_NEGATED_CALL.search(x.text.replace(" ", "")) and
+                             _pointer_predicate(S, mm.group(1), fn.path) is not None
+                             for mm in _NEGATED_CALL.finditer(x.text.replace(" ", "")))]
+            if preds:
+                stop |= set(preds)
+                before = _walk(fn, [defn.id], stop | def_nodes) - stop
+            real = [m for m in derefs if re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)]
+            first = min(m.line for m in err_tests)
+            early = [m for m in real if m.id in before and reach(m) and defn.line <= m.line < first
+                     and not self._iterated(fn, m, defn, p)]
+            early_h = [(m, c2) for m, c2 in handed if m.id in before and m.id not in stop and reach(m)
+                       and defn.line <= m.line < first]
+            if early or early_h:
+                yield from self._used_before_check(fn, S, defn, c, p, early, early_h, err_tests)
+                return
         if not is_err_tests:
             if err_tests or not S.may_return_err_ptr(c.name, fn.path):
                 return
@@ -407,7 +575,7 @@ class ErrPtrNullMismatch(Rule):
             dist = _distances(fn, defn.id)
             derefs.sort(key=lambda m: dist.get(m.id, 1 << 30))
             handed.sort(key=lambda mc: dist.get(mc[0].id, 1 << 30))
-        if not (tests or is_err_tests or derefs or handed):
+        if not (tests or is_err_tests or derefs or handed or compound):
             return
         if any(self._consumes_err(S, fn, m, c2, p) for m, c2 in handed):
             return   # handed to a function that checks IS_ERR() itself: the caller relies on it
@@ -449,6 +617,24 @@ class ErrPtrNullMismatch(Rule):
                                    names=(p, c.name, "is-err") + nth, evidence=ev, depends_on=deps,
                                    confidence="high" if callee is not None else "medium")
             return
+        if cls["err"] and cls["null"] and is_err_tests and not tests and derefs \
+                and not any("IS_ERR_OR_NULL" in m.text for m in err_tests):
+            # NULL and ERR_PTR: the IS_ERR() test lets the NULL through to the dereference
+            m = derefs[0]
+            ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
+            ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"tested with IS_ERR() only: {is_err_tests[0].text}"))
+            ev.append(Evidence(fn.path, m.line, fn.name, f"dereferenced with no NULL test: {m.text}"))
+            # low: on the whole 6.12.117 kernel most callers know which of the two a lookup
+            # gives in their context (198 findings at medium, mostly false on a sample)
+            conf = "low"
+            ev.append(Evidence(fn.path, m.line, fn.name, "the caller's context usually rules one of the two out: "
+                                                          "low until the NULL's condition is shown reachable"))
+            yield self.finding(fn, m.line, m.column,
+                               f"'{p}' from {c.name}() may be NULL ({c.name}() returns NULL and ERR_PTR) and is "
+                               f"dereferenced after an IS_ERR() test only: use IS_ERR_OR_NULL()",
+                               names=(p, c.name, "null-deref") + nth, evidence=ev, depends_on=deps,
+                               confidence=conf)
+            return
         if cls["err"] and not err_tests:
             if any("__GFP_NOFAIL" in a for a in c.args):
                 return   # the caller asked for an allocation that cannot fail
@@ -482,31 +668,217 @@ class ErrPtrNullMismatch(Rule):
                                    confidence=conf)
                 return
             for m, c2 in handed:
-                g = S.resolve(c2.name, fn.path)
-                if g is None:
-                    continue
-                i = c2.args.index(p)
-                if i >= len(g.params):
-                    continue
-                q = g.params[i]
-                gd = _deref(q)
-                gchk = _err_checked_text(q)
-                if any(gchk.search(x.text) for x in g.nodes):
-                    continue
-                gm = next((x for x in g.nodes if x.kind != "entry" and gd.search(x.text)), None)
-                if gm is None:
+                gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+                if gev is None:
                     continue
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"handed to {c2.name}() with no IS_ERR() check: {m.text}"))
-                ev.append(Evidence(g.path, gm.line, g.name, f"{c2.name}() dereferences '{q}': {gm.text}"))
+                ev.append(gev)
                 if contract is not None:
                     ev.append(contract)
                 yield self.finding(fn, m.line, m.column,
                                    f"'{p}' from {c.name}() may be an ERR_PTR and is passed to {c2.name}(), "
                                    f"which dereferences it, without IS_ERR(){only_null}",
                                    names=(p, c.name, "handed", c2.name) + nth, evidence=ev,
-                                   depends_on=deps | {g.path}, confidence=conf)
+                                   depends_on=deps | {gev.path}, confidence=conf)
                 return
+            if compound and not tests and not derefs and not handed:
+                use = _field_use(S, fn, p)
+                if use is not None:
+                    ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                    ev.append(Evidence(fn.path, defn.line, fn.name,
+                                       f"'{p}' keeps the result with no IS_ERR() check in {fn.name}()"))
+                    ev += use[1]
+                    if contract is not None:
+                        ev.append(contract)
+                    # low: the store usually happens while something is set up, and whether the
+                    # reader can run after a failed store is not shown (on 6.12.117: 14 medium
+                    # findings, 1 reachable in normal operation)
+                    ev.append(Evidence(fn.path, defn.line, fn.name, "low: that the reader runs after a failed "
+                                                                    "store is not shown"))
+                    conf = "low"
+                    yield self.finding(fn, defn.line, defn.column,
+                                       f"'{p}' from {c.name}() may hold an ERR_PTR, and {use[0]}() "
+                                       f"{use[2]}, without IS_ERR()",
+                                       names=(p, c.name, "field", use[0]) + nth, evidence=ev,
+                                       depends_on=deps | {e.path for e in use[1]}, confidence=conf)
+                    return
+            if tests:
+                # NULL (or an unknown pointer) and ERR_PTR, tested for NULL only: the ERR_PTR
+                # passes the test and is kept, compared or handed on as a valid pointer
+                m = tests[0]
+                what = "returns NULL and ERR_PTR" if cls["null"] else "may also return an ERR_PTR"
+                if conf == "medium":
+                    # low: `if (res) return res;` hands both kinds up (d_splice_alias() and
+                    # lookup callers), and an unseen NULL may be the one the API documents
+                    # (debugfs_create_dir() callers test for NULL, harmlessly)
+                    conf = "low"
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
+                if contract is not None:
+                    ev.append(contract)
+                yield self.finding(fn, m.line, m.column,
+                                   f"'{p}' from {c.name}() is tested for NULL only, but {c.name}() {what}: "
+                                   f"the ERR_PTR passes the test; use IS_ERR_OR_NULL()",
+                                   names=(p, c.name, "null-test-mixed") + nth, evidence=ev, depends_on=deps,
+                                   confidence=conf)
+                return
+
+    def _check_nested(self, fn, S, n, c2, i, name, live):
+        """`clk_get_rate(devm_clk_get(dev, "ref"))`: the ERR_PTR goes straight into a
+        function that dereferences it."""
+        gev = _dereferences(S, fn.path, c2.name, i)
+        if gev is None or n.id not in live():
+            return
+        call = next((x for x in n.calls if x.name == name), None)
+        got = self._callee(S, fn, name, call)
+        if got is None:
+            return
+        outs, callee = got
+        if not _classify(outs)["err"]:
+            return
+        failures = self._failure_errors(S, outs, callee)
+        if not failures:
+            return
+        conf = "low" if _test_code(fn) else "medium"
+        ev = self._callee_evidence(fn, name, outs, callee, "errptr")
+        ev.append(Evidence(fn.path, n.line, fn.name, f"{name}()'s result handed straight to {c2.name}(): {n.text}"))
+        ev.append(gev)
+        codes = {k[1] for k, _ in failures}
+        if conf == "medium" and codes <= CONTRACT_ERRNOS:
+            conf = "low"
+            ev.append(Evidence(fn.path, n.line, fn.name,
+                               f"{name}() returns an ERR_PTR only with {', '.join('-' + x for x in sorted(codes))}: "
+                               f"a bad argument, an absent optional item or a retry, which the caller's context may exclude"))
+        yield self.finding(fn, n.line, n.column,
+                           f"{name}() may return an ERR_PTR, which is passed straight to {c2.name}(), which "
+                           f"dereferences it", names=(name, "nested", c2.name), evidence=ev,
+                           depends_on=self._deps(outs, callee) | {gev.path}, confidence=conf)
+
+    def _handed_on_error_path(self, fn, S, defn, c, p, is_err_tests, handed, def_nodes):
+        atom = f"IS_ERR({p})"
+        starts = [t for m in is_err_tests for t, e in m.succ
+                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        if not starts:
+            return
+        seen: set = set()
+        work = list(starts)
+        while work:   # the error side, until p is given a new value
+            n = work.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in def_nodes:
+                continue
+            work.extend(s for s, _ in fn.nodes[n].succ)
+        for m, c2 in sorted(handed, key=lambda mc: mc[0].line):
+            if m.id not in seen or c2.name in ("IS_ERR", "PTR_ERR") or self._consumes_err(S, fn, m, c2, p):
+                continue
+            if any(x.kind == "cond" and x.id in seen and x.line <= m.line and p in x.text for x in fn.nodes
+                   if x.id != m.id and x.kind == "cond" and (p, True) in x.true_lits | x.false_lits):
+                continue   # a NULL/pointer test on the way (`if (reply) kfree_skb(reply)` after `reply = NULL`)
+            gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+            if gev is None:
+                continue
+            got = self._callee(S, fn, c.name, c)
+            if got is None:
+                return
+            outs, callee = got
+            if not self._failure_errors(S, outs, callee):
+                return
+            ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+            ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+            ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error branch: {is_err_tests[0].text}"))
+            ev.append(Evidence(fn.path, m.line, fn.name, f"still holding the ERR_PTR, handed to {c2.name}(): {m.text}"))
+            ev.append(gev)
+            ev.append(Evidence(fn.path, m.line, fn.name, "low: the path to the cleanup is not checked against the "
+                                                          "conditions on the way (a status test may skip it)"))
+            yield self.finding(fn, m.line, m.column,
+                               f"'{p}' is an ERR_PTR on the error path after IS_ERR() and is passed to "
+                               f"{c2.name}(), which dereferences it: set it to NULL first",
+                               names=(p, c.name, "error-path", c2.name), evidence=ev,
+                               depends_on=self._deps(outs, callee) | {gev.path}, confidence="low")
+            return
+
+    def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
+        """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test
+        comes after a use that already took the ERR_PTR for a pointer."""
+        if not S.may_return_err_ptr(c.name, fn.path) or any("__GFP_NOFAIL" in a for a in c.args):
+            return
+        use = None
+        if derefs:
+            m = min(derefs, key=lambda x: x.line)
+            use = (m, f"dereferenced before the IS_ERR() check: {m.text}", "is dereferenced", (), None)
+        else:
+            for m, c2 in sorted(handed, key=lambda mc: mc[0].line):
+                if self._consumes_err(S, fn, m, c2, p):
+                    continue
+                gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+                if gev is not None:
+                    use = (m, f"handed to {c2.name}() before the IS_ERR() check: {m.text}",
+                           f"is passed to {c2.name}(), which dereferences it,", (c2.name,), gev)
+                    break
+        if use is None:
+            return
+        got = self._callee(S, fn, c.name, c)
+        if got is None:
+            return
+        outs, callee = got
+        if not _classify(outs)["err"]:
+            return
+        failures = self._failure_errors(S, outs, callee)
+        if not failures:
+            return
+        m, note, what, extra, gev = use
+        conf = "low" if _test_code(fn) else "medium"
+        ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev.append(Evidence(fn.path, m.line, fn.name, note))
+        if gev is not None:
+            ev.append(gev)
+        chk = min(err_tests, key=lambda x: x.line)
+        ev.append(Evidence(fn.path, chk.line, fn.name, f"the IS_ERR() check comes later: {chk.text}"))
+        codes = {k[1] for k, _ in failures}
+        if conf == "medium" and codes <= CONTRACT_ERRNOS:
+            conf = "low"
+            ev.append(Evidence(fn.path, defn.line, fn.name,
+                               f"{c.name}() returns an ERR_PTR only with {', '.join('-' + x for x in sorted(codes))}: "
+                               f"a bad argument, an absent optional item or a retry, which the caller's context may exclude"))
+        yield self.finding(fn, m.line, m.column,
+                           f"'{p}' from {c.name}() may be an ERR_PTR and {what} before its IS_ERR() check "
+                           f"(line {chk.line})",
+                           names=(p, c.name, "deref" if not extra else "handed") + extra, evidence=ev,
+                           depends_on=self._deps(outs, callee) | ({gev.path} if gev is not None else set()),
+                           confidence=conf)
+
+    def _left_in_field(self, fn, S, defn, c, p, err_tests):
+        """`q->f = f(); if (IS_ERR(q->f)) return PTR_ERR(q->f);` leaves the ERR_PTR in
+        the field; a reader elsewhere in the file that takes NULL for "not set up"
+        (`if (!q->f) return; kthread_stop(q->f);`) then uses it as a pointer."""
+        if not S.may_return_err_ptr(c.name, fn.path) or init_context(S, fn):
+            return   # (a failed probe or init discards the object: nothing reads the field again)
+        use = _field_use(S, fn, p, null_tested=True)
+        if use is None:
+            return
+        got = self._callee(S, fn, c.name, c)
+        if got is None:
+            return
+        outs, callee = got
+        if not _classify(outs)["err"] or not self._failure_errors(S, outs, callee):
+            return
+        ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev.append(Evidence(fn.path, err_tests[0].line, fn.name,
+                           f"the ERR_PTR is tested but left in '{p}': {err_tests[0].text}"))
+        ev += use[1]
+        ev.append(Evidence(fn.path, defn.line, fn.name, "low: that the object outlives the failure and the reader "
+                                                        "runs on it afterwards is not shown"))
+        yield self.finding(fn, defn.line, defn.column,
+                           f"'{p}' keeps the ERR_PTR of {c.name}() after the IS_ERR() test, and "
+                           f"{use[0]}(), which tests it for NULL only, {use[2]}; set it to NULL on failure",
+                           names=(p, c.name, "left-in-field", use[0]), evidence=ev,
+                           depends_on=self._deps(outs, callee) | {e.path for e in use[1]},
+                           confidence="low")
 
     # -- calls tested directly: if (!f(x)) / if (IS_ERR(f(x))) ---------------------
     def _check_direct(self, fn, S, n, c, live):

@@ -13,7 +13,12 @@ sleep: a sleeping lock (`mutex_lock`, `down_read`, `inode_lock_shared`,
 `folio_lock`, ...), a wait (`inode_dio_wait`, `wait_event*`,
 `wait_for_completion*`, `filemap_write_and_wait*`), a sleep (`msleep`,
 `schedule*`), freeze protection (`sb_start_write`), or a function of the
-analysed code (or a header) that sleeps on every path through it. The lists
+analysed code (or a header) that sleeps on every path through it, or a call
+with a non-blocking twin (`xfs_ilock()` beside `xfs_ilock_nowait()`, `foo()`
+beside `foo_trylock()`, defined in the analysed code or called in the same
+file): the plain one is the blocking one, also when it sleeps only for the lock
+mode it is given (a definition that is read must be able to sleep; one that is
+not read gives medium confidence). The lists
 are `errpath/data/sleeping_functions.txt` (lock, wait, sleep and freeze kinds;
 not page faults) and `nonblocking_variants.txt`. An allocation that may enter
 direct reclaim (`GFP_KERNEL`) is reported only inside the NOWAIT branch itself
@@ -76,7 +81,8 @@ A lock that is never contended while the flag is set (documented by the
 subsystem, not visible in the code). Correlations the path search cannot see:
 two different variables that always hold the same truth value, or a value
 computed by a callee. Callees are followed only when they sleep on every path
-through them, so a helper that sleeps only for some arguments is never blamed.
+through them or have a non-blocking twin, so a helper that sleeps only for some
+arguments and has no twin is never blamed.
 
 References
 ----------
@@ -374,6 +380,8 @@ class Sleep:
     chain: tuple          # Evidence from the call down to the primitive
     files: frozenset
     fix: str              # a non-blocking variant, "-" when none
+    note: str = ""        # why a call not in the tables sleeps (a blocking twin)
+    unseen: bool = False  # the callee's definition was not read
 
 
 def _reclaim_alloc(fn, call) -> bool:
@@ -450,12 +458,44 @@ def sleeps_at(ctx, fn, node) -> list[Sleep]:
                              "GFP_NOWAIT"))
             continue
         callee = ctx.function(call.name, fn.path)
-        if callee is None or callee is fn:
+        if callee is fn:
             continue
-        inner = always_sleeps(ctx, callee)
+        inner = always_sleeps(ctx, callee) if callee is not None else None
         if inner is not None:
             out.append(Sleep(call, inner[0], inner[1], inner[2], sleeping_variant(inner[0]) or "-"))
+            continue
+        twin = blocking_twin(ctx, fn, call.name, callee)
+        if twin is not None:
+            out.append(Sleep(call, call.name, (), frozenset({callee.path}) if callee is not None else frozenset(),
+                             twin[0], twin[1], callee is None))
     return out
+
+
+TWIN_SUFFIXES = ("_nowait", "_trylock")
+
+
+def blocking_twin(ctx, fn, name: str, callee) -> tuple[str, str] | None:
+    """(twin, note) when `name` has a non-blocking sibling (`xfs_ilock()` and
+    `xfs_ilock_nowait()`, `foo()` and `foo_trylock()`) defined in the analysed
+    code or called from the caller's own file: the plain one is the blocking one.
+    A definition that is read must be able to sleep (errpath.summary.may_sleep:
+    a helper taking `down_write()` or `down_read()` by a lock-mode argument
+    sleeps for any mode a caller passes)."""
+    index = ctx.index
+    for suffix in TWIN_SUFFIXES:
+        twin = name + suffix
+        if index.resolve(twin, fn.path) is None and \
+                not any(twin in f.call_names for f in index.by_file.get(fn.path, {}).values()):
+            continue
+        if callee is not None:
+            S = ctx.summaries
+            sleeps, why = S.may_sleep(callee) if S is not None else (False, "")
+            if not sleeps:
+                return None
+            return twin, (f"{name}() has a non-blocking twin {twin}(), and may sleep itself"
+                          f"{': ' + why if why else ''}")
+        return twin, f"{name}() has a non-blocking twin {twin}(): it is the blocking one"
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -649,16 +689,73 @@ class _FnInfo:
         return any(l[0] in self.meaning and l[1] != self.meaning[l[0]].set for l in known)
 
 
-def nowait_paths(fn, flags, info: "_FnInfo | None" = None, results: "NowaitResults | None" = None):
+def nowait_entry(ctx, fn, flags, depth: int = 0):
+    """(iocb parameter, why) when fn is reached with IOCB_NOWAIT possibly set from
+    outside: it is the .read_iter/.write_iter/.remap_file_range of a file whose
+    open sets FMODE_NOWAIT (so io_uring and RWF_NOWAIT issue with the flag), or a
+    static function of that file that such an entry calls, with its kiocb, on a
+    path where the flag may still be set. The function itself need not test the
+    flag (ext4_dio_read_iter() before 548feebec7e9 took inode_lock_shared())."""
+    roles = getattr(ctx.index, "init_functions", {}).get(fn.path, {})
+    if not any(k.startswith("<nowait>") for k in roles):
+        return None
+    m = memo(ctx.index)
+    key = ("nowait_entry", id(fn))
+    if key in m:
+        return m[key]
+    m[key] = None   # recursion guard
+    res = None
+    slot = roles.get("<nowait>" + fn.name)
+    if slot is not None and fn.params:
+        res = (fn.params[0], f"{fn.name}() is the {slot} of a file_operations whose open sets FMODE_NOWAIT: "
+                             f"io_uring and RWF_NOWAIT call it with IOCB_NOWAIT set")
+    elif fn.is_static and depth < 2:
+        for g in ctx.index.functions_calling(fn.name):
+            if g.path != fn.path or g is fn:
+                continue
+            ge = nowait_entry(ctx, g, flags, depth + 1)
+            if ge is None:
+                continue
+            reached = {nid for nid, _, _ in nowait_paths(g, flags, entry=ge)}
+            for n in g.nodes:
+                for c in n.calls:
+                    if c.name == fn.name and ge[0] in c.args and n.id in reached:
+                        i = c.args.index(ge[0])
+                        if i < len(fn.params):
+                            res = (fn.params[i], f"{g.name}() hands its kiocb to {fn.name}() where IOCB_NOWAIT "
+                                                 f"may be set; {ge[1]}")
+                            break
+                if res:
+                    break
+            if res:
+                break
+    m[key] = res
+    return res
+
+
+def nowait_paths(fn, flags, info: "_FnInfo | None" = None, results: "NowaitResults | None" = None,
+                 entry: tuple | None = None):
     """Walk the function from its entry in a world where the NOWAIT flag is
     set: every condition testing the flag takes its "set" side, a def that ORs
     the flag in sets it, a def that masks or replaces the flag word clears it.
     Yield (node id, known literals, source) the first time a node is reached
     while the flag is known to be set; source is where it became known."""
     info = info or _FnInfo(fn, flags)
+    start = (0, frozenset(), None)
+    if entry is not None:
+        # the flag may arrive set: the walk starts in the world where it is
+        word = f"{entry[0]}->ki_flags"
+        atom = f"{word}&IOCB_NOWAIT"
+        info.meaning.setdefault(atom, Meaning(word, "IOCB_NOWAIT", True))
+        info.relevant = info.relevant | {atom}
+        src0 = Source(0, None, Meaning(word, "IOCB_NOWAIT", True), fn.line, entry[1])
+        # from the entry's successors: the entry node defines the parameters
+        starts = [(s, frozenset({(atom, True)}), src0) for s, _ in fn.nodes[0].succ]
+    else:
+        starts = [start]
     if not info.meaning:
         return
-    queue = deque([(0, frozenset(), None)])
+    queue = deque(starts)
     seen = set()
     injected: set = set()
     steps = 0
@@ -772,22 +869,27 @@ class NowaitBlocks(Rule):
 
     @property
     def needs_tokens(self):
-        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP"}
+        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP", "kiocb"}
 
     def applies_to(self, fn) -> bool:
         return not self.needs_tokens.isdisjoint(fn.text_tokens)
 
     def check(self, fn, ctx):
         flags = nowait_flags()
-        yield from self._nowait(fn, ctx, flags)
+        entry = None
+        if "kiocb" in fn.text_tokens:
+            entry = nowait_entry(ctx, fn, flags)
+        if entry is None and fn.text_tokens.isdisjoint(nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP"}):
+            return
+        yield from self._nowait(fn, ctx, flags, entry)
         if "IOCB_DIO_CALLER_COMP" in fn.text_tokens:
             yield from self._caller_comp(fn, ctx, flags)
 
-    def _nowait(self, fn, ctx, flags):
+    def _nowait(self, fn, ctx, flags, entry=None):
         reported: dict[tuple, object] = {}
         sleeps: dict[int, list] = {}
         results = NowaitResults(ctx, fn)
-        for nid, known, src in nowait_paths(fn, flags, results=results):
+        for nid, known, src in nowait_paths(fn, flags, results=results, entry=entry):
             node = fn.nodes[nid]
             if not node.calls:
                 continue
@@ -799,6 +901,12 @@ class NowaitBlocks(Rule):
                     continue
                 if sl.fix == "GFP_NOWAIT" and not _holds_everywhere(fn, nid, src.meaning, flags):
                     continue  # reclaim under NOWAIT is accepted practice unless inside the NOWAIT branch
+                if entry is not None and src.node == 0 and src.edge is None:
+                    if sl.fix == "GFP_NOWAIT":
+                        continue
+                    callee = ctx.function(sl.call.name, fn.path) if sl.chain else None
+                    if callee is not None and callee.path == fn.path and nowait_entry(ctx, callee, flags):
+                        continue  # the callee is reached with the flag too, and reported itself
                 reported[key] = (src, sl, nid)
         for (line, col), (src, sl, nid) in sorted(reported.items()):
             yield self._report(fn, src, sl, nid, flags)
@@ -810,7 +918,7 @@ class NowaitBlocks(Rule):
         is_alloc = sl.fix == "GFP_NOWAIT"
         if is_alloc:
             confidence = "medium"
-        elif everywhere and direct:
+        elif everywhere and direct and not sl.unseen:
             confidence = "high"
         else:
             confidence = "medium"
@@ -827,11 +935,17 @@ class NowaitBlocks(Rule):
             what = f"{sl.call.name}() may sleep (it calls {sl.what}())"
             fix = (f"use a variant that takes {sl.fix}()" if sl.fix != "-"
                    else "return -EAGAIN before it when the flag is set")
-        message = f"{what} {where} where {flag} is set (line {src.line}); {fix}"
-        evidence = [Evidence(fn.path, src.line, fn.name, f"{flag} {how}: {src.text}")]
+        if src.node == 0 and src.edge is None:   # nowait_entry(): the flag comes from the caller
+            message = f"{what} where {flag} may be set by the caller (it is never tested on the way); {fix}"
+            evidence = [Evidence(fn.path, src.line, fn.name, src.text)]
+        else:
+            message = f"{what} {where} where {flag} is set (line {src.line}); {fix}"
+            evidence = [Evidence(fn.path, src.line, fn.name, f"{flag} {how}: {src.text}")]
         evidence.append(Evidence(fn.path, sl.call.line, fn.name,
                                  f"{sl.call.name}() called with {flag} still set"))
         evidence.extend(sl.chain[1:] if sl.chain else [])
+        if sl.note:
+            evidence.append(Evidence(fn.path, sl.call.line, fn.name, sl.note))
         return self.finding(fn, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", flag),
                             evidence=evidence, confidence=confidence, depends_on=sl.files)
 

@@ -11,7 +11,15 @@ a callee run with the flag set) or is returned on the flag's own branch. The
 error may be returned directly, through a variable, or passed on from a
 callee (`if (IS_ERR(folio)) return PTR_ERR(folio);`).
 
-It reports in the function from which the -ENOMEM leaves the NOWAIT-aware code
+A NULL counts as "would block" when the callee returns it on its own NOWAIT
+branch (a failed trylock under FGP_NOWAIT) or after a non-blocking allocation,
+and the caller called it with the flag set (`fgp |= FGP_NOWAIT`): a caller that
+turns that NULL into -ENOMEM is reported in itself, since only it knew what the
+NULL meant (Linux 6.1's iomap_write_begin() with `status = -ENOMEM;` in place of
+`(iter->flags & IOMAP_NOWAIT) ? -EAGAIN : -ENOMEM`, the shape of seed 000 before
+the 2023 refactor).
+
+Otherwise it reports in the function from which the -ENOMEM leaves the NOWAIT-aware code
 without a remap: the outermost function on the chain whose callers either do
 not see the flag, or lose the value. A callee that returns -ENOMEM is fine when
 every caller that passes it the flag turns the error into -EAGAIN.
@@ -77,6 +85,21 @@ def _flaggable(outs: dict) -> list:
             if k[0] in ("errno", "errptr") and k[1] == "ENOMEM" and k[2] in FLAGGABLE]
 
 
+def _converter(trail) -> tuple | None:
+    """(path, function) that turned a callee's NULL into the -ENOMEM, if it did:
+    iomap_write_begin() in Linux 6.1, on a NULL from __filemap_get_folio() called
+    with FGP_NOWAIT (a failed trylock or GFP_NOWAIT allocation, i.e. "would block").
+    That function chose the errno knowing the flag; its callers only see an errno,
+    so it is the one reported, even when they pass the errno further up."""
+    i = next((j for j, s in enumerate(trail) if s[3].startswith("-ENOMEM:")), None)
+    if i is None:
+        return None
+    path, name = trail[i][0], trail[i][2]
+    if any(s[0] == path and s[2] == name and "() returns it here" in s[3] for s in trail[:i]):
+        return path, name
+    return None
+
+
 def _passes_through(trail, fn) -> bool:
     return any(s[0] == fn.path and s[2] == fn.name for s in trail)
 
@@ -100,6 +123,8 @@ class NowaitEnomem(Rule):
         info = S.info(fn)
         mode = "set" if S.has_modes(fn) else "any"
         bad = _flaggable(S.outcomes(fn, mode))
+        # an -ENOMEM chosen by a callee for a would-block NULL is reported there, not here
+        bad = [(k, t) for k, t in bad if _converter(t) in (None, (fn.path, fn.name))]
         if not bad:
             return
         if not S.nowait_live(fn):
@@ -117,6 +142,8 @@ class NowaitEnomem(Rule):
             consulted.add(g.path)
             gouts = S.outcomes(g, gmode)
             if any(_passes_through(t, fn) for _, t in _flaggable(gouts)):
+                if all(_converter(t) == (fn.path, fn.name) for _, t in bad):
+                    lost = True   # it goes further up as -ENOMEM: this function chose it
                 continue   # it goes further up: reported where it leaves
             if any(k[1] == "EAGAIN" and k[0] in ("errno", "errptr") for k in gouts) or _ends_bio_again(g):
                 continue   # remapped
@@ -144,7 +171,11 @@ class NowaitEnomem(Rule):
             if (s[0], s[1], s[3]) not in seen:
                 seen.add((s[0], s[1], s[3]))
                 evidence.append(Evidence(s[0], s[1], s[2], s[3]))
-        if not seen_flag:
+        if _converter(trail) == (fn.path, fn.name):
+            evidence.append(Evidence(fn.path, fn.line, fn.name,
+                                     f"{fn.name}() turns the callee's NULL (\"would block\" under the flag) into "
+                                     f"-ENOMEM: its callers see only the errno"))
+        elif not seen_flag:
             evidence.append(Evidence(fn.path, fn.line, fn.name,
                                      "no caller in the analysed paths passes the flag and remaps the error"))
         else:

@@ -13,6 +13,7 @@ def findings_for_file(path: Path, rules, rel: str | None = None):
     rel = rel or path.name
     analysis = analyse_blob(rel, path.read_bytes(), None)
     index = FactsIndex(analysis.functions, in_scope={rel}, int_macros={rel: analysis.int_macros})
+    index.init_functions = {rel: analysis.init_functions}
     index.summaries = summary.build(index)
     engine = Engine.__new__(Engine)
     engine.rules = rules

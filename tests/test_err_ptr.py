@@ -15,12 +15,14 @@ RULE = next(r for r in load_rules() if r.id == "err-ptr-null-mismatch")
 
 
 def run(files: dict[str, str], scope: set[str] | None = None):
-    fns = []
+    fns, inits = [], {}
     for path, src in files.items():
         a = analyse_blob(path, textwrap.dedent(src).encode(), None)
         assert not a.unparsed, a.unparsed
         fns += a.functions
+        inits[path] = a.init_functions
     idx = FactsIndex(fns, in_scope=scope or set(files))
+    idx.init_functions = inits
     idx.summaries = summary.build(idx)
     engine = Engine.__new__(Engine)
     engine.rules = [RULE]
@@ -281,3 +283,64 @@ def test_userspace_test_harnesses_under_tools_testing_are_test_code():
     for path, confidence in (("tools/testing/vma/vma.c", "low"), ("mm/vma.c", "medium")):
         found = run({path: src})
         assert [(f.function, f.confidence) for f in found] == [("test_grow", confidence)], path
+
+
+RUNTIME_DEREF = """
+    static int meter_read(struct meter *m, struct device *dev)
+    {
+        struct clk *c = clk_get(dev, "meter");
+
+        m->rate = clk_get_rate(c);
+        return 0;
+    }
+"""
+
+
+def test_init_only_failures_rank_low_with_the_reason():
+    # at runtime: default confidence
+    found = run({"drivers/x/meter.c": RUNTIME_DEREF})
+    assert [(f.function, f.confidence) for f in found] == [("meter_read", "medium")]
+    # the same code as a probe callback, an __init function, or a helper only they call: low, and said
+    probe = RUNTIME_DEREF + """
+    static struct platform_driver meter_driver = {
+        .probe = meter_read,
+    };
+    """
+    found = run({"drivers/x/meter.c": probe})
+    assert [(f.function, f.confidence) for f in found] == [("meter_read", "low")]
+    assert "probe callback" in found[0].evidence[-1].note
+    init = RUNTIME_DEREF.replace("static int meter_read", "static int __init meter_read")
+    assert [f.confidence for f in run({"drivers/x/meter.c": init})] == ["low"]
+    helper = RUNTIME_DEREF + """
+    static int meter_probe(struct platform_device *pdev)
+    {
+        return meter_read(platform_get_drvdata(pdev), &pdev->dev);
+    }
+
+    static struct platform_driver meter_driver = {
+        .probe = meter_probe,
+    };
+    """
+    found = run({"drivers/x/meter.c": helper})
+    assert [f.confidence for f in found] == ["low"]
+    assert "called only from meter_probe()" in found[0].evidence[-1].note
+
+
+def test_field_err_ptr_used_in_another_function_of_the_file():
+    src = """
+    static void pump_start(struct pump *p)
+    {
+        p->task = kthread_run(pump_fn, p, "pump");
+    }
+
+    static void pump_stop(struct pump *p)
+    {
+        kthread_stop(p->task);
+    }
+    """
+    found = run({"drivers/x/pump.c": src})
+    assert [(f.function, f.line) for f in found] == [("pump_start", 4)]
+    assert any(e.function == "pump_stop" for e in found[0].evidence)
+    # the reader checks it: silent
+    fixed = src.replace("kthread_stop(p->task);", "if (!IS_ERR_OR_NULL(p->task))\n            kthread_stop(p->task);")
+    assert run({"drivers/x/pump.c": fixed}) == []
