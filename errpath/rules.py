@@ -54,6 +54,11 @@ class RuleContext:
     def summaries(self):
         return self.index.summaries
 
+    def init_only(self, fn: "FunctionFacts") -> str | None:
+        """Why fn runs only at boot, probe or module init (an __init function, a .probe
+        callback, an initcall, a static helper only those call), or None."""
+        return getattr(self.index, "init_functions", {}).get(fn.path, {}).get(fn.name)
+
 
 class Rule:
     id: str = ""
@@ -102,6 +107,18 @@ class Rule:
                        column=column, function=fn.name, message=message, names=tuple(names),
                        evidence=list(evidence or []),
                        depends_on=tuple(sorted({fn.path, *depends_on})))
+
+    def rank_init_only(self, findings: Iterable[Finding], fn: "FunctionFacts", ctx: "RuleContext | None",
+                       why_latent: str) -> Iterable[Finding]:
+        """Medium findings in code that runs only at init become low, with the reason: a
+        bug that needs bad firmware or a failure at boot or probe (TP-latent) is worth less
+        to a maintainer than one reachable in normal operation."""
+        init = ctx.init_only(fn) if ctx is not None else None
+        for f in findings:
+            if init and f.confidence == "medium":
+                f.confidence = "low"
+                f.evidence.append(Evidence(fn.path, f.line, fn.name, f"low: {init}: {why_latent}"))
+            yield f
 
     def doc_section(self, name: str) -> str:
         """The text under '<name>' in the docstring (sections are 'Title\\n----')."""

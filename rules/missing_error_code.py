@@ -557,6 +557,10 @@ class MissingErrorCode(Rule):
         return _int_like(fn)
 
     def check(self, fn, ctx):
+        yield from self.rank_init_only(self._check(fn, ctx), fn, ctx,
+                                       "the failure can only happen while the device or module comes up")
+
+    def _check(self, fn, ctx):
         exits = not fn.text_tokens.isdisjoint(("goto", "break"))
         preds = None
         # light facts before the CFG: a failed call to test, an errno to lose

@@ -187,6 +187,10 @@ class ZeroStepLoop(Rule):
         return super().applies_to(fn) and STEP_TOKEN in fn.text_tokens
 
     def check(self, fn, ctx):
+        yield from self.rank_init_only(self._check(fn, ctx), fn, ctx,
+                                       "a zero step here needs broken firmware or hardware at init")
+
+    def _check(self, fn, ctx):
         for loop in fn.loops:
             counters = _counters(loop.cond)
             if not counters and _forever(loop):

@@ -73,3 +73,19 @@ def test_a_multiple_narrowed_to_unsigned_short_can_be_0():
     int as unsigned short; Linux 6.1's returns unsigned int, never 0."""
     _, found = findings_for_file(FIX / "bad_narrowed_multiple.c", [RULE])
     assert {f.function: f.confidence for f in found} == {"erase_short": "medium", "erase_wide": "low"}
+
+
+def test_a_walk_that_runs_only_at_init_is_low_and_says_why():
+    """A zero-length record in a boot-time firmware table needs broken firmware (TP-latent);
+    the same walk over data a device sends at run time stays at the default confidence."""
+    from pathlib import Path
+    from errpath.rules import load_rules
+    from rulecheck import findings_for_file
+    rule = {r.id: r for r in load_rules()}["zero-step-loop"]
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "zero-step-loop" / "bad_init_only_table_walk.c"
+    _, found = findings_for_file(path, [rule])
+    by_fn = {f.function: f for f in found}
+    assert by_fn["dev_rx_complete"].confidence == "medium"
+    init = by_fn["table_parse"]
+    assert init.confidence == "low"
+    assert any(e.note.startswith("low: ") and "broken firmware or hardware at init" in e.note for e in init.evidence)
