@@ -21,7 +21,7 @@ Why it matters
 The memcg charge path lets a charge that carries `__GFP_HIGH` pass when the
 cgroup is at its limit (`try_charge_memcg()` forces it instead of failing), so
 the task keeps allocating kernel memory its cgroup was meant to stop. This is
-seed 002: in Linux 6.12 io_uring allocated one overflow completion entry per
+what happened in Linux 6.12: io_uring allocated one overflow completion entry per
 completion with `GFP_ATOMIC | __GFP_ACCOUNT` while the completion ring was
 full; a process that never reaps completions grew to four times a 10 MiB
 `MemoryMax` and was never OOM-killed.
@@ -65,8 +65,9 @@ Precision on the whole 6.12.117 kernel: docs/precision/atomic-account.md.
 
 References
 ----------
-- Seed 002 (../shared/seeds/002): io_uring overflow CQEs escaping the memcg
-  limit; upstream replaced `GFP_ATOMIC` by `GFP_NOWAIT` for the accounted
+- io_uring's overflow CQEs escaping the memcg limit (one
+  `kmalloc(ocq_size, GFP_ATOMIC | __GFP_ACCOUNT)` per completion in
+  `io_cqring_event_overflow()`); upstream replaced `GFP_ATOMIC` by `GFP_NOWAIT` for the accounted
   overflow allocation.
 - mm/memcontrol.c `try_charge_memcg()`: `if (!(gfp_mask & (__GFP_NOFAIL |
   __GFP_HIGH))) return -ENOMEM;` then the forced charge.

@@ -114,8 +114,7 @@ non-trivial bodies is read as the union of both.
 
 References
 ----------
-- Seed 000 (../shared/seeds/000-io_uring-nowait-enomem-talk.txt) and the
-  nfs/afs callers left testing `!folio` after "mm: return an ERR_PTR from
+- The nfs/afs callers left testing `!folio` after "mm: return an ERR_PTR from
   __filemap_get_folio".
 - Coccinelle `scripts/coccinelle/null/eno.cocci` (IS_ERR on allocators) and
   Smatch `check_err_ptr*.c` catch intra-procedural forms; this rule follows the

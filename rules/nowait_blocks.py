@@ -46,7 +46,7 @@ evidence shows the chain).
 Stretch, at **low** confidence: a function that sets `IOCB_DIO_CALLER_COMP`
 hands `inode_dio_end()` to the issuing task's task_work; if the same function
 can then reach `inode_dio_wait()` synchronously, the task waits for work only
-it can run (seed 004's self-deadlock).
+it can run (the IOCB_DIO_CALLER_COMP self-deadlock).
 
 Why it matters
 --------------
@@ -86,8 +86,8 @@ arguments and has no twin is never blamed.
 
 References
 ----------
-- Seed 004 (../shared/seeds/004): the IOCB_DIO_CALLER_COMP deadlock thread
-  (Jens Axboe, Dave Chinner, Oct 2023); 838b35bb6a89 ("io_uring/rw: disable
+- The IOCB_DIO_CALLER_COMP deadlock (the "task hung in ext4_fallocate #2"
+  thread, Jens Axboe and Dave Chinner, Oct 2023); 838b35bb6a89 ("io_uring/rw: disable
   IOCB_DIO_CALLER_COMP"), which Fixes: 099ada2c8726 ("io_uring/rw: add write
   support for IOCB_DIO_CALLER_COMP").
 - 548feebec7e9 ("ext4: update direct I/O read lock pattern for IOCB_NOWAIT"),

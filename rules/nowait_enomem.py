@@ -16,7 +16,7 @@ branch (a failed trylock under FGP_NOWAIT) or after a non-blocking allocation,
 and the caller called it with the flag set (`fgp |= FGP_NOWAIT`): a caller that
 turns that NULL into -ENOMEM is reported in itself, since only it knew what the
 NULL meant (Linux 6.1's iomap_write_begin() with `status = -ENOMEM;` in place of
-`(iter->flags & IOMAP_NOWAIT) ? -EAGAIN : -ENOMEM`, the shape of seed 000 before
+`(iter->flags & IOMAP_NOWAIT) ? -EAGAIN : -ENOMEM`, the shape before
 the 2023 refactor).
 
 Otherwise it reports in the function from which the -ENOMEM leaves the NOWAIT-aware code
@@ -33,7 +33,7 @@ io_uring and AIO first issue I/O with NOWAIT set. -EAGAIN means "would block,
 retry from a worker that may sleep"; -ENOMEM goes to the application as a real
 out-of-memory error. A GFP_NOWAIT allocation fails whenever reclaim would be
 needed, so under memory pressure the application sees ENOMEM with plenty of
-memory available. This is seed 000: after "mm: return an ERR_PTR from
+memory available. This is the io_uring NOWAIT regression: after "mm: return an ERR_PTR from
 __filemap_get_folio" the ERR_PTR(-ENOMEM) of a failed GFP_NOWAIT folio
 allocation went straight up through iomap, where iomap_write_begin() used to
 turn a NULL folio into `(iter->flags & IOMAP_NOWAIT) ? -EAGAIN : -ENOMEM`.
@@ -64,14 +64,14 @@ the rule stays silent rather than guess.
 
 References
 ----------
-- Seed 000 (../shared/seeds/000-io_uring-nowait-enomem-talk.txt): Raphael
+- Raphael
   Carvalho, "Hunting a Kernel Allocation Bug Triggered by io_uring".
 - "mm: return an ERR_PTR from __filemap_get_folio" (Linux 6.4 merge window),
   which dropped iomap's NOWAIT remap, and the 2025 fix in
   __filemap_get_folio() that restores it
   (`if ((fgp_flags & FGP_NOWAIT) && err == -ENOMEM) err = -EAGAIN;`, present in
   Debian 6.12.107 and 6.12.117).
-- No other kernel checker has this check (../shared/ANCHORS.md).
+- Smatch, Coccinelle, sparse and the clang analyzer have no such check.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ Three other shapes of the same bug:
   (errpath.progress summarises what a function does to `*param`). The loop ends
   only when the callee returns NULL/0; when none of those returns is under a
   test of the step or of `*nr_sects` (`if (!n) return NULL;`), it ends only on
-  failures, after eating memory (seed 001 as Linux 6.12 writes it);
+  failures, after eating memory (the discard loop as Linux 6.12 writes it);
 * a `continue` taken when an allocation fails that skips the cursor's only
   advance: the same element is retried for ever;
 * a record pointer advanced by the length it reads (`len -= p->len; p = (void
@@ -53,7 +53,7 @@ The default `--min-confidence medium` shows only the medium ones.
 Why it matters
 --------------
 A zero step spins the CPU forever, and if the loop allocates (a bio per
-iteration) it eats all memory. This is seed 001: `__blkdev_issue_discard()` did
+iteration) it eats all memory. This is the discard-loop bug (Ubuntu 4.15, LP: #1836802): `__blkdev_issue_discard()` did
 `req_sects = min(req_sects, bio_allowed_max_sectors(q))` and
 `bio_allowed_max_sectors()` returns `round_down(UINT_MAX, lbs) >> 9`, which is 0
 for some block sizes, so `nr_sects -= req_sects` never reached 0 and the
@@ -94,7 +94,7 @@ inner loop runs at least once) are not proven.
 
 References
 ----------
-- Seed 001 (../shared/seeds/001): the loop in `__blkdev_issue_discard()`, made
+- The loop in `__blkdev_issue_discard()`, made
   spinnable by "block: make sure discard bio is aligned with logical block size"
   and the helper `bio_allowed_max_sectors()` it added.
 - b88aef36b87c ("block: fix infinite loop if the device loses discard capability"),
@@ -531,7 +531,7 @@ def _value_idents(v) -> set[str]:
 
 
 def _classic_shape(fn, node, step) -> bool:
-    """The step is (or is set from) min()/clamp() or a call: the pattern of seed 001."""
+    """The step is (or is set from) min()/clamp() or a call: the discard-loop pattern."""
     if step[0] in ("minmax", "call"):
         return True
     if step[0] == "var":
