@@ -2242,6 +2242,10 @@ class Summaries:
         outs, _ = self.returns_of(fn.name, fn.path) if self.resolve(fn.name, fn.path) is fn \
             else (self.outcomes(fn, "any"), fn)
         kinds = {k for k in outs}
+        if "*" not in fn.return_type:
+            # an int function "returns NULL" only through a pointer-typed callee or
+            # macro: to its callers that is 0, never "may now return NULL"
+            kinds = {("zero", "", k[2]) if k[0] == "null" else k for k in kinds}
         errnos = frozenset(d for kind, d, _ in kinds if kind in ("errno", "errptr") and d != "?")
         returns = sorted({describe_key(k) for k in kinds})
         nowait_enomem = nowait_eagain = None

@@ -128,3 +128,49 @@ int q_other(struct q *q)
     [f] = doc["functions"]
     assert (f["function"], f["line"]) == ("q_wait", 10)
     assert any(ch.startswith("may sleep gained") for ch in f["changes"])
+
+
+def test_an_int_function_never_may_now_return_null(tmp_path):
+    """iomap_submit_ioend() returns an int: a NULL that reaches its return (through
+    a pointer-typed callee or a plain `return NULL`) is 0 to its callers, so
+    `contracts` must not say "may now return NULL" of it (issue 23 item 10)."""
+    h = History(tmp_path)
+    a = h.commit("iomap: add submit", {"fs/iomap/sub.c": """
+int iomap_submit_ioend(struct iomap_writepage_ctx *wpc, int error)
+{
+	if (!wpc->ioend)
+		return error;
+	return -EIO;
+}
+"""})
+    b = h.commit("iomap: submit returns nothing on an empty ioend", {"fs/iomap/sub.c": """
+int iomap_submit_ioend(struct iomap_writepage_ctx *wpc, int error)
+{
+	if (!wpc->ioend)
+		return NULL;
+	return -EIO;
+}
+"""})
+    doc = json.loads(contracts(h.path, f"{a}..{b}", "--format", "json").out)
+    for f in doc["functions"]:
+        assert not any("NULL" in c for c in f["changes"]), f["changes"]
+        assert f["after"]["null"] is False
+    r = contracts(h.path, f"{a}..{b}")
+    assert "may now return NULL" not in r.out
+    # a pointer function still says it
+    c = h.commit("iomap: add lookup", {"fs/iomap/look.c": """
+struct folio *iomap_lookup(struct inode *inode)
+{
+	return ERR_PTR(-ENOENT);
+}
+"""})
+    d = h.commit("iomap: lookup may miss", {"fs/iomap/look.c": """
+struct folio *iomap_lookup(struct inode *inode)
+{
+	if (!inode->i_mapping)
+		return NULL;
+	return ERR_PTR(-ENOENT);
+}
+"""})
+    r = contracts(h.path, f"{c}..{d}")
+    assert "may now return NULL" in r.out
