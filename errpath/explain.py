@@ -307,9 +307,16 @@ class Explanation:
     stats: dict
 
     def to_json(self) -> dict:
+        origins = [o.to_json() for o in self.origins]
+        if is_syscall(self.entry):
+            # mark the places inside the system call (a static helper may share its name)
+            for o in origins:
+                for d in [o] + o["chain"] + o["conditions"]:
+                    d["syscall"] = in_syscall(self, d["function"], d["path"], d["line"])
         return {"function": self.function, "errno": self.errno,
-                "entry": {"path": self.entry.path, "line": self.entry.line},
-                "origins": [o.to_json() for o in self.origins],
+                "entry": {"path": self.entry.path, "line": self.entry.line,
+                          "syscall": is_syscall(self.entry)},
+                "origins": origins,
                 "not_followed": [u.to_json() for u in self.unfollowed],
                 "stats": self.stats}
 
@@ -331,21 +338,39 @@ def explain(index, function: str, errno: str) -> Explanation:
 # output
 
 
+def in_syscall(e: Explanation, function: str, path: str, line: int) -> bool:
+    """Whether a place named `function` is inside the entry when the entry is a
+    system call: SYSCALL_DEFINE2(io_uring_setup, ...) and the static helper
+    io_uring_setup() it calls share a name, and the output must tell them apart."""
+    en = e.entry
+    return (is_syscall(en) and function == en.name and path == en.path
+            and en.line <= line <= (en.end_line or en.line))
+
+
+def fn_label(e: Explanation, function: str, path: str, line: int) -> str:
+    """`io_uring_setup()` for a function, `SYSCALL_DEFINE(io_uring_setup)` for the
+    system call of that name."""
+    return f"SYSCALL_DEFINE({function})" if in_syscall(e, function, path, line) else f"{function}()"
+
+
 def render_text(e: Explanation) -> str:
     kind = "system call " if is_syscall(e.entry) else ""
     out = [f"{kind}{e.function}() can return -{e.errno} from {len(e.origins)} place(s) "
            f"(entry {e.entry.path}:{e.entry.line}), shortest call chain first:"]
     for i, o in enumerate(e.origins, 1):
         out.append("")
-        out.append(f"{i}. {o.path}:{o.line}: {o.function}(): {escape_control(o.statement, single_line=True)}")
-        chain = " -> ".join(f"{s.function}()" for s in o.chain)
+        out.append(f"{i}. {o.path}:{o.line}: {fn_label(e, o.function, o.path, o.line)}: "
+                   f"{escape_control(o.statement, single_line=True)}")
+        chain = " -> ".join(fn_label(e, s.function, s.path, s.line) for s in o.chain)
         out.append(f"   chain: {chain}")
         for s in o.chain[:-1]:
-            out.append(f"     {s.path}:{s.line}: {s.function}(): {escape_control(s.statement, single_line=True)}")
+            out.append(f"     {s.path}:{s.line}: {fn_label(e, s.function, s.path, s.line)}: "
+                       f"{escape_control(s.statement, single_line=True)}")
         if o.conditions:
             out.append("   when:")
             for c in o.conditions:
-                out.append(f"     {c.path}:{c.line}: {c.function}(): {escape_control(c.condition, single_line=True)}")
+                out.append(f"     {c.path}:{c.line}: {fn_label(e, c.function, c.path, c.line)}: "
+                           f"{escape_control(c.condition, single_line=True)}")
     if e.unfollowed:
         out.append("")
         out.append("not followed (body outside the analysed paths, or a call through a pointer):")

@@ -91,3 +91,60 @@ def test_bad_input_is_one_line_and_exit_2(repo, args, msg, capsys, monkeypatch):
     r = inproc(capsys, monkeypatch, repo, "explain", *args, "--no-cache")
     assert r.code == 2 and r.out == ""
     assert r.err.count("\n") == 1 and msg in r.err and "Traceback" not in r.err
+
+
+IO_URING = """
+static int io_alloc_ctx(struct io_ring_ctx **out)
+{
+	struct io_ring_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	*out = ctx;
+	return 0;
+}
+
+static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
+{
+	struct io_ring_ctx *ctx;
+	unsigned long   flags = 0;
+	int ret;
+
+	ret = io_alloc_ctx(&ctx);
+	if (ret)
+		return ret;
+	if ((unsigned long)ctx->user & flags)
+		return -ENOMEM;
+	return 0;
+}
+
+SYSCALL_DEFINE2(io_uring_setup, u32, entries,
+		struct io_uring_params __user *, params)
+{
+	if (!entries)
+		return -EINVAL;
+	return io_uring_setup(entries, params);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def uring(tmp_path_factory):
+    h = History(tmp_path_factory.mktemp("uring") / "linux")
+    h.commit("io_uring: setup", {"io_uring/io_uring.c": IO_URING})
+    return Path(h.path)
+
+
+def test_syscall_and_static_helper_of_one_name_are_told_apart(uring):
+    """SYSCALL_DEFINE2(io_uring_setup, ...) calls the static io_uring_setup():
+    the chain used to read `io_uring_setup() -> io_uring_setup()` (issue 23 item 10)."""
+    r = errpath("explain", "io_uring_setup", "-ENOMEM", "--no-cache", cwd=uring)
+    assert r.code == 0, r.err
+    assert "io_uring_setup() -> io_uring_setup()" not in r.out
+    assert "chain: SYSCALL_DEFINE(io_uring_setup) -> io_uring_setup()" in r.out
+    assert "io_uring/io_uring.c:30: SYSCALL_DEFINE(io_uring_setup): return io_uring_setup(entries, params);" in r.out
+    assert "io_uring/io_uring.c:21: io_uring_setup(): return -ENOMEM;" in r.out
+    doc = errpath("explain", "io_uring_setup", "-ENOMEM", "--no-cache", "--format", "json", cwd=uring).json()
+    assert doc["entry"] == {"path": "io_uring/io_uring.c", "line": 25, "syscall": True}
+    o = next(o for o in doc["origins"] if o["line"] == 21)
+    assert o["syscall"] is False and [s["syscall"] for s in o["chain"]] == [True, False]
+
