@@ -101,6 +101,30 @@ class Unfollowed:
                 "chain": [s.to_json() for s in self.chain]}
 
 
+def source_span(source: str, atom: str) -> str:
+    """The text of `atom` as the source spells it: atoms are compared with all
+    whitespace removed (`(unsigned long)ctx` is `(unsignedlong)ctx`), which is
+    right for matching and wrong to print. The first span of `source` (the
+    condition's statement) that equals `atom` once whitespace is dropped, with its
+    own spaces; the atom itself when there is none. Display only."""
+    if not atom:
+        return atom
+    start = source.find(atom[0])
+    while start != -1:
+        i, j = start, 0
+        while i < len(source) and j < len(atom):
+            if source[i] == atom[j]:
+                i, j = i + 1, j + 1
+            elif source[i].isspace():
+                i += 1
+            else:
+                break
+        if j == len(atom):
+            return " ".join(source[start:i].split())
+        start = source.find(atom[0], start + 1)
+    return atom
+
+
 def literal_text(atom: str, polarity: bool) -> str:
     if polarity:
         return atom
@@ -150,7 +174,8 @@ class Explainer:
         out = []
         for atom, pol in lits:
             line, cid = line_of.get(atom, (fn.line, None))
-            text = literal_text(atom, pol)
+            shown = atom if cid is None else source_span(fn.nodes[cid].text, atom)
+            text = literal_text(shown, pol)
             if len(text) > 90:
                 text = text[:89] + "…"
             if cid is not None and _LVALUE.fullmatch(atom):

@@ -148,3 +148,11 @@ def test_syscall_and_static_helper_of_one_name_are_told_apart(uring):
     o = next(o for o in doc["origins"] if o["line"] == 21)
     assert o["syscall"] is False and [s["syscall"] for s in o["chain"]] == [True, False]
 
+
+def test_conditions_print_the_source_spelling(uring):
+    """Conditions are matched with whitespace removed; explain printed that form:
+    `(unsignedlong)ctx->user&flags` (issue 23 item 10)."""
+    r = errpath("explain", "io_uring_setup", "-ENOMEM", "--no-cache", cwd=uring)
+    assert r.code == 0, r.err
+    assert "unsignedlong" not in r.out
+    assert "io_uring/io_uring.c:20: io_uring_setup(): (unsigned long)ctx->user & flags" in r.out
