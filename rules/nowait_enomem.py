@@ -132,6 +132,7 @@ class NowaitEnomem(Rule):
         consulted: set[str] = set()
         seen_flag = 0
         lost = False
+        losers: list = []   # (caller, call) that pass the flag and lose the error
         for g, call in S.callers(fn):
             if g is fn:
                 continue
@@ -148,6 +149,7 @@ class NowaitEnomem(Rule):
             if any(k[1] == "EAGAIN" and k[0] in ("errno", "errptr") for k in gouts) or _ends_bio_again(g):
                 continue   # remapped
             lost = True
+            losers.append((g, call))
         if seen_flag and not lost:
             return
         key, trail = sorted(bad, key=lambda kt: (kt[0][2] != "nb", len(kt[1])))[0]
@@ -178,8 +180,15 @@ class NowaitEnomem(Rule):
         elif not seen_flag:
             evidence.append(Evidence(fn.path, fn.line, fn.name,
                                      "no caller in the analysed paths passes the flag and remaps the error"))
+        elif losers:
+            # name the caller it comes through, at its call (not at this signature line)
+            for g, call in losers[:3]:
+                text = g.nodes[call.node].text if 0 <= call.node < len(g.nodes) else ""
+                evidence.append(Evidence(g.path, call.line, g.name,
+                                         f"{g.name}() passes the flag and neither remaps nor returns the "
+                                         f"error of {fn.name}()" + (f": {text}" if text else "")))
         else:
-            evidence.append(Evidence(fn.path, fn.line, fn.name,
+            evidence.append(Evidence(fn.path, line, fn.name,
                                      "a caller that passes the flag neither remaps nor returns the error"))
         unknown = [t for k, t in S.outcomes(fn, mode).items() if k[0] == "unknown" and t and "pointer" in t[-2 if len(t) > 1 else -1][3]]
         for t in unknown[:1]:

@@ -93,3 +93,52 @@ def test_callee_in_another_file_and_report_only_in_scope():
     assert [(f.path, f.function) for f in found] == [("fs/w/write.c", "pcw_write_iter")]
     assert set(found[0].depends_on) == {"mm/pc.c", "fs/w/write.c"}
     assert run(files, scope={"mm/pc.c"}) == []
+
+
+def test_a_second_finding_names_the_caller_that_loses_the_error(tmp_path):
+    """One root cause (the remap dropped in __filemap_get_folio()) leaves by two
+    ways: iomap_write_iter() returns it, and iomap_zero_iter() stores it. The
+    finding in iomap_write_begin() used to end with "a caller that passes the flag
+    neither remaps nor returns the error" at its signature line; it names the
+    caller and sits at its call (issue 23 item 10)."""
+    import json as _json
+
+    from clirun import errpath
+    from histories import History
+
+    story = ROOT / "fixtures/histories/nowait-remap-lost"
+    iomap = (story / "iomap-v2.c").read_text() + """
+static loff_t iomap_zero_iter(struct iomap_iter *iter, bool *did_zero)
+{
+	loff_t pos = iter->pos;
+	struct folio *folio;
+	int status;
+
+	status = iomap_write_begin(iter, pos, PAGE_SIZE, &folio);
+	iter->status = status;
+	return 1;
+}
+"""
+    h = History(tmp_path / "linux")
+    h.commit("iomap: zero range", {"mm/filemap.c": (story / "filemap-v3.c").read_text(),
+                                   "fs/iomap/buffered-io.c": iomap})
+    r = errpath("scan", "--no-cache", "--format", "json", cwd=Path(h.path))
+    assert r.code in (0, 1), r.err
+    doc = r.json()
+    found = [f for f in doc["findings"] if f["rule"] == "nowait-enomem"]
+    by_fn = {f["function"]: f for f in found}
+    assert set(by_fn) == {"iomap_write_begin", "iomap_write_iter"}
+    lines = iomap.splitlines()
+    sig = {n: next(i for i, l in enumerate(lines, 1) if l.startswith("static") and f" {n}(" in l)
+           for n in ("iomap_write_begin", "iomap_write_iter")}
+    for name, f in by_fn.items():
+        assert f["line"] != sig[name]
+        assert lines[f["line"] - 1].strip().startswith("return")
+        for e in f["evidence"]:
+            # nothing points at the function's own signature line
+            assert not (e["path"] == "fs/iomap/buffered-io.c" and e["line"] == sig[name]), e
+            assert "a caller that passes the flag" not in e["note"]
+    zero = [e for e in by_fn["iomap_write_begin"]["evidence"] if e["function"] == "iomap_zero_iter"]
+    assert zero and zero[0]["note"].startswith(
+        "iomap_zero_iter() passes the flag and neither remaps nor returns the error of iomap_write_begin()")
+    assert lines[zero[0]["line"] - 1].strip() == "status = iomap_write_begin(iter, pos, PAGE_SIZE, &folio);"
