@@ -2269,11 +2269,16 @@ def _static_gfp(val, fn: FunctionFacts, nid: int, depth: int = 0) -> str:
     if k == "bin" and val[1] == "|":
         a, b = _static_gfp(val[2], fn, nid, depth + 1), _static_gfp(val[3], fn, nid, depth + 1)
         return "yes" if "yes" in (a, b) else ("no" if a == b == "no" else "?")
+    if k == "cond":   # flags & NOWAIT ? GFP_NOWAIT : GFP_NOFS: either arm may be taken
+        a, b = _static_gfp(val[2], fn, nid, depth + 1), _static_gfp(val[3], fn, nid, depth + 1)
+        return "yes" if "yes" in (a, b) else ("no" if a == b == "no" else "?")
     if k == "var":
         res = set()
         for d, v in fn.reaching(nid, val[1]):
             res.add(_static_gfp(v, fn, d, depth + 1) if d else "?")
-        return "yes" if res == {"yes"} else ("no" if res == {"no"} else "?")
+        # "may sleep": one reaching blocking mask (`gfp = GFP_NOFS;` before an
+        # `if (nowait) gfp = GFP_NOWAIT;`) is enough
+        return "yes" if "yes" in res else ("no" if res == {"no"} else "?")
     return "?"
 
 

@@ -174,3 +174,45 @@ struct folio *iomap_lookup(struct inode *inode)
 """})
     r = contracts(h.path, f"{c}..{d}")
     assert "may now return NULL" in r.out
+
+
+def test_may_sleep_is_not_lost_while_a_callee_still_allocates_with_gfp_nofs(tmp_path):
+    """Dropping the mutex leaves x_alloc()'s kmalloc(sz, gfp) with gfp = GFP_NOFS
+    unless NOWAIT: the function may still sleep, so `contracts` must not say
+    "may sleep lost" (issue 23 item 10); a ternary mask is read the same way."""
+    src = """
+static void *x_alloc(size_t sz, unsigned int flags)
+{
+	gfp_t gfp = GFP_NOFS;
+
+	if (flags & IOMAP_NOWAIT)
+		gfp = GFP_NOWAIT;
+	return kmalloc(sz, gfp);
+}
+
+static void *x_alloc2(size_t sz, unsigned int flags)
+{
+	return kmalloc(sz, (flags & IOMAP_NOWAIT) ? GFP_NOWAIT : GFP_NOFS);
+}
+
+int x_begin(struct x *x, unsigned int flags)
+{
+	void *p;
+
+	mutex_lock(&x->lock);
+	p = %s(16, flags);
+	mutex_unlock(&x->lock);
+	if (!p)
+		return -ENOMEM;
+	return 0;
+}
+"""
+    for alloc in ("x_alloc", "x_alloc2"):
+        h = History(tmp_path / alloc)
+        a = h.commit("x: begin", {"fs/x/a.c": src % alloc})
+        b = h.commit("x: no lock in begin", {"fs/x/a.c": "\n".join(
+            l for l in (src % alloc).splitlines() if "mutex_" not in l) + "\n"})
+        r = contracts(h.path, f"{a}..{b}")
+        assert "may sleep lost" not in r.out, r.out
+        doc = json.loads(contracts(h.path, f"{a}..{b}", "--format", "json").out)
+        assert doc["functions"] == []
