@@ -466,7 +466,7 @@ td { padding: 0 .6em 0 0; vertical-align: top; }
 
 def _tree(e: Explanation) -> dict:
     """Lay the chains out as a tree: depth → x, leaf order → y."""
-    root: dict = {"label": f"{e.function}()", "title": f"{e.entry.path}:{e.entry.line}", "kids": {}, "origin": False}
+    root: dict = {"label": fn_label(e, e.entry.name, e.entry.path, e.entry.line), "title": f"{e.entry.path}:{e.entry.line}", "kids": {}, "origin": False}
     for o in e.origins:
         cur = root
         for s in o.chain[1:]:

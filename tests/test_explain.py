@@ -147,6 +147,10 @@ def test_syscall_and_static_helper_of_one_name_are_told_apart(uring):
     assert doc["entry"] == {"path": "io_uring/io_uring.c", "line": 25, "syscall": True}
     o = next(o for o in doc["origins"] if o["line"] == 21)
     assert o["syscall"] is False and [s["syscall"] for s in o["chain"]] == [True, False]
+    html = errpath("explain", "io_uring_setup", "-ENOMEM", "--no-cache", "--format", "html",
+                   "-o", str(uring.parent / "u.html"), cwd=uring)
+    assert html.code == 0, html.err
+    assert "SYSCALL_DEFINE(io_uring_setup)" in (uring.parent / "u.html").read_text()
 
 
 def test_conditions_print_the_source_spelling(uring):
