@@ -44,11 +44,21 @@ def fn_src(i: int) -> str:
             f"\t\telse\n\t\t\tx--;\n\t}}\n\treturn x;\n}}\n")
 
 
+def _as_a_shell_starts_a_job():
+    # A shell gives a foreground job the default SIGINT/SIGTERM handling, whatever it
+    # inherited itself; the test process may by now ignore or block them (a library an
+    # earlier test loaded in-process), and a child would inherit that.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def start(args, cwd, env_extra=None) -> subprocess.Popen:
     env = dict(os.environ, **(env_extra or {}))
     return subprocess.Popen([sys.executable, "-m", "errpath", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            start_new_session=True)   # its own process group, like a shell job
+                            start_new_session=True,   # its own process group, like a shell job
+                            preexec_fn=_as_a_shell_starts_a_job)
 
 
 def wait_for(cond, timeout=60.0):

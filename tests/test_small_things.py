@@ -92,6 +92,12 @@ def test_html_call_chain_arrows_follow_the_calls(tmp_path):
     html = (tmp_path / "out" / "index.html").read_text()
     fig = html[html.index('<figure class="chain">'):html.index("</figure>")]
     names = re.findall(r'<text class="fn"[^>]*>([^<]+)</text>', fig)
-    assert [n.split("()")[0] for n in names] == ["iomap_write_iter", "iomap_write_begin", "__filemap_get_folio"]
-    assert fig.count('<path class="edge"') == 2
+    # the evidence also names the caller that loses the error: drawn last, its arrow
+    # points down the call, at iomap_write_iter()
+    assert [n.split("()")[0] for n in names] == ["iomap_write_iter", "iomap_write_begin", "__filemap_get_folio",
+                                                 "iomap_file_buffered_write"]
+    edges = re.findall(r'<path class="edge" d="M[\d.]+,([\d.]+) .*?([\d.]+)"/>', fig)
+    assert len(edges) == 3
+    y_from, y_to = map(float, edges[2])
+    assert y_from > y_to           # from the caller's box (drawn last) up to iomap_write_iter()
     assert "arrows: calls, caller to callee" in fig

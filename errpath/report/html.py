@@ -264,7 +264,10 @@ def call_chain(f: Finding) -> Chain | None:
         if key not in steps:
             steps[key] = []
             order.append(key)
-            calls.append((current, key))
+            # a new function whose step calls the current one is its caller (the evidence
+            # went up: "foo() ... loses the error of bar(): x = bar(...)"), else its callee
+            up = bool(current[1]) and key[1] != current[1] and f"{current[1]}(" in e.note
+            calls.append((key, current) if up else (current, key))
         steps[key].append(i)
         current = key
     if len(order) < 2:
