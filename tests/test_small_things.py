@@ -101,3 +101,12 @@ def test_html_call_chain_arrows_follow_the_calls(tmp_path):
     y_from, y_to = map(float, edges[2])
     assert y_from > y_to           # from the caller's box (drawn last) up to iomap_write_iter()
     assert "arrows: calls, caller to callee" in fig
+
+
+@pytest.mark.parametrize("rule_id", ["zero-step-loop", "atomic-account", "nowait-enomem", "err-ptr-null-mismatch",
+                                     "nowait-blocks", "missing-error-code"])
+def test_shipped_rule_docs_cite_upstream_not_the_projects_surroundings(rule_id):
+    r = errpath("rule", rule_id)
+    assert r.code == 0, r.err
+    assert "../shared" not in r.out and "shared/seeds" not in r.out
+    assert not re.search(r"\b[Ss]eed 0\d\d\b|\bissue \d+\b", r.out), rule_id
