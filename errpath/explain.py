@@ -31,7 +31,7 @@ from pathlib import Path
 
 import click
 
-from .errnos import ERRNO_NAMES, parse_errno
+from .knowledge.errnos import ERRNO_NAMES, parse_errno
 from .facts import FunctionFacts
 from .report.escape import escape_control
 
@@ -283,7 +283,7 @@ class Explainer:
         here — when it can carry an errno: not an allocator (NULL on failure),
         and for a pointer, only through PTR_ERR() or a known ERR_PTR API."""
         if name:
-            from .builtin_rules.atomic_account import allocator
+            from .knowledge.tables import allocator
             if allocator(name) is not None:
                 return
         if fn.return_type.endswith("*") and not via_ptrerr and name not in _err_ptr_apis():
@@ -296,7 +296,7 @@ class Explainer:
 
 def _err_ptr_apis() -> frozenset:
     try:
-        from .summary import err_ptr_returners
+        from .knowledge.tables import err_ptr_returners
         return err_ptr_returners()
     except Exception:  # the list is optional knowledge
         return frozenset()
@@ -318,7 +318,7 @@ def pick_function(index, name: str) -> FunctionFacts | None:
 
 
 def is_syscall(fn: FunctionFacts) -> bool:
-    from .builtin_rules.atomic_account import table
+    from .knowledge import table
     return not fn.is_static and fn.name in table("syscalls")
 
 

@@ -45,7 +45,7 @@ from typing import Iterable
 import tree_sitter_c
 from tree_sitter import Language, Node as TSNode
 
-from .errnos import ERRNO_NAMES
+from .knowledge.errnos import ERRNO_NAMES
 
 Value = tuple
 Literal = tuple  # (atom_text, polarity: bool)

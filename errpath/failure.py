@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .knowledge import name_list
-from .summary import allocators, atom_constraints, err_ptr_returners
+from .knowledge.tables import allocators, err_ptr_returners
+from .summary import atom_constraints
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 
@@ -61,8 +62,8 @@ class Failure:
 
 @lru_cache(maxsize=None)
 def _tolerated_table() -> tuple[frozenset, tuple]:
-    from .summary import _rows
-    names = [r[0] for r in _rows("tolerated_failures")]
+    from .knowledge import data_rows
+    names = [r[0] for r in data_rows("tolerated_failures")]
     return (frozenset(n for n in names if not n.endswith("*")),
             tuple(n[:-1] for n in names if n.endswith("*")))
 

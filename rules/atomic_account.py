@@ -79,10 +79,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from errpath.model import Evidence
 from errpath.rules import Rule
+from errpath.knowledge import table
+from errpath.knowledge.tables import Allocator, gfp_composites, allocator
 
 HIGH, ACCOUNT = "__GFP_HIGH", "__GFP_ACCOUNT"
 MAX_DEPTH = 5          # value chains inside one function
@@ -91,55 +92,9 @@ MAX_CALLER_DEPTH = 12  # callers walked to find a user entry point
 MAX_CALLERS = 3000
 
 
-# ---------------------------------------------------------------------------
-# kernel knowledge (errpath/data/*.txt)
-
-
-@lru_cache(maxsize=None)
-def table(name: str) -> dict[str, list[str]]:
-    """A whitespace table from errpath/data/<name>.txt: first column → the rest."""
-    text = resources.files("errpath").joinpath(f"data/{name}.txt").read_text()
-    out: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            cols = line.split()
-            out[cols[0]] = cols[1:]
-    return out
-
-
-@dataclass(frozen=True)
-class Allocator:
-    name: str
-    gfp: int | None      # None: no mask argument (always GFP_KERNEL)
-    cache: int | None
-    null_on_failure: bool
-
-
-def allocator(name: str | None) -> Allocator | None:
-    if not name:
-        return None
-    t = table("allocators")
-    for cand in (name, name.removesuffix("_noprof"), name.lstrip("_"), name.removesuffix("_noprof").lstrip("_")):
-        row = t.get(cand)
-        if row:
-            gfp, cache, null = row[0], row[1], row[2]
-            return Allocator(cand, None if gfp == "none" else int(gfp),
-                             None if cache == "-" else int(cache), null == "yes")
-    return None
-
-
-@lru_cache(maxsize=None)
-def _composites() -> dict[str, tuple[frozenset, frozenset]]:
-    out = {}
-    for name, bits in table("gfp_flags").items():
-        out[name] = (frozenset(b for b in bits if not b.startswith("-")),
-                     frozenset(b[1:] for b in bits if b.startswith("-")))
-    return out
-
-
 def high_masks() -> frozenset[str]:
     """Mask names that carry __GFP_HIGH (the rule's token prefilter)."""
-    return frozenset({HIGH} | {n for n, (bits, _) in _composites().items() if HIGH in bits})
+    return frozenset({HIGH} | {n for n, (bits, _) in gfp_composites().items() if HIGH in bits})
 
 
 # ---------------------------------------------------------------------------
@@ -188,7 +143,7 @@ def _vtext(v) -> str:
 
 
 def macro_bits(name: str) -> Mask | None:
-    comp = _composites().get(name)
+    comp = gfp_composites().get(name)
     if comp is not None:
         return Mask(comp[0], comp[1], text=name)
     if name.startswith("__GFP_"):

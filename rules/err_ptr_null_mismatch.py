@@ -129,7 +129,8 @@ from functools import cache, lru_cache
 from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe, err_ptr_dereferencers, has_token, pointer_predicates
+from errpath.summary import describe, has_token
+from errpath.knowledge.tables import err_ptr_dereferencers, pointer_predicates
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 

@@ -119,14 +119,15 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from errpath.errnos import ERRNO_NAMES
+from errpath.knowledge.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
 from errpath.failure import callee_fails, errno_channel, failed_calls, int_local, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.summary import has_token
 
-from errpath.builtin_rules.atomic_account import allocator, memo
+from errpath.knowledge.tables import allocator
+from errpath.builtin_rules.atomic_account import memo
 from errpath.builtin_rules.nowait_blocks import PathState
 
 MAX_STEPS = 5000

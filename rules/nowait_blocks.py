@@ -112,7 +112,8 @@ from errpath.facts import _kill, _norm, _strip, cond_literals
 from errpath.model import Evidence
 from errpath.rules import Rule
 
-from errpath.builtin_rules.atomic_account import mask_alternatives, memo, table
+from errpath.builtin_rules.atomic_account import mask_alternatives, memo
+from errpath.knowledge import table
 
 MAX_STEPS = 4000         # path-search states per function
 MAX_SOURCES = 40         # NOWAIT sources per function
@@ -385,7 +386,7 @@ class Sleep:
 
 
 def _reclaim_alloc(fn, call) -> bool:
-    from errpath.builtin_rules.atomic_account import allocator
+    from errpath.knowledge.tables import allocator
     alloc = allocator(call.name)
     if alloc is None or alloc.gfp is None or alloc.gfp >= len(call.arg_values):
         return False

@@ -77,7 +77,8 @@ from __future__ import annotations
 
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import FLAGGABLE, has_token, nowait_flags
+from errpath.summary import FLAGGABLE, has_token
+from errpath.knowledge.tables import nowait_flags
 
 
 def _flaggable(outs: dict) -> list:

@@ -114,7 +114,8 @@ import re
 
 from errpath.facts import STEP_TOKEN, idents
 from errpath.model import Evidence
-from errpath import progress, summary
+from errpath import progress
+from errpath.knowledge.tables import allocators
 from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
 from errpath.rules import Rule
 
@@ -348,7 +349,7 @@ class ZeroStepLoop(Rule):
 
 def _failed_allocation(fn, nid) -> str | None:
     """The allocator whose NULL result the node is reached under (`if (!p) continue;`)."""
-    allocs = summary.allocators()
+    allocs = allocators()
     for atom, polarity in fn.must_hold(nid):
         if polarity or not (atom.replace("->", "").replace(".", "").replace("_", "a").isalnum()):
             continue

@@ -2,7 +2,7 @@
 Edge kinds: top (module level), lazy (inside a function/class body), tc (under TYPE_CHECKING)."""
 import ast, os, sys, json
 from collections import defaultdict
-ROOT = sys.argv[1] if len(sys.argv) > 1 else "/work/main"
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
 def modname(path):
     rel = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")

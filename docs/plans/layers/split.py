@@ -2,9 +2,9 @@
 names it needs from other targets (top-level vs lazy), upward imports, cycles."""
 import ast, os, sys, importlib.util
 from collections import defaultdict
-sys.path.insert(0, "/tmp/ip")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mapping import MOVES, LAYERS
-ROOT = "/work/main"
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
 def modname(path):
     rel = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")

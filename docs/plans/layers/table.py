@@ -1,6 +1,6 @@
 """Markdown table: every top-level name of a module -> its target (mapping.py)."""
-import ast, sys
-sys.path.insert(0, "/tmp/ip")
+import ast, os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mapping import MOVES
 mod, path = sys.argv[1], sys.argv[2]
 default, over, splits = MOVES[mod]
