@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import kernel_repo, machine_info, time_subprocess  # noqa: E402
 from raw_parse import raw_parse_seconds  # noqa: E402
 
-from errpath.git import Repo  # noqa: E402
+from errpath.git.repo import Repo  # noqa: E402
 
 ERRPATH = [sys.executable, "-m", "errpath"]
 

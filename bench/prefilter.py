@@ -28,7 +28,7 @@ from common import kernel_repo  # noqa: E402
 
 from errpath.cache import Cache, default_cache_dir  # noqa: E402
 from errpath.engine import Engine  # noqa: E402
-from errpath.git import Repo  # noqa: E402
+from errpath.git.repo import Repo  # noqa: E402
 from errpath.rules import load_rules  # noqa: E402
 
 

@@ -138,7 +138,7 @@ def audit_blobs(repo_path: Path, spec: str, paths: list[str], cache_dir: Path) -
     pull in as context (from the warm cache of the audit that just ran)."""
     from errpath.cache import Cache
     from errpath.engine import Engine
-    from errpath.git import Repo
+    from errpath.git.repo import Repo
     repo = Repo(repo_path)
     engine = Engine(repo, [], Cache(cache_dir), jobs=1)
     base, head = repo.parse_range(spec)

@@ -172,14 +172,16 @@ class _Progress:
 
 def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None) -> int:
     from .engine import Engine, audit, scan
-    from .git import GitError, Repo
+    from .git.repo import GitError, Repo
     from .rules import RuleError, load_rules, select_rules
 
     try:
         repo = Repo(o["repo_path"])
     except GitError as e:
         raise InputError(str(e)) from None
-    from . import baseline as _baseline, config as _config, series as _series, userpaths
+    from . import baseline as _baseline, config as _config, userpaths
+    from .git import series as _series
+    from .report import series as _report_series
     here = userpaths.cwd_prefix(repo)   # paths typed here are read from where the user stands
     try:
         if not o.get("series"):
@@ -272,7 +274,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     _config.apply_severity(rules, (result.findings, result.fixed), o.get("severity_overrides"))
     _baseline.suppress(result, suppress)
     if series is not None:
-        result = _series.annotate(result, series)
+        result = _report_series.annotate(result, series)
     if sink is not None:
         return sink(result, repo, rules)
     # HTML without -o: never into the kernel tree you stand in (reports/ would be an
@@ -281,7 +283,7 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
     _emit(result, o, repo, rules, reports_root=reports_root)
     if series is not None:
         if not o["quiet"]:
-            for line in _series.summary_lines(result, series):
+            for line in _report_series.summary_lines(result, series):
                 click.echo(line, err=True)
         series.close()
         if series.failed is not None:  # the patches before it were audited and reported
@@ -296,7 +298,7 @@ def _suppress_in_source(result: RunResult, repo, rules, all_rules, whole_head, e
     findings they silence, count them in stats.suppressions, and with
     --report-unused-suppressions list the comments that silence nothing."""
     from . import suppress
-    from .git import GitError
+    from .git.repo import GitError
 
     def text(sha: str, path: str) -> str | None:
         try:
@@ -538,7 +540,7 @@ def demo(keep, fmt, output):
 
 def _demo(keep, fmt, output) -> int:
     from .engine import Engine, audit as run_audit
-    from .git import Repo
+    from .git.repo import Repo
     from .rules import load_rules
     from .story import build_story, builtin_story_dir
 

@@ -170,7 +170,7 @@ def read_config_file(path: str) -> Config:
 
 def read_repo_config(repo) -> Config | None:
     """`.errpath.toml` at the root of the repository's HEAD tree (object db), or None."""
-    from .git import GitError
+    from .git.repo import GitError
     try:
         head = repo.resolve("HEAD")
     except GitError:

@@ -168,7 +168,7 @@ def contracts_cmd(range_spec, paths, repo_path, fmt, context_paths, jobs, no_cac
     def run():
         from .cache import Cache, CacheError, default_cache_dir
         from .engine import Engine
-        from .git import GitError, Repo
+        from .git.repo import GitError, Repo
         try:
             repo = Repo(repo_path)
             base, head = repo.parse_range(range_spec)

@@ -30,10 +30,10 @@ from . import __version__
 from .budget import FunctionTimer, RulesTimeout, note_over_budget, check as check_budget
 from .cache import Cache
 from .facts import BudgetExceeded, FunctionFacts, function_facts, int_macros, lazy_function_facts, may_exceed_budget
-from .git import GitError, Repo
+from .git.repo import GitError, Repo
 from .index import FactsIndex
 from .model import CONFIDENCES, CommitRef, Evidence, Finding, RunResult, UnparsedFunction
-from .pathsafe import cache_path, tree_path_ok
+from .git.pathsafe import cache_path, tree_path_ok
 from .parse import new_parser, parse_source
 from .rules import Rule, RuleContext
 
@@ -255,7 +255,7 @@ class Engine:
             todo.append((path, blob, key))
         if todo:
             from .executor import InProcess, chunks, decode
-            from .git import GitError
+            from .git.repo import GitError
             ex = self.executor() if len(todo) > INPROCESS_MAX_FILES or self._executor is not None else InProcess()
             root = self.repo.root if ex.reads_repo else None
             parts = chunks([(p, b, k, None) for p, b, k in todo], ex.jobs)

@@ -561,7 +561,7 @@ def _explain(function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache
              InputError) -> int:
     from .cache import Cache, CacheError, default_cache_dir
     from .engine import Engine
-    from .git import GitError, Repo
+    from .git.repo import GitError, Repo
 
     t0 = time.monotonic()
     try:

@@ -109,23 +109,6 @@ _C_KEYWORDS_B = frozenset(k.encode() for k in _C_KEYWORDS)
 _DATA_DIR = Path(__file__).with_name("data")
 
 
-def foreach_macros_from_clang_format(text: str) -> frozenset[str]:
-    """The `ForEachMacros:` list of a kernel .clang-format file."""
-    names: set[str] = set()
-    in_list = False
-    for line in text.splitlines():
-        if line.startswith("ForEachMacros:"):
-            in_list = True
-            continue
-        if in_list:
-            m = re.match(r"\s*-\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?$", line)
-            if m:
-                names.add(m.group(1))
-            elif line.strip() and not line.lstrip().startswith("#"):
-                break
-    return frozenset(names)
-
-
 # ---------------------------------------------------------------------------
 # helpers
 

@@ -10,7 +10,7 @@ import pygit2
 import pytest
 from pygit2.enums import ObjectType
 
-from errpath.git import GitError, Hunk, Repo, git_subject
+from errpath.git.repo import GitError, Hunk, Repo, git_subject
 from errpath.model import CommitRef
 from histories import EPOCH, Executable, History, Submodule, Symlink
 

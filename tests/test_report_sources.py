@@ -32,7 +32,7 @@ def report_git(tmp_path):
 def _views(repo):
     views = [GitSourceView(repo)]
     try:
-        from errpath.git import Repo
+        from errpath.git.repo import Repo
     except ImportError:  # the git layer is optional for the formatters
         return views
     views.append(GitSourceView(Repo(repo.path)))

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from errpath.parse import new_parser
-from errpath.source import (DEFAULT_FOREACH_MACROS, fallback_preprocessor,
-                            foreach_macros_from_clang_format, normalise, second_chance)
+from errpath.source import DEFAULT_FOREACH_MACROS, fallback_preprocessor, normalise, second_chance
+from errpath.git.repo import foreach_macros_from_clang_format
 
 _PARSER = new_parser()
 

@@ -38,7 +38,7 @@ class GitSourceView:
     def __init__(self, repo: Any):
         if isinstance(repo, (str, os.PathLike)):
             try:
-                from ..git import Repo
+                from ..git.repo import Repo
                 repo = Repo(repo)
             except ImportError:  # pragma: no cover - git layer absent
                 import pygit2

@@ -181,7 +181,7 @@ def rewrite_import(node, cur_old: str, old_is_pkg: bool, cur_new: str, new_is_pk
     out = []
     for i, (mod, names) in enumerate(groups.items()):
         expr = relative(cur_new, new_is_pkg, mod) if node.level else mod
-        out.append(fmt_from(expr, names, indent, comment if i == 0 else ""))
+        out.append(fmt_from(expr, names, indent, comment if (i == 0 or "noqa" in comment) else ""))
     return "\n".join(out)
 
 
@@ -202,7 +202,9 @@ def rewrite_imports_in(text: str, cur_old: str, old_is_pkg: bool, cur_new: str, 
             indent = first[:len(first) - len(first.lstrip())]
             last = lines[node.end_lineno - 1]
             comment = ""
-            if "#" in last[node.end_col_offset:]:
+            if node.end_lineno != node.lineno and "#" in first:
+                comment = "  #" + first.split("#", 1)[1]
+            elif "#" in last[node.end_col_offset:]:
                 comment = "  " + last[node.end_col_offset:].split("#", 1)[0].strip() + "#" + last[node.end_col_offset:].split("#", 1)[1]
                 comment = "  #" + last[node.end_col_offset:].split("#", 1)[1]
             new = rewrite_import(node, cur_old, old_is_pkg, cur_new, new_is_pkg, indent, comment, force)
@@ -217,6 +219,9 @@ def rewrite_imports_in(text: str, cur_old: str, old_is_pkg: bool, cur_new: str, 
 
 
 # ---------------------------------------------------------------- splitting
+
+ORDER: dict = {}
+
 
 class Chunk:
     def __init__(self, src, text, node, names, target, order):
@@ -249,11 +254,15 @@ def header_imports(tree: ast.Module, src: str):
             if isinstance(s, ast.Import):
                 for a in s.names:
                     local = a.asname or a.name.split(".")[0]
-                    out[local] = ("import", a.name, None, a.asname, 0, tc)
+                    prev = out.get(local)
+                    mods = (prev[1] if prev and prev[0] == "import" and not a.asname else []) + [a.name]
+                    out[local] = ("import", mods, None, a.asname, 0, tc)
+                    ORDER.setdefault((src, "import", a.name), s.lineno)
             elif isinstance(s, ast.ImportFrom):
                 base = resolve(src, IS_PKG.get(src, False), s.level, s.module)
                 for a in s.names:
                     out[a.asname or a.name] = ("from", base, a.name, a.asname, s.level, tc)
+                    ORDER.setdefault((src, "from", base), s.lineno)
     return out
 
 
@@ -358,7 +367,7 @@ def main():
     whole_moves = {}
     for src in MOVES:
         default, over, splits = MOVES[src]
-        if default != src and not over and not splits and all(c.target == default for c in by_target[default]):
+        if default != src and not over and not splits and all(c.src == src for c in by_target[default]):
             whole_moves[src] = default
 
     for tgt, chunks in by_target.items():
@@ -394,11 +403,12 @@ def main():
                 elif h:
                     kind, mod, nm, asname, level, is_tc = h
                     if kind == "import":
-                        key = ("import", MODULES.get(mod, mod), asname)
-                        if mod.startswith("errpath"):
-                            need[key].add(name)
-                        else:
-                            plain.setdefault(key, set()).add(name)
+                        for mod1 in mod:
+                            key = ("import", MODULES.get(mod1, mod1), asname)
+                            if mod1.startswith("errpath"):
+                                need[key].add(name)
+                            else:
+                                plain.setdefault(key, set()).add(name)
                     else:
                         if mod == "__future__":
                             continue
@@ -435,17 +445,20 @@ def main():
             head = prune_and_rewrite_header(head, tgt, used, tgt_is_pkg)
             out.append(head)
         else:
-            doc = DOCS.get(tgt) or (docs[tgt] if tgt in docs else None) or f"{tgt}."
+            owner = [s_ for s_ in MOVES if MOVES[s_][0] == tgt and docs.get(s_)]
+            doc = DOCS.get(tgt) or (docs[owner[0]] if owner else None) or f"{tgt}."
             out.append(f'"""{doc}"""')
             if future:
                 out.append("from __future__ import annotations")
             if plain:
                 out.append("")
-                for (kind, mod, asname), names in plain.items():
+                srcs = [c.src for c in chunks]
+                def pos(k):
+                    return min((ORDER.get((s_, k[0], k[1]), 10**6), i) for i, s_ in enumerate(srcs))
+                for (kind, mod, asname), names in sorted(plain.items(), key=lambda kv: pos(kv[0])):
                     if kind == "import":
                         out.append(f"import {mod}" + (f" as {asname}" if asname else ""))
-                for (kind, mod, asname), names in sorted(plain.items(), key=lambda kv: kv[0][1]):
-                    if kind == "from":
+                    else:
                         out.append(fmt_from(mod, sorted(names), ""))
         imp = []
         for (kind, mod, asname), names in sorted(need.items(), key=lambda kv: kv[0][1]):

@@ -21,12 +21,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Iterator, Sequence
-
 import pygit2
 from pygit2.enums import DiffOption, SortMode
 
-from .model import CommitRef
-from .source import foreach_macros_from_clang_format
+from ..model import CommitRef
+
 
 __all__ = ["GitError", "Hunk", "Repo"]
 
@@ -503,3 +502,20 @@ class Repo:
         if data is None:
             return None
         return foreach_macros_from_clang_format(data.decode("utf-8", "replace"))
+
+
+def foreach_macros_from_clang_format(text: str) -> frozenset[str]:
+    """The `ForEachMacros:` list of a kernel .clang-format file."""
+    names: set[str] = set()
+    in_list = False
+    for line in text.splitlines():
+        if line.startswith("ForEachMacros:"):
+            in_list = True
+            continue
+        if in_list:
+            m = re.match(r"\s*-\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?\s*(?:#.*)?$", line)
+            if m:
+                names.add(m.group(1))
+            elif line.strip() and not line.lstrip().startswith("#"):
+                break
+    return frozenset(names)
