@@ -27,8 +27,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from errpath.parse import analyse, new_parser, parse_normalised  # noqa: E402
-from errpath.source import DEFAULT_FOREACH_MACROS, normalise  # noqa: E402
+from errpath.frontend.parse import analyse, new_parser, parse_normalised  # noqa: E402
+from errpath.frontend.normalise import DEFAULT_FOREACH_MACROS, normalise  # noqa: E402
 from errpath.git.repo import foreach_macros_from_clang_format  # noqa: E402
 
 _MACROS: frozenset[str] | None = None

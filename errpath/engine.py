@@ -34,7 +34,7 @@ from .git.repo import GitError, Repo
 from .index import FactsIndex
 from .model import CONFIDENCES, CommitRef, Evidence, Finding, RunResult, UnparsedFunction
 from .git.pathsafe import cache_path, tree_path_ok
-from .parse import new_parser, parse_source
+from .frontend.parse import new_parser, parse_source
 from .rules import Rule, RuleContext
 
 SOURCE_SUFFIXES = (".c", ".h")

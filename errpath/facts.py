@@ -772,7 +772,7 @@ _SKIPPED_STATEMENTS = frozenset({"comment", ";", "preproc_call", "preproc_def", 
 
 def _declarator_name(decl: TSNode | None) -> str | None:
     global _declarator_name
-    from .parse import declarator_name
+    from .frontend.parse import declarator_name
     _declarator_name = declarator_name   # imported on first use
     return declarator_name(decl)
 
@@ -1233,7 +1233,7 @@ def _is_true_const(cond: TSNode) -> bool:
 
 
 def _params(fn: TSNode) -> tuple[list[str], str]:
-    from .parse import declarator_name, field_ids
+    from .frontend.parse import declarator_name, field_ids
     f_decl, f_params, f_type = field_ids("declarator", "parameters", "type")
     top = decl = fn.child_by_field_id(f_decl)
     while decl is not None and decl.type != "function_declarator":
@@ -1357,7 +1357,7 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     from tree_sitter import QueryCursor
     if _LIGHT_QUERY is None:
         from tree_sitter import Query
-        from .parse import c_language
+        from .frontend.parse import c_language
         _LIGHT_QUERY = Query(c_language(), _LIGHT_PATTERNS)
     caps = QueryCursor(_LIGHT_QUERY).captures(node)
     names = {n.text for n in caps.get("f", ())}
@@ -1369,7 +1369,7 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
             target, value = a.child_by_field_id(_F_LEFT), a.child_by_field_id(_F_RIGHT)
             left = _norm(_text(target))
         else:
-            from .parse import declarator_name
+            from .frontend.parse import declarator_name
             target, value = a.child_by_field_id(_F_DECLARATOR), a.child_by_field_id(_F_VALUE)
             left = declarator_name(target) or _norm(_text(target)).lstrip("*")
         value = _strip(value)
@@ -1384,7 +1384,7 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
             global _IF_QUERY
             if _IF_QUERY is None:
                 from tree_sitter import Query
-                from .parse import c_language
+                from .frontend.parse import c_language
                 _IF_QUERY = Query(c_language(), _IF_PATTERNS)
             conds += [_norm(_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
         step = any(v in c for v in stepped for c in conds)
@@ -1453,7 +1453,7 @@ def _build_from_source(fn: FunctionFacts, payload: bytes) -> tuple:
     row, col, start_line, end_line = _SOURCE_HEAD.unpack_from(payload, 1)
     text = payload[1 + _SOURCE_HEAD.size:]
     if _LAZY_PARSER is None:
-        from .parse import new_parser
+        from .frontend.parse import new_parser
         _LAZY_PARSER = new_parser()
     src = b" " * col + text
     root = _LAZY_PARSER.parse(src).root_node

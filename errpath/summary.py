@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .facts import FunctionFacts, _int_value, _is_zero_text, _norm, _strip, _text
-from .parse import new_parser
+from .frontend.parse import new_parser
 from .knowledge.tables import (allocators, err_ptr_returners, is_sleeping_call, mask_reclaims, nowait_flags,
     null_returners, pointer_predicates)
 

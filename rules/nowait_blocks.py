@@ -167,7 +167,7 @@ def formula(text: str):
     if not text or text.endswith("…"):
         return None
     if _PARSER is None:
-        from errpath.parse import new_parser
+        from errpath.frontend.parse import new_parser
         _PARSER = new_parser()
     src = b"void __f(void){ if ((" + text.encode() + b")) ; }"
     tree = _PARSER.parse(src)

@@ -5,7 +5,7 @@ import pickle
 
 from errpath.engine import analyse_blob
 from errpath.facts import _SOURCE, _build_from_source, function_facts
-from errpath.parse import parse_source
+from errpath.frontend.parse import parse_source
 
 SOURCE = """
 #include <linux/errno.h>

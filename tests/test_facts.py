@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from errpath.facts import function_facts, BudgetExceeded
-from errpath.parse import parse_source
+from errpath.frontend.parse import parse_source
 
 
 def facts(src: str, name: str | None = None):
@@ -234,7 +234,7 @@ def test_lazy_cfgs_equal_the_ones_built_from_the_whole_file():
     import pickle
     from pathlib import Path
     from errpath.engine import analyse_blob
-    from errpath.parse import parse_source
+    from errpath.frontend.parse import parse_source
     root = Path(__file__).resolve().parent.parent / "fixtures"
     checked = 0
     for path in sorted(root.rglob("*.c")):

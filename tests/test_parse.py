@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errpath.parse import Unparsed, body_candidates, candidate_name, new_parser, parse_source
+from errpath.frontend.parse import Unparsed, body_candidates, candidate_name, new_parser, parse_source
 
 
 def _names(pf):

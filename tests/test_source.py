@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errpath.parse import new_parser
-from errpath.source import DEFAULT_FOREACH_MACROS, fallback_preprocessor, normalise, second_chance
+from errpath.frontend.parse import new_parser
+from errpath.frontend.normalise import DEFAULT_FOREACH_MACROS, normalise
+from errpath.frontend.second_chance import fallback_preprocessor, second_chance
 from errpath.git.repo import foreach_macros_from_clang_format
 
 _PARSER = new_parser()

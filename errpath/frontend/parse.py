@@ -28,7 +28,9 @@ from typing import NamedTuple
 import tree_sitter_c
 from tree_sitter import Language, Node, Parser, Tree
 
-from .source import fallback_preprocessor, ident_before, normalise, prev_code, second_chance
+from .second_chance import fallback_preprocessor, second_chance
+from .scan import ident_before, prev_code
+from .normalise import normalise
 
 
 @lru_cache(maxsize=1)
