@@ -29,9 +29,11 @@ from typing import Callable, Iterable
 from . import __version__
 from .budget import FunctionTimer, RulesTimeout, note_over_budget, check as check_budget
 from .cache import Cache
-from .facts import BudgetExceeded, FunctionFacts, function_facts, int_macros, lazy_function_facts, may_exceed_budget
+from .facts.nodes import BudgetExceeded
+from .facts.functions import FunctionFacts, function_facts, lazy_function_facts, may_exceed_budget
+from .facts.macros import int_macros
 from .git.repo import GitError, Repo
-from .index import FactsIndex
+from .facts.index import FactsIndex
 from .model import CONFIDENCES, CommitRef, Evidence, Finding, RunResult, UnparsedFunction
 from .git.pathsafe import cache_path, tree_path_ok
 from .frontend.parse import new_parser, parse_source
@@ -558,7 +560,7 @@ class Engine:
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and not big:
             global _RULES_STATE
             from concurrent.futures import ProcessPoolExecutor
-            from .facts import flush_spill, release_decoded
+            from .facts.functions import flush_spill, release_decoded
             from .workers import worker_init
             flush_spill()
             release_decoded()
@@ -759,14 +761,14 @@ class _lean_decoding:
         self.on = on
 
     def __enter__(self):
-        from .facts import DecodedLimit
+        from .facts.functions import DecodedLimit
         self.saved = (DecodedLimit.functions, DecodedLimit.token_sets)
         if self.on:
             DecodedLimit.functions, DecodedLimit.token_sets = 1000, 5000
         return self
 
     def __exit__(self, *exc):
-        from .facts import DecodedLimit
+        from .facts.functions import DecodedLimit
         DecodedLimit.functions, DecodedLimit.token_sets = self.saved
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import click
 
 from .knowledge.errnos import ERRNO_NAMES, parse_errno
-from .facts import FunctionFacts
+from .facts.functions import FunctionFacts
 from .report.escape import escape_control
 
 MAX_DEPTH = 10

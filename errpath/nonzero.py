@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .facts import FunctionFacts, Value
+from .facts.functions import FunctionFacts
+from .facts.syntax import Value
 from .knowledge import name_list
 from .model import Evidence
 

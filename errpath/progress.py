@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .facts import FunctionFacts, Value, idents
+from .facts.functions import FunctionFacts
+from .facts.syntax import Value, idents
 
 
 @dataclass(frozen=True)

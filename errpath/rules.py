@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Iterable
 from .model import CONFIDENCES, SEVERITIES, Evidence, Finding
 
 if TYPE_CHECKING:
-    from .facts import FunctionFacts
-    from .index import FactsIndex
+    from .facts.functions import FunctionFacts
+    from .facts.index import FactsIndex
 
 # The explicit registry of built-in rules, in the order they run.
 BUILTIN_RULES = (

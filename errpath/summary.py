@@ -71,10 +71,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .facts import FunctionFacts, _int_value, _is_zero_text, _norm, _strip, _text
+from .facts.functions import FunctionFacts
+from .facts.syntax import int_value, is_zero_node, norm_atom, strip_node, node_text
 from .frontend.parse import new_parser
 from .knowledge.tables import (allocators, err_ptr_returners, is_sleeping_call, mask_reclaims, nowait_flags,
     null_returners, pointer_predicates)
+from .facts.functions import has_token
 
 
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "IS_ERR_VALUE")
@@ -101,7 +103,7 @@ _FORMULAS: dict[str, object] = {}
 
 
 def _formula_of(node) -> tuple:
-    node = _strip(node)
+    node = strip_node(node)
     t = node.type
     if t == "unary_expression" and node.child_by_field_name("operator").type == "!":
         return ("not", _formula_of(node.child_by_field_name("argument")))
@@ -111,11 +113,11 @@ def _formula_of(node) -> tuple:
         if op in ("&&", "||"):
             return ("and" if op == "&&" else "or", _formula_of(left), _formula_of(right))
         if op in ("==", "!="):
-            other = right if _is_zero_text(left) else (left if _is_zero_text(right) else None)
+            other = right if is_zero_node(left) else (left if is_zero_node(right) else None)
             if other is not None:
                 f = _formula_of(other)
                 return ("not", f) if op == "==" else f
-    return ("atom", _norm(_text(node)))
+    return ("atom", norm_atom(node_text(node)))
 
 
 def condition_formula(text: str):
@@ -1429,7 +1431,7 @@ def guard_refuted(lit, callee: FunctionFacts, call, macros: dict[str, int] | Non
     arg = call.arg_values[i]
     if m and m.group(2) == "&":
         const = m.group(3)
-        bit = _int_value(const) if const[0].isdigit() else (macros or {}).get(const)
+        bit = int_value(const) if const[0].isdigit() else (macros or {}).get(const)
         have = _const_int(arg, macros or {})
         if bit is None or have is None:
             return False
@@ -1598,15 +1600,6 @@ def pair(a, b, portable) -> None:
     portable = frozenset(portable)
     for sh, tree in ((sa, 0), (sb, 1)):
         sh["done"], sh["guards"], sh["portable"], sh["tree"] = done, guards, portable, tree
-
-
-def has_token(fn: FunctionFacts, names: frozenset) -> bool:
-    """Does fn mention one of the names? (Reads the light token tuple when the facts
-    keep one, so no token set is decoded just to say no.)"""
-    toks = getattr(fn, "_tokens", None)
-    if toks is not None:
-        return not names.isdisjoint(toks)
-    return not names.isdisjoint(fn.text_tokens)
 
 
 def _reaches(done: dict, start, is_source, next_of) -> bool:

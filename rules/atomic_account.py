@@ -225,7 +225,8 @@ def accounted_caches(index) -> dict[str, Evidence]:
     """Slab cache variables created with SLAB_ACCOUNT: name → where."""
     # a function of the whole function list, whatever the order it is asked in:
     # computed once for all the rule chunks over one index, not once per chunk
-    from errpath.summary import has_token, shared_for
+    from errpath.facts.functions import has_token
+    from errpath.summary import shared_for
     m = shared_for(index)
     if "atomic-account:caches" in m:
         return m["atomic-account:caches"]

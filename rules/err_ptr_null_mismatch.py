@@ -126,10 +126,11 @@ import dataclasses
 import re
 from functools import cache, lru_cache
 
-from errpath.facts import idents
+from errpath.facts.syntax import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe, has_token
+from errpath.summary import describe
+from errpath.facts.functions import has_token
 from errpath.knowledge.tables import err_ptr_dereferencers, pointer_predicates
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")

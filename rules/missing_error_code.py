@@ -120,11 +120,11 @@ import re
 from collections import deque
 
 from errpath.knowledge.errnos import ERRNO_NAMES
-from errpath.facts import ASSERTIONS
+from errpath.facts.syntax import ASSERTIONS
 from errpath.failure import callee_fails, errno_channel, failed_calls, int_local, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import has_token
+from errpath.facts.functions import has_token
 
 from errpath.knowledge.tables import allocator
 from errpath.builtin_rules.atomic_account import memo

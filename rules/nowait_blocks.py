@@ -108,7 +108,8 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
-from errpath.facts import _kill, _norm, _strip, cond_literals
+from errpath.facts.dataflow import kill_literals
+from errpath.facts.syntax import norm_atom, strip_node, cond_literals
 from errpath.model import Evidence
 from errpath.rules import Rule
 
@@ -186,7 +187,7 @@ def _is_zero(node) -> bool:
 
 
 def _build(node):
-    node = _strip(node)
+    node = strip_node(node)
     t = node.type
     if t == "unary_expression" and node.child_by_field_name("operator").type == "!":
         return ("not", _build(node.child_by_field_name("argument")))
@@ -203,7 +204,7 @@ def _build(node):
     tl, _ = cond_literals(node)
     if len(tl) == 1:
         return ("atom", next(iter(tl))[0], next(iter(tl))[1])
-    return ("atom", _norm(node.text.decode("utf-8", "replace")), True)
+    return ("atom", norm_atom(node.text.decode("utf-8", "replace")), True)
 
 
 def evaluate(f, known: dict):
@@ -283,7 +284,7 @@ class PathState:
 
     @staticmethod
     def after(node, known: frozenset) -> frozenset:
-        return _kill(known, node.defs)
+        return kill_literals(known, node.defs)
 
 
 # ---------------------------------------------------------------------------

@@ -77,7 +77,8 @@ from __future__ import annotations
 
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import FLAGGABLE, has_token
+from errpath.summary import FLAGGABLE
+from errpath.facts.functions import has_token
 from errpath.knowledge.tables import nowait_flags
 
 

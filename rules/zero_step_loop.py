@@ -112,7 +112,8 @@ from __future__ import annotations
 
 import re
 
-from errpath.facts import STEP_TOKEN, idents
+from errpath.facts.functions import STEP_TOKEN
+from errpath.facts.syntax import idents
 from errpath.model import Evidence
 from errpath import progress
 from errpath.knowledge.tables import allocators

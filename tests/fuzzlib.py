@@ -55,7 +55,7 @@ def exercise(data: bytes, rules, limit: float = 60.0) -> dict:
     from errpath import summary
     from errpath.cache import Cache
     from errpath.engine import Engine, analyse_blob
-    from errpath.index import FactsIndex
+    from errpath.facts.index import FactsIndex
     from errpath.model import Finding
 
     with time_limit(limit):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from errpath.engine import Engine, analyse_blob
-from errpath.index import FactsIndex
+from errpath.facts.index import FactsIndex
 from errpath import summary
 from errpath.rules import RuleContext
 

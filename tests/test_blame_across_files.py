@@ -184,7 +184,7 @@ def test_audit_is_the_same_whether_or_not_both_trees_were_scanned_whole(contract
 
 def test_call_cone_unchanged_follows_callers_of_changed_names():
     from errpath.engine import analyse_blob, call_cone_unchanged
-    from errpath.index import FactsIndex
+    from errpath.facts.index import FactsIndex
 
     def index(files: dict) -> FactsIndex:
         fns = [f for p, src in files.items() for f in analyse_blob(p, src.encode(), None).functions]
@@ -213,7 +213,7 @@ def test_paired_indexes_share_outcomes_only_where_the_callee_cone_is_unchanged()
     changed callee keeps one outcome per tree, or BASE would see HEAD's ERR_PTR."""
     from errpath import summary
     from errpath.engine import analyse_blob, call_cones
-    from errpath.index import FactsIndex
+    from errpath.facts.index import FactsIndex
     caller = ("struct page *grab(int i) { struct page *p = get_page(i); return p; }\n"
               "struct page *plain(int i) { return alloc_page(i); }\n")
     analysed = {p: analyse_blob(p, src.encode(), None) for p, src in {
@@ -372,7 +372,7 @@ def test_a_flag_value_that_changes_changes_every_function_of_its_file():
     wrapper whose outcomes follow the flag is not shared between the trees."""
     from errpath import summary
     from errpath.engine import analyse_blob, call_cones
-    from errpath.index import FactsIndex
+    from errpath.facts.index import FactsIndex
     pool = ("static struct e *lookup(int k, unsigned int flags)\n{\n\tif (!(flags & POOL_ADD))\n"
             "\t\treturn NULL;\n\treturn ERR_PTR(-ENOMEM);\n}\n"
             "struct e *pool_find(int k)\n{\n\treturn lookup(k, POOL_FIND);\n}\n")

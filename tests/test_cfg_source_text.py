@@ -1,10 +1,11 @@
 """The lazy CFG build slices node texts out of the function's source as a str
-when it is pure ASCII (errpath.facts._text) and decodes node bytes otherwise:
+when it is pure ASCII (errpath.facts.syntax.node_text) and decodes node bytes otherwise:
 both must give the CFG built from the whole file's tree."""
 import pickle
 
 from errpath.engine import analyse_blob
-from errpath.facts import _SOURCE, _build_from_source, function_facts
+from errpath.facts.syntax import _SOURCE
+from errpath.facts.functions import _build_from_source, function_facts
 from errpath.frontend.parse import parse_source
 
 SOURCE = """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from errpath import summary
 from errpath.engine import Engine, analyse_blob
-from errpath.index import FactsIndex
+from errpath.facts.index import FactsIndex
 from errpath.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,8 @@
 """The intra-procedural facts rules build on: control flow, values, must-hold conditions."""
 from __future__ import annotations
 
-from errpath.facts import function_facts, BudgetExceeded
+from errpath.facts.functions import function_facts
+from errpath.facts.nodes import BudgetExceeded
 from errpath.frontend.parse import parse_source
 
 
@@ -255,13 +256,13 @@ def test_lazy_cfgs_equal_the_ones_built_from_the_whole_file():
 
 
 def _lazy(src: str, name: str):
-    from errpath.facts import lazy_function_facts
+    from errpath.facts.functions import lazy_function_facts
     parsed = parse_source(src.encode())
     return lazy_function_facts({f.name: f for f in parsed.functions}[name], "x.c")
 
 
 def test_step_token_only_for_a_step_on_what_a_loop_condition_names():
-    from errpath.facts import STEP_TOKEN
+    from errpath.facts.functions import STEP_TOKEN
     src = """
 int counted(int len, int n) {
 	while (len > 0)
@@ -292,7 +293,7 @@ int no_loop(int a, int b) {
 
 
 def test_step_token_sees_through_casts_and_parentheses_as_the_cfg_does():
-    from errpath.facts import STEP_TOKEN
+    from errpath.facts.functions import STEP_TOKEN
     src = """
 void walk(void *start, void *end, struct sh *shdr) {
 	struct rel *rel;
@@ -309,7 +310,7 @@ int paren(int len, int n) {
 
 
 def test_int_macros_are_the_flag_values_a_file_defines():
-    from errpath.facts import int_macros
+    from errpath.facts.macros import int_macros
     src = b"""#define AV_FIND\t\tBIT(0)
 #define AV_ADD\t\tBIT(1)
 #define AV_FIND_OR_ADD\t(AV_FIND | AV_ADD)

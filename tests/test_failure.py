@@ -6,7 +6,7 @@ from __future__ import annotations
 from errpath import summary
 from errpath.engine import analyse_blob
 from errpath.failure import callee_fails, errno_channel, failed_calls
-from errpath.index import FactsIndex
+from errpath.facts.index import FactsIndex
 from errpath.rules import RuleContext
 
 SRC = b"""

@@ -3,7 +3,8 @@ import random
 import re
 
 from errpath.engine import _INCLUDE, _includes
-from errpath.facts import _token_tuple, idents, may_exceed_budget
+from errpath.facts.functions import _token_tuple, may_exceed_budget
+from errpath.facts.syntax import idents
 
 
 def _includes_ref(data: bytes) -> list[str]:

@@ -98,7 +98,7 @@ out:
 	return ret;
 }
 """)
-    from errpath.index import FactsIndex
+    from errpath.facts.index import FactsIndex
     from errpath.engine import analyse_blob
     from errpath.rules import RuleContext
     fns = {f.name: f for f in analyse_blob("light.c", src.read_bytes(), None).functions}

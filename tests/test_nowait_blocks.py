@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from errpath.engine import analyse_blob
-from errpath.index import FactsIndex
+from errpath.facts.index import FactsIndex
 from errpath.rules import RuleContext, load_rules
 from rulecheck import findings_for_file
 

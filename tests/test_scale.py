@@ -21,7 +21,7 @@ import pytest
 from errpath import engine as engine_mod
 from errpath import facts
 from errpath.engine import analyse_blob, rule_chunks
-from errpath.index import FactsIndex
+from errpath.facts.index import FactsIndex
 from errpath.story import build_story, builtin_story_dir
 from inproc import one_error_line, run
 

@@ -9,7 +9,7 @@ import pytest
 
 from errpath import summary
 from errpath.engine import analyse_blob
-from errpath.index import FactsIndex
+from errpath.facts.index import FactsIndex
 
 
 def index_of(files: dict[str, str]) -> FactsIndex:

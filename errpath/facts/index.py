@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from .facts import FunctionFacts
+from .functions import FunctionFacts
 
 
 class FactsIndex:
