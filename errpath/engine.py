@@ -479,7 +479,7 @@ class Engine:
             if rule.differential and rule.index_facts(head_prep[2]) != rule.index_facts(base_prep[2]):
                 same_head[rule.id] = same_base[rule.id] = set()
         self.stats["functions_unchanged"] = len(same_head["callees"])
-        from . import summary
+        from . import analysis as summary
         summary.pair(head_prep[2], base_prep[2], portable)
         self._timed("seconds_facts", t0)
         t1 = time.monotonic()
@@ -598,7 +598,7 @@ class Engine:
                                        if a.int_macros})
         index.init_functions = {p: getattr(a, "init_functions", None) or {} for d in (files, context)
                                 for p, a in d.items() if getattr(a, "init_functions", None)}
-        from . import summary
+        from . import analysis as summary
         index.summaries = summary.build(index)
         return index
 
@@ -673,7 +673,7 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
     ids of every function (context headers too) that is one object in both
     indexes (a file in same_files) and whose callee cone did not change: what it
     returns is the same in both trees (errpath.summary.pair)."""
-    from . import summary
+    from . import analysis as summary
 
     def groups(index: FactsIndex) -> dict:
         g: dict = {}
@@ -832,7 +832,7 @@ def _rules_range(state, task: tuple[int, tuple[int, int]]):
     engine, jobs = state
     j, r = task
     index, functions, unchanged = jobs[j]
-    from . import summary
+    from . import analysis as summary
     view = copy.copy(index)   # fresh summaries and rule memos (keyed by the index object)
     view.summaries = summary.build(view)
     before = len(engine.stats.get("rules_budget", ()))
@@ -990,7 +990,7 @@ def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Find
         f.fixed_by = blame(f, False)
         f.introduced_by = None
     # A blamed commit that changed a callee in another file: show its old and new contract.
-    from .summary import explain_blame
+    from .pipeline.contracts import explain_blame
     explain_memo: dict = {}
     for f in introduced + fixed:
         ref = f.introduced_by or f.fixed_by

@@ -84,9 +84,12 @@ from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.knowledge import table
 from errpath.knowledge.tables import Allocator, gfp_composites, allocator
+from errpath.analysis.masks import Mask, mask_alternatives
+from errpath.analysis.shared import memo
 
 HIGH, ACCOUNT = "__GFP_HIGH", "__GFP_ACCOUNT"
-MAX_DEPTH = 5          # value chains inside one function
+
+
 MAX_CALL_DEPTH = 3     # gfp parameters followed into callees
 MAX_CALLER_DEPTH = 12  # callers walked to find a user entry point
 MAX_CALLERS = 3000
@@ -97,127 +100,6 @@ def high_masks() -> frozenset[str]:
     return frozenset({HIGH} | {n for n, (bits, _) in gfp_composites().items() if HIGH in bits})
 
 
-# ---------------------------------------------------------------------------
-# GFP masks as sets of alternatives
-
-
-@dataclass(frozen=True)
-class Mask:
-    """One possible value of a GFP mask: the bits known to be set, the bits
-    known to be cleared, the parameters OR-ed in, and whether some part is
-    unknown."""
-    bits: frozenset = frozenset()
-    cleared: frozenset = frozenset()
-    params: frozenset = frozenset()
-    unknown: bool = False
-    text: str = ""
-
-    def has(self, bit: str) -> bool:
-        return bit in self.bits and bit not in self.cleared
-
-    def union(self, other: "Mask") -> "Mask":
-        return Mask(self.bits | other.bits, (self.cleared | other.cleared) - (self.bits | other.bits),
-                    self.params | other.params, self.unknown or other.unknown,
-                    f"{self.text} | {other.text}")
-
-
-UNKNOWN = Mask(unknown=True, text="?")
-MAX_ALTS = 16
-
-
-def _vtext(v) -> str:
-    k = v[0]
-    if k in ("var", "field", "macro", "param"):
-        return v[1]
-    if k == "int":
-        return str(v[1])
-    if k == "bin":
-        return f"{_vtext(v[2])} {v[1]} {_vtext(v[3])}"
-    if k == "un":
-        return f"{v[1]}{_vtext(v[2])}"
-    if k == "call":
-        return f"{v[3]}(...)"
-    if k == "cond":
-        return f"... ? {_vtext(v[2])} : {_vtext(v[3])}"
-    return k
-
-
-def macro_bits(name: str) -> Mask | None:
-    comp = gfp_composites().get(name)
-    if comp is not None:
-        return Mask(comp[0], comp[1], text=name)
-    if name.startswith("__GFP_"):
-        return Mask(frozenset({name}), text=name)
-    return None
-
-
-def mask_alternatives(fn, node: int, v, depth: int = 0, seen: frozenset = frozenset()) -> list[Mask]:
-    """Every value the GFP mask expression v may have at node (bounded)."""
-    if depth > MAX_DEPTH:
-        return [UNKNOWN]
-    k = v[0]
-    if k == "macro":
-        m = macro_bits(v[1])
-        return [m] if m is not None else [Mask(unknown=True, text=v[1])]
-    if k == "int":
-        return [Mask(text=str(v[1]))] if v[1] == 0 else [Mask(unknown=True, text=str(v[1]))]
-    if k == "param":
-        return [Mask(params=frozenset({v[1]}), text=v[1])]
-    if k == "var":
-        name = v[1]
-        if name in fn.params and (name, node) in seen:
-            return [Mask(params=frozenset({name}), text=name)]
-        if (name, node) in seen:
-            return [UNKNOWN]
-        seen = seen | {(name, node)}
-        defs = fn.reaching(node, name)
-        if not defs:
-            return [Mask(unknown=True, text=name)]
-        out: list[Mask] = []
-        for d, dv in defs:
-            if dv[0] == "param":
-                out.append(Mask(params=frozenset({name}), text=name))
-            elif dv[0] in ("uninit", "unknown"):
-                out.append(Mask(unknown=True, text=name))
-            else:
-                out.extend(mask_alternatives(fn, d, dv, depth + 1, seen))
-        return out[:MAX_ALTS]
-    if k == "cond":
-        return (mask_alternatives(fn, node, v[2], depth + 1, seen)
-                + mask_alternatives(fn, node, v[3], depth + 1, seen))[:MAX_ALTS]
-    if k == "bin" and v[1] == "|":
-        left = mask_alternatives(fn, node, v[2], depth + 1, seen)
-        right = mask_alternatives(fn, node, v[3], depth + 1, seen)
-        return [a.union(b) for a in left for b in right][:MAX_ALTS]
-    if k == "bin" and v[1] == "&":
-        a, b = v[2], v[3]
-        if b[0] == "un" and b[1] == "~":
-            cleared = mask_alternatives(fn, node, b[2], depth + 1, seen)
-            out = []
-            for x in mask_alternatives(fn, node, a, depth + 1, seen):
-                for c in cleared:
-                    if c.unknown or c.params:
-                        out.append(Mask(x.bits, x.cleared, x.params, True, x.text))
-                    else:
-                        out.append(Mask(x.bits - c.bits, x.cleared | c.bits, x.params, x.unknown,
-                                        f"{x.text} & ~{c.text}"))
-            return out[:MAX_ALTS]
-        return [Mask(unknown=True, text=_vtext(v))]
-    return [Mask(unknown=True, text=_vtext(v))]
-
-
-# ---------------------------------------------------------------------------
-# per-index memo: accounted caches, callers, gfp-parameter sinks
-
-def memo(index) -> dict:
-    """Answers that depend on the index's functions only, never on the order of
-    the questions (gfp sinks and always-sleeps are memoised per depth for that
-    reason): shared by every rule chunk's view of one index, like the summaries'
-    finished outcomes, so a helper's CFG is not decoded again in each chunk."""
-    from errpath.summary import shared_for
-    return shared_for(index).setdefault("rule-memo", {})
-
-
 _SLAB_ACCOUNT = frozenset({"SLAB_ACCOUNT"})
 
 
@@ -226,7 +108,7 @@ def accounted_caches(index) -> dict[str, Evidence]:
     # a function of the whole function list, whatever the order it is asked in:
     # computed once for all the rule chunks over one index, not once per chunk
     from errpath.facts.functions import has_token
-    from errpath.summary import shared_for
+    from errpath.analysis.shared import shared_for
     m = shared_for(index)
     if "atomic-account:caches" in m:
         return m["atomic-account:caches"]

@@ -129,7 +129,7 @@ from functools import cache, lru_cache
 from errpath.facts.syntax import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import describe
+from errpath.analysis.outcomes import describe
 from errpath.facts.functions import has_token
 from errpath.knowledge.tables import err_ptr_dereferencers, pointer_predicates
 

@@ -121,14 +121,14 @@ from collections import deque
 
 from errpath.knowledge.errnos import ERRNO_NAMES
 from errpath.facts.syntax import ASSERTIONS
-from errpath.failure import callee_fails, errno_channel, failed_calls, int_local, reads
+from errpath.analysis.failure import callee_fails, errno_channel, failed_calls, int_local, reads
 from errpath.model import Evidence
 from errpath.rules import Rule
 from errpath.facts.functions import has_token
 
 from errpath.knowledge.tables import allocator
-from errpath.builtin_rules.atomic_account import memo
-from errpath.builtin_rules.nowait_blocks import PathState
+from errpath.analysis.shared import memo
+from errpath.analysis.paths import PathState
 
 MAX_STEPS = 5000
 EXIT_TAIL = 12

@@ -77,7 +77,7 @@ from __future__ import annotations
 
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import FLAGGABLE
+from errpath.analysis.outcomes import FLAGGABLE
 from errpath.facts.functions import has_token
 from errpath.knowledge.tables import nowait_flags
 

@@ -115,9 +115,9 @@ import re
 from errpath.facts.functions import STEP_TOKEN
 from errpath.facts.syntax import idents
 from errpath.model import Evidence
-from errpath import progress
+from errpath.analysis import progress
 from errpath.knowledge.tables import allocators
-from errpath.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
+from errpath.analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
 from errpath.rules import Rule
 
 

@@ -52,7 +52,7 @@ def exercise(data: bytes, rules, limit: float = 60.0) -> dict:
     """Run one input through parse, facts and every rule, the way the engine
     does (including its per-function time backstop). A rule raising is a bug
     here (the engine would contain it as an internal error). Returns counters."""
-    from errpath import summary
+    from errpath import analysis as summary
     from errpath.cache import Cache
     from errpath.engine import Engine, analyse_blob
     from errpath.facts.index import FactsIndex

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from errpath.engine import Engine, analyse_blob
 from errpath.facts.index import FactsIndex
-from errpath import summary
+from errpath import analysis as summary
 from errpath.rules import RuleContext
 
 

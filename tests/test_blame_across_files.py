@@ -211,7 +211,7 @@ def test_paired_indexes_share_outcomes_only_where_the_callee_cone_is_unchanged()
     """An audit's two trees share finished outcomes (summary.pair) for functions of an
     unchanged file whose callees did not change; a caller in an unchanged file of a
     changed callee keeps one outcome per tree, or BASE would see HEAD's ERR_PTR."""
-    from errpath import summary
+    from errpath import analysis as summary
     from errpath.engine import analyse_blob, call_cones
     from errpath.facts.index import FactsIndex
     caller = ("struct page *grab(int i) { struct page *p = get_page(i); return p; }\n"
@@ -370,7 +370,7 @@ def test_a_flag_value_that_changes_changes_every_function_of_its_file():
     values (summary.guard_refuted): when only a #define changes, the functions
     of that file are changed for the audit, and a caller in another file of a
     wrapper whose outcomes follow the flag is not shared between the trees."""
-    from errpath import summary
+    from errpath import analysis as summary
     from errpath.engine import analyse_blob, call_cones
     from errpath.facts.index import FactsIndex
     pool = ("static struct e *lookup(int k, unsigned int flags)\n{\n\tif (!(flags & POOL_ADD))\n"

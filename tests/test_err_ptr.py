@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from errpath import summary
+from errpath import analysis as summary
 from errpath.engine import Engine, analyse_blob
 from errpath.facts.index import FactsIndex
 from errpath.rules import load_rules

@@ -3,9 +3,9 @@ its failure whatever the form of the test, and whether a function has an errno
 channel."""
 from __future__ import annotations
 
-from errpath import summary
+from errpath import analysis as summary
 from errpath.engine import analyse_blob
-from errpath.failure import callee_fails, errno_channel, failed_calls
+from errpath.analysis.failure import callee_fails, errno_channel, failed_calls
 from errpath.facts.index import FactsIndex
 from errpath.rules import RuleContext
 

@@ -153,7 +153,7 @@ def test_call_graph_from_light_names():
     facts.release_decoded()
     index = FactsIndex(a.functions)
     assert [f.name for f in index.functions_calling("helper")] == ["user"]
-    from errpath import summary
+    from errpath import analysis as summary
     S = summary.build(index)
     helper = index.resolve("helper", "fs/x.c")
     assert [(g.name, c.line) for g, c in S.callers(helper)] == [("user", 5), ("user", 12)]

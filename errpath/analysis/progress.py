@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .facts.functions import FunctionFacts
-from .facts.syntax import Value, idents
+from ..facts.functions import FunctionFacts
+from ..facts.syntax import Value, idents
 
 
 @dataclass(frozen=True)

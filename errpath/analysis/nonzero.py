@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .facts.functions import FunctionFacts
-from .facts.syntax import Value
-from .knowledge import name_list
-from .model import Evidence
+from ..facts.functions import FunctionFacts
+from ..facts.syntax import Value
+from ..knowledge import name_list
+from ..model import Evidence
 
 NONZERO, UNKNOWN, MAYBE = "nonzero", "unknown", "maybe"
 _RANK = {NONZERO: 0, UNKNOWN: 1, MAYBE: 2}

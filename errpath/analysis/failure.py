@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .knowledge import name_list
-from .knowledge.tables import allocators, err_ptr_returners
-from .summary import atom_constraints
+from ..knowledge import name_list
+from ..knowledge.tables import allocators, err_ptr_returners
+from .formulas import atom_constraints
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 
@@ -62,7 +62,7 @@ class Failure:
 
 @lru_cache(maxsize=None)
 def _tolerated_table() -> tuple[frozenset, tuple]:
-    from .knowledge import data_rows
+    from ..knowledge import data_rows
     names = [r[0] for r in data_rows("tolerated_failures")]
     return (frozenset(n for n in names if not n.endswith("*")),
             tuple(n[:-1] for n in names if n.endswith("*")))
@@ -75,7 +75,7 @@ def tolerated(name: str) -> bool:
 
 
 def _memo(ctx) -> dict:
-    from errpath.summary import shared_for
+    from errpath.analysis.shared import shared_for
     return shared_for(ctx.index).setdefault("failure-model", {})
 
 
