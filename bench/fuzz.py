@@ -59,8 +59,8 @@ def main(argv=None) -> int:
         args.examples = 5000
 
     if args.rules_seconds is not None:
-        import errpath.budget
-        errpath.budget.RULES_SECONDS = args.rules_seconds
+        import errpath.pipeline.budget
+        errpath.pipeline.budget.RULES_SECONDS = args.rules_seconds
     rng = random.Random(args.seed)
     if args.corpus:
         files = sorted(p for d in args.corpus for p in Path(d).rglob("*") if p.suffix in (".c", ".h"))

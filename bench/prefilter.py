@@ -26,8 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import kernel_repo  # noqa: E402
 
-from errpath.cache import Cache, default_cache_dir  # noqa: E402
-from errpath.engine import Engine  # noqa: E402
+from errpath.pipeline.cache import Cache, default_cache_dir  # noqa: E402
+from errpath.pipeline.engine import Engine  # noqa: E402
 from errpath.git.repo import Repo  # noqa: E402
 from errpath.rules import load_rules  # noqa: E402
 

@@ -136,8 +136,8 @@ def errpath_json(out: Path) -> dict:
 def audit_blobs(repo_path: Path, spec: str, paths: list[str], cache_dir: Path) -> list[str]:
     """The blob ids an audit reads: scope files at both ends and the headers they
     pull in as context (from the warm cache of the audit that just ran)."""
-    from errpath.cache import Cache
-    from errpath.engine import Engine
+    from errpath.pipeline.cache import Cache
+    from errpath.pipeline.engine import Engine
     from errpath.git.repo import Repo
     repo = Repo(repo_path)
     engine = Engine(repo, [], Cache(cache_dir), jobs=1)

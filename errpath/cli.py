@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cache import Cache, CacheError, default_cache_dir
+from .pipeline.cache import Cache, CacheError, default_cache_dir
 from .model import SEVERITIES, CONFIDENCES, RunResult
 
 EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
@@ -121,7 +121,7 @@ class _Progress:
         self.total = 0
 
     def start(self, total: int) -> None:
-        """A batch of `total` files is about to be analysed (errpath.engine.Engine.analyse)."""
+        """A batch of `total` files is about to be analysed (errpath.pipeline.engine.Engine.analyse)."""
         if not self.enabled or total <= 0:
             return
         self._close()
@@ -171,7 +171,8 @@ class _Progress:
 
 
 def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None) -> int:
-    from .engine import Engine, audit, scan
+    from .pipeline.engine import Engine, scan
+    from .pipeline.attribution import audit
     from .git.repo import GitError, Repo
     from .rules import RuleError, load_rules, select_rules
 
@@ -539,7 +540,8 @@ def demo(keep, fmt, output):
 
 
 def _demo(keep, fmt, output) -> int:
-    from .engine import Engine, audit as run_audit
+    from .pipeline.engine import Engine
+    from .pipeline.attribution import audit as run_audit
     from .git.repo import Repo
     from .rules import load_rules
     from .story import build_story, builtin_story_dir

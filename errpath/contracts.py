@@ -51,8 +51,8 @@ def contracts_cmd(range_spec, paths, repo_path, fmt, context_paths, jobs, no_cac
     from .cli import InputError, _guard
 
     def run():
-        from .cache import Cache, CacheError, default_cache_dir
-        from .engine import Engine
+        from .pipeline.cache import Cache, CacheError, default_cache_dir
+        from .pipeline.engine import Engine
         from .git.repo import GitError, Repo
         try:
             repo = Repo(repo_path)

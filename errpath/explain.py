@@ -559,8 +559,8 @@ def explain_cmd(function, errno, paths, rev, repo_path, fmt, output, jobs, no_ca
 
 def _explain(function, errno, paths, rev, repo_path, fmt, output, jobs, no_cache, cache_dir, quiet,
              InputError) -> int:
-    from .cache import Cache, CacheError, default_cache_dir
-    from .engine import Engine
+    from .pipeline.cache import Cache, CacheError, default_cache_dir
+    from .pipeline.engine import Engine
     from .git.repo import GitError, Repo
 
     t0 = time.monotonic()

@@ -33,7 +33,7 @@ DOC_SECTIONS = ("What it finds", "Why it matters", "Example", "Use instead",
                 "Known false positives", "References")
 
 
-# the kinds of Rule.differential an audit knows a cone for (errpath.engine.call_cones)
+# the kinds of Rule.differential an audit knows a cone for (errpath.pipeline.cones.call_cones)
 DIFFERENTIALS = (False, "callees", "callers", "all-callees")
 
 
@@ -79,7 +79,7 @@ class Rule:
     # What only sets a finding's confidence or evidence (a rank from the callers,
     # say) does not count: an audit matches findings by fingerprint.
     # An audit then runs the rule only on functions whose cone changed between BASE
-    # and HEAD (errpath.engine.call_cones); elsewhere both trees agree.
+    # and HEAD (errpath.pipeline.cones.call_cones); elsewhere both trees agree.
     # A rule that also reads a whole-index table says so in index_facts().
     # False (the default): run everywhere.
     differential: str | bool = False

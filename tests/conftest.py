@@ -164,7 +164,7 @@ def report_sources(report_commits) -> FakeSourceView:
     hunk_iomap_fix = Hunk(12, 2, 12, 3, "@@ -12,2 +12,3 @@",
                           [(" ", ""), ("+", "\tif (!len) return -EIO;"), (" ", "\treturn status;")])
     return FakeSourceView(
-        # Findings' lines are head's, fixed findings' lines are base's (errpath.engine.audit).
+        # Findings' lines are head's, fixed findings' lines are base's (errpath.pipeline.attribution.audit).
         texts={
             (c[5].sha, "fs/iomap/buffered-io.c"): IOMAP_SRC,
             (c[5].sha, "mm/filemap.c"): FILEMAP_SRC,

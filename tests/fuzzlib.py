@@ -53,8 +53,9 @@ def exercise(data: bytes, rules, limit: float = 60.0) -> dict:
     does (including its per-function time backstop). A rule raising is a bug
     here (the engine would contain it as an internal error). Returns counters."""
     from errpath import analysis as summary
-    from errpath.cache import Cache
-    from errpath.engine import Engine, analyse_blob
+    from errpath.pipeline.cache import Cache
+    from errpath.pipeline.engine import Engine
+    from errpath.pipeline.blob import analyse_blob
     from errpath.facts.index import FactsIndex
     from errpath.model import Finding
 

@@ -64,7 +64,7 @@ def test_gfp_sinks_do_not_depend_on_who_asks_first(first):
     """alloc_4 hands its gfp parameter to kmalloc() itself: it is a sink whether
     or not alloc_0, four calls above, was asked first (alloc_4 used to be
     memoised with no sink when first met past the depth limit)."""
-    from errpath.engine import analyse_blob
+    from errpath.pipeline.blob import analyse_blob
     from errpath.facts.index import FactsIndex
     from errpath.rules import RuleContext
     gfp_sinks = sys.modules[type(RULE).__module__].gfp_sinks

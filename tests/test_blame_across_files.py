@@ -183,7 +183,8 @@ def test_audit_is_the_same_whether_or_not_both_trees_were_scanned_whole(contract
 
 
 def test_call_cone_unchanged_follows_callers_of_changed_names():
-    from errpath.engine import analyse_blob, call_cone_unchanged
+    from errpath.pipeline.blob import analyse_blob
+    from errpath.pipeline.cones import call_cone_unchanged
     from errpath.facts.index import FactsIndex
 
     def index(files: dict) -> FactsIndex:
@@ -212,7 +213,8 @@ def test_paired_indexes_share_outcomes_only_where_the_callee_cone_is_unchanged()
     unchanged file whose callees did not change; a caller in an unchanged file of a
     changed callee keeps one outcome per tree, or BASE would see HEAD's ERR_PTR."""
     from errpath import analysis as summary
-    from errpath.engine import analyse_blob, call_cones
+    from errpath.pipeline.blob import analyse_blob
+    from errpath.pipeline.cones import call_cones
     from errpath.facts.index import FactsIndex
     caller = ("struct page *grab(int i) { struct page *p = get_page(i); return p; }\n"
               "struct page *plain(int i) { return alloc_page(i); }\n")
@@ -243,7 +245,7 @@ def test_paired_indexes_share_outcomes_only_where_the_callee_cone_is_unchanged()
 
 
 def test_an_index_too_big_for_two_at_once_is_audited_one_tree_at_a_time(contract_change, tmp_path, monkeypatch):
-    import errpath.engine as engine
+    import errpath.pipeline.engine as engine
     repo = contract_change.path
     args = ("--repo", str(repo), "--format", "json", "--no-cache", "-q", "-j", "1",
             "--min-confidence", "low", "--select", "err-ptr-null-mismatch")
@@ -371,7 +373,8 @@ def test_a_flag_value_that_changes_changes_every_function_of_its_file():
     of that file are changed for the audit, and a caller in another file of a
     wrapper whose outcomes follow the flag is not shared between the trees."""
     from errpath import analysis as summary
-    from errpath.engine import analyse_blob, call_cones
+    from errpath.pipeline.blob import analyse_blob
+    from errpath.pipeline.cones import call_cones
     from errpath.facts.index import FactsIndex
     pool = ("static struct e *lookup(int k, unsigned int flags)\n{\n\tif (!(flags & POOL_ADD))\n"
             "\t\treturn NULL;\n\treturn ERR_PTR(-ENOMEM);\n}\n"

@@ -3,7 +3,7 @@ when it is pure ASCII (errpath.facts.syntax.node_text) and decodes node bytes ot
 both must give the CFG built from the whole file's tree."""
 import pickle
 
-from errpath.engine import analyse_blob
+from errpath.pipeline.blob import analyse_blob
 from errpath.facts.syntax import _SOURCE
 from errpath.facts.functions import _build_from_source, function_facts
 from errpath.frontend.parse import parse_source

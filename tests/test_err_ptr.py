@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 from errpath import analysis as summary
-from errpath.engine import Engine, analyse_blob
+from errpath.pipeline.engine import Engine
+from errpath.pipeline.blob import analyse_blob
 from errpath.facts.index import FactsIndex
 from errpath.rules import load_rules
 
@@ -201,7 +202,7 @@ def test_each_assignment_of_a_reused_variable_is_its_own_finding():
     """`clk = clk_get(a); use(clk); clk = clk_get(b); use(clk);` (a real shape in
     drivers/clk/ti): the second unchecked use is reported too, under its own
     fingerprint, so the engine's de-duplication keeps both."""
-    from errpath.engine import _dedupe
+    from errpath.pipeline.engine import _dedupe
     src = (ROOT / "fixtures/err-ptr-null-mismatch/bad_unchecked_deref.c").read_text()
     found = [f for f in _dedupe(run({"drivers/w/widget.c": src})) if f.function == "widget_pair"]
     assert len(found) == 2, [(f.line, f.message) for f in found]

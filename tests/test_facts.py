@@ -234,7 +234,7 @@ def test_lazy_cfgs_equal_the_ones_built_from_the_whole_file():
     built from the whole file's tree, for every function of every fixture."""
     import pickle
     from pathlib import Path
-    from errpath.engine import analyse_blob
+    from errpath.pipeline.blob import analyse_blob
     from errpath.frontend.parse import parse_source
     root = Path(__file__).resolve().parent.parent / "fixtures"
     checked = 0

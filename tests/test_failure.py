@@ -4,7 +4,7 @@ channel."""
 from __future__ import annotations
 
 from errpath import analysis as summary
-from errpath.engine import analyse_blob
+from errpath.pipeline.blob import analyse_blob
 from errpath.analysis.failure import callee_fails, errno_channel, failed_calls
 from errpath.facts.index import FactsIndex
 from errpath.rules import RuleContext

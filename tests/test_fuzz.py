@@ -27,8 +27,8 @@ def rules():
 
 @pytest.fixture(autouse=True)
 def short_rule_budget(monkeypatch):
-    import errpath.budget
-    monkeypatch.setattr(errpath.budget, "RULES_SECONDS", 2.0)
+    import errpath.pipeline.budget
+    monkeypatch.setattr(errpath.pipeline.budget, "RULES_SECONDS", 2.0)
 
 
 def test_every_builtin_rule_is_fuzzed(rules):

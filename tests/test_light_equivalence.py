@@ -2,7 +2,7 @@
 import random
 import re
 
-from errpath.engine import _INCLUDE, _includes
+from errpath.pipeline.blob import _INCLUDE, _includes
 from errpath.facts.functions import _token_tuple, may_exceed_budget
 from errpath.facts.syntax import idents
 

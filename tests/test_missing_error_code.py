@@ -99,7 +99,7 @@ out:
 }
 """)
     from errpath.facts.index import FactsIndex
-    from errpath.engine import analyse_blob
+    from errpath.pipeline.blob import analyse_blob
     from errpath.rules import RuleContext
     fns = {f.name: f for f in analyse_blob("light.c", src.read_bytes(), None).functions}
     ctx = RuleContext(FactsIndex(fns.values()))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from errpath.engine import analyse_blob
+from errpath.pipeline.blob import analyse_blob
 from errpath.facts.index import FactsIndex
 from errpath.rules import RuleContext, load_rules
 from rulecheck import findings_for_file

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from errpath import analysis as summary
-from errpath.engine import Engine, analyse_blob
+from errpath.pipeline.engine import Engine
+from errpath.pipeline.blob import analyse_blob
 from errpath.facts.index import FactsIndex
 from errpath.rules import load_rules
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from errpath import engine as engine_mod
+from errpath.pipeline import engine as engine_mod
 from errpath import facts
-from errpath.engine import analyse_blob, rule_chunks
+from errpath.pipeline.blob import analyse_blob
+from errpath.pipeline.engine import rule_chunks
 from errpath.facts.index import FactsIndex
 from errpath.story import build_story, builtin_story_dir
 from inproc import one_error_line, run

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from errpath import analysis as summary
-from errpath.engine import analyse_blob
+from errpath.pipeline.blob import analyse_blob
 from errpath.facts.index import FactsIndex
 
 

@@ -35,7 +35,7 @@ def pair(a, b, portable) -> None:
     """Let two indexes of one audit (HEAD, BASE) share finished outcomes where they
     cannot differ: `portable`, ids of functions that are the same object in both
     (a file whose blob did not change) and whose callee cone did not change
-    (errpath.engine.call_cones), so what they return, every trail step included,
+    (errpath.pipeline.cones.call_cones), so what they return, every trail step included,
     is the same in both trees. Any other function keeps one outcome per tree (the
     tree is part of its key). FnInfo comes from a function's text alone: shared whole."""
     sa, sb = shared_for(a), shared_for(b)

@@ -115,7 +115,7 @@ def file_line_count(lines: list[str]) -> int:
 def excerpt_sha(result: RunResult, f: Finding, *, fixed: bool = False) -> str | None:
     """The commit whose text a finding's line numbers refer to.
 
-    errpath.engine.audit reports the findings of the head snapshot (their
+    errpath.pipeline.attribution.audit reports the findings of the head snapshot (their
     lines are head's, whichever commit introduced them) and the fixed ones of
     the base snapshot.  Showing the introducing commit's text instead would
     point at the wrong lines whenever the file changed after that commit.

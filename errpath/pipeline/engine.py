@@ -15,170 +15,32 @@ for both trees wherever neither it nor its callees changed (summary.pair).
 from __future__ import annotations
 
 import copy
-import dataclasses
 import gc
 import hashlib
 import multiprocessing
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import __version__
-from .budget import FunctionTimer, RulesTimeout, note_over_budget, check as check_budget
+from .. import __version__
+from ..facts.functions import FunctionFacts
+from ..facts.index import FactsIndex
+from ..git.pathsafe import cache_path, tree_path_ok
+from ..git.repo import Repo
+from ..model import CONFIDENCES, Finding, RunResult, UnparsedFunction
+from .blob import BlobAnalysis
+from .budget import FunctionTimer, RulesTimeout, note_over_budget
 from .cache import Cache
-from .facts.nodes import BudgetExceeded
-from .facts.functions import FunctionFacts, function_facts, lazy_function_facts, may_exceed_budget
-from .facts.macros import int_macros
-from .git.repo import GitError, Repo
-from .facts.index import FactsIndex
-from .model import CONFIDENCES, CommitRef, Evidence, Finding, RunResult, UnparsedFunction
-from .git.pathsafe import cache_path, tree_path_ok
-from .frontend.parse import new_parser, parse_source
-from .rules import Rule, RuleContext
+from .cones import call_cones
+from ..rules import Rule, RuleContext
+
 
 SOURCE_SUFFIXES = (".c", ".h")
-MAX_FILE_BYTES = 4 * 1024 * 1024   # larger files are listed as not analysed, never parsed
+
+
 INPROCESS_MAX_FILES = 4            # fewer new files than this are analysed here, not in the pool
-
-
-@dataclass
-class BlobAnalysis:
-    path: str
-    functions: list[FunctionFacts]
-    unparsed: list[UnparsedFunction]
-    n_functions: int
-    includes: list[str] = field(default_factory=list)
-    int_macros: dict[str, int] = field(default_factory=dict)   # facts.int_macros, .c files only
-    # .c files only: {name: why it runs only at init} (init_functions()), and
-    # {"<nowait>" + name: its file_operations slot} (nowait_entries())
-    init_functions: dict[str, str] = field(default_factory=dict)
-
-    def __setstate__(self, state: dict) -> None:
-        # the names are tokens of the file's functions too: share those strings
-        state["int_macros"] = {sys.intern(n): v for n, v in state.get("int_macros", {}).items()}
-        self.__dict__.update(state)
-
-
-_INCLUDE = re.compile(rb'^\s*#\s*include\s*([<"])([^>"\n]+)[>"]', re.M)
-# _INCLUDE without its `^\s*`, tried at every line start (slow): a match of
-# _INCLUDE is one of these whose `#` has only blanks before it on its line
-_INCLUDE_TAIL = re.compile(rb'#\s*include\s*([<"])([^>"\n]+)[>"]')
-
-
-def _includes(data: bytes) -> list[str]:
-    """[what each _INCLUDE match names, in order]. A `#` of a tail match with
-    more than blanks before it on its line is no _INCLUDE match, and no match
-    of _INCLUDE starts inside the span of such a one (that span has a `<` or
-    `"` before its last line), so the two find the same `#include`s."""
-    out = []
-    for m in _INCLUDE_TAIL.finditer(data):
-        h = m.start()
-        if data[data.rfind(b"\n", 0, h) + 1:h].strip(b" \t\r\f\v"):
-            continue
-        out.append((b"<" if m.group(1) == b"<" else b'"').decode() + m.group(2).decode("utf-8", "replace"))
-    return out
-
-
-_PARSER = None
-
-
-def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) -> BlobAnalysis:
-    """Parse one file and compute the facts of every function it defines (the
-    CFGs of all but the biggest are built on first use: errpath.facts)."""
-    global _PARSER
-    includes = _includes(data[:200000])
-    if b"\0" in data[:8000]:
-        return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", "binary file")], 0, includes)
-    if len(data) > MAX_FILE_BYTES:
-        return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", "file too large")], 0, includes)
-    if _PARSER is None:
-        _PARSER = new_parser()
-    parsed = parse_source(data, foreach_macros, parser=_PARSER)
-    functions, unparsed = [], []
-    for u in getattr(parsed, "unparsed", []) or []:
-        name, line, reason = (u if isinstance(u, tuple) else (u.name, u.line, u.reason))
-        unparsed.append(UnparsedFunction(path, line, name, reason))
-    for fn in parsed.functions:
-        if not fn.ok:
-            unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "parse-error"))
-            continue
-        try:
-            text = fn.node.text
-            if may_exceed_budget(text):   # the rare big one: over a budget is found now
-                functions.append(check_budget(function_facts(fn, path)))
-            else:
-                functions.append(lazy_function_facts(fn, path, text))
-        except BudgetExceeded as e:
-            unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, f"budget: {e}"))
-        except RecursionError:
-            unparsed.append(UnparsedFunction(path, fn.start_line, fn.name, "budget: nesting too deep"))
-    # flag values for the summaries' parameter guards (summary.guard_refuted); a
-    # header's thousands of register defines would only cost memory
-    inits = init_functions(data) if path.endswith(".c") and functions else {}
-    entries = nowait_entries(data) if path.endswith(".c") and functions else {}
-    if inits or entries:
-        defined = {f.name for f in functions}
-        inits = {n: r for n, r in inits.items() if n in defined}
-        # the NOWAIT entry points ride along under a key no C identifier has
-        inits.update({"<nowait>" + n: r for n, r in entries.items() if n in defined})
-    macros = int_macros(data) if path.endswith(".c") and functions else {}
-    if macros:   # only what a function here names can decide a guard here
-        used = set()
-        for fn in functions:
-            used.update(fn._tokens if fn._tokens is not None else fn.text_tokens)
-        macros = {n: v for n, v in macros.items() if n in used}
-    return BlobAnalysis(path, functions, unparsed, len(parsed.functions) + len(getattr(parsed, "unparsed", []) or []),
-                        includes, macros, inits)
-
-
-# Functions of a file that run only while the kernel, a module or a device is set
-# up: what fails there fails under an init-time -ENOMEM or a broken device tree,
-# not in normal operation (errpath rules rank such findings lower).
-_INIT_PATTERNS = (
-    (re.compile(rb"\b__init\b[\w \t\*]*?\b([A-Za-z_]\w*)\s*\("), "an __init function"),
-    (re.compile(rb"\.probe(?:_new)?\s*=\s*([A-Za-z_]\w*)\b"), "a driver's probe callback (.probe = {})"),
-    (re.compile(rb"\b(?:module_init|(?:early|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?)"
-                rb"\s*\(\s*([A-Za-z_]\w*)\s*\)"), "an init call ({}() at boot or module load)"),
-    (re.compile(rb"\b(?:module|builtin)_platform_driver_probe\s*\(\s*\w+\s*,\s*([A-Za-z_]\w*)\s*\)"),
-     "a driver's probe callback"),
-    (re.compile(rb"\b[A-Z]+_OF_DECLARE(?:_DRIVER)?\s*\([^,()]*,[^,()]*,\s*([A-Za-z_]\w*)\s*\)"),
-     "a device-tree init hook (*_OF_DECLARE)"),
-)
-
-
-_NOWAIT_OPS = re.compile(rb"\.(read_iter|write_iter|remap_file_range)\s*=\s*([A-Za-z_]\w*)\b")
-_SETS_NOWAIT = re.compile(rb"f_mode\s*\|=[^;]*\bFMODE_NOWAIT\b")
-
-
-def nowait_entries(data: bytes) -> dict[str, str]:
-    """{function: its file_operations slot} for the I/O entry points of a file whose
-    open sets FMODE_NOWAIT: io_uring and RWF_NOWAIT reach them with IOCB_NOWAIT set."""
-    if b"FMODE_NOWAIT" not in data or not _SETS_NOWAIT.search(data):
-        return {}
-    return {m.group(2).decode("ascii", "replace"): "." + m.group(1).decode() for m in _NOWAIT_OPS.finditer(data)}
-
-
-def init_functions(data: bytes) -> dict[str, str]:
-    """{function name: why it runs only at init} for one .c file's text."""
-    out: dict[str, str] = {}
-    if b"init" not in data and b"probe" not in data and b"_OF_DECLARE" not in data:
-        return out
-    for rx, why in _INIT_PATTERNS:
-        for m in rx.finditer(data):
-            name = m.group(1).decode("ascii", "replace")
-            out.setdefault(name, why.format(name))
-    return out
-
-
-def _analyse_task(args):
-    path, data, macros = args
-    try:
-        return analyse_blob(path, data, macros)
-    except Exception as e:  # one bad file must not end the run
-        return BlobAnalysis(path, [], [UnparsedFunction(path, 1, "<file>", f"internal-error: {type(e).__name__}: {e}")], 0)
 
 
 @dataclass
@@ -194,7 +56,7 @@ class Snapshot:
 @dataclass
 class Checked:
     """What scan and audit need from one tree: its findings and coverage. Cached
-    whole (errpath.cache results table) under the tree, the options and the code."""
+    whole (errpath.pipeline.cache results table) under the tree, the options and the code."""
     findings: list[Finding]
     rule_errors: list[dict]
     coverage: dict
@@ -237,7 +99,7 @@ class Engine:
 
     def analyse(self, commit, files: list[tuple[str, str]]) -> dict[str, BlobAnalysis]:
         """BlobAnalysis per path for (path, blob id) pairs: memory, then cache, then
-        the executor (errpath.executor). The result follows the order of `files`."""
+        the executor (errpath.pipeline.executor). The result follows the order of `files`."""
         macros, digest = self.macros(commit)
         got: dict[str, BlobAnalysis] = {}
         todo = []
@@ -257,7 +119,7 @@ class Engine:
             todo.append((path, blob, key))
         if todo:
             from .executor import InProcess, chunks, decode
-            from .git.repo import GitError
+            from ..git.repo import GitError
             ex = self.executor() if len(todo) > INPROCESS_MAX_FILES or self._executor is not None else InProcess()
             root = self.repo.root if ex.reads_repo else None
             parts = chunks([(p, b, k, None) for p, b, k in todo], ex.jobs)
@@ -353,7 +215,7 @@ class Engine:
         ctx = RuleContext(index)
         findings, errors = [], []
         skip = rule_skips(self.rules, unchanged)
-        with FunctionTimer() as timer:  # errpath.budget: a wall-clock backstop per function
+        with FunctionTimer() as timer:  # errpath.pipeline.budget: a wall-clock backstop per function
             for fn in functions:
                 start = len(findings)
                 fid = id(fn)
@@ -479,7 +341,7 @@ class Engine:
             if rule.differential and rule.index_facts(head_prep[2]) != rule.index_facts(base_prep[2]):
                 same_head[rule.id] = same_base[rule.id] = set()
         self.stats["functions_unchanged"] = len(same_head["callees"])
-        from . import analysis as summary
+        from .. import analysis as summary
         summary.pair(head_prep[2], base_prep[2], portable)
         self._timed("seconds_facts", t0)
         t1 = time.monotonic()
@@ -560,7 +422,7 @@ class Engine:
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and not big:
             global _RULES_STATE
             from concurrent.futures import ProcessPoolExecutor
-            from .facts.functions import flush_spill, release_decoded
+            from ..facts.functions import flush_spill, release_decoded
             from .workers import worker_init
             flush_spill()
             release_decoded()
@@ -598,7 +460,7 @@ class Engine:
                                        if a.int_macros})
         index.init_functions = {p: getattr(a, "init_functions", None) or {} for d in (files, context)
                                 for p, a in d.items() if getattr(a, "init_functions", None)}
-        from . import analysis as summary
+        from .. import analysis as summary
         index.summaries = summary.build(index)
         return index
 
@@ -628,126 +490,6 @@ class Engine:
         return fps
 
 
-def _function_digest(f: FunctionFacts) -> bytes:
-    """What a function is, wherever it sits in its file: its text (or its CFG,
-    for one built at once) and its light facts."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr((f.name, f.is_static, f.params, f.return_type, f.call_names)).encode("utf-8", "surrogateescape"))
-    h.update(f.source() or f.payload())
-    return h.digest()
-
-
-def call_cone_unchanged(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
-                        callers_too: bool = False) -> tuple[set[int], set[int]]:
-    """See call_cones: the one kind asked for, for each index."""
-    ca, cb = call_cones(a, b, same_files, callers_too)
-    kind = "callers" if callers_too else "callees"
-    return ca[kind], cb[kind]
-
-
-def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = frozenset(),
-               callers_too: bool = False, portable: set | None = None) -> tuple[dict, dict]:
-    """Ids of the in-scope functions of each index whose findings from a
-    differential rule (Rule.differential) cannot differ between the two trees.
-
-    What such a rule reads of a callee: its text and facts, for the direct callees
-    only (does it check the pointer it is handed?), and, down any depth, what it
-    returns and how its NOWAIT flag parameters steer that (errpath.summary). So a
-    changed function makes its direct callers changed, and goes on up only through
-    callers that pass something on: a non-void return, or flag parameters (in
-    either tree). A void function without flag parameters whose callee changed
-    gives its callers nothing new. Names are matched conservatively: a changed
-    global `foo` touches every caller of any `foo` (which covers a call that now
-    resolves elsewhere); a static function of a .c file only callers in its file.
-    `same_files`: paths known to hold the same blob in both trees.
-
-    callers_too (rules whose findings also depend on the callers, any levels up:
-    Rule.differential == "callers"): also every function called, transitively, by
-    one whose cone changed, by name, as any caller chain through it may differ.
-
-    "all-callees" rules read callees through any chain, void ones too (may it
-    sleep?): a function is touched when anything it calls, at any depth, changed.
-
-    Returns, for each index, {Rule.differential: unchanged ids} ("callers" is
-    empty unless callers_too). `portable`, when given, gets the
-    ids of every function (context headers too) that is one object in both
-    indexes (a file in same_files) and whose callee cone did not change: what it
-    returns is the same in both trees (errpath.summary.pair)."""
-    from . import analysis as summary
-
-    def groups(index: FactsIndex) -> dict:
-        g: dict = {}
-        macros: dict = {}
-        for f in index.all:
-            if f.path not in same_files:
-                # a flag's value feeds the guards of every function in its file
-                # (summary.guard_refuted): a changed value changes them all
-                m = macros.get(f.path)
-                if m is None:
-                    m = macros[f.path] = tuple(sorted(index.int_macros.get(f.path, {}).items()))
-                init = getattr(index, "init_functions", {}).get(f.path, {}).get(f.name)
-                g.setdefault((f.path, f.name), []).append((_function_digest(f), m, init))
-        return g
-    ga, gb = groups(a), groups(b)
-    changed = {k for k in ga.keys() | gb.keys() if ga.get(k) != gb.get(k)}
-    passes_on: set = set()   # (path, name) that return a value or take flag parameters, in either tree
-    for index in (a, b):
-        S = index.summaries or summary.build(index)
-        passes_on.update((f.path, f.name) for f in index.all if f.return_type != "void" or S.flag_params(f))
-    dirty_keys: set = set()
-    up_keys: set = set()
-    all_keys: set = set(changed)   # changed, or calls one that did through any chain of callers
-    for index in (a, b):
-        dirty = _callers_closure(a, b, index, changed, passes_on)
-        dirty_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
-        below = _callers_closure(a, b, index, changed)
-        all_keys.update((f.path, f.name) for f in index.all if id(f) in below)
-        if callers_too:
-            by_name: dict = {}
-            for f in index.all:
-                by_name.setdefault(f.name, []).append(f)
-            work = [f for f in index.all if id(f) in dirty]
-            while work:
-                for n in work.pop().call_names:
-                    for g in by_name.get(n, ()):
-                        if id(g) not in dirty:
-                            dirty.add(id(g))
-                            work.append(g)
-            up_keys.update((f.path, f.name) for f in index.all if id(f) in dirty)
-    if portable is not None:
-        portable.update(id(f) for f in a.all if f.path in same_files and (f.path, f.name) not in dirty_keys)
-    # the same verdict in both trees: a function gone from one side may have made
-    # its former callees' or callers' cone differ only there
-    return tuple({"callees": {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in dirty_keys},
-                  "callers": {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in up_keys}
-                  if callers_too else set(),
-                  "all-callees": {id(f) for f in index.functions_in_scope() if (f.path, f.name) not in all_keys}}
-                 for index in (a, b))
-
-
-def _callers_closure(a: FactsIndex, b: FactsIndex, index: FactsIndex, changed: set, through: set | None = None) -> set:
-    """Ids of index's functions that are changed or call, by name, one that is
-    changed or in the closure, going on up only through callers in `through`
-    ((path, name) keys; None: every caller). A static function of a .c file (in
-    both trees) is called only from its own file."""
-    dirty = {id(f) for f in index.all if (f.path, f.name) in changed}
-    seen = set(changed)
-    work = list(changed)
-    while work:
-        path, name = work.pop()
-        local = path.endswith(".c") and all(f.is_static for ix in (a, b) for f in ix.definitions(path, name))
-        for g in index.functions_calling(name):
-            if local and g.path != path:
-                continue
-            dirty.add(id(g))
-            k = (g.path, g.name)
-            if k not in seen:
-                seen.add(k)
-                if through is None or k in through:
-                    work.append(k)
-    return dirty
-
-
 RULE_CHUNK = 3000
 FORK_MAX_FUNCTIONS = 250_000   # ~1 KB of light facts each, copied into every rule worker
 
@@ -761,14 +503,14 @@ class _lean_decoding:
         self.on = on
 
     def __enter__(self):
-        from .facts.functions import DecodedLimit
+        from ..facts.functions import DecodedLimit
         self.saved = (DecodedLimit.functions, DecodedLimit.token_sets)
         if self.on:
             DecodedLimit.functions, DecodedLimit.token_sets = 1000, 5000
         return self
 
     def __exit__(self, *exc):
-        from .facts.functions import DecodedLimit
+        from ..facts.functions import DecodedLimit
         DecodedLimit.functions, DecodedLimit.token_sets = self.saved
 
 
@@ -832,7 +574,7 @@ def _rules_range(state, task: tuple[int, tuple[int, int]]):
     engine, jobs = state
     j, r = task
     index, functions, unchanged = jobs[j]
-    from . import analysis as summary
+    from .. import analysis as summary
     view = copy.copy(index)   # fresh summaries and rule memos (keyed by the index object)
     view.summaries = summary.build(view)
     before = len(engine.stats.get("rules_budget", ()))
@@ -872,7 +614,7 @@ def code_digest(rules) -> str:
     from pathlib import Path
     if not _CODE_DIGEST:
         h = hashlib.sha256(__version__.encode())
-        here = Path(__file__).resolve().parent
+        here = Path(__file__).resolve().parents[1]
         for p in sorted(p for p in here.rglob("*") if p.is_file() and p.suffix in (".py", ".txt")):
             h.update(str(p.relative_to(here)).encode())
             h.update(p.read_bytes())
@@ -913,193 +655,6 @@ def scan(engine: Engine, rev: str, pathspecs: list[str]) -> RunResult:
     return RunResult(base=None, head=engine.repo.commit_ref(commit), paths=pathspecs,
                      rules=[r.id for r in engine.rules], findings=snap.findings, fixed=[], stats=stats,
                      unparsed=list(snap.unparsed))
-
-
-def audit(engine: Engine, base, head, pathspecs: list[str], keep: Callable[[Finding], bool] | None = None) -> RunResult:
-    """BASE..HEAD: the findings HEAD has and BASE lacks (introduced) and the other
-    way round (fixed), each blamed on its commit. `keep` (e.g. the confidence
-    filter) drops findings before any blame is spent on them."""
-    t0 = time.monotonic()
-    repo = engine.repo
-    commits = repo.range_commits(base, head)
-    if base is not None:
-        head_snap, base_snap = engine.audit_checked(base, head, pathspecs)
-        base_fps = {f.fingerprint: f for f in base_snap.findings}
-    else:
-        head_snap = engine.checked(head, pathspecs)
-        base_snap, base_fps = None, {}
-    head_fps = {f.fingerprint: f for f in head_snap.findings}
-    introduced = [f for fp, f in head_fps.items() if fp not in base_fps]
-    fixed = [f for fp, f in base_fps.items() if fp not in head_fps]
-    below: list[Finding] = []     # introduced but under `keep`: shown only if a commit dropped their guard
-    raised: set[str] = set()      # in BASE under `keep`, in HEAD above it: the range made them likely
-    if keep is not None:
-        below = [f for f in introduced if not keep(f)]
-        introduced = [f for f in introduced if keep(f)]
-        fixed = [f for f in fixed if keep(f)]
-        for fp, f in head_fps.items():
-            if fp in base_fps and keep(f) and not keep(base_fps[fp]):
-                raised.add(fp)
-                introduced.append(f)
-    introduced, fixed, renamed = _drop_renamed(introduced, fixed)
-
-    changed_cache: dict[str, set[str]] = {}
-
-    def changed(c) -> set[str]:
-        k = str(c.id)
-        if k not in changed_cache:
-            changed_cache[k] = repo.changed_files(c, [], SOURCE_SUFFIXES)
-        return changed_cache[k]
-
-    memo: dict = {}
-    newest_first = list(reversed(commits))
-
-    def shown(c, f: Finding) -> bool:
-        conf = engine.present(c, f, memo).get(f.fingerprint)
-        if conf is None:
-            return False
-        # a finding raised into view counts from the commit that raised it
-        return f.fingerprint not in raised or keep(dataclasses.replace(f, confidence=conf))
-
-    def blame(f: Finding, want_present: bool):
-        deps = set(f.depends_on)
-        cands = [c for c in newest_first if changed(c) & deps]
-        for pool in (cands, newest_first):
-            for c in pool:
-                if shown(c, f) != want_present:
-                    continue
-                parents = list(c.parents)
-                if all(shown(p, f) != want_present for p in parents):
-                    return repo.commit_ref(c)
-        return None
-
-    guards = DroppedGuards(repo, commits)
-    for f in introduced:
-        f.introduced_by = blame(f, True)
-        if f.fingerprint in raised:
-            was = base_fps[f.fingerprint].confidence
-            f.evidence.append(Evidence(f.path, f.line, f.function,
-                                       f"reported at {was} confidence before this range; now {f.confidence}"))
-        guards.apply(f)
-    for f in below:
-        if guards.candidates(f):    # only then is the blame worth its cost
-            f.introduced_by = blame(f, True)
-            if guards.apply(f) and (keep is None or keep(f)):
-                introduced.append(f)
-    for f in fixed:
-        f.fixed_by = blame(f, False)
-        f.introduced_by = None
-    # A blamed commit that changed a callee in another file: show its old and new contract.
-    from .pipeline.contracts import explain_blame
-    explain_memo: dict = {}
-    for f in introduced + fixed:
-        ref = f.introduced_by or f.fixed_by
-        if ref is not None:
-            c = repo.resolve(ref.sha)
-            f.evidence.extend(explain_blame(engine, f, c, explain_memo, changed(c)))
-
-    stats = {"commits": len(commits), **head_snap.coverage, "context_files": head_snap.context_files,
-             **engine.stats, "attribution_evaluations": len(memo), "renamed": renamed,
-             "rule_errors": head_snap.rule_errors + (base_snap.rule_errors if base_snap else []),
-             "seconds": round(time.monotonic() - t0, 3)}
-    return RunResult(base=repo.commit_ref(base) if base is not None else None,
-                     head=repo.commit_ref(head), paths=pathspecs,
-                     rules=[r.id for r in engine.rules], findings=_dedupe(introduced), fixed=_dedupe(fixed),
-                     stats=stats,
-                     unparsed=list(head_snap.unparsed),
-                     commits=[repo.commit_ref(c) for c in commits])
-
-
-_NUMBER = re.compile(r"\d+")
-_IDENT = re.compile(r"[A-Za-z_]\w*")
-_QUOTED = re.compile(r"'([A-Za-z_]\w*)'")
-_GUARD = re.compile(r"^\s*(?:}\s*else\s+)?(?:if|while)\s*\(|\b(?:WARN_ON|WARN_ON_ONCE|BUG_ON|unlikely|likely)\s*\(")
-
-
-class DroppedGuards:
-    """A commit that removed a test of a finding's variable made the finding likely.
-
-    When the commit blamed for a finding deleted a condition (`if`, `while`, a
-    WARN_ON()/BUG_ON()) naming a variable of the finding, and did not add the
-    same line back elsewhere in the file, the finding gets that line as
-    evidence and one level more confidence: seed 001's `if (!req_sects) goto
-    fail;` dropped by a refactor is worth a reviewer's look even where the same
-    loop shape elsewhere in the tree stays quiet.
-    """
-
-    def __init__(self, repo, commits) -> None:
-        self.repo = repo
-        self.by_sha = {str(c.id): c for c in commits}
-        self.newest_first = list(reversed(commits))
-        self.memo: dict[tuple[str, str], list[tuple[int, str]]] = {}
-
-    def removed_tests(self, commit, path: str) -> list[tuple[int, str]]:
-        """(old line, text) of the conditions the commit deleted from path and did not re-add."""
-        key = (str(commit.id), path)
-        if key not in self.memo:
-            try:
-                hunks = self.repo.diff_hunks(commit, path, context_lines=0)
-            except GitError:
-                hunks = []
-            added = {t.strip() for h in hunks for o, t in h.lines if o == "+"}
-            out = []
-            for h in hunks:
-                line = h.old_start
-                for origin, text in h.lines:
-                    if origin == "-":
-                        if _GUARD.search(text) and text.strip() not in added:
-                            out.append((line, text.strip()))
-                        line += 1
-            self.memo[key] = out
-        return self.memo[key]
-
-    @staticmethod
-    def variables(f: Finding) -> set[str]:
-        names = {n for n in f.names if _IDENT.fullmatch(n)} | set(_QUOTED.findall(f.message))
-        return {n for n in names if len(n) > 1}
-
-    def _hits(self, commit, f: Finding) -> list[tuple[int, str]]:
-        names = self.variables(f)
-        return [(ln, t) for ln, t in self.removed_tests(commit, f.path)
-                if names & set(_IDENT.findall(t))]
-
-    def candidates(self, f: Finding) -> bool:
-        """Some commit of the range removed a test of the finding's variables (cheap pre-check)."""
-        return any(self._hits(c, f) for c in self.newest_first)
-
-    def apply(self, f: Finding) -> bool:
-        """Add the evidence and raise the confidence when the blamed commit dropped a guard."""
-        ref = f.introduced_by
-        commit = self.by_sha.get(ref.sha) if ref is not None else None
-        hits = self._hits(commit, f) if commit is not None else []
-        if not hits:
-            return False
-        for ln, text in hits[:2]:
-            f.evidence.append(Evidence(f.path, ln, f.function,
-                                       f"{ref.sha12} removed this test of the same variable: {text}"))
-        rank = CONFIDENCES.index(f.confidence)
-        f.confidence = CONFIDENCES[min(rank + 1, len(CONFIDENCES) - 1)]
-        return True
-
-
-def _drop_renamed(introduced: list[Finding], fixed: list[Finding]) -> tuple[list, list, int]:
-    """A finding whose function was only renamed (or whose lines moved with it)
-    is neither introduced nor fixed: pair a 'fixed' and an 'introduced' finding of
-    the same rule, file and names whose messages differ only in numbers (line
-    references), one to one, and drop both. Returns what is left and the count."""
-    def key(f: Finding):
-        return (f.rule, f.path, f.names, _NUMBER.sub("#", f.message))
-    gone: dict = {}
-    for f in fixed:
-        gone.setdefault(key(f), []).append(f)
-    kept, paired = [], set()
-    for f in sorted(introduced, key=Finding.sort_key):
-        olds = gone.get(key(f))
-        if olds and f.function != olds[0].function:
-            paired.add(id(olds.pop(0)))
-        else:
-            kept.append(f)
-    return kept, [f for f in fixed if id(f) not in paired], len(paired)
 
 
 def tool_version() -> str:

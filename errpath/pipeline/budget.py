@@ -33,8 +33,8 @@ import signal
 import threading
 import time
 
-from .facts.nodes import BudgetExceeded
-from .facts.functions import FunctionFacts
+from ..facts.nodes import BudgetExceeded
+from ..facts.functions import FunctionFacts
 
 DATAFLOW_BUDGET = 500_000
 RULES_SECONDS = 20.0

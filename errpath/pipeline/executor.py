@@ -34,7 +34,7 @@ _CACHE_DIR = None
 def _worker_repo(root: str):
     global _REPO, _REPO_ROOT
     if _REPO is None or _REPO_ROOT != root:
-        from .git.repo import Repo
+        from ..git.repo import Repo
         _REPO, _REPO_ROOT = Repo(root), root
     return _REPO
 
@@ -59,8 +59,8 @@ def decode(data: bytes):
 def blob_task(items: Sequence[Item], macros, repo_root: str | None = None,
               cache_dir: str | None = None, recursion_limit: int | None = None) -> list[tuple]:
     """Analyse the files of one chunk; see the module docstring for the result."""
-    from .engine import _analyse_task
-    from .git.repo import GitError
+    from .blob import _analyse_task
+    from ..git.repo import GitError
     if recursion_limit and sys.getrecursionlimit() != recursion_limit:
         sys.setrecursionlimit(recursion_limit)   # how deep a nesting is analysed must not depend on where
     out, rows = [], []

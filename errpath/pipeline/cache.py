@@ -86,7 +86,7 @@ class Cache:
             except sqlite3.Error:
                 pass
 
-    # A whole tree's findings (errpath.engine.Checked), keyed by tree, options and code.
+    # A whole tree's findings (errpath.pipeline.engine.Checked), keyed by tree, options and code.
     def get_result(self, key: str):
         if self.db is None:
             return None
