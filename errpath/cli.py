@@ -180,7 +180,8 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
         repo = Repo(o["repo_path"])
     except GitError as e:
         raise InputError(str(e)) from None
-    from . import baseline as _baseline, config as _config, userpaths
+    from .report import baseline as _baseline
+    from . import config as _config, userpaths
     from .git import series as _series
     from .report import series as _report_series
     here = userpaths.cwd_prefix(repo)   # paths typed here are read from where the user stands
@@ -295,10 +296,10 @@ def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None
 
 
 def _suppress_in_source(result: RunResult, repo, rules, all_rules, whole_head, exclude, o) -> None:
-    """`/* errpath: ignore RULE -- reason */` comments (errpath.suppress): drop the
+    """`/* errpath: ignore RULE -- reason */` comments (errpath.report.suppress): drop the
     findings they silence, count them in stats.suppressions, and with
     --report-unused-suppressions list the comments that silence nothing."""
-    from . import suppress
+    from .report import suppress
     from .git.repo import GitError
 
     def text(sha: str, path: str) -> str | None:
@@ -493,7 +494,7 @@ def baseline_cmd(args, rev, **o):
     """Record today's findings by fingerprint (-o FILE); later runs pass --baseline FILE
     to report only new ones."""
     def run():
-        from .baseline import write
+        from .report.baseline import write
         ctx = click.get_current_context(silent=True)
         from .config import _given
         for name, flag in BASELINE_SKIP.items():

@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Finding, RunResult
+from ..model import Finding, RunResult
 
 BASELINE_VERSION = 1
 MAX_BASELINE_BYTES = 256 << 20
@@ -62,7 +62,7 @@ def render(result: RunResult, tool_version: str) -> bytes:
 def write(result: RunResult, output: str, tool_version: str) -> Path | None:
     """Write the baseline atomically ("-" = stdout); return the path written."""
     import sys
-    from .report import atomic_write
+    from . import atomic_write
     data = render(result, tool_version)
     if output == "-":
         sys.stdout.buffer.write(data)

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .model import Finding
+from ..model import Finding
 
 MARK = re.compile(r"errpath:[ \t]*ignore\b(.*)")
 _RULE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
