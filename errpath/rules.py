@@ -139,10 +139,10 @@ class Rule:
 def builtin_rules_dir() -> Path:
     """rules/ of the repo: installed as errpath.builtin_rules, or beside errpath/
     when errpath is imported from a checkout."""
-    return _shipped_dir("builtin_rules", "rules")
+    return shipped_dir("builtin_rules", "rules")
 
 
-def _shipped_dir(package: str, repo_dir: str) -> Path:
+def shipped_dir(package: str, repo_dir: str) -> Path:
     here = Path(__file__).resolve().parent
     installed = here / package
     if installed.is_dir():

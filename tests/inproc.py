@@ -14,7 +14,7 @@ from clirun import Run
 
 
 def run(*args: str) -> Run:
-    from errpath.cli import main
+    from errpath.cli.commands import main
     out, err = io.BytesIO(), io.BytesIO()
     o_wrap = io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape", write_through=True)
     e_wrap = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", write_through=True)

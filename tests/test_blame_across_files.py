@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from errpath.story import build_story
+from errpath.cli.story import build_story
 from histories import History
 from inproc import run
 

@@ -8,7 +8,7 @@ import sys
 import threading
 
 from clirun import errpath
-from errpath.story import build_story, builtin_story_dir
+from errpath.cli.story import build_story, builtin_story_dir
 
 
 def test_concurrent_runs_share_one_cache_without_corruption(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from errpath.story import build_story, builtin_story_dir
+from errpath.cli.story import build_story, builtin_story_dir
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 ZERO = "0" * 40
@@ -56,7 +56,7 @@ def _flags(text: str) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("doc", ["ci-github-actions.yml", "gitlab-ci.yml", "pre-push", "ci.md"])
 def test_every_flag_in_the_ci_docs_exists(doc):
     from click.testing import CliRunner
-    from errpath.cli import cli
+    from errpath.cli.commands import cli
     text = (DOCS / doc).read_text()
     flags = _flags(text)
     assert flags, doc

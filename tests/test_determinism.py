@@ -80,7 +80,7 @@ def test_without_reproducible_only_timings_and_cache_counters_differ(repo, tmp_p
     warm = json.loads(report(h, rd, "json", tmp_path / "b.json", "--cache-dir", str(cache)))
     assert cold["stats"]["cache_hits"] != warm["stats"]["cache_hits"]
     for d in (cold, warm):
-        from errpath.cli import VOLATILE_STATS
+        from errpath.cli.common import VOLATILE_STATS
         for k in VOLATILE_STATS:
             d["stats"].pop(k, None)
     assert cold == warm

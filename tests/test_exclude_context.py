@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clirun import errpath
-from errpath.story import build_story
+from errpath.cli.story import build_story
 
 STORIES = Path(__file__).resolve().parent.parent / "fixtures" / "histories"
 

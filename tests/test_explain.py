@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from clirun import Run, errpath
-from errpath.cli import main
+from errpath.cli.commands import main
 from histories import History
 
 TREE = Path(__file__).resolve().parent.parent / "fixtures" / "explain"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clirun import errpath
-from errpath.story import build_story, builtin_story_dir
+from errpath.cli.story import build_story, builtin_story_dir
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from clirun import errpath
-from errpath.story import build_story, builtin_story_dir
+from errpath.cli.story import build_story, builtin_story_dir
 from histories import History
 
 

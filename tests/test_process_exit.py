@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from clirun import errpath
-from errpath.story import build_story, builtin_story_dir
+from errpath.cli.story import build_story, builtin_story_dir
 
 
 def _story(tmp_path):

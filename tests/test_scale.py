@@ -23,7 +23,7 @@ from errpath import facts
 from errpath.pipeline.blob import analyse_blob
 from errpath.pipeline.engine import rule_chunks
 from errpath.facts.index import FactsIndex
-from errpath.story import build_story, builtin_story_dir
+from errpath.cli.story import build_story, builtin_story_dir
 from inproc import one_error_line, run
 
 STORIES = sorted(p.parent.name for p in (builtin_story_dir("discard-loop").parent).glob("*/story.toml"))
@@ -165,7 +165,7 @@ def test_results_cache_serves_a_whole_tree_and_follows_the_code(stories, tmp_pat
     tree's findings from the results cache; an edited rule file is new code."""
     import json
     from inproc import BAD_NAME_RULE, rules_dir
-    from errpath.cli import VOLATILE_STATS
+    from errpath.cli.common import VOLATILE_STATS
     repo, rng = stories["discard-loop"], _range("discard-loop")
     rd = rules_dir(tmp_path, BAD_NAME_RULE.replace('startswith("bad_")', 'startswith("")'))   # every function
     strip = lambda d: {**d, "stats": {k: v for k, v in d["stats"].items()

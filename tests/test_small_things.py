@@ -83,7 +83,7 @@ def test_html_call_chain_arrows_follow_the_calls(tmp_path):
     the two calls, caller to callee, and no arrow for the returns."""
     from pathlib import Path
 
-    from errpath.story import build_story
+    from errpath.cli.story import build_story
     stories = Path(__file__).resolve().parent.parent / "fixtures" / "histories"
     build_story(stories / "nowait-remap-lost", tmp_path / "repo")
     r = errpath("audit", "v6.15..v6.16", "--repo", str(tmp_path / "repo"), "--no-cache", "-q",

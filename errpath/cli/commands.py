@@ -1,47 +1,23 @@
-"""Command line: `errpath audit|scan|demo|rules|rule`.
-
-Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or input
-error (one line on stderr, never a traceback); 3 internal error; 130 on SIGINT.
-"""
+"""errpath's click group and its commands: audit, scan, baseline, demo, rules,
+rule (one code path, _run, for the first three), plus explain and contracts
+registered from their own modules; main() and entry(), the process's way out."""
 from __future__ import annotations
 
 import atexit
 import dataclasses
-import fnmatch
 import os
 import signal
 import sys
 import tempfile
 import threading
-import traceback
 from pathlib import Path
-
 import click
 
-from . import __version__
-from .pipeline.cache import Cache, CacheError, default_cache_dir
-from .model import SEVERITIES, CONFIDENCES, RunResult
-
-EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
-FORMATS = ("text", "json", "html", "sarif", "mail")
-VOLATILE_STATS = ("seconds", "seconds_facts", "seconds_rules", "files_parsed", "cache_hits", "bytes_parsed",
-                  "functions_unchanged")  # dropped by --reproducible
-
-
-class InputError(Exception):
-    """Bad input from the user: printed as one line, exit 2."""
-
-
-def _fail_on_threshold(value: str) -> int | None:
-    return None if value == "none" else SEVERITIES.index(value)
-
-
-def _exit_code(result: RunResult, fail_on: str) -> int:
-    threshold = _fail_on_threshold(fail_on)
-    if threshold is None:
-        return 0
-    bad = [f for f in result.findings if SEVERITIES.index(f.severity) >= threshold]
-    return EXIT_FINDINGS if bad else 0
+from .. import __version__
+from .common import (EXIT_INTERNAL, EXIT_USAGE, FORMATS, InputError, VOLATILE_STATS, _exit_code, _guard,
+    _on_sigterm)
+from ..model import CONFIDENCES, RunResult, SEVERITIES
+from ..pipeline.cache import Cache, CacheError, default_cache_dir
 
 
 def _common(f):
@@ -140,7 +116,7 @@ class _Progress:
     def __call__(self, path: str, n: int) -> None:
         if not self.enabled:
             return
-        from .report.escape import one_line
+        from ..report.escape import one_line
         self.count += n
         shown = one_line(path)[-40:]        # a hostile path stays escaped on the terminal too
         if self.bar is None:
@@ -171,19 +147,19 @@ class _Progress:
 
 
 def _run(kind: str, spec: str | None, paths: tuple[str, ...], o: dict, sink=None) -> int:
-    from .pipeline.engine import Engine, scan
-    from .pipeline.attribution import audit
-    from .git.repo import GitError, Repo
-    from .rules import RuleError, load_rules, select_rules
+    from ..pipeline.engine import Engine, scan
+    from ..pipeline.attribution import audit
+    from ..git.repo import GitError, Repo
+    from ..rules import RuleError, load_rules, select_rules
 
     try:
         repo = Repo(o["repo_path"])
     except GitError as e:
         raise InputError(str(e)) from None
-    from .report import baseline as _baseline
+    from ..report import baseline as _baseline
     from . import config as _config, userpaths
-    from .git import series as _series
-    from .report import series as _report_series
+    from ..git import series as _series
+    from ..report import series as _report_series
     here = userpaths.cwd_prefix(repo)   # paths typed here are read from where the user stands
     try:
         if not o.get("series"):
@@ -299,8 +275,8 @@ def _suppress_in_source(result: RunResult, repo, rules, all_rules, whole_head, e
     """`/* errpath: ignore RULE -- reason */` comments (errpath.report.suppress): drop the
     findings they silence, count them in stats.suppressions, and with
     --report-unused-suppressions list the comments that silence nothing."""
-    from .report import suppress
-    from .git.repo import GitError
+    from ..report import suppress
+    from ..git.repo import GitError
 
     def text(sha: str, path: str) -> str | None:
         try:
@@ -358,7 +334,7 @@ def _config_notice(repo, cfg, o: dict) -> None:
 
 def _nothing(path: str, where: str, o: dict) -> None:
     """A path that matches nothing: an error (a typo in CI must not pass), unless --allow-empty."""
-    from .report.escape import one_line
+    from ..report.escape import one_line
     shown = one_line(repr(path))
     if o.get("allow_empty"):
         click.echo(f"errpath: warning: path {shown} matches nothing {where}", err=True)
@@ -368,9 +344,9 @@ def _nothing(path: str, where: str, o: dict) -> None:
 
 
 def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports") -> Path | None:
-    from .report import write_report
-    from .report.sources import GitSourceView
-    from .rules import rule_docs
+    from ..report import write_report
+    from ..report.sources import GitSourceView
+    from ..rules import rule_docs
 
     try:
         shown = result if not o.get("reproducible") else dataclasses.replace(
@@ -407,7 +383,7 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
             click.echo(f"errpath: {s['baseline']['suppressed']} finding(s) suppressed by baseline "
                        f"{s['baseline']['file']}", err=True)
         if s.get("rule_errors"):
-            from .report.escape import one_line
+            from ..report.escape import one_line
             click.echo(f"errpath: {len(s['rule_errors'])} internal rule error(s); see stats.rule_errors", err=True)
             for e in s["rule_errors"][:10]:
                 click.echo(f"errpath: internal error: rule {one_line(e['rule'])} in {one_line(e['path'])}:"
@@ -416,7 +392,7 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
             click.echo(f"errpath: report written to {written}", err=True)
     unused = (result.stats.get("suppressions") or {}).get("unused")
     if unused is not None:   # asked for: printed even with -q
-        from .report.escape import escape_control, one_line
+        from ..report.escape import escape_control, one_line
         click.echo(f"errpath: {len(unused)} unused suppression(s)", err=True)
         for u in unused:
             ids = ", ".join(one_line(r) for r in u["rules"]) or "(no rule id)"
@@ -424,41 +400,6 @@ def _emit(result: RunResult, o: dict, repo, rules, reports_root: str = "reports"
                        f"{u['why']}" + (f" -- {escape_control(u['reason'], single_line=True)}" if u["reason"] else "")
                        + " [unused-suppression]", err=True)
     return written
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a CI job cancelled, `kill`): unwound like Ctrl-C, so reports stay
-    unwritten and scratch folders (series, spill files) are removed."""
-
-
-def _on_sigterm(main_pid: int):
-    def handler(signum, frame):
-        if os.getpid() != main_pid:   # a forked worker: die as before, quietly
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
-            return
-        raise Terminated()
-    return handler
-
-
-def _guard(fn, *args, verbose=False) -> int:
-    try:
-        return fn(*args)
-    except InputError as e:   # one line, whatever a file name or a revision held
-        from .report.escape import one_line
-        click.echo(f"errpath: error: {one_line(str(e))}", err=True)
-        return EXIT_USAGE
-    except Terminated:
-        click.echo("errpath: terminated", err=True)
-        return 143
-    except KeyboardInterrupt:
-        click.echo("errpath: interrupted", err=True)
-        return 130
-    except Exception as e:  # never a traceback for the user unless asked
-        click.echo(f"errpath: internal error: {type(e).__name__}: {e}", err=True)
-        if verbose:
-            traceback.print_exc()
-        return EXIT_INTERNAL
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -494,7 +435,7 @@ def baseline_cmd(args, rev, **o):
     """Record today's findings by fingerprint (-o FILE); later runs pass --baseline FILE
     to report only new ones."""
     def run():
-        from .report.baseline import write
+        from ..report.baseline import write
         ctx = click.get_current_context(silent=True)
         from .config import _given
         for name, flag in BASELINE_SKIP.items():
@@ -541,10 +482,10 @@ def demo(keep, fmt, output):
 
 
 def _demo(keep, fmt, output) -> int:
-    from .pipeline.engine import Engine
-    from .pipeline.attribution import audit as run_audit
-    from .git.repo import Repo
-    from .rules import load_rules
+    from ..pipeline.engine import Engine
+    from ..pipeline.attribution import audit as run_audit
+    from ..git.repo import Repo
+    from ..rules import load_rules
     from .story import build_story, builtin_story_dir
 
     with tempfile.TemporaryDirectory(prefix="errpath-demo-") as tmp:
@@ -581,7 +522,7 @@ def _demo(keep, fmt, output) -> int:
 def list_rules(rules_dir):
     """List the rules."""
     def run():
-        from .rules import RuleError, load_rules
+        from ..rules import RuleError, load_rules
         try:
             rules = load_rules(rules_dir)
         except RuleError as e:
@@ -598,7 +539,7 @@ def list_rules(rules_dir):
 def show_rule(rule_id, rules_dir):
     """Print one rule's documentation."""
     def run():
-        from .rules import RuleError, load_rules
+        from ..rules import RuleError, load_rules
         try:
             rules = {r.id: r for r in load_rules(rules_dir)}
         except RuleError as e:

@@ -18,7 +18,7 @@ import sys
 
 import click
 
-from .pipeline.contracts import ChangedFunction, contract_changes_in_range
+from ..pipeline.contracts import ChangedFunction, contract_changes_in_range
 
 
 SCHEMA = 1
@@ -48,12 +48,12 @@ def contracts_cmd(range_spec, paths, repo_path, fmt, context_paths, jobs, no_cac
     """List functions whose error contract changed in BASE..HEAD, with the commit
     that changed it (NULL -> ERR_PTR, errnos added/removed, EAGAIN remap lost,
     may-sleep gained)."""
-    from .cli import InputError, _guard
+    from .common import InputError, _guard
 
     def run():
-        from .pipeline.cache import Cache, CacheError, default_cache_dir
-        from .pipeline.engine import Engine
-        from .git.repo import GitError, Repo
+        from ..pipeline.cache import Cache, CacheError, default_cache_dir
+        from ..pipeline.engine import Engine
+        from ..git.repo import GitError, Repo
         try:
             repo = Repo(repo_path)
             base, head = repo.parse_range(range_spec)

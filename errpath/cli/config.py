@@ -46,7 +46,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .model import CONFIDENCES, SEVERITIES
+from ..model import CONFIDENCES, SEVERITIES
 
 CONFIG_NAME = ".errpath.toml"
 MAX_CONFIG_BYTES = 1 << 20
@@ -170,7 +170,7 @@ def read_config_file(path: str) -> Config:
 
 def read_repo_config(repo) -> Config | None:
     """`.errpath.toml` at the root of the repository's HEAD tree (object db), or None."""
-    from .git.repo import GitError
+    from ..git.repo import GitError
     try:
         head = repo.resolve("HEAD")
     except GitError:

@@ -105,5 +105,5 @@ def build_story(story_dir: str | Path, repo_dir: str | Path) -> dict[str, str]:
 
 
 def builtin_story_dir(name: str) -> Path:
-    from .rules import _shipped_dir
-    return _shipped_dir("builtin_fixtures", "fixtures") / "histories" / name
+    from ..rules import shipped_dir
+    return shipped_dir("builtin_fixtures", "fixtures") / "histories" / name
