@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 def _alias_checkout_packages() -> None:
     """In a source checkout, rules/ and fixtures/ sit beside errpath/ instead of
     inside it: make them importable under the names an install gives them, so
-    rules can share code (`from errpath.builtin_rules.atomic_account import ...`)."""
+    the loader imports a built-in rule as errpath.builtin_rules.<id> either way."""
     import os
     import sys
     import types

@@ -1,9 +1,14 @@
-"""Rule API, registry and loader.
+"""The Rule base class, the registry of built-in rules and the loader.
 
 A rule is one file in `rules/` (shipped as errpath.builtin_rules) or in a
 user's `--rules-dir`. The module's docstring is the rule's documentation, with
-the sections of STYLE.md; the module defines `RULE`, an instance of a Rule
+the sections of DOC_SECTIONS; the module defines `RULE`, an instance of a Rule
 subclass. Rules are loaded by path, so no top-level `rules` package exists.
+A rule imports Rule, RuleContext and everything else it uses from errpath.api
+(docs/writing-rules.md), never from here.
+
+Layer: rule API, with errpath.api (above analysis, below the pipeline, which
+loads and runs the rules). Imports only errpath.model.
 """
 from __future__ import annotations
 
@@ -71,7 +76,7 @@ class Rule:
     # "callees" when a function's findings depend only on its own facts and on
     # what it calls: the text and facts of its direct callees (and which definition
     # each called name resolves to), and deeper down only what callees return and
-    # how their NOWAIT flag parameters steer it (errpath.summary) -- never on its
+    # how their NOWAIT flag parameters steer it (errpath.analysis) -- never on its
     # callers or on the whole index. "callers" when, on top of that, they depend
     # on its callers, any levels up (their facts and what their own callees return).
     # "all-callees" when they depend on its own facts and on what it calls at any

@@ -80,12 +80,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from errpath.model import Evidence
-from errpath.rules import Rule
-from errpath.knowledge import table
-from errpath.knowledge.tables import Allocator, gfp_composites, allocator
-from errpath.analysis.masks import Mask, mask_alternatives
-from errpath.analysis.shared import memo
+from errpath.api import (Allocator, Evidence, Mask, Rule, allocator, gfp_composites, mask_alternatives, memo,
+                         table)
 
 HIGH, ACCOUNT = "__GFP_HIGH", "__GFP_ACCOUNT"
 
@@ -107,8 +103,8 @@ def accounted_caches(index) -> dict[str, Evidence]:
     """Slab cache variables created with SLAB_ACCOUNT: name → where."""
     # a function of the whole function list, whatever the order it is asked in:
     # computed once for all the rule chunks over one index, not once per chunk
-    from errpath.facts.functions import has_token
-    from errpath.analysis.shared import shared_for
+    from errpath.api import has_token
+    from errpath.api import shared_for
     m = shared_for(index)
     if "atomic-account:caches" in m:
         return m["atomic-account:caches"]

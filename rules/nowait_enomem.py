@@ -75,11 +75,7 @@ References
 """
 from __future__ import annotations
 
-from errpath.model import Evidence
-from errpath.rules import Rule
-from errpath.analysis.outcomes import FLAGGABLE
-from errpath.facts.functions import has_token
-from errpath.knowledge.tables import nowait_flags
+from errpath.api import Evidence, FLAGGABLE, Rule, has_token, nowait_flags
 
 
 def _flaggable(outs: dict) -> list:

@@ -112,13 +112,8 @@ from __future__ import annotations
 
 import re
 
-from errpath.facts.functions import STEP_TOKEN
-from errpath.facts.syntax import idents
-from errpath.model import Evidence
-from errpath.analysis import progress
-from errpath.knowledge.tables import allocators
-from errpath.analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis
-from errpath.rules import Rule
+from errpath.api import (Evidence, MAYBE, NONZERO, Rule, STEP_TOKEN, UNKNOWN, Verdict, ZeroAnalysis,
+                         allocators, idents, progress)
 
 
 def _counters(cond) -> list[tuple[str, str]]:

@@ -1,0 +1,46 @@
+"""The rule API: everything a rule file may import, and nothing else.
+
+A rule (rules/<id>.py, or a file in --rules-dir) imports only this module:
+`from errpath.api import Rule, Evidence, ...`. The names here are stable; what
+is not here is internal and may move. docs/writing-rules.md explains them with
+a complete example rule.
+
+Layer: rule API, with the rule loader errpath.rules (git -> frontend -> facts
+-> analysis -> rules -> pipeline -> report -> cli). It may import every layer
+below it (model, knowledge, facts, analysis); nothing imports it but rules.
+"""
+from __future__ import annotations
+
+# what a rule is, and what it reports
+from .model import Evidence, Finding
+from .rules import Rule, RuleContext
+
+# kernel knowledge: the tables of errpath/data/*.txt
+from .knowledge import name_list, table
+from .knowledge.errnos import ERRNO_NAMES
+from .knowledge.tables import (Allocator, allocator, allocators, err_ptr_dereferencers, err_ptr_returners,
+                               gfp_composites, is_sleeping_call, nowait_flags, null_returners,
+                               pointer_predicates)
+
+# one function's facts: its CFG, Values, literals (Value shapes: errpath/facts/__init__.py)
+from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFact, Value, cond_literals,
+                    has_token, idents)
+
+# across functions: summaries' outcome keys, shared caches, masks, paths, zero, failure, progress
+from .analysis import progress                                          # callee pointer-parameter progress
+from .analysis.failure import callee_fails, errno_channel, failed_calls, int_local, reads
+from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
+from .analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis   # can this value be 0 here?
+from .analysis.outcomes import FLAGGABLE, describe                      # summary outcome keys
+from .analysis.paths import PathState, formula                          # path walks with literal state
+from .analysis.shared import memo, shared_for                           # per-index caches shared by chunks
+
+__all__ = [
+    "ASSERTIONS", "Allocator", "Call", "CfgNode", "ERRNO_NAMES", "Evidence", "FLAGGABLE", "Finding",
+    "FunctionFacts", "LoopFact", "MAYBE", "Mask", "NONZERO", "PathState", "Rule", "RuleContext",
+    "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators",
+    "callee_fails", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_returners",
+    "errno_channel", "failed_calls", "formula", "gfp_composites", "has_token", "idents", "int_local",
+    "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags", "null_returners",
+    "pointer_predicates", "progress", "reads", "shared_for", "table",
+]
