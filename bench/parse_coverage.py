@@ -4,7 +4,7 @@
     .venv/bin/python bench/parse_coverage.py KERNEL_DIR [SUBDIRS...]
 
 SUBDIRS default to mm fs block io_uring.  Every .c file below them is parsed
-twice: raw (plain tree-sitter-c) and normalised (errpath.source.normalise with
+twice: raw (plain tree-sitter-c) and normalised (errpath.frontend.normalise.normalise with
 the tree's .clang-format ForEachMacros).  A function counts as parsed when its
 body has no ERROR/MISSING node ("bodies"), or when the whole definition has
 none ("bodies+signatures").  The denominator is every function either parse

@@ -346,7 +346,7 @@ def blocking_twin(ctx, fn, name: str, callee) -> tuple[str, str] | None:
     """(twin, note) when `name` has a non-blocking sibling (`xfs_ilock()` and
     `xfs_ilock_nowait()`, `foo()` and `foo_trylock()`) defined in the analysed
     code or called from the caller's own file: the plain one is the blocking one.
-    A definition that is read must be able to sleep (errpath.summary.may_sleep:
+    A definition that is read must be able to sleep (errpath.analysis.sleep.MaySleep.may_sleep:
     a helper taking `down_write()` or `down_read()` by a lock-mode argument
     sleeps for any mode a caller passes)."""
     index = ctx.index
@@ -487,7 +487,7 @@ def constant_literals(x: str, val) -> frozenset:
 
 class NowaitResults:
     """The values callees return when the NOWAIT flag is set, from the
-    summaries (errpath.summary): `err = buffered_write(iocb, from)` where the
+    summaries (errpath.analysis): `err = buffered_write(iocb, from)` where the
     callee returns -EOPNOTSUPP whenever IOCB_NOWAIT is set makes `if (err < 0)`
     certain on a NOWAIT path."""
 

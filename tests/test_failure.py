@@ -1,4 +1,4 @@
-"""The failure model (errpath/failure.py): how a call fails, which branches are
+"""The failure model (errpath/analysis/failure.py): how a call fails, which branches are
 its failure whatever the form of the test, and whether a function has an errno
 channel."""
 from __future__ import annotations

@@ -70,7 +70,7 @@ def _nest(open_: str, close: str, n: int) -> str:
 
 
 PATHOLOGICAL = {
-    # deeper than any recursion limit errpath runs with (summary.py raises it to 20000)
+    # deeper than any recursion limit errpath runs with (analysis/summaries.py raises it to 20000)
     "deep-if": (_nest("if (x) {\n", "}\n", 12000), "budget: nesting too deep"),
     "deep-else-if": ("int f(int x)\n{\n" + "if (x) x++; else " * 12000 + "x--;\nreturn x;\n}\n", "budget"),
     "deep-parens": ("int f(int x)\n{\n\treturn " + "(x + " * 12000 + "x" + ")" * 12000 + ";\n}\n",

@@ -1,4 +1,4 @@
-"""errpath.parse: function units, unparsed functions, second chance.
+"""errpath.frontend.parse: function units, unparsed functions, second chance.
 
 Snippets are written for these tests and only imitate kernel shapes.
 """

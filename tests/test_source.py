@@ -1,4 +1,4 @@
-"""errpath.source: offset-preserving normalisation.
+"""errpath.frontend.normalise: offset-preserving normalisation.
 
 Every snippet here is written for these tests (no kernel source is copied);
 they only imitate the shapes of kernel macros.

@@ -1,24 +1,25 @@
-/* Near misses: -EAGAIN for the NOWAIT failure; -ENOMEM for a blocking one. */
-static int attach_cookie(struct kiocb *iocb, size_t len)
+/* Near misses: the NOWAIT failure returned as -EAGAIN; -ENOMEM after a blocking allocation. */
+static int grow_table(struct table *t, unsigned int n)
 {
-	void *cookie;
+	struct entry *e = kcalloc(n, sizeof(*e), GFP_NOWAIT);
 
-	cookie = kmalloc(len, GFP_NOWAIT);
-	if (!cookie)
+	if (e == NULL)
 		// ok: example-nowait-alloc-enomem
 		return -EAGAIN;
-	iocb->private = cookie;
+	kfree(t->entries);
+	t->entries = e;
+	t->n = n;
 	return 0;
 }
 
-static int attach_cookie_blocking(struct kiocb *iocb, size_t len)
+static int table_init(struct table *t)
 {
-	void *cookie;
-
-	cookie = kmalloc(len, GFP_KERNEL);
-	if (!cookie)
+	t->entries = kmalloc_array(16, sizeof(*t->entries), GFP_KERNEL);
+	if (!t->entries) {
+		pr_err("table: no memory\n");
 		// ok: example-nowait-alloc-enomem
 		return -ENOMEM;
-	iocb->private = cookie;
+	}
+	t->n = 16;
 	return 0;
 }

@@ -53,7 +53,7 @@ What a summary says
   an allocation whose mask may reclaim, or a callee that may sleep.
 
 Calls through function pointers are unknown and say so in the trail. Static
-functions resolve to the caller's file first (errpath.index).
+functions resolve to the caller's file first (errpath.facts.index).
 
 Cost: nothing at `build`; questions rules ask first use the light facts (call
 names, tokens) so that most CFGs are never decoded; what depends only on the

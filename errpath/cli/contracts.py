@@ -3,7 +3,7 @@
 Lists every function (in the given paths) whose error contract changed across
 the range — NULL → ERR_PTR, errnos added or removed, an EAGAIN remap lost under
 NOWAIT, may-sleep gained — with the commit that changed it. A contract comes
-from the summaries (errpath.summary), so a function can change because a
+from the summaries (errpath.analysis), so a function can change because a
 callee in another file did; the commit named is the one that changed what the
 function returns, wherever the edit was.
 

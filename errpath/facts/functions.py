@@ -306,7 +306,7 @@ def flush_spill() -> None:
 
 
 def function_facts(fn, path: str, budget: int = DEFAULT_NODE_BUDGET) -> FunctionFacts:
-    """Facts of one parsed FunctionNode (see errpath.parse), CFG built now. Raises BudgetExceeded."""
+    """Facts of one parsed FunctionNode (see errpath.frontend.parse), CFG built now. Raises BudgetExceeded."""
     b, params, rtype = _build(fn.node, fn.start_line, fn.end_line, budget)
     return FunctionFacts(
         name=fn.name, path=path, line=fn.start_line, end_line=fn.end_line, is_static=fn.is_static,

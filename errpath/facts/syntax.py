@@ -46,7 +46,7 @@ TYPED_MINMAX = frozenset({"min_t", "max_t", "clamp_t"})
 
 # Field ids of the C grammar: child_by_field_id(id) is child_by_field_name(name)
 # without looking the name up, on nearly every node the builder visits. (The
-# grammar straight from tree_sitter_c: errpath.parse costs more to import.)
+# grammar straight from tree_sitter_c: errpath.frontend.parse costs more to import.)
 _C_LANGUAGE = Language(tree_sitter_c.language())
 (_F_ALTERNATIVE, _F_ARGUMENT, _F_ARGUMENTS, _F_BODY, _F_CONDITION, _F_CONSEQUENCE, _F_DECLARATOR,
  _F_FUNCTION, _F_INITIALIZER, _F_LABEL, _F_LEFT, _F_NAME, _F_OPERATOR, _F_RIGHT, _F_UPDATE,

@@ -54,7 +54,7 @@ Rewrite classes (in pass order):
    (an indented `LIST_OF_THINGS()` directly before `#undef x`) → blanks.
 
 Second chance (`second_chance()`, `fallback_preprocessor()`): rare forms that
-would cost a scan of every file are rewritten by `errpath.parse` only inside
+would cost a scan of every file are rewritten by `errpath.frontend.parse` only inside
 functions that still fail after `normalise()` — lone ALL-CAPS macro lines
 without `;` (`BCH_OPTS()`, `UFS_TEST_FREE_SPACE_CG`, a column-0
 `EXPORT_FOR_TESTS` before a definition), comparison operators passed as macro

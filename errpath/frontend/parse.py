@@ -1,6 +1,6 @@
 """tree-sitter-c over normalised kernel source → function units.
 
-`parse_source` normalises the bytes (see `errpath.source`, offsets are kept),
+`parse_source` normalises the bytes (see `errpath.frontend.normalise`, offsets are kept),
 parses them with tree-sitter-c and lists every function definition.
 
 Never skip silently: besides the function definitions tree-sitter recognised,
@@ -12,7 +12,7 @@ definition whose name cannot be read.
 
 Second chance: when some functions still fail (ERROR/MISSING in the
 definition, or a body tree-sitter did not recognise), the rare rewrites of
-`errpath.source.second_chance` are applied inside just those functions and
+`errpath.frontend.second_chance` are applied inside just those functions and
 the file is re-parsed incrementally; if functions still fail,
 `fallback_preprocessor` keeps one branch of each `#if` group inside them.
 A re-parse is kept only when it parses more functions; a function that needed

@@ -12,7 +12,7 @@ from .scan import (_C_KEYWORDS, _DIRECTIVE, _ID, _IDENT_TABLE, _WORD, _apply, _b
 
 
 # ---------------------------------------------------------------------------
-# second chance: rare forms, applied by errpath.parse only inside functions
+# second chance: rare forms, applied by errpath.frontend.parse only inside functions
 # that still fail after normalise() (keeps the common path fast)
 
 def second_chance(data: bytes, spans) -> bytes:

@@ -15,7 +15,7 @@ in seconds, so the same input always gives the same answer):
   ntfs3's log_replay() at about 230k (0.5 s); the pathological inputs it stops
   (thousands of variables, each with its own path) took minutes and gigabytes
   before;
-* rules follow callees to a fixed depth (errpath.nonzero.MAX_DEPTH);
+* rules follow callees to a fixed depth (errpath.analysis.nonzero.MAX_DEPTH);
 * a wall-clock backstop, `RULES_SECONDS` per function for all rules
   together, catches whatever the step limits miss (fuzzing found a 60-case
   switch in a loop that made a rule's reaching-definition queries take

@@ -33,7 +33,7 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
 
     What such a rule reads of a callee: its text and facts, for the direct callees
     only (does it check the pointer it is handed?), and, down any depth, what it
-    returns and how its NOWAIT flag parameters steer that (errpath.summary). So a
+    returns and how its NOWAIT flag parameters steer that (errpath.analysis). So a
     changed function makes its direct callers changed, and goes on up only through
     callers that pass something on: a non-void return, or flag parameters (in
     either tree). A void function without flag parameters whose callee changed
@@ -53,7 +53,7 @@ def call_cones(a: FactsIndex, b: FactsIndex, same_files: frozenset | set = froze
     empty unless callers_too). `portable`, when given, gets the
     ids of every function (context headers too) that is one object in both
     indexes (a file in same_files) and whose callee cone did not change: what it
-    returns is the same in both trees (errpath.summary.pair)."""
+    returns is the same in both trees (errpath.analysis.shared.pair)."""
     from .. import analysis as summary
 
     def groups(index: FactsIndex) -> dict:

@@ -11,6 +11,14 @@ Every formatter reads a `RunResult` (errpath.model) and nothing else, plus two
 optional helpers: a `SourceView` (file text and diff hunks at a commit, for
 code excerpts) and the rules' documentation (`RuleDoc`).  The git layer
 satisfies `SourceView` through `errpath.report.sources.GitSourceView`.
+
+Layer: report, after the pipeline, below the CLI (git -> frontend -> facts ->
+analysis -> rules -> pipeline -> report -> cli). Besides the formatters:
+baseline.py and suppress.py (filters over a result's findings, applied just
+before rendering) and series.py (a patch series' names on findings). A new
+output format goes here: a render_<fmt> module and its entry in render().
+May import: errpath.model, errpath.git (sources.py reads blobs) and the
+standard library; nothing of the pipeline or the CLI.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ MOVES = {
  "errpath.git":        ("errpath.git.repo", {}, {}),
  "errpath.story":      ("errpath.cli.story", {}, {}),
  "errpath.series":     ("errpath.git.series", {n: "errpath.report.series" for n in
-                         ("SeriesRunResult", "annotate", "summary_lines")}, {}),
+                         ("SeriesRunResult", "patch_refs", "annotate", "summary_lines")}, {}),
  "errpath.source":     ("errpath.frontend.normalise", {
      **{n: "errpath.git.repo" for n in ("foreach_macros_from_clang_format",)},
      **{n: "errpath.frontend.scan" for n in (
@@ -27,7 +27,7 @@ MOVES = {
      **{n: F + "functions" for n in (
         "FunctionFacts DecodedLimit _DECODED _TOKSETS _drop_tokens _decoded _evict release_decoded _SpillFile "
         "_SPILL flush_spill function_facts _SOURCE_TAG _SOURCE_HEAD _LAZY_PARSER _LIGHT_QUERY may_exceed_budget "
-        "STEP_TOKEN _LIGHT_PATTERNS _light_of _WORD_BYTES _NON_WORD_TO_SPACE _DIGITS _token_tuple _tokens_of "
+        "STEP_TOKEN _LIGHT_PATTERNS _IF_PATTERNS _IF_QUERY _ADDR_ARG _light_of _WORD_BYTES _NON_WORD_TO_SPACE _DIGITS _token_tuple _tokens_of "
         "lazy_function_facts _build_from_source").split()},
      **{n: F + "macros" for n in "_DEFINE _COMMENT _NUMBER _BIT _SHIFT _OR _strip_parens _macro_int int_macros".split()},
      **{n: F + "cfg" for n in "_SKIPPED_STATEMENTS _declarator_name _set_result _LoopCtx _Builder _is_true_const _params _build".split()},
@@ -37,7 +37,7 @@ MOVES = {
  "errpath.summary":    (A + "summaries", {
      **{n: "errpath.knowledge" for n in ("_rows",)},
      **{n: "errpath.knowledge.tables" for n in (
-        "pointer_predicates nowait_flags gfp_reclaim mask_reclaims _allocator_table _Allocators _ALLOCATORS "
+        "pointer_predicates err_ptr_dereferencers nowait_flags gfp_reclaim mask_reclaims _allocator_table _Allocators _ALLOCATORS "
         "allocators _sleepers is_sleeping_call err_ptr_returners null_returners").split()},
      **{n: A + "outcomes" for n in "ERR_TESTS _ERR_MAKERS _STUB_CALLS FLAGGABLE _TAG_RANK _tag_rank _EMPTY _filter _merge _one describe_key describe".split()},
      **{n: A + "formulas" for n in (
@@ -58,11 +58,12 @@ MOVES = {
   }),
  "errpath.nonzero":    (A + "nonzero", {}, {}),
  "errpath.explain":    (A + "explain", {n: "errpath.cli.explain" for n in
-                         "render_text HTML_TEMPLATE _tree render_html render explain_cmd _explain".split()}, {}),
+                         "fn_label render_text HTML_TEMPLATE _tree render_html render explain_cmd _explain".split()}, {}),
  "errpath.contracts":  (P + "contracts", {n: "errpath.cli.contracts" for n in "SCHEMA render_text contracts_cmd".split()}, {}),
  "errpath.rules":      ("errpath.rules", {}, {}),
  "errpath.engine":     (P + "engine", {
-     **{n: P + "blob" for n in "MAX_FILE_BYTES BlobAnalysis _INCLUDE _INCLUDE_TAIL _includes _PARSER analyse_blob _analyse_task".split()},
+     **{n: P + "blob" for n in ("MAX_FILE_BYTES BlobAnalysis _INCLUDE _INCLUDE_TAIL _includes _PARSER analyse_blob "
+                                "_INIT_PATTERNS _NOWAIT_OPS _SETS_NOWAIT nowait_entries init_functions _analyse_task").split()},
      **{n: P + "cones" for n in "_function_digest call_cone_unchanged call_cones _callers_closure".split()},
      **{n: P + "attribution" for n in "audit _NUMBER _IDENT _QUOTED _GUARD DroppedGuards _drop_renamed".split()},
   }, {}),
@@ -71,8 +72,13 @@ MOVES = {
  "errpath.cache":      (P + "cache", {}, {}),
  "errpath.budget":     (P + "budget", {}, {}),
  "errpath.baseline":   ("errpath.report.baseline", {}, {}),
+ # landed after 4ac2b59
+ "errpath.suppress":   ("errpath.report.suppress", {}, {}),
+ "errpath.userpaths":  ("errpath.cli.userpaths", {}, {}),
+ "errpath.failure":    (A + "failure", {}, {}),
+ "errpath.progress":   (A + "progress", {}, {}),
  "errpath.config":     ("errpath.cli.config", {}, {}),
- "errpath.cli":        ("errpath.cli.main", {n: "errpath.cli.common" for n in
+ "errpath.cli":        ("errpath.cli.commands", {n: "errpath.cli.common" for n in
                          "EXIT_FINDINGS EXIT_USAGE EXIT_INTERNAL FORMATS VOLATILE_STATS InputError _fail_on_threshold _exit_code Terminated _on_sigterm _guard".split()}, {}),
  "errpath.builtin_rules.atomic_account": ("errpath.builtin_rules.atomic_account", {
      **{n: "errpath.knowledge" for n in ("table",)},

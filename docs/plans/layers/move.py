@@ -28,7 +28,7 @@ import sys
 from collections import defaultdict
 
 ROOT = os.path.abspath(sys.argv[1])
-ns: dict = {}
+ns: dict = {"__file__": os.path.abspath(sys.argv[2])}
 exec(open(sys.argv[2]).read(), ns)
 MOVES: dict = ns["MOVES"]
 MODULES: dict = ns.get("MODULES", {})          # old module -> new module (module-object imports)
@@ -39,12 +39,11 @@ BUILTINS = set(dir(builtins))
 
 
 def modname(path: str) -> str:
-    rel = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")
-    if rel.startswith("rules."):
-        rel = "errpath.builtin_rules." + rel[6:]
-    if rel.endswith(".__init__"):
-        rel = rel[:-9]
-    return rel
+    """errpath/facts/__init__.py -> errpath.facts; rules/x.py -> errpath.builtin_rules.x."""
+    parts = list(os.path.splitext(os.path.relpath(path, ROOT))[0].split(os.sep))
+    if parts[0] == "rules":
+        parts[:1] = ["errpath", "builtin_rules"]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def path_of(mod: str) -> str:

@@ -1,20 +1,13 @@
+"""Step 4, facts: the facts and index entries of ../mapping.py; has_token leaves summary.py."""
+import os
+import sys
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+from mapping import MOVES as PLAN
+
 F = "errpath.facts."
 NEW_PKGS = {"errpath.facts"}
-MOVES = {
- "errpath.facts": (F + "syntax", {
-     **{n: F + "nodes" for n in "DEFAULT_NODE_BUDGET BudgetExceeded Call _new_call CfgNode LoopFact".split()},
-     **{n: F + "functions" for n in (
-        "FunctionFacts DecodedLimit _DECODED _TOKSETS _drop_tokens _decoded _evict release_decoded _SpillFile "
-        "_SPILL flush_spill function_facts _SOURCE_TAG _SOURCE_HEAD _LAZY_PARSER _LIGHT_QUERY may_exceed_budget "
-        "STEP_TOKEN _LIGHT_PATTERNS _IF_PATTERNS _IF_QUERY _ADDR_ARG _light_of _WORD_BYTES _NON_WORD_TO_SPACE _DIGITS "
-        "_token_tuple _tokens_of lazy_function_facts _build_from_source").split()},
-     **{n: F + "macros" for n in "_DEFINE _COMMENT _NUMBER _BIT _SHIFT _OR _strip_parens _macro_int int_macros".split()},
-     **{n: F + "cfg" for n in "_SKIPPED_STATEMENTS _declarator_name _set_result _LoopCtx _Builder _is_true_const _params _build".split()},
-     **{n: F + "dataflow" for n in "_rpo _ATOM_IDENTS _atom_idents _kill _must_hold _unrefine _nonzero_vars _reaching_defs".split()},
-  }, {}),
- "errpath.index": (F + "index", {}, {}),
- "errpath.summary": ("errpath.summary", {"has_token": F + "functions"}, {}),
-}
+MOVES = {"errpath.facts": PLAN["errpath.facts"], "errpath.index": PLAN["errpath.index"],
+         "errpath.summary": ("errpath.summary", {"has_token": F + "functions"}, {})}
 MODULES = {"errpath.index": F + "index"}
 STMT_TARGET = {("errpath.facts", "assert [f.name for f in fields(Call)] == "): F + "nodes"}
 TC_NAMES = {F + "dataflow": {"FunctionFacts"}}

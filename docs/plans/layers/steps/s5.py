@@ -1,35 +1,31 @@
+"""Step 5, analysis: the summary.py, nonzero, failure, progress and rule-helper entries of ../mapping.py
+(names that moved in earlier steps are no longer in the files, so their entries do nothing)."""
+import os
+import sys
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+from mapping import MOVES as PLAN
+
 A = "errpath.analysis."
 F = "errpath.facts."
 P = "errpath.pipeline."
 NEW_PKGS = {"errpath.analysis", "errpath.pipeline"}
+MIXINS = {"Flow": "FlowMasks", "Summaries": "MaySleep"}   # the plan's method splits, as mixin classes
+
+
+def mixins(mod):
+    return {cls: (MIXINS[cls], next(iter(set(ms.values()))), list(ms)) for cls, ms in PLAN[mod][2].items()}
+
+
 MOVES = {
- "errpath.summary": (A + "summaries", {
-     **{n: A + "outcomes" for n in "ERR_TESTS _ERR_MAKERS _STUB_CALLS FLAGGABLE _TAG_RANK _tag_rank _EMPTY _filter _merge _one describe_key describe".split()},
-     **{n: A + "formulas" for n in (
-        "_PARSER _FORMULAS _formula_of condition_formula _simplify _implied _VARLIKE _ERR_TEST _CMP_ERRNO "
-        "_CMP_ERRPTR _PTR_ERR _PREDICATE_CALL _CMP_ZERO _ASSIGN _ROOT _root atom_constraints _FLAG_ATOM "
-        "flag_operand _flag_value_operand _GUARD _guard_atom _const_int guard_refuted _implied_true _assert_lits").split()},
-     **{n: A + "fninfo" for n in "_walk_values FnInfo _fn_info _walk_formula".split()},
-     **{n: A + "valueflow" for n in (
-        "Flow _union_state _HINTS_OF _UNKNOWN_ONLY _hints_of _signature _item_hint _effective _hint _consistent _rpo").split()},
-     **{n: A + "masks" for n in "_gfp_tag _static_gfp".split()},
-     **{n: A + "shared" for n in "_SHARED shared_for pair".split()},
-     **{n: A + "contracts" for n in "Contract contract_changes".split()},
-     **{n: P + "contracts" for n in "contract_at explain_blame".split()},
-  }, {
-     "Flow": ("FlowMasks", A + "masks", "under_flag gfp_tag gfp_class flag_bits arg_state call_mode".split()),
-     "Summaries": ("MaySleep", A + "sleep", "may_sleep _sleep_edges _sleep_sccs _settle_sleep".split()),
-  }),
- "errpath.nonzero": (A + "nonzero", {}, {}),
- "errpath.failure": (A + "failure", {}, {}),
- "errpath.progress": (A + "progress", {}, {}),
+ "errpath.summary": (*PLAN["errpath.summary"][:2], mixins("errpath.summary")),
+ **{m: PLAN[m] for m in ("errpath.nonzero", "errpath.failure", "errpath.progress")},
+ # contracts.py: only its pipeline half now (the command moves with the CLI, step 8)
  "errpath.contracts": ("errpath.contracts", {n: P + "contracts" for n in
                        "CALLER_LEVELS MAX_CANDIDATES Step ChangedFunction _deps contract_changes_in_range".split()}, {}),
- "errpath.builtin_rules.atomic_account": ("errpath.builtin_rules.atomic_account", {
-     **{n: A + "masks" for n in "Mask UNKNOWN MAX_ALTS MAX_DEPTH _vtext macro_bits mask_alternatives".split()},
-     "memo": A + "shared"}, {}),
- "errpath.builtin_rules.nowait_blocks": ("errpath.builtin_rules.nowait_blocks", {
-     n: A + "paths" for n in "_PARSER formula _is_zero _build evaluate deduce PathState".split()}, {}),
+ "errpath.builtin_rules.atomic_account": ("errpath.builtin_rules.atomic_account",
+                                          {n: t for n, t in PLAN["errpath.builtin_rules.atomic_account"][1].items()
+                                           if t.startswith(A)}, {}),
+ "errpath.builtin_rules.nowait_blocks": PLAN["errpath.builtin_rules.nowait_blocks"],
 }
 MODULES = {"errpath.summary": "errpath.analysis", "errpath.nonzero": A + "nonzero",
            "errpath.failure": A + "failure", "errpath.progress": A + "progress"}

@@ -1,16 +1,11 @@
+"""Step 6, pipeline: the engine, executor, workers, cache and budget entries of ../mapping.py."""
+import os
+import sys
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+from mapping import MOVES as PLAN
+
 P = "errpath.pipeline."
-MOVES = {
- "errpath.engine": (P + "engine", {
-     **{n: P + "blob" for n in ("MAX_FILE_BYTES BlobAnalysis _INCLUDE _INCLUDE_TAIL _includes _PARSER analyse_blob "
-                                "_INIT_PATTERNS _NOWAIT_OPS _SETS_NOWAIT nowait_entries init_functions _analyse_task").split()},
-     **{n: P + "cones" for n in "_function_digest call_cone_unchanged call_cones _callers_closure".split()},
-     **{n: P + "attribution" for n in "audit _NUMBER _IDENT _QUOTED _GUARD DroppedGuards _drop_renamed".split()},
-  }, {}),
- "errpath.executor": (P + "executor", {}, {}),
- "errpath.workers": (P + "workers", {}, {}),
- "errpath.cache": (P + "cache", {}, {}),
- "errpath.budget": (P + "budget", {}, {}),
-}
+MOVES = {m: PLAN[m] for m in ("errpath.engine", "errpath.executor", "errpath.workers", "errpath.cache", "errpath.budget")}
 MODULES = {"errpath.engine": P + "engine", "errpath.executor": P + "executor", "errpath.workers": P + "workers",
            "errpath.cache": P + "cache", "errpath.budget": P + "budget"}
 DOCS = {
