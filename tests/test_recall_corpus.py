@@ -1,7 +1,14 @@
 """The real-bug recall corpus (bench/recall/) is data the benchmark and CI rely on: every
-entry must load, name a known class and rule, and fall in a fixed part of the split."""
+entry must load, name a known class and rule, and fall in a fixed part of the split.
+
+bench/recall/regression.toml lists the entries the benchmark found and the fixture pair
+(fixtures/<rule>/bad_recall_*.c and its good_ fix) that keeps each one found in CI; the
+tests below check that table against the corpus and the fixture files (the findings
+themselves are checked by tests/test_rule_fixtures.py, with `@medium` on the markers of
+entries found at default confidence)."""
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from collections import Counter
@@ -55,3 +62,66 @@ def test_every_seed_mutation_has_edits_and_a_rule():
     for s in seeds:
         assert s["rule"] in recall.RULES
         assert s.get("kind") == "present" or s["edits"], s["id"]
+
+
+# --------------------------------------------------------------------------
+# regression.toml: the found entries and the CI fixtures that guard them
+# --------------------------------------------------------------------------
+
+REGRESSION = ROOT / "bench" / "recall" / "regression.toml"
+FIXTURES = ROOT / "fixtures"
+ENTRY_ID = re.compile(r"\d+\.\d+\.\d+\.\.\d+\.\d+\.\d+#\d+")
+MARK = re.compile(r"//\s*expect:\s*([\w-]+)(?:@(\w+))?")
+
+
+def _fix_title(title: str) -> str:
+    """The upstream title without the changelog's decorations: '[arm*] ', '[not in
+    changelog] ' in front, ' (CVE-...)' at the end."""
+    title = re.sub(r"^(?:\[[^\]]*\]\s*)+", "", title)
+    return re.sub(r"\s*\(CVE-[\d-]+\)$", "", title)
+
+
+@pytest.fixture(scope="module")
+def guards():
+    with open(REGRESSION, "rb") as f:
+        return tomllib.load(f)["guard"]
+
+
+def test_every_guarded_entry_is_a_corpus_entry_of_the_guards_rule_and_fix(corpus, guards):
+    by_id = {e.id: e for e in corpus}
+    seen = Counter(i for g in guards for i in g["entries"])
+    assert not [i for i, n in seen.items() if n > 1], "an entry guarded twice"
+    for g in guards:
+        assert g["entries"] and g["found"] in ("default", "low"), g
+        for i in g["entries"]:
+            e = by_id.get(i)
+            assert e is not None, f"{i}: no such corpus entry"
+            assert e.rule == g["rule"], f"{i}: the corpus says rule {e.rule!r}, the guard {g['rule']!r}"
+            assert _fix_title(e.title) == g["fix"], f"{i}: {e.title!r} is not the guard's fix {g['fix']!r}"
+
+
+def test_every_guard_has_its_fixture_pair_naming_its_entries(guards):
+    for g in guards:
+        bad, good = FIXTURES / g["rule"] / g["bad"], FIXTURES / g["rule"] / g["good"]
+        assert bad.name.startswith("bad_") and bad.is_file(), bad
+        assert good.name.startswith("good_") and good.is_file(), good
+        text = bad.read_text()
+        head = text.split("\n\n", 1)[0]          # the top comment
+        assert set(ENTRY_ID.findall(head)) == set(g["entries"]), f"{bad.name}: its top comment names other entries"
+        assert " ".join(head.replace("//", " ").split()).find(g["fix"]) >= 0, \
+            f"{bad.name}: its top comment does not name the fix {g['fix']!r}"
+        marks = [m.group(2) for m in MARK.finditer(text) if m.group(1) == g["rule"]]
+        assert marks, f"{bad.name}: no // expect: {g['rule']}"
+        if g["found"] == "default":
+            # found at default by the benchmark: the fixture must keep it there
+            assert all(m in ("medium", "high") for m in marks), \
+                f"{bad.name}: every expect must say @medium or @high, found at default"
+        else:
+            assert not any(marks), f"{bad.name}: found at low only, the markers are plain"
+        assert "// ok: " + g["rule"] in good.read_text(), f"{good.name}: no // ok: near-miss"
+
+
+def test_every_recall_fixture_is_a_guard(guards):
+    listed = {(g["rule"], n) for g in guards for n in (g["bad"], g["good"])}
+    on_disk = {(p.parent.name, p.name) for p in FIXTURES.glob("*/*_recall_*.c")}
+    assert on_disk == listed, on_disk ^ listed

@@ -1,8 +1,14 @@
 """One parametrised test over every fixture of every rule.
 
 In fixtures/<rule-id>/{bad,good}_*.c, `// expect: <rule-id>` marks the next
-line as a finding that must be reported and `// ok: <rule-id>` marks a
-near-miss that must stay silent; every other line must stay silent too.
+line as a finding that must be reported (at any confidence) and `// ok: <rule-id>`
+marks a near-miss that must stay silent; every other line must stay silent too.
+
+`// expect: <rule-id>@<confidence>` (low, medium or high) also requires the
+finding's confidence to be that or higher: `// expect: zero-step-loop@medium`
+fails when the finding drops to low, i.e. out of the default output. The
+regression fixtures of the real-bug recall benchmark (bad_recall_*.c) use it
+for every corpus entry the benchmark found at default confidence.
 """
 from __future__ import annotations
 
@@ -11,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from errpath.model import CONFIDENCES
 from errpath.rules import DOC_SECTIONS, BUILTIN_RULES, builtin_rules_dir, load_rules
 from rulecheck import findings_for_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 RULES = {r.id: r for r in load_rules()}
-MARK = re.compile(r"//\s*(expect|ok):\s*([\w-]+)")
+MARK = re.compile(r"//\s*(expect|ok):\s*([\w-]+)(?:@(\w+))?")
 
 
 def _fixture_files():
@@ -27,17 +34,26 @@ def _fixture_files():
 
 
 def _marks(path: Path, rule_id: str):
-    expect, ok = set(), set()
+    """(lines expected, lines ok, {expected line: minimum confidence})."""
+    expect, ok, at_least = set(), set(), {}
     for n, line in enumerate(path.read_text().splitlines(), 1):
         m = MARK.search(line)
         if m and m.group(2) == rule_id:
             (expect if m.group(1) == "expect" else ok).add(n + 1)
-    return expect, ok
+            if m.group(3):
+                assert m.group(1) == "expect" and m.group(3) in CONFIDENCES, \
+                    f"{path.name}:{n}: '@{m.group(3)}' (only on expect:, one of {CONFIDENCES})"
+                at_least[n + 1] = m.group(3)
+    return expect, ok, at_least
 
 
 @pytest.mark.parametrize("rule_id,path", list(_fixture_files()))
 def test_fixture(rule_id, path):
-    expect, ok = _marks(path, rule_id)
+    check_fixture(rule_id, path)
+
+
+def check_fixture(rule_id: str, path: Path):
+    expect, ok, at_least = _marks(path, rule_id)
     analysis, found = findings_for_file(path, [RULES[rule_id]])
     assert not analysis.unparsed, f"fixture does not parse: {analysis.unparsed}"
     lines = {f.line for f in found if f.rule == rule_id}
@@ -49,6 +65,32 @@ def test_fixture(rule_id, path):
         f"reported at {sorted(lines)}, expected at {sorted(expect)}:\n"
         + "\n".join(f"  {f.line}: {f.message}" for f in found))
     assert not (lines & ok)
+    for line, conf in sorted(at_least.items()):
+        best = max(CONFIDENCES.index(f.confidence) for f in found if f.rule == rule_id and f.line == line)
+        assert best >= CONFIDENCES.index(conf), (
+            f"line {line}: reported at {CONFIDENCES[best]}, the marker requires {conf} or higher:\n"
+            + "\n".join(f"  {f.line} [{f.confidence}]: {f.message}" for f in found if f.line == line))
+
+
+def test_a_confidence_marker_fails_when_the_finding_is_below_it(tmp_path):
+    # bad_discard_split.c reports split_discard() at medium and fill_stripes() at low
+    text = (FIXTURES / "zero-step-loop" / "bad_discard_split.c").read_text()
+    lines = text.splitlines()
+    marks = [n for n, line in enumerate(lines) if "// expect: zero-step-loop" in line]
+    assert len(marks) == 2
+    medium_at_medium = tmp_path / "bad_medium.c"
+    lines[marks[0]] = lines[marks[0]].replace("zero-step-loop", "zero-step-loop@medium")
+    medium_at_medium.write_text("\n".join(lines) + "\n")
+    check_fixture("zero-step-loop", medium_at_medium)          # medium satisfies @medium
+    low_at_medium = tmp_path / "bad_low.c"
+    lines[marks[1]] = lines[marks[1]].replace("zero-step-loop", "zero-step-loop@medium")
+    low_at_medium.write_text("\n".join(lines) + "\n")
+    with pytest.raises(AssertionError, match="reported at low, the marker requires medium"):
+        check_fixture("zero-step-loop", low_at_medium)
+    bad_name = tmp_path / "bad_typo.c"
+    bad_name.write_text(text.replace("// expect: zero-step-loop", "// expect: zero-step-loop@mid", 1))
+    with pytest.raises(AssertionError, match="'@mid'"):
+        check_fixture("zero-step-loop", bad_name)
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
