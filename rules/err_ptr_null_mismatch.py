@@ -129,6 +129,7 @@ from functools import cache, lru_cache
 from errpath.facts import idents
 from errpath.model import Evidence
 from errpath.rules import Rule
+from errpath.tolerance import harmless_uses
 from errpath.summary import describe, err_ptr_dereferencers, has_token, pointer_predicates
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
@@ -148,7 +149,10 @@ def _classify(outs: dict) -> dict:
 _VAR = re.compile(r"[A-Za-z_]\w*")
 # findings whose bug needs the callee to fail: in init-only code, ranked low
 _FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
-                           "error-path"})
+                           "error-path", "null-test", "is-err"})
+# the wrong-test shapes: reported high or medium anywhere, but in init-only or test
+# code the failure they miss is one of boot, probe or a test harness
+_WRONG_TEST = frozenset({"null-test", "is-err"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
 
 
@@ -227,6 +231,10 @@ def _distances(fn, start: int) -> dict:
 def _test_code(fn) -> bool:
     base = fn.path.rsplit("/", 1)[-1]
     if base.endswith(("_test.c", "-test.c", "_kunit.c", "-kunit.c")) or "/tests/" in fn.path:
+        return True
+    # a test directory (drivers/iio/test/), a selftest file (i915's selftest_*.c,
+    # built only with its SELFTEST config) or a -test- module name
+    if "/test/" in fn.path or "/selftests/" in fn.path or base.startswith("selftest") or "-test-" in base:
         return True
     if fn.path.startswith("tools/testing/"):   # userspace harnesses (selftests, the vma tests)
         return True
@@ -324,14 +332,25 @@ def init_context(S, fn) -> str | None:
     probe callback, an init call, or a static helper called only from those), else
     None. What fails there fails under an init-time -ENOMEM or a broken device
     tree: real, but not in normal operation."""
-    inits = getattr(S.index, "init_functions", {}).get(fn.path, {})
+    table = getattr(S.index, "init_functions", {})
+    inits = table.get(fn.path, {})
     why = inits.get(fn.name)
-    if why is not None or not inits or not fn.is_static:
+    if why is not None:
         return why
-    callers = [g for g in S.index.functions_calling(fn.name) if g.path == fn.path and g is not fn]
-    if callers and all(g.name in inits for g in callers):
+    if fn.is_static:
+        if not inits:
+            return None
+        callers = [g for g in S.index.functions_calling(fn.name) if g.path == fn.path and g is not fn]
+    else:
+        # a global function every caller of which, in the analysed code, is an init
+        # function of its own file (omap1's propagate_rate() from __init clock setup)
+        callers = [g for g in S.index.functions_calling(fn.name) if g is not fn]
+        if len({g.path for g in callers} | {fn.path}) < 2 and fn.path.endswith(".c"):
+            return None   # no caller outside its file seen: the scope may be too narrow to tell
+    if callers and all(g.name in table.get(g.path, {}) for g in callers):
+        g0 = callers[0]
         return f"called only from {', '.join(sorted({g.name + '()' for g in callers})[:3])}, " \
-               f"{inits[callers[0].name]}"
+               f"{table[g0.path][g0.name]}"
     return None
 
 
@@ -345,7 +364,11 @@ class ErrPtrNullMismatch(Rule):
     def check(self, fn, ctx):
         init = None
         for f in self._check(fn, ctx):
-            if f.confidence == "medium" and set(f.names) & _FAILURE_USES:
+            if f.confidence in ("medium", "high") and set(f.names) & _WRONG_TEST and _test_code(fn):
+                f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
+                    fn.path, fn.line, fn.name, f"{fn.name}() is test code: the failure it misses is one of the "
+                                               f"test harness, not of normal operation")])
+            if f.confidence in ("medium", "high") and set(f.names) & _FAILURE_USES:
                 if init is None:
                     init = init_context(ctx.summaries, fn) or ""
                 if init:
@@ -476,6 +499,15 @@ class ErrPtrNullMismatch(Rule):
                 return True
         return False
 
+    def _harmless(self, S, fn, p, kind, defn, compound) -> bool:
+        """Does every read of p (in fn; for a field or a file-scope variable, in its
+        whole file) only test it or hand it to functions that accept the kind of
+        value the wrong test lets through (errpath.tolerance)? Then nothing is lost:
+        `if (ec->pdev) platform_device_unregister(ec->pdev);` with an ERR_PTR, or
+        `clk_prepare_enable(parent)` with a NULL parent."""
+        local = p in fn.params or any(x.kind == "decl" and any(v == p for v, _ in x.defs) for x in fn.nodes)
+        return harmless_uses(S, fn, p, kind, {defn.id}, compound or not local) is not None
+
     def _reaches(self, fn, nid, var, def_node) -> bool:
         return any(d == def_node for d, _ in fn.reaching(nid, var))
 
@@ -594,6 +626,8 @@ class ErrPtrNullMismatch(Rule):
         nth = (f"#{k + 1}",) if k else ()
         if cls["err_only"] and tests and not err_tests:
             m = tests[0]
+            if self._harmless(S, fn, p, "err", defn, compound):
+                return   # the NULL test only guards calls that accept the ERR_PTR too
             ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
             ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
             yield self.finding(fn, m.line, m.column,
@@ -607,7 +641,7 @@ class ErrPtrNullMismatch(Rule):
             m = next((t for t in is_err_tests if p not in {a for a, _ in t.true_lits | t.false_lits}
                       and f"IS_ERR_OR_NULL({p})" not in t.text.replace(" ", "")
                       and not fn.holds(t.id, p, True)), None)
-            if m is not None:
+            if m is not None and not self._harmless(S, fn, p, "null", defn, compound):
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
                 yield self.finding(fn, m.line, m.column,
