@@ -23,6 +23,8 @@ from importlib import resources
 from .model import Evidence
 
 MAX_DEPTH = 2
+import os, sys
+_DEBUG = os.environ.get('TOLDEBUG')
 
 
 @lru_cache(maxsize=None)
@@ -33,7 +35,7 @@ def tolerant_params() -> dict[str, tuple[int, frozenset]]:
     for line in text.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             cols = line.split()
-            out[cols[0]] = (int(cols[1]), frozenset(cols[2].split(",")))
+            out[cols[0]] = (-1 if cols[1] == "*" else int(cols[1]), frozenset(cols[2].split(",")))
     return out
 
 
@@ -57,11 +59,18 @@ def _tests(x, q: str, kind: str) -> bool:
     return any(a == q for a, _ in x.true_lits | x.false_lits) or f"{q}==NULL" in t or f"{q}!=NULL" in t
 
 
-def tolerates(S, path: str, name: str | None, i: int, kind: str, depth: int = 0) -> Evidence | None:
+def tolerates(S, path: str, name: str | None, i: int, kind: str, depth: int = 0, args=()) -> Evidence | None:
     if not name:
         return None
+    row = tolerant_params().get(name)
+    if row is not None and row[0] == -1:
+        # printk-like: only the arguments after the format are printed
+        if kind in row[1] and any(a.lstrip().startswith('"') for a in args[:i]):
+            return Evidence(path, 0, name, f"{name}() prints its argument {i + 1}, and vsprintf checks a "
+                                           f"pointer before reading it (known API)")
+        return None
     memo = S.__dict__.setdefault("_tolerates", {})
-    key = (path, name, i, kind)
+    key = (path, name, i, kind, depth)
     if key in memo:
         return memo[key]
     memo[key] = None   # recursion guard
@@ -69,24 +78,26 @@ def tolerates(S, path: str, name: str | None, i: int, kind: str, depth: int = 0)
     return res
 
 
+def _known(path, name, i, kind):
+    row = tolerant_params().get(name)
+    if row is not None and row[0] == i and kind in row[1]:
+        what = "a NULL" if kind == "null" else "an ERR_PTR"
+        return Evidence(path, 0, name, f"{name}() accepts {what} as argument {i + 1} (known API)")
+    return None
+
+
 def _tolerates(S, path, name, i, kind, depth):
     g = S.resolve(name, path)
-    if g is not None and S.is_stub(g):
-        g = None
-    what = "a NULL" if kind == "null" else "an ERR_PTR"
-    if g is None:
-        row = tolerant_params().get(name)
-        if row is not None and row[0] == i and kind in row[1]:
-            return Evidence(path, 0, name, f"{name}() accepts {what} as argument {i + 1} (known API)")
-        return None
-    if i >= len(g.params):
-        return None
+    if g is None or S.is_stub(g) or i >= len(g.params):
+        return _known(path, name, i, kind)
     q = g.params[i]
     word = _word(q)
-    uses = sorted((x for x in g.nodes if x.kind not in ("entry", "exit") and q in x.uses and word.search(x.text)),
+    uses = sorted((x for x in g.nodes if x.kind not in ("entry", "exit") and word.search(x.text)
+                   and any(u == q or u.startswith((q + "->", q + ".", q + "[")) for u in x.uses | {v for v, _ in x.defs})),
                   key=lambda x: (x.line, x.id))
     if not uses:
-        return None   # never read: nothing to say (an unused parameter is not a contract)
+        # a body that never reads it (`might_sleep(); return 0;`, a !CONFIG twin): not the contract
+        return _known(path, name, i, kind)
     first = uses[0]
     if first.kind == "cond" and _tests(first, q, kind):
         return Evidence(g.path, first.line, g.name, f"{name}() tests '{q}' before using it: {first.text}")
@@ -101,7 +112,7 @@ def _tolerates(S, path, name, i, kind, depth):
         for c in x.calls:
             for j, a in enumerate(c.args):
                 if a.replace(" ", "") == q:
-                    ev = tolerates(S, g.path, c.name, j, kind, depth + 1)
+                    ev = tolerates(S, g.path, c.name, j, kind, depth + 1, c.args)
                     if ev is None:
                         return None
                     via = via or (c.name, ev)
@@ -135,6 +146,10 @@ def harmless_uses(S, fn, p: str, kind: str, skip: set, file_wide: bool) -> list 
         for x in g.nodes:
             if x.kind in ("entry", "exit") or (g is fn and x.id in skip):
                 continue
+            if member is None and (x.kind == "decl" and "=" not in x.text
+                                   or not any(u == p or u.startswith((p + "->", p + ".", p + "["))
+                                              for u in x.uses | {v for v, _ in x.defs})):
+                continue   # a declaration without a value
             t = re.sub(r"\s*(->|\.)\s*", r"\1", x.text)
             hits = list(pat.finditer(t))
             if not hits:
@@ -153,8 +168,9 @@ def harmless_uses(S, fn, p: str, kind: str, skip: set, file_wide: bool) -> list 
                     if c.name in ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR", "PTR_ERR_OR_ZERO"):
                         n_ok += 1
                         continue
-                    e = tolerates(S, g.path, c.name, j, kind)
+                    e = tolerates(S, g.path, c.name, j, kind, 0, c.args)
                     if e is None:
+                        if _DEBUG: print("TOL-NO", g.name, c.name, j, kind, x.text, file=sys.stderr)
                         return None
                     if len(ev) < 2:
                         ev.append(Evidence(g.path, x.line, g.name, f"handed to {c.name}(), which accepts it: {x.text}"))
@@ -169,5 +185,6 @@ def harmless_uses(S, fn, p: str, kind: str, skip: set, file_wide: bool) -> list 
             if lhs and pat.search(lv) and pat.search(lv).end() == len(lv):
                 n_ok += 1   # a new value
             if n_ok < len(hits):
+                if _DEBUG: print("TOL-HITS", g.name, n_ok, len(hits), t, file=sys.stderr)
                 return None   # read some other way: stored, returned, compared, offset
     return ev
