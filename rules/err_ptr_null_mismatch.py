@@ -499,6 +499,35 @@ class ErrPtrNullMismatch(Rule):
                 return True
         return False
 
+    def _admits_err_ptr(self, S, callee) -> bool:
+        """Does the callee's own code say that what it returns may be an ERR_PTR the
+        summary does not see? It tests the returned variable with IS_ERR() or
+        IS_ERR_OR_NULL() itself, or returns a field that its file sets to an ERR_PTR
+        (`error = i915->gpu_error.first_error; if (!IS_ERR_OR_NULL(error)) get(error);
+        return error;`, with `...first_error = ERR_PTR(err);` elsewhere)."""
+        if callee is None:
+            return False
+        rets = {x.text.strip()[len("return"):].strip(" ;()") for x in callee.nodes if x.kind == "return"}
+        rets = {r for r in rets if _VAR.fullmatch(r) or _MEMBER.match(r.replace(" ", ""))}
+        for r in rets:
+            if any("ERR" in x.text and _err_checked_text(r).search(x.text) for x in callee.nodes):
+                return True
+            fields = {r.replace(" ", "")}
+            for x in callee.nodes:   # `r = a->b.f;`: the field r is read from
+                for v, val in x.defs:
+                    if v == r and val and val[0] == "var" and isinstance(val[1], str):
+                        fields.add(val[1].replace(" ", ""))
+            for f in fields:
+                mm = _MEMBER.match(f)
+                if mm is None:
+                    continue
+                last = re.split(r"->|\.", mm.group(1))[-1]
+                store = re.compile(r"(?:->|\.)%s\s*=\s*ERR_PTR\b" % re.escape(last))
+                if any(last in g.text_tokens and any(store.search(x.text) for x in g.nodes)
+                       for g in S.index.by_file.get(callee.path, {}).values()):
+                    return True
+        return False
+
     def _harmless(self, S, fn, p, kind, defn, compound) -> bool:
         """Does every read of p (in fn; for a field or a file-scope variable, in its
         whole file) only test it or hand it to functions that accept the kind of
@@ -641,7 +670,8 @@ class ErrPtrNullMismatch(Rule):
             m = next((t for t in is_err_tests if p not in {a for a, _ in t.true_lits | t.false_lits}
                       and f"IS_ERR_OR_NULL({p})" not in t.text.replace(" ", "")
                       and not fn.holds(t.id, p, True)), None)
-            if m is not None and not self._harmless(S, fn, p, "null", defn, compound):
+            if m is not None and not self._harmless(S, fn, p, "null", defn, compound) \
+                    and not self._admits_err_ptr(S, callee):
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
                 yield self.finding(fn, m.line, m.column,
