@@ -499,6 +499,26 @@ class ErrPtrNullMismatch(Rule):
                 return True
         return False
 
+    def _hook_only(self, S, failures) -> Evidence | None:
+        """Evidence when every ERR_PTR the callee returns carries the errno of a call
+        through a function pointer (`err = dir->d_op->d_hash(dir, name); if (err < 0)
+        return ERR_PTR(err);`): the failure needs an optional operation the object's
+        type may not have (rpc_pipefs dentries have no d_hash), which the caller
+        usually knows; else None."""
+        hooks = []
+        for k, trail in failures:
+            # the summary's trail starts at the errno's origin: a call through a pointer
+            if not trail or "through a function pointer" not in trail[0][3]:
+                return None
+            hooks.append(trail[0])
+        if not hooks:
+            return None
+        s0 = hooks[0]
+        hook = s0[3].split("'")[1] if s0[3].count("'") >= 2 else "a function pointer"
+        return Evidence(s0[0], s0[1], s0[2], f"{s0[2]}() returns an ERR_PTR only with the error of {hook}: an "
+                                             f"optional operation the object's type may not have, which the "
+                                             f"caller's context may exclude")
+
     def _admits_err_ptr(self, S, callee) -> bool:
         """Does the callee's own code say that what it returns may be an ERR_PTR the
         summary does not see? It tests the returned variable with IS_ERR() or
@@ -718,6 +738,10 @@ class ErrPtrNullMismatch(Rule):
                                     f"{c.name}() returns an ERR_PTR only with "
                                     f"{', '.join('-' + x for x in sorted(codes))}: a bad argument, an absent "
                                     f"optional item or a retry, which the caller's context may exclude")
+            hook = self._hook_only(S, failures) if conf == "medium" else None
+            if hook is not None:
+                conf = "low"
+                contract = hook
             if derefs:
                 m = derefs[0]
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")

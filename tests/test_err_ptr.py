@@ -348,3 +348,42 @@ def test_field_err_ptr_used_in_another_function_of_the_file():
     # the reader checks it: silent
     fixed = src.replace("kthread_stop(p->task);", "if (!IS_ERR_OR_NULL(p->task))\n            kthread_stop(p->task);")
     assert run({"drivers/x/pump.c": fixed}) == []
+
+
+def test_an_err_ptr_only_from_an_optional_hook_is_low_with_the_reason():
+    """A lookup whose only ERR_PTR carries the error of a call through an ops
+    pointer (d_hash_and_lookup() and d_op->d_hash) fails only for objects whose
+    type has that operation: an unchecked use is low, and the evidence names the
+    hook. The same lookup failing by its own allocation stays medium."""
+    src = """
+        struct dentry *name_lookup(struct dentry *dir, struct qstr *name)
+        {
+            if (dir->d_flags & DCACHE_OP_HASH) {
+                int err = dir->d_op->d_hash(dir, name);
+                if (err < 0)
+                    return ERR_PTR(err);
+            }
+            return d_lookup(dir, name);
+        }
+
+        struct dentry *pipe_dir_lookup(struct super_block *sb, const char *dir_name)
+        {
+            return name_lookup(sb->s_root, &QSTR(dir_name));
+        }
+
+        static int register_pipe(struct super_block *sb)
+        {
+            struct dentry *dir = pipe_dir_lookup(sb, "pipes");
+
+            if (dir == NULL)
+                return -ENOENT;
+            return dir->d_inode->i_mode;
+        }
+    """
+    found = run({"fs/p/pipe.c": src})
+    assert [(f.function, f.confidence) for f in found] == [("register_pipe", "low")]
+    assert "d_op->d_hash()" in found[0].evidence[-1].note
+    own = src.replace("int err = dir->d_op->d_hash(dir, name);", "int err = hash_name(dir, name);") \
+             .replace("if (dir->d_flags", "struct dentry *hash_buf = kmalloc(64, GFP_KERNEL);\n"
+                      "            if (!hash_buf)\n                return ERR_PTR(-ENOMEM);\n            if (dir->d_flags")
+    assert [(f.function, f.confidence) for f in run({"fs/p/pipe.c": own})] == [("register_pipe", "medium")]
