@@ -439,6 +439,13 @@ class ErrPtrNullMismatch(Rule):
             if loop.contains(m.id) and loop.contains(defn.id) and p in idents(loop.cond_text) \
                     and defn.line > m.line:
                 return True
+            # `sg = find(); if (sg) return sg; list_for_each_entry(sg, &head, list) sg->x`:
+            # the iterator macro gives p a new value before every use in its body
+            if loop.contains(m.id) and not loop.contains(defn.id):
+                # (the loop of an iterator macro keeps its argument list: `(sg, &head, list)`)
+                it = re.match(r"\s*(?:\w*for_each\w*\s*)?\(\s*([A-Za-z_]\w*)\s*,", loop.cond_text)
+                if it and it.group(1) == p:
+                    return True
         return False
 
     def _failure_errors(self, S, outs, callee) -> list:
@@ -497,6 +504,24 @@ class ErrPtrNullMismatch(Rule):
             if i is not None and m.group(2).split(",")[i:i + 1] == [q] \
                     and any(g.nodes[t].kind == "return" for t, e in x.succ if e is True):
                 return True
+        return False
+
+    def _hands_up(self, fn, m, p) -> bool:
+        """Does the side of NULL test m where p is set go straight to `return p;`
+        (through plain statements, no other test)?"""
+        side = True if (p, True) in m.true_lits else False if (p, True) in m.false_lits else None
+        if side is None:
+            return False
+        n = next((t for t, e in m.succ if e is side), None)
+        for _ in range(8):
+            if n is None:
+                return False
+            x = fn.nodes[n]
+            if x.kind == "return":
+                return re.fullmatch(r"return\s*\(?\s*%s\s*\)?\s*;" % re.escape(p), x.text.strip()) is not None
+            if x.kind == "cond" or any(v == p for v, _ in x.defs) or len(x.succ) != 1:
+                return False
+            n = x.succ[0][0]
         return False
 
     def _hook_only(self, S, failures) -> Evidence | None:
@@ -794,6 +819,8 @@ class ErrPtrNullMismatch(Rule):
                 # NULL (or an unknown pointer) and ERR_PTR, tested for NULL only: the ERR_PTR
                 # passes the test and is kept, compared or handed on as a valid pointer
                 m = tests[0]
+                if self._hands_up(fn, m, p):
+                    return   # `if (res) return res;`: both kinds go to the caller, which tests them
                 what = "returns NULL and ERR_PTR" if cls["null"] else "may also return an ERR_PTR"
                 if conf == "medium":
                     # low: `if (res) return res;` hands both kinds up (d_splice_alias() and
