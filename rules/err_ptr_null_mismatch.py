@@ -65,6 +65,20 @@ own error path are **low** (on the whole 6.12.117 kernel they gave ~540 medium
 findings, mostly false on a sample: the caller's context rules one kind out, the
 object does not outlive the failure); the evidence says why.
 
+Also **low**, with the reason: an ERR_PTR that only carries the error of a
+call through an ops pointer (d_hash_and_lookup()'s `d_op->d_hash`: an optional
+operation the object's type may not have); an unchecked call when another
+function of the file makes the same call with the same arguments and checks it
+(a lookup-or-create called again finds what the first call made); IS_ERR() on
+an accessor that returns NULL only for an argument out of its range
+(`if (i >= st->num_conn) return NULL;`). Not reported at all: a wrong test whose
+every use accepts what slips through (errpath/tolerance.py: the callee tests the
+parameter before any use, or only hands it on to such callees, e.g.
+`clk_prepare_enable(NULL)` or `platform_device_unregister(ERR_PTR)`; outside the
+analysis, errpath/data/tolerant_params.txt); IS_ERR() on a getter whose own code
+admits an ERR_PTR (it tests the returned variable with IS_ERR*(), or returns a
+field the file sets to an ERR_PTR); `if (p) return p;`, which hands both kinds up.
+
 Findings 3-5 need the callee to fail. In code that runs only while something
 is set up (an `__init` function, a driver's `.probe` callback, an init call, a
 `*_OF_DECLARE` hook, or a static helper only they call) that takes an init-time
@@ -453,13 +467,17 @@ class ErrPtrNullMismatch(Rule):
         ERR_PTR returned only under tests of the callee's own parameters
         (pidfd_pid(): `if (file->f_op != &pidfs_file_operations) return ERR_PTR(-EBADF)`)
         is a contract the caller keeps by construction."""
-        errs = [(k, t) for k, t in outs.items() if k[0] == "errptr"]
+        return self._failure_outcomes(outs, callee, ("errptr",))
+
+    def _failure_outcomes(self, outs, callee, kinds) -> list:
+        """The outcomes of these kinds that are not just argument validation."""
+        errs = [(k, t) for k, t in outs.items() if k[0] in kinds]
         if callee is None:
             return errs
         params = set(callee.params)
         keep = []
         for k, trail in errs:
-            if k[2] in ("b", "nb", "atomic"):
+            if len(k) > 2 and k[2] in ("b", "nb", "atomic"):
                 keep.append((k, trail))   # a failed allocation, not argument validation
                 continue
             first = trail[0] if trail else None
@@ -474,6 +492,7 @@ class ErrPtrNullMismatch(Rule):
             # validation = tests of the arguments themselves, not of what a call says
             if not lits or not all(idents(a) & params and "(" not in a for a, _ in lits):
                 keep.append((k, trail))
+
         return keep
 
     def _consumes_err(self, S, fn, m, c2, p) -> bool:
@@ -505,6 +524,53 @@ class ErrPtrNullMismatch(Rule):
                     and any(g.nodes[t].kind == "return" for t, e in x.succ if e is True):
                 return True
         return False
+
+    def _null_only_for_bad_args(self, outs, callee) -> bool:
+        """Does the callee return NULL only as `return NULL;` under tests of its own
+        arguments: a NULL test of a parameter or a comparison with one
+        (`if (i >= st->num_conn) return NULL;`), with no NULL from a call or chosen
+        on the way (`p = !x ? NULL : y`)?"""
+        for k, trail in outs.items():
+            if k[0] in ("null", "zero", "noterr") and any(s[2] != callee.name for s in trail):
+                return False   # a NULL from deeper down
+        params = set(callee.params)
+        rets = 0
+        for x in callee.nodes:
+            if x.kind == "entry" or "NULL" not in x.text:
+                continue
+            if x.kind != "return" or not re.fullmatch(r"return\s*\(?\s*NULL\s*\)?\s*;", x.text.strip()):
+                if x.kind in ("return", "expr", "decl") and re.search(r"[?:]\s*NULL\b|=\s*NULL\s*;", x.text):
+                    return False
+                continue
+            rets += 1
+            lits = callee.must_hold(x.id)
+            if not lits or not all(idents(a) & params and "(" not in a
+                                   and (a in params or re.search(r"<|(?<!-)>|[!=]=", a)) for a, _ in lits):
+                return False
+        return rets > 0
+
+    def _checked_elsewhere(self, S, fn, c) -> Evidence | None:
+        """Evidence when another function of the file makes the same call, with the
+        same arguments, and checks its result with IS_ERR() (`tt = find_tt(udev);
+        if (IS_ERR(tt)) ...` before the reservation that calls `find_tt(udev)` again):
+        a lookup-or-create called a second time finds what the first one made, and
+        the unchecked call is usually that second one."""
+        args = tuple(a.replace(" ", "") for a in c.args)
+        for g in S.index.by_file.get(fn.path, {}).values():
+            if g is fn or c.name not in g.call_names:
+                continue
+            for x in g.nodes:
+                for c2 in x.calls:
+                    if c2.name != c.name or c2.result is None or \
+                            tuple(a.replace(" ", "") for a in c2.args) != args:
+                        continue
+                    chk = _err_checked_text(c2.result)
+                    t = next((y for y in g.nodes if "ERR" in y.text and chk.search(y.text)), None)
+                    if t is not None:
+                        return Evidence(g.path, t.line, g.name,
+                                        f"low: {g.name}() makes the same call, {c.name}({', '.join(c.args)}), and "
+                                        f"checks it ({t.text.strip()}): this one may look up what that one made")
+        return None
 
     def _hands_up(self, fn, m, p) -> bool:
         """Does the side of NULL test m where p is set go straight to `return p;`
@@ -719,11 +785,19 @@ class ErrPtrNullMismatch(Rule):
                     and not self._admits_err_ptr(S, callee):
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
+                conf = "high" if callee is not None else "medium"
+                if callee is not None and self._null_only_for_bad_args(outs, callee):
+                    # `if (index >= state->num_connector) return NULL;`: an accessor's NULL for
+                    # an argument out of its range, which the caller's context usually excludes
+                    conf = "low"
+                    ev.append(Evidence(callee.path, callee.line, callee.name,
+                                       f"low: {callee.name}() returns NULL only under tests of its own "
+                                       f"arguments (a bad argument, which the caller's context may exclude)"))
                 yield self.finding(fn, m.line, m.column,
                                    f"IS_ERR() on '{p}' from {c.name}(), which returns NULL on failure and "
                                    f"never an ERR_PTR: the failure is missed",
                                    names=(p, c.name, "is-err") + nth, evidence=ev, depends_on=deps,
-                                   confidence="high" if callee is not None else "medium")
+                                   confidence=conf)
             return
         if cls["err"] and cls["null"] and is_err_tests and not tests and derefs \
                 and not any("IS_ERR_OR_NULL" in m.text for m in err_tests):
@@ -764,6 +838,8 @@ class ErrPtrNullMismatch(Rule):
                                     f"{', '.join('-' + x for x in sorted(codes))}: a bad argument, an absent "
                                     f"optional item or a retry, which the caller's context may exclude")
             hook = self._hook_only(S, failures) if conf == "medium" else None
+            if hook is None and conf == "medium":
+                hook = self._checked_elsewhere(S, fn, c)
             if hook is not None:
                 conf = "low"
                 contract = hook

@@ -387,3 +387,76 @@ def test_an_err_ptr_only_from_an_optional_hook_is_low_with_the_reason():
              .replace("if (dir->d_flags", "struct dentry *hash_buf = kmalloc(64, GFP_KERNEL);\n"
                       "            if (!hash_buf)\n                return ERR_PTR(-ENOMEM);\n            if (dir->d_flags")
     assert [(f.function, f.confidence) for f in run({"fs/p/pipe.c": own})] == [("register_pipe", "medium")]
+
+
+def test_a_second_call_of_a_lookup_checked_elsewhere_in_the_file_is_low():
+    """find_tt(udev) is checked with IS_ERR() where the object is first made; the
+    reservation later calls find_tt(udev) again and uses it unchecked: low, naming
+    the function that checked it. Alone, the unchecked use stays medium."""
+    src = """
+        static struct tt *find_tt(struct udev *udev)
+        {
+            struct tt *tt = udev->tt;
+
+            if (tt)
+                return tt;
+            tt = kzalloc(sizeof(*tt), GFP_ATOMIC);
+            if (!tt)
+                return ERR_PTR(-ENOMEM);
+            udev->tt = tt;
+            return tt;
+        }
+
+        static void reserve(struct qh *qh)
+        {
+            struct tt *tt = find_tt(qh->udev);
+
+            tt->bw += qh->bw;
+        }
+    """
+    first = """
+        static int schedule(struct qh *qh)
+        {
+            struct tt *tt = find_tt(qh->udev);
+
+            if (IS_ERR(tt))
+                return PTR_ERR(tt);
+            reserve(qh);
+            return 0;
+        }
+    """
+    found = run({"drivers/usb/e.c": src + first})
+    assert [(f.function, f.confidence) for f in found] == [("reserve", "low")]
+    assert "schedule() makes the same call" in found[0].evidence[-1].note
+    assert [(f.function, f.confidence) for f in run({"drivers/usb/e.c": src})] == [("reserve", "medium")]
+
+
+def test_is_err_on_an_accessor_whose_null_is_only_a_bad_argument_is_low():
+    """An accessor returns NULL only when its index argument is out of range
+    (`if (i >= st->n) return NULL;`), else a stored pointer: IS_ERR() on it is low.
+    A lookup that returns NULL when the item is not there stays high."""
+    src = """
+        struct cstate *state_get_new(struct astate *st, struct conn *c)
+        {
+            int i = conn_index(c);
+
+            if (i >= st->num_conn)
+                return NULL;
+            return st->conns[i].new_state;
+        }
+
+        static int update(struct astate *st, struct conn *c)
+        {
+            struct cstate *cs = state_get_new(st, c);
+
+            if (IS_ERR(cs))
+                return PTR_ERR(cs);
+            return cs->mode;
+        }
+    """
+    found = run({"drivers/gpu/u.c": src})
+    assert [(f.function, f.confidence) for f in found] == [("update", "low")]
+    missing = src.replace("return st->conns[i].new_state;",
+                          "if (!st->conns[i].present)\n                return NULL;\n"
+                          "            return st->conns[i].new_state;")
+    assert [(f.function, f.confidence) for f in run({"drivers/gpu/u.c": missing})] == [("update", "high")]
