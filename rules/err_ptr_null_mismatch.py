@@ -87,8 +87,9 @@ operation. Such findings are **low**, and the evidence says why.
 
 Confidence is **high** when the callee's definition was read, **medium** when
 its convention comes from errpath/data (a well-known API) and for case 3, and
-**low** for case 3 in test code (kunit tests, tools/testing/: tests assume
-their helpers succeed) and
+**low** in test code (kunit tests, tools/testing/, test directories, selftest
+files such as i915's selftest_*.c: tests assume their helpers succeed), also for
+the wrong-test cases 1 and 2, which in init-only code are low too, and
 for case 3 after a callee whose ERR_PTRs only say "bad argument" or "no such
 optional item" (-EINVAL, -ENOENT, -ENODEV, -ENXIO, -EPERM, -EOPNOTSUPP, -ERANGE,
 -ENOKEY): an rdma handler reading an attribute its method declares mandatory,
