@@ -647,7 +647,8 @@ class ErrPtrNullMismatch(Rule):
         `if (ec->pdev) platform_device_unregister(ec->pdev);` with an ERR_PTR, or
         `clk_prepare_enable(parent)` with a NULL parent."""
         local = p in fn.params or any(x.kind == "decl" and any(v == p for v, _ in x.defs) for x in fn.nodes)
-        return harmless_uses(S, fn, p, kind, {defn.id}, compound or not local) is not None
+        # (at least one such call: a value only tested, or stored, may be read elsewhere)
+        return bool(harmless_uses(S, fn, p, kind, {defn.id}, compound or not local))
 
     def _reaches(self, fn, nid, var, def_node) -> bool:
         return any(d == def_node for d, _ in fn.reaching(nid, var))

@@ -460,3 +460,43 @@ def test_is_err_on_an_accessor_whose_null_is_only_a_bad_argument_is_low():
                           "if (!st->conns[i].present)\n                return NULL;\n"
                           "            return st->conns[i].new_state;")
     assert [(f.function, f.confidence) for f in run({"drivers/gpu/u.c": missing})] == [("update", "high")]
+
+
+_WRONG_TEST = """
+struct device *class_dev_create(struct class *cls, const char *name)
+{
+    struct device *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+    if (!d)
+        return ERR_PTR(-ENOMEM);
+    if (device_add_named(d, cls, name)) {
+        kfree(d);
+        return ERR_PTR(-EIO);
+    }
+    return d;
+}
+
+static int %s dimm_attach(struct board *b)
+{
+    b->dev = class_dev_create(b->cls, "dimm");
+    if (!b->dev)
+        return -ENOMEM;
+    return 0;
+}
+"""
+
+
+def test_a_wrong_test_in_init_only_or_test_code_is_low():
+    """A NULL test on a function that returns an ERR_PTR and never NULL misses the
+    failure wherever it is; in an __init function, or in test code (a selftest
+    file, a test directory), that failure is one of boot or of the test harness:
+    low, with the reason. At runtime it stays high."""
+    found = run({"drivers/x/board.c": _WRONG_TEST % ""})
+    assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "high")]
+    found = run({"drivers/x/board.c": _WRONG_TEST % "__init"})
+    assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "low")]
+    assert "__init" in found[0].evidence[-1].note
+    for path in ("drivers/gpu/x/selftest_board.c", "drivers/x/test/board.c", "tools/testing/x/board.c"):
+        found = run({path: _WRONG_TEST % ""})
+        assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "low")], path
+        assert "test code" in found[0].evidence[-1].note
