@@ -71,11 +71,14 @@ operation the object's type may not have); an unchecked call when another
 function of the file makes the same call with the same arguments and checks it
 (a lookup-or-create called again finds what the first call made); IS_ERR() on
 an accessor that returns NULL only for an argument out of its range
-(`if (i >= st->num_conn) return NULL;`). Not reported at all: a wrong test whose
-every use accepts what slips through (errpath/tolerance.py: the callee tests the
-parameter before any use, or only hands it on to such callees, e.g.
-`clk_prepare_enable(NULL)` or `platform_device_unregister(ERR_PTR)`; outside the
-analysis, errpath/data/tolerant_params.txt); IS_ERR() on a getter whose own code
+(`if (i >= st->num_conn) return NULL;`); IS_ERR() on a NULL result whose every
+use accepts a NULL (`clk_prepare_enable(NULL)` is a no-op: nothing crashes, but
+the failure is lost silently, and stable still fixes those). Not reported at
+all: a NULL test on an ERR_PTR result whose every use accepts the ERR_PTR
+(errpath/tolerance.py: the callee tests the parameter with IS_ERR_OR_NULL()
+before any use, or only hands it on to such callees, e.g.
+`platform_device_unregister()`; outside the analysis,
+errpath/data/tolerant_params.txt); IS_ERR() on a getter whose own code
 admits an ERR_PTR (it tests the returned variable with IS_ERR*(), or returns a
 field the file sets to an ERR_PTR); `if (p) return p;`, which hands both kinds up.
 
@@ -646,9 +649,12 @@ class ErrPtrNullMismatch(Rule):
         value the wrong test lets through (errpath.tolerance)? Then nothing is lost:
         `if (ec->pdev) platform_device_unregister(ec->pdev);` with an ERR_PTR, or
         `clk_prepare_enable(parent)` with a NULL parent."""
-        local = p in fn.params or any(x.kind == "decl" and any(v == p for v, _ in x.defs) for x in fn.nodes)
         # (at least one such call: a value only tested, or stored, may be read elsewhere)
-        return bool(harmless_uses(S, fn, p, kind, {defn.id}, compound or not local))
+        return bool(self._harmless_ev(S, fn, p, kind, defn, compound))
+
+    def _harmless_ev(self, S, fn, p, kind, defn, compound) -> list:
+        local = p in fn.params or any(x.kind == "decl" and any(v == p for v, _ in x.defs) for x in fn.nodes)
+        return harmless_uses(S, fn, p, kind, {defn.id}, compound or not local) or []
 
     def _reaches(self, fn, nid, var, def_node) -> bool:
         return any(d == def_node for d, _ in fn.reaching(nid, var))
@@ -783,11 +789,18 @@ class ErrPtrNullMismatch(Rule):
             m = next((t for t in is_err_tests if p not in {a for a, _ in t.true_lits | t.false_lits}
                       and f"IS_ERR_OR_NULL({p})" not in t.text.replace(" ", "")
                       and not fn.holds(t.id, p, True)), None)
-            if m is not None and not self._harmless(S, fn, p, "null", defn, compound) \
-                    and not self._admits_err_ptr(S, callee):
+            if m is not None and not self._admits_err_ptr(S, callee):
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
                 conf = "high" if callee is not None else "medium"
+                harmless = self._harmless_ev(S, fn, p, "null", defn, compound)
+                if harmless:
+                    # nothing crashes: every use accepts the NULL (clk_prepare_enable(NULL) is a
+                    # no-op), but the failure is lost silently; stable still fixes these
+                    conf = "low"
+                    ev += harmless + [Evidence(fn.path, m.line, fn.name,
+                                               "low: every use of it accepts a NULL, so the missed failure is "
+                                               "lost silently rather than dereferenced")]
                 if callee is not None and self._null_only_for_bad_args(outs, callee):
                     # `if (index >= state->num_connector) return NULL;`: an accessor's NULL for
                     # an argument out of its range, which the caller's context usually excludes
