@@ -65,6 +65,23 @@ own error path are **low** (on the whole 6.12.117 kernel they gave ~540 medium
 findings, mostly false on a sample: the caller's context rules one kind out, the
 object does not outlive the failure); the evidence says why.
 
+Also **low**, with the reason: an ERR_PTR that only carries the error of a
+call through an ops pointer (d_hash_and_lookup()'s `d_op->d_hash`: an optional
+operation the object's type may not have); an unchecked call when another
+function of the file makes the same call with the same arguments and checks it
+(a lookup-or-create called again finds what the first call made); IS_ERR() on
+an accessor that returns NULL only for an argument out of its range
+(`if (i >= st->num_conn) return NULL;`); IS_ERR() on a NULL result whose every
+use accepts a NULL (`clk_prepare_enable(NULL)` is a no-op: nothing crashes, but
+the failure is lost silently, and stable still fixes those). Not reported at
+all: a NULL test on an ERR_PTR result whose every use accepts the ERR_PTR
+(errpath/tolerance.py: the callee tests the parameter with IS_ERR_OR_NULL()
+before any use, or only hands it on to such callees, e.g.
+`platform_device_unregister()`; outside the analysis,
+errpath/data/tolerant_params.txt); IS_ERR() on a getter whose own code
+admits an ERR_PTR (it tests the returned variable with IS_ERR*(), or returns a
+field the file sets to an ERR_PTR); `if (p) return p;`, which hands both kinds up.
+
 Findings 3-5 need the callee to fail. In code that runs only while something
 is set up (an `__init` function, a driver's `.probe` callback, an init call, a
 `*_OF_DECLARE` hook, or a static helper only they call) that takes an init-time
@@ -73,8 +90,9 @@ operation. Such findings are **low**, and the evidence says why.
 
 Confidence is **high** when the callee's definition was read, **medium** when
 its convention comes from errpath/data (a well-known API) and for case 3, and
-**low** for case 3 in test code (kunit tests, tools/testing/: tests assume
-their helpers succeed) and
+**low** in test code (kunit tests, tools/testing/, test directories, selftest
+files such as i915's selftest_*.c: tests assume their helpers succeed), also for
+the wrong-test cases 1 and 2, which in init-only code are low too, and
 for case 3 after a callee whose ERR_PTRs only say "bad argument" or "no such
 optional item" (-EINVAL, -ENOENT, -ENODEV, -ENXIO, -EPERM, -EOPNOTSUPP, -ERANGE,
 -ENOKEY): an rdma handler reading an attribute its method declares mandatory,
@@ -131,7 +149,8 @@ import dataclasses
 import re
 from functools import cache, lru_cache
 
-from errpath.api import Evidence, Rule, describe, err_ptr_dereferencers, has_token, idents, pointer_predicates
+from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmless_uses, has_token, idents,
+                         pointer_predicates)
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -150,7 +169,10 @@ def _classify(outs: dict) -> dict:
 _VAR = re.compile(r"[A-Za-z_]\w*")
 # findings whose bug needs the callee to fail: in init-only code, ranked low
 _FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
-                           "error-path"})
+                           "error-path", "null-test", "is-err"})
+# the wrong-test shapes: reported high or medium anywhere, but in init-only or test
+# code the failure they miss is one of boot, probe or a test harness
+_WRONG_TEST = frozenset({"null-test", "is-err"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
 
 
@@ -229,6 +251,10 @@ def _distances(fn, start: int) -> dict:
 def _test_code(fn) -> bool:
     base = fn.path.rsplit("/", 1)[-1]
     if base.endswith(("_test.c", "-test.c", "_kunit.c", "-kunit.c")) or "/tests/" in fn.path:
+        return True
+    # a test directory (drivers/iio/test/), a selftest file (i915's selftest_*.c,
+    # built only with its SELFTEST config) or a -test- module name
+    if "/test/" in fn.path or "/selftests/" in fn.path or base.startswith("selftest") or "-test-" in base:
         return True
     if fn.path.startswith("tools/testing/"):   # userspace harnesses (selftests, the vma tests)
         return True
@@ -326,14 +352,25 @@ def init_context(S, fn) -> str | None:
     probe callback, an init call, or a static helper called only from those), else
     None. What fails there fails under an init-time -ENOMEM or a broken device
     tree: real, but not in normal operation."""
-    inits = getattr(S.index, "init_functions", {}).get(fn.path, {})
+    table = getattr(S.index, "init_functions", {})
+    inits = table.get(fn.path, {})
     why = inits.get(fn.name)
-    if why is not None or not inits or not fn.is_static:
+    if why is not None:
         return why
-    callers = [g for g in S.index.functions_calling(fn.name) if g.path == fn.path and g is not fn]
-    if callers and all(g.name in inits for g in callers):
+    if fn.is_static:
+        if not inits:
+            return None
+        callers = [g for g in S.index.functions_calling(fn.name) if g.path == fn.path and g is not fn]
+    else:
+        # a global function every caller of which, in the analysed code, is an init
+        # function of its own file (omap1's propagate_rate() from __init clock setup)
+        callers = [g for g in S.index.functions_calling(fn.name) if g is not fn]
+        if len({g.path for g in callers} | {fn.path}) < 2 and fn.path.endswith(".c"):
+            return None   # no caller outside its file seen: the scope may be too narrow to tell
+    if callers and all(g.name in table.get(g.path, {}) for g in callers):
+        g0 = callers[0]
         return f"called only from {', '.join(sorted({g.name + '()' for g in callers})[:3])}, " \
-               f"{inits[callers[0].name]}"
+               f"{table[g0.path][g0.name]}"
     return None
 
 
@@ -347,7 +384,11 @@ class ErrPtrNullMismatch(Rule):
     def check(self, fn, ctx):
         init = None
         for f in self._check(fn, ctx):
-            if f.confidence == "medium" and set(f.names) & _FAILURE_USES:
+            if f.confidence in ("medium", "high") and set(f.names) & _WRONG_TEST and _test_code(fn):
+                f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
+                    fn.path, fn.line, fn.name, f"{fn.name}() is test code: the failure it misses is one of the "
+                                               f"test harness, not of normal operation")])
+            if f.confidence in ("medium", "high") and set(f.names) & _FAILURE_USES:
                 if init is None:
                     init = init_context(ctx.summaries, fn) or ""
                 if init:
@@ -418,6 +459,13 @@ class ErrPtrNullMismatch(Rule):
             if loop.contains(m.id) and loop.contains(defn.id) and p in idents(loop.cond_text) \
                     and defn.line > m.line:
                 return True
+            # `sg = find(); if (sg) return sg; list_for_each_entry(sg, &head, list) sg->x`:
+            # the iterator macro gives p a new value before every use in its body
+            if loop.contains(m.id) and not loop.contains(defn.id):
+                # (the loop of an iterator macro keeps its argument list: `(sg, &head, list)`)
+                it = re.match(r"\s*(?:\w*for_each\w*\s*)?\(\s*([A-Za-z_]\w*)\s*,", loop.cond_text)
+                if it and it.group(1) == p:
+                    return True
         return False
 
     def _failure_errors(self, S, outs, callee) -> list:
@@ -425,13 +473,17 @@ class ErrPtrNullMismatch(Rule):
         ERR_PTR returned only under tests of the callee's own parameters
         (pidfd_pid(): `if (file->f_op != &pidfs_file_operations) return ERR_PTR(-EBADF)`)
         is a contract the caller keeps by construction."""
-        errs = [(k, t) for k, t in outs.items() if k[0] == "errptr"]
+        return self._failure_outcomes(outs, callee, ("errptr",))
+
+    def _failure_outcomes(self, outs, callee, kinds) -> list:
+        """The outcomes of these kinds that are not just argument validation."""
+        errs = [(k, t) for k, t in outs.items() if k[0] in kinds]
         if callee is None:
             return errs
         params = set(callee.params)
         keep = []
         for k, trail in errs:
-            if k[2] in ("b", "nb", "atomic"):
+            if len(k) > 2 and k[2] in ("b", "nb", "atomic"):
                 keep.append((k, trail))   # a failed allocation, not argument validation
                 continue
             first = trail[0] if trail else None
@@ -446,6 +498,7 @@ class ErrPtrNullMismatch(Rule):
             # validation = tests of the arguments themselves, not of what a call says
             if not lits or not all(idents(a) & params and "(" not in a for a, _ in lits):
                 keep.append((k, trail))
+
         return keep
 
     def _consumes_err(self, S, fn, m, c2, p) -> bool:
@@ -477,6 +530,133 @@ class ErrPtrNullMismatch(Rule):
                     and any(g.nodes[t].kind == "return" for t, e in x.succ if e is True):
                 return True
         return False
+
+    def _null_only_for_bad_args(self, outs, callee) -> bool:
+        """Does the callee return NULL only as `return NULL;` under tests of its own
+        arguments: a NULL test of a parameter or a comparison with one
+        (`if (i >= st->num_conn) return NULL;`), with no NULL from a call or chosen
+        on the way (`p = !x ? NULL : y`)?"""
+        for k, trail in outs.items():
+            if k[0] in ("null", "zero", "noterr") and any(s[2] != callee.name for s in trail):
+                return False   # a NULL from deeper down
+        params = set(callee.params)
+        rets = 0
+        for x in callee.nodes:
+            if x.kind == "entry" or "NULL" not in x.text:
+                continue
+            if x.kind != "return" or not re.fullmatch(r"return\s*\(?\s*NULL\s*\)?\s*;", x.text.strip()):
+                if x.kind in ("return", "expr", "decl") and re.search(r"[?:]\s*NULL\b|=\s*NULL\s*;", x.text):
+                    return False
+                continue
+            rets += 1
+            lits = callee.must_hold(x.id)
+            if not lits or not all(idents(a) & params and "(" not in a
+                                   and (a in params or re.search(r"<|(?<!-)>|[!=]=", a)) for a, _ in lits):
+                return False
+        return rets > 0
+
+    def _checked_elsewhere(self, S, fn, c) -> Evidence | None:
+        """Evidence when another function of the file makes the same call, with the
+        same arguments, and checks its result with IS_ERR() (`tt = find_tt(udev);
+        if (IS_ERR(tt)) ...` before the reservation that calls `find_tt(udev)` again):
+        a lookup-or-create called a second time finds what the first one made, and
+        the unchecked call is usually that second one."""
+        args = tuple(a.replace(" ", "") for a in c.args)
+        for g in S.index.by_file.get(fn.path, {}).values():
+            if g is fn or c.name not in g.call_names:
+                continue
+            for x in g.nodes:
+                for c2 in x.calls:
+                    if c2.name != c.name or c2.result is None or \
+                            tuple(a.replace(" ", "") for a in c2.args) != args:
+                        continue
+                    chk = _err_checked_text(c2.result)
+                    t = next((y for y in g.nodes if "ERR" in y.text and chk.search(y.text)), None)
+                    if t is not None:
+                        return Evidence(g.path, t.line, g.name,
+                                        f"low: {g.name}() makes the same call, {c.name}({', '.join(c.args)}), and "
+                                        f"checks it ({t.text.strip()}): this one may look up what that one made")
+        return None
+
+    def _hands_up(self, fn, m, p) -> bool:
+        """Does the side of NULL test m where p is set go straight to `return p;`
+        (through plain statements, no other test)?"""
+        side = True if (p, True) in m.true_lits else False if (p, True) in m.false_lits else None
+        if side is None:
+            return False
+        n = next((t for t, e in m.succ if e is side), None)
+        for _ in range(8):
+            if n is None:
+                return False
+            x = fn.nodes[n]
+            if x.kind == "return":
+                return re.fullmatch(r"return\s*\(?\s*%s\s*\)?\s*;" % re.escape(p), x.text.strip()) is not None
+            if x.kind == "cond" or any(v == p for v, _ in x.defs) or len(x.succ) != 1:
+                return False
+            n = x.succ[0][0]
+        return False
+
+    def _hook_only(self, S, failures) -> Evidence | None:
+        """Evidence when every ERR_PTR the callee returns carries the errno of a call
+        through a function pointer (`err = dir->d_op->d_hash(dir, name); if (err < 0)
+        return ERR_PTR(err);`): the failure needs an optional operation the object's
+        type may not have (rpc_pipefs dentries have no d_hash), which the caller
+        usually knows; else None."""
+        hooks = []
+        for k, trail in failures:
+            # the summary's trail starts at the errno's origin: a call through a pointer
+            if not trail or "through a function pointer" not in trail[0][3]:
+                return None
+            hooks.append(trail[0])
+        if not hooks:
+            return None
+        s0 = hooks[0]
+        hook = s0[3].split("'")[1] if s0[3].count("'") >= 2 else "a function pointer"
+        return Evidence(s0[0], s0[1], s0[2], f"{s0[2]}() returns an ERR_PTR only with the error of {hook}: an "
+                                             f"optional operation the object's type may not have, which the "
+                                             f"caller's context may exclude")
+
+    def _admits_err_ptr(self, S, callee) -> bool:
+        """Does the callee's own code say that what it returns may be an ERR_PTR the
+        summary does not see? It tests the returned variable with IS_ERR() or
+        IS_ERR_OR_NULL() itself, or returns a field that its file sets to an ERR_PTR
+        (`error = i915->gpu_error.first_error; if (!IS_ERR_OR_NULL(error)) get(error);
+        return error;`, with `...first_error = ERR_PTR(err);` elsewhere)."""
+        if callee is None:
+            return False
+        rets = {x.text.strip()[len("return"):].strip(" ;()") for x in callee.nodes if x.kind == "return"}
+        rets = {r for r in rets if _VAR.fullmatch(r) or _MEMBER.match(r.replace(" ", ""))}
+        for r in rets:
+            if any("ERR" in x.text and _err_checked_text(r).search(x.text) for x in callee.nodes):
+                return True
+            fields = {r.replace(" ", "")}
+            for x in callee.nodes:   # `r = a->b.f;`: the field r is read from
+                for v, val in x.defs:
+                    if v == r and val and val[0] == "var" and isinstance(val[1], str):
+                        fields.add(val[1].replace(" ", ""))
+            for f in fields:
+                mm = _MEMBER.match(f)
+                if mm is None:
+                    continue
+                last = re.split(r"->|\.", mm.group(1))[-1]
+                store = re.compile(r"(?:->|\.)%s\s*=\s*ERR_PTR\b" % re.escape(last))
+                if any(last in g.text_tokens and any(store.search(x.text) for x in g.nodes)
+                       for g in S.index.by_file.get(callee.path, {}).values()):
+                    return True
+        return False
+
+    def _harmless(self, S, fn, p, kind, defn, compound) -> bool:
+        """Does every read of p (in fn; for a field or a file-scope variable, in its
+        whole file) only test it or hand it to functions that accept the kind of
+        value the wrong test lets through (errpath.tolerance)? Then nothing is lost:
+        `if (ec->pdev) platform_device_unregister(ec->pdev);` with an ERR_PTR, or
+        `clk_prepare_enable(parent)` with a NULL parent."""
+        # (at least one such call: a value only tested, or stored, may be read elsewhere)
+        return bool(self._harmless_ev(S, fn, p, kind, defn, compound))
+
+    def _harmless_ev(self, S, fn, p, kind, defn, compound) -> list:
+        local = p in fn.params or any(x.kind == "decl" and any(v == p for v, _ in x.defs) for x in fn.nodes)
+        return harmless_uses(S, fn, p, kind, {defn.id}, compound or not local) or []
 
     def _reaches(self, fn, nid, var, def_node) -> bool:
         return any(d == def_node for d, _ in fn.reaching(nid, var))
@@ -596,6 +776,8 @@ class ErrPtrNullMismatch(Rule):
         nth = (f"#{k + 1}",) if k else ()
         if cls["err_only"] and tests and not err_tests:
             m = tests[0]
+            if self._harmless(S, fn, p, "err", defn, compound):
+                return   # the NULL test only guards calls that accept the ERR_PTR too
             ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
             ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
             yield self.finding(fn, m.line, m.column,
@@ -609,14 +791,30 @@ class ErrPtrNullMismatch(Rule):
             m = next((t for t in is_err_tests if p not in {a for a, _ in t.true_lits | t.false_lits}
                       and f"IS_ERR_OR_NULL({p})" not in t.text.replace(" ", "")
                       and not fn.holds(t.id, p, True)), None)
-            if m is not None:
+            if m is not None and not self._admits_err_ptr(S, callee):
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
+                conf = "high" if callee is not None else "medium"
+                harmless = self._harmless_ev(S, fn, p, "null", defn, compound)
+                if harmless:
+                    # nothing crashes: every use accepts the NULL (clk_prepare_enable(NULL) is a
+                    # no-op), but the failure is lost silently; stable still fixes these
+                    conf = "low"
+                    ev += harmless + [Evidence(fn.path, m.line, fn.name,
+                                               "low: every use of it accepts a NULL, so the missed failure is "
+                                               "lost silently rather than dereferenced")]
+                if callee is not None and self._null_only_for_bad_args(outs, callee):
+                    # `if (index >= state->num_connector) return NULL;`: an accessor's NULL for
+                    # an argument out of its range, which the caller's context usually excludes
+                    conf = "low"
+                    ev.append(Evidence(callee.path, callee.line, callee.name,
+                                       f"low: {callee.name}() returns NULL only under tests of its own "
+                                       f"arguments (a bad argument, which the caller's context may exclude)"))
                 yield self.finding(fn, m.line, m.column,
                                    f"IS_ERR() on '{p}' from {c.name}(), which returns NULL on failure and "
                                    f"never an ERR_PTR: the failure is missed",
                                    names=(p, c.name, "is-err") + nth, evidence=ev, depends_on=deps,
-                                   confidence="high" if callee is not None else "medium")
+                                   confidence=conf)
             return
         if cls["err"] and cls["null"] and is_err_tests and not tests and derefs \
                 and not any("IS_ERR_OR_NULL" in m.text for m in err_tests):
@@ -656,6 +854,12 @@ class ErrPtrNullMismatch(Rule):
                                     f"{c.name}() returns an ERR_PTR only with "
                                     f"{', '.join('-' + x for x in sorted(codes))}: a bad argument, an absent "
                                     f"optional item or a retry, which the caller's context may exclude")
+            hook = self._hook_only(S, failures) if conf == "medium" else None
+            if hook is None and conf == "medium":
+                hook = self._checked_elsewhere(S, fn, c)
+            if hook is not None:
+                conf = "low"
+                contract = hook
             if derefs:
                 m = derefs[0]
                 ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
@@ -708,6 +912,8 @@ class ErrPtrNullMismatch(Rule):
                 # NULL (or an unknown pointer) and ERR_PTR, tested for NULL only: the ERR_PTR
                 # passes the test and is kept, compared or handed on as a valid pointer
                 m = tests[0]
+                if self._hands_up(fn, m, p):
+                    return   # `if (res) return res;`: both kinds go to the caller, which tests them
                 what = "returns NULL and ERR_PTR" if cls["null"] else "may also return an ERR_PTR"
                 if conf == "medium":
                     # low: `if (res) return res;` hands both kinds up (d_splice_alias() and

@@ -43,6 +43,19 @@ Confidence is **high** when the flag holds on every path to the call, and
 **medium** when it holds on some path or the sleep is inside a callee (the
 evidence shows the chain).
 
+Not reported: a wait reached only when the write asked for durability (every
+way to it passes `IS_SYNC(inode)`, `O_DSYNC`, `IOCB_DSYNC`): the flush after the
+data is written is what O_SYNC means, and xfs and ext4 run generic_write_sync()
+there with IOCB_NOWAIT set too.
+
+**Low**, with the reason in the evidence: a sleep in a file whose
+file_operations never set FMODE_NOWAIT (RWF_NOWAIT and aio are refused there,
+so the flag arrives only from io_uring on a file opened O_NONBLOCK); and a lock
+taken where the flag comes from the caller, in a function that tests the flag
+itself further on, where it would wait (pipe_read() takes pipe->mutex, and
+returns -EAGAIN under IOCB_NOWAIT before it waits for data: the lock is the
+short one around the copy).
+
 Stretch, at **low** confidence: a function that sets `IOCB_DIO_CALLER_COMP`
 hands `inode_dio_end()` to the issuing task's task_work; if the same function
 can then reach `inode_dio_wait()` synchronously, the task waits for work only
@@ -776,10 +789,17 @@ class NowaitBlocks(Rule):
                     if callee is not None and callee.path == fn.path and nowait_entry(ctx, callee, flags):
                         continue  # the callee is reached with the flag too, and reported itself
                 reported[key] = (src, sl, nid)
+        plain = _plain_io(ctx, fn)
         for (line, col), (src, sl, nid) in sorted(reported.items()):
-            yield self._report(fn, src, sl, nid, flags)
+            if _sync_flush(fn, nid):
+                continue   # O_SYNC/IS_SYNC durability after the write: xfs and ext4 flush there too
+            low = plain
+            if low is None and src.node == 0 and src.edge is None and not sl.chain \
+                    and _sleep_kind(sl.call.name) == "lock":
+                low = _honours_later(fn, nid, flags)
+            yield self._report(fn, src, sl, nid, flags, low)
 
-    def _report(self, fn, src, sl, nid, flags):
+    def _report(self, fn, src, sl, nid, flags, low=None):
         flag = src.meaning.flag
         everywhere = _holds_everywhere(fn, nid, src.meaning, flags)
         direct = not sl.chain
@@ -814,6 +834,9 @@ class NowaitBlocks(Rule):
         evidence.extend(sl.chain[1:] if sl.chain else [])
         if sl.note:
             evidence.append(Evidence(fn.path, sl.call.line, fn.name, sl.note))
+        if low is not None:
+            confidence = "low"
+            evidence.append(low)
         return self.finding(fn, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", flag),
                             evidence=evidence, confidence=confidence, depends_on=sl.files)
 
@@ -843,6 +866,79 @@ class NowaitBlocks(Rule):
                     f"non-blocking (IOCB_NOWAIT) issue",
                     names=(call.name or "?", "IOCB_DIO_CALLER_COMP"), evidence=evidence,
                     confidence="low", depends_on=files)
+
+
+_SYNC_WORDS = re.compile(r"\b(?:O_DSYNC|O_SYNC|__O_SYNC|IOCB_DSYNC|IOCB_SYNC|IS_SYNC)\b")
+
+
+def _sync_flush(fn, nid) -> bool:
+    """Is the node reached only when the write asked for durability (O_DSYNC,
+    IS_SYNC(inode), IOCB_DSYNC on every path to it)? The flush after the data is
+    written is what O_SYNC means; xfs and ext4 run generic_write_sync() there
+    with IOCB_NOWAIT set too."""
+    if any(pol and _SYNC_WORDS.search(atom) for atom, pol in fn.must_hold(nid)):
+        return True
+    # `if ((O_DSYNC && !direct) || IS_SYNC(inode))`: no one literal holds, but every
+    # way to the node passes a test of them
+    preds = fn.preds()
+    seen, work = set(), [nid]
+    while work:
+        n = work.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n == fn.entry:
+            return False
+        for p, edge in preds[n]:
+            x = fn.nodes[p]
+            lits = x.true_lits if edge is True else x.false_lits if edge is False else frozenset()
+            if x.kind == "cond" and any(pol and _SYNC_WORDS.search(a) for a, pol in lits):
+                continue
+            if x.kind == "cond" and edge is True \
+                    and "!" not in re.sub(r"!\s*[A-Za-z_]\w*(?![\w(])", "", x.text).replace("!=", "") \
+                    and all(_SYNC_WORDS.search(part) for part in x.text.split("||")):
+                continue   # each way of taking this side asks for a sync write
+            work.append(p)
+    return True
+
+
+def _sleep_kind(name) -> str | None:
+    row = table("sleeping_functions").get(name or "")
+    return (row[0] if row else "lock") if row is not None else None
+
+
+def _plain_io(ctx, fn) -> Evidence | None:
+    """Evidence when fn's file has I/O entries (.read_iter, .write_iter) but never
+    sets FMODE_NOWAIT: RWF_NOWAIT and aio are refused (kiocb_set_rw_flags()
+    returns -EOPNOTSUPP), so IOCB_NOWAIT arrives only from io_uring on a file
+    opened O_NONBLOCK, on an async kiocb."""
+    roles = getattr(ctx.index, "init_functions", {}).get(fn.path, {})
+    plain = sorted(k[len("<plain-io>"):] for k in roles if k.startswith("<plain-io>"))
+    if not plain or any(k.startswith("<nowait>") for k in roles):
+        return None
+    return Evidence(fn.path, fn.line, fn.name,
+                    f"low: this file's file_operations ({', '.join(p + '()' for p in plain[:2])}) never set "
+                    f"FMODE_NOWAIT: IOCB_NOWAIT reaches it only from io_uring on a file opened O_NONBLOCK")
+
+
+def _honours_later(fn, nid, flags) -> Evidence | None:
+    """Evidence when the function, after the lock at nid, tests the NOWAIT flag itself
+    on the way on (`if (iocb->ki_flags & IOCB_NOWAIT) { ret = -EAGAIN; break; }` before
+    its wait for data): it honours NOWAIT where it waits, and the lock is the short one
+    it takes around non-blocking work (pipe_read()'s pipe->mutex)."""
+    seen, work = set(), [s for s, _ in fn.nodes[nid].succ]
+    while work:
+        n = work.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        x = fn.nodes[n]
+        if x.kind == "cond" and any(f in x.text for f in flags):
+            return Evidence(fn.path, x.line, fn.name, f"low: {fn.name}() tests the flag itself after taking the "
+                                                      f"lock, where it would wait ({x.text}): the lock is the short "
+                                                      f"one it holds around non-blocking work")
+        work.extend(s for s, _ in x.succ)
+    return None
 
 
 def _nowait_known(fn, nid, flags) -> bool:

@@ -174,6 +174,9 @@ struct folio *iomap_lookup(struct inode *inode)
 """})
     r = contracts(h.path, f"{c}..{d}")
     assert "may now return NULL" in r.out
+    # ... and says it has both kinds of failure now (issue 22 item 1)
+    assert "may now return NULL (now NULL and ERR_PTR)" in r.out
+    assert "after:  NULL and ERR_PTR: " in r.out
 
 
 def test_may_sleep_is_not_lost_while_a_callee_still_allocates_with_gfp_nofs(tmp_path):

@@ -158,12 +158,19 @@ def test_is_err_on_a_null_only_wrapper_found_through_the_summary():
 
             if (IS_ERR(p))
                 return PTR_ERR(p);
-            return clk_prepare_enable(p);
+            return p->core->enable_count;
         }
     """
     found = run({"drivers/clk/c.c": src})
     assert len(found) == 1 and found[0].function == "enable_parent"
     assert found[0].message.startswith("IS_ERR() on 'p' from parent_of()")
+    # the NULL only goes to clk_prepare_enable(), which accepts a NULL clk
+    # (errpath/data/tolerant_params.txt): nothing crashes, but the failure is
+    # lost silently: low, with the reason
+    found = run({"drivers/clk/c.c": src.replace("return p->core->enable_count;",
+                                                "return clk_prepare_enable(p);")})
+    assert [f.confidence for f in found] == ["low"]
+    assert "accepts a NULL" in found[0].evidence[-1].note
 
 
 def test_kunit_near_misses_turn_into_findings_when_the_test_goes_on():
@@ -345,3 +352,155 @@ def test_field_err_ptr_used_in_another_function_of_the_file():
     # the reader checks it: silent
     fixed = src.replace("kthread_stop(p->task);", "if (!IS_ERR_OR_NULL(p->task))\n            kthread_stop(p->task);")
     assert run({"drivers/x/pump.c": fixed}) == []
+
+
+def test_an_err_ptr_only_from_an_optional_hook_is_low_with_the_reason():
+    """A lookup whose only ERR_PTR carries the error of a call through an ops
+    pointer (d_hash_and_lookup() and d_op->d_hash) fails only for objects whose
+    type has that operation: an unchecked use is low, and the evidence names the
+    hook. The same lookup failing by its own allocation stays medium."""
+    src = """
+        struct dentry *name_lookup(struct dentry *dir, struct qstr *name)
+        {
+            if (dir->d_flags & DCACHE_OP_HASH) {
+                int err = dir->d_op->d_hash(dir, name);
+                if (err < 0)
+                    return ERR_PTR(err);
+            }
+            return d_lookup(dir, name);
+        }
+
+        struct dentry *pipe_dir_lookup(struct super_block *sb, const char *dir_name)
+        {
+            return name_lookup(sb->s_root, &QSTR(dir_name));
+        }
+
+        static int register_pipe(struct super_block *sb)
+        {
+            struct dentry *dir = pipe_dir_lookup(sb, "pipes");
+
+            if (dir == NULL)
+                return -ENOENT;
+            return dir->d_inode->i_mode;
+        }
+    """
+    found = run({"fs/p/pipe.c": src})
+    assert [(f.function, f.confidence) for f in found] == [("register_pipe", "low")]
+    assert "d_op->d_hash()" in found[0].evidence[-1].note
+    own = src.replace("int err = dir->d_op->d_hash(dir, name);", "int err = hash_name(dir, name);") \
+             .replace("if (dir->d_flags", "struct dentry *hash_buf = kmalloc(64, GFP_KERNEL);\n"
+                      "            if (!hash_buf)\n                return ERR_PTR(-ENOMEM);\n            if (dir->d_flags")
+    assert [(f.function, f.confidence) for f in run({"fs/p/pipe.c": own})] == [("register_pipe", "medium")]
+
+
+def test_a_second_call_of_a_lookup_checked_elsewhere_in_the_file_is_low():
+    """find_tt(udev) is checked with IS_ERR() where the object is first made; the
+    reservation later calls find_tt(udev) again and uses it unchecked: low, naming
+    the function that checked it. Alone, the unchecked use stays medium."""
+    src = """
+        static struct tt *find_tt(struct udev *udev)
+        {
+            struct tt *tt = udev->tt;
+
+            if (tt)
+                return tt;
+            tt = kzalloc(sizeof(*tt), GFP_ATOMIC);
+            if (!tt)
+                return ERR_PTR(-ENOMEM);
+            udev->tt = tt;
+            return tt;
+        }
+
+        static void reserve(struct qh *qh)
+        {
+            struct tt *tt = find_tt(qh->udev);
+
+            tt->bw += qh->bw;
+        }
+    """
+    first = """
+        static int schedule(struct qh *qh)
+        {
+            struct tt *tt = find_tt(qh->udev);
+
+            if (IS_ERR(tt))
+                return PTR_ERR(tt);
+            reserve(qh);
+            return 0;
+        }
+    """
+    found = run({"drivers/usb/e.c": src + first})
+    assert [(f.function, f.confidence) for f in found] == [("reserve", "low")]
+    assert "schedule() makes the same call" in found[0].evidence[-1].note
+    assert [(f.function, f.confidence) for f in run({"drivers/usb/e.c": src})] == [("reserve", "medium")]
+
+
+def test_is_err_on_an_accessor_whose_null_is_only_a_bad_argument_is_low():
+    """An accessor returns NULL only when its index argument is out of range
+    (`if (i >= st->n) return NULL;`), else a stored pointer: IS_ERR() on it is low.
+    A lookup that returns NULL when the item is not there stays high."""
+    src = """
+        struct cstate *state_get_new(struct astate *st, struct conn *c)
+        {
+            int i = conn_index(c);
+
+            if (i >= st->num_conn)
+                return NULL;
+            return st->conns[i].new_state;
+        }
+
+        static int update(struct astate *st, struct conn *c)
+        {
+            struct cstate *cs = state_get_new(st, c);
+
+            if (IS_ERR(cs))
+                return PTR_ERR(cs);
+            return cs->mode;
+        }
+    """
+    found = run({"drivers/gpu/u.c": src})
+    assert [(f.function, f.confidence) for f in found] == [("update", "low")]
+    missing = src.replace("return st->conns[i].new_state;",
+                          "if (!st->conns[i].present)\n                return NULL;\n"
+                          "            return st->conns[i].new_state;")
+    assert [(f.function, f.confidence) for f in run({"drivers/gpu/u.c": missing})] == [("update", "high")]
+
+
+_WRONG_TEST = """
+struct device *class_dev_create(struct class *cls, const char *name)
+{
+    struct device *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+    if (!d)
+        return ERR_PTR(-ENOMEM);
+    if (device_add_named(d, cls, name)) {
+        kfree(d);
+        return ERR_PTR(-EIO);
+    }
+    return d;
+}
+
+static int %s dimm_attach(struct board *b)
+{
+    b->dev = class_dev_create(b->cls, "dimm");
+    if (!b->dev)
+        return -ENOMEM;
+    return 0;
+}
+"""
+
+
+def test_a_wrong_test_in_init_only_or_test_code_is_low():
+    """A NULL test on a function that returns an ERR_PTR and never NULL misses the
+    failure wherever it is; in an __init function, or in test code (a selftest
+    file, a test directory), that failure is one of boot or of the test harness:
+    low, with the reason. At runtime it stays high."""
+    found = run({"drivers/x/board.c": _WRONG_TEST % ""})
+    assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "high")]
+    found = run({"drivers/x/board.c": _WRONG_TEST % "__init"})
+    assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "low")]
+    assert "__init" in found[0].evidence[-1].note
+    for path in ("drivers/gpu/x/selftest_board.c", "drivers/x/test/board.c", "tools/testing/x/board.c"):
+        found = run({path: _WRONG_TEST % ""})
+        assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "low")], path
+        assert "test code" in found[0].evidence[-1].note

@@ -88,3 +88,88 @@ def test_always_sleeps_through_a_recursion_does_not_depend_on_who_asks_first(fir
     assert always_sleeps(ctx, by_name["drain_a"]) is not None
     got = always_sleeps(ctx, by_name["drain_b"])
     assert got is not None and got[0] == "mutex_lock"
+
+
+_PIPE_LIKE = """
+static int demo_open(struct inode *inode, struct file *file)
+{
+    file->f_mode |= FMODE_NOWAIT;
+    return 0;
+}
+
+static ssize_t demo_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+    struct demo_ring *r = iocb->ki_filp->private_data;
+    ssize_t ret = 0;
+
+    mutex_lock(&r->mutex);
+    for (;;) {
+        if (demo_copy_out(r, to, &ret))
+            break;
+        if (iocb->ki_flags & IOCB_NOWAIT) {
+            ret = -EAGAIN;
+            break;
+        }
+        mutex_unlock(&r->mutex);
+        wait_event_interruptible(r->wait, demo_has_data(r));
+        mutex_lock(&r->mutex);
+    }
+    mutex_unlock(&r->mutex);
+    return ret;
+}
+
+const struct file_operations demo_fops = {
+    .open = demo_open,
+    .read_iter = demo_read_iter,
+};
+"""
+
+
+def test_a_short_lock_before_a_wait_the_function_guards_itself_is_low(tmp_path):
+    """The flag comes from the caller (a FMODE_NOWAIT file's .read_iter) and the
+    function takes a mutex before any test, but tests the flag itself where it
+    would wait for data (pipe_read()): the lock is the short one around the copy,
+    low with the reason. Without that later test the lock stays medium."""
+    p = tmp_path / "ring.c"
+    p.write_text(_PIPE_LIKE)
+    _, found = findings_for_file(p, [RULE], rel="fs/demo/ring.c")
+    assert [(f.line, f.confidence) for f in found] == [(13, "low")]
+    assert "tests the flag itself" in found[0].evidence[-1].note
+    p.write_text(_PIPE_LIKE.replace("if (iocb->ki_flags & IOCB_NOWAIT) {", "if (demo_closed(r)) {"))
+    _, found = findings_for_file(p, [RULE], rel="fs/demo/ring.c")
+    assert {f.line: f.confidence for f in found}[13] == "medium"   # (and the wait after it)
+
+
+def test_nowait_in_a_file_that_never_sets_fmode_nowait_is_low(tmp_path):
+    """A file whose file_operations never set FMODE_NOWAIT gets IOCB_NOWAIT only
+    from io_uring on an O_NONBLOCK open (RWF_NOWAIT and aio are refused): a sleep
+    under the flag there is low, and the evidence says why."""
+    src = """
+static ssize_t demo_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+    struct demo_inode *di = DEMO_I(file_inode(iocb->ki_filp));
+
+    if (iocb->ki_flags & IOCB_NOWAIT) {
+        if (demo_busy(di))
+            return -EAGAIN;
+    }
+    mutex_lock(&di->truncate_mutex);
+    demo_fill(di, to);
+    mutex_unlock(&di->truncate_mutex);
+    return 0;
+}
+
+const struct file_operations demo_fops = {
+    .open = demo_open,
+    .read_iter = demo_read_iter,
+};
+"""
+    p = tmp_path / "zone.c"
+    p.write_text(src)
+    _, found = findings_for_file(p, [RULE], rel="fs/demo/zone.c")
+    assert [(f.line, f.confidence) for f in found] == [(10, "low")]
+    assert "never set FMODE_NOWAIT" in found[0].evidence[-1].note
+    p.write_text(src.replace("const struct file_operations", "static int demo_open(struct inode *i, struct file *f)\n"
+                             "{\n    f->f_mode |= FMODE_NOWAIT;\n    return 0;\n}\n\nconst struct file_operations"))
+    _, found = findings_for_file(p, [RULE], rel="fs/demo/zone.c")
+    assert [(f.line, f.confidence) for f in found] == [(10, "medium")]

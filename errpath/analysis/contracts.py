@@ -23,6 +23,9 @@ class Contract:
 
     def text(self) -> str:
         parts = [", ".join(self.returns) or "nothing"]
+        if self.null and self.errptr:
+            # a lookup's two failures: the caller must test for both (IS_ERR_OR_NULL())
+            parts[0] = "NULL and ERR_PTR: " + parts[0]
         if self.nowait_enomem is not None:
             if self.nowait_enomem:
                 parts.append("-ENOMEM under NOWAIT")
@@ -48,10 +51,11 @@ def contract_changes(old: Contract | None, new: Contract | None) -> list[str]:
     elif old.errptr and not old.null and new.null and not new.errptr:
         out.append("ERR_PTR -> NULL")
     else:
+        both = " (now NULL and ERR_PTR)" if new.null and new.errptr else ""
         if new.errptr and not old.errptr:
-            out.append("may now return ERR_PTR")
+            out.append("may now return ERR_PTR" + both)
         if new.null and not old.null:
-            out.append("may now return NULL")
+            out.append("may now return NULL" + both)
     added = sorted(new.errnos - old.errnos)
     removed = sorted(old.errnos - new.errnos)
     if added:

@@ -94,11 +94,13 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
     # header's thousands of register defines would only cost memory
     inits = init_functions(data) if path.endswith(".c") and functions else {}
     entries = nowait_entries(data) if path.endswith(".c") and functions else {}
-    if inits or entries:
+    plain = plain_io_entries(data) if path.endswith(".c") and functions and not entries else {}
+    if inits or entries or plain:
         defined = {f.name for f in functions}
         inits = {n: r for n, r in inits.items() if n in defined}
         # the NOWAIT entry points ride along under a key no C identifier has
         inits.update({"<nowait>" + n: r for n, r in entries.items() if n in defined})
+        inits.update({"<plain-io>" + n: r for n, r in plain.items() if n in defined})
     macros = int_macros(data) if path.endswith(".c") and functions else {}
     if macros:   # only what a function here names can decide a guard here
         used = set()
@@ -132,6 +134,15 @@ def nowait_entries(data: bytes) -> dict[str, str]:
     """{function: its file_operations slot} for the I/O entry points of a file whose
     open sets FMODE_NOWAIT: io_uring and RWF_NOWAIT reach them with IOCB_NOWAIT set."""
     if b"FMODE_NOWAIT" not in data or not _SETS_NOWAIT.search(data):
+        return {}
+    return {m.group(2).decode("ascii", "replace"): "." + m.group(1).decode() for m in _NOWAIT_OPS.finditer(data)}
+
+
+def plain_io_entries(data: bytes) -> dict[str, str]:
+    """{function: its file_operations slot} for the I/O entry points of a file that
+    never sets FMODE_NOWAIT: RWF_NOWAIT and aio are refused there, and IOCB_NOWAIT
+    arrives only from io_uring on a file opened O_NONBLOCK."""
+    if _SETS_NOWAIT.search(data) or b"_iter" not in data:
         return {}
     return {m.group(2).decode("ascii", "replace"): "." + m.group(1).decode() for m in _NOWAIT_OPS.finditer(data)}
 
