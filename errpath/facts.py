@@ -1333,7 +1333,9 @@ _LIGHT_PATTERNS = """
     (for_statement condition: (_) @c)
     (do_statement condition: (_) @c)
     (for_statement !condition) @ever
-    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))"""
+    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))
+    ((assignment_expression left: (identifier) @h right: (call_expression arguments: (argument_list (identifier) @ha)))
+     (#eq? @h @ha))"""
 # the if conditions of a function with a `for (;;)` / `while (1)` loop (a second, rarer query)
 _IF_PATTERNS = "(if_statement condition: (_) @i)"
 _IF_QUERY = None
@@ -1362,6 +1364,8 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     caps = QueryCursor(_LIGHT_QUERY).captures(node)
     names = {n.text for n in caps.get("f", ())}
     stepped = {_norm(_text(n)) for n in caps.get("l", ())}
+    # `de = next_entry(de)`: a helper handed the cursor returns it advanced
+    stepped.update(_text(n) for n in caps.get("h", ()))
     for a in caps.get("a", ()):
         # `x = x - n`, also through parentheses and casts (`rel = (void *)rel + n`),
         # as value_of sees it; a declaration too (`int x = x - n`, seen the same way)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .facts import FunctionFacts, Value
+from .facts import FunctionFacts, Value, idents
 from .knowledge import name_list
 from .model import Evidence
 
@@ -51,6 +51,7 @@ class ZeroAnalysis:
         self.loop = loop
         self.cursor = cursor       # the loop walks a buffer: field lengths are device data
         self._callee_cache: dict[tuple[str, str], Verdict] = {}
+        self._tables: dict[int, frozenset] = {}
 
     def guarded(self, fn: FunctionFacts, node: int, var: str) -> bool:
         lits = fn.must_hold(node)
@@ -58,7 +59,7 @@ class ZeroAnalysis:
             return True
         # `if (len < sizeof(*hdr)) return;` leaves len >= a positive bound
         for atom, polarity in lits:
-            m = _BOUND.match(atom)
+            m = _BOUND.match(atom) if "(" not in var else _call_bound(atom, var)
             if m and m.group(1) == var:
                 op, bound = m.group(2), m.group(3)
                 if ((op in ("<", "<=") and not polarity) or (op in (">", ">=") and polarity)) \
@@ -114,6 +115,10 @@ class ZeroAnalysis:
         if kind == "field":
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
+            if self.kernel_table(fn, node, val[1]):
+                # `cur += cur->skip` over a `static const` array bounded by ARRAY_SIZE():
+                # the kernel wrote those lengths, no device or file did
+                return Verdict(UNKNOWN, f"'{val[1]}' is read from a table compiled into the kernel")
             if self.walks_data(fn, node, val[1]):
                 return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked", self.ctx,
                                       val[1])
@@ -155,6 +160,35 @@ class ZeroAnalysis:
         cache[key] = found
         return found
 
+    def kernel_table(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
+        """Is the record an element of an array compiled into the kernel: a file-scope
+        array the function bounds with ARRAY_SIZE() or indexes as `&tbl[n]` (neither a
+        parameter nor a local), or a local `static const` table? The record (`tbl[i].len`),
+        its pointer, the loop's cursor or its bound is set from it, one definition deep
+        (aic7xxx's `cur_patch < &patches[ARRAY_SIZE(patches)]`, `cur_patch += cur_patch->skip_patch`).
+        Data the kernel wrote itself: no device, file or peer chose those lengths."""
+        m = _BASE.match(field_text)
+        if m is None:
+            return False
+        tables = self._tables.get(id(fn))
+        if tables is None:
+            tables = self._tables[id(fn)] = _kernel_arrays(fn)
+        if not tables:
+            return False
+        names = {m.group(1)}
+        if self.counter is not None:
+            names.add(self.counter)
+        at = [node]
+        if self.loop is not None:
+            names |= _idents_of(self.loop.cond_text)
+            at.append(self.loop.head)
+        related = set(names)
+        for name in names:
+            for n in at:
+                for _, v in fn.reaching(n, name):
+                    related |= _value_names(v)
+        return bool(related & tables)
+
     def _narrowing(self, v: Value, fn: FunctionFacts) -> bool:
         """A call whose declared return type is narrower than an int (`unsigned short
         queue_logical_block_size()` returning an int): a nonzero value can come out 0."""
@@ -176,6 +210,15 @@ class ZeroAnalysis:
             if base == self.counter:
                 return True
             if any(_mentions(v, self.counter) for _, v in fn.reaching(node, base)):
+                return True
+        # `i += buf[i]`, `len = data[pos + 1]; pos += len;`: a length byte read at an
+        # index the loop walks (the cursor itself, or an index it advances by that length)
+        sub = _SUBSCRIPT.match(field_text)
+        if sub is not None:
+            index = idents(sub.group(2))
+            if self.cursor and self.counter in index:
+                return True
+            if self.loop is not None and any(self._advanced_in_loop(fn, i, field_text) for i in index):
                 return True
         return self.loop is not None and self._advanced_in_loop(fn, base, field_text)
 
@@ -214,6 +257,8 @@ class ZeroAnalysis:
                 v = Verdict(NONZERO)
             else:
                 v = self.value(dval, fn, def_node, depth + 1, seen)
+                if v.kind != MAYBE and dval[0] == "bin" and dval[1] == "+" and def_node:
+                    v = self._wrapped(fn, def_node, name, dval, depth, seen) or v
                 if v.kind != NONZERO and def_node and _divided_by_on_the_way(fn, def_node, node, name):
                     v = Verdict(NONZERO)
                 if v.kind == MAYBE and def_node:
@@ -225,6 +270,24 @@ class ZeroAnalysis:
             if worst.kind == MAYBE:
                 break
         return worst
+
+    def _wrapped(self, fn: FunctionFacts, def_node: int, name: str, dval: Value, depth: int,
+                 seen: frozenset) -> Verdict | None:
+        """`u8 plen = p[0] + sizeof(u8);`: a sum kept in a u8/u16 wraps to 0 when the
+        data operand holds the type's largest value (0xff + 1), so a nonzero addend does
+        not make a length read from data nonzero (btintel's DDC records)."""
+        narrow = _narrow_decl(fn, name)
+        if narrow is None:
+            return None
+        for a, b in ((dval[2], dval[3]), (dval[3], dval[2])):
+            if b[0] not in ("int", "sizeof", "macro"):
+                continue
+            va = self.value(a, fn, def_node, depth + 1, seen)
+            if va.kind == MAYBE:
+                top = "0xff" if "8" in narrow or "char" in narrow else "0xffff"
+                return Verdict(MAYBE, f"'{name}' is a {narrow}: the sum wraps to 0 for a value of {top}; "
+                                      f"{va.reason or 'the value comes from data'}", va.evidence, va.files, va.weak)
+        return None
 
     def _counter_nonzero(self, fn: FunctionFacts, node: int) -> bool:
         # `while (n)`: n is nonzero wherever the loop condition still holds.
@@ -282,8 +345,11 @@ class ZeroAnalysis:
             return Verdict(NONZERO)
         if name in name_list("device_data_readers"):
             arg = args[0] if args else ("unknown", "")
-            if arg[0] == "field" and self.guarded(fn, node, arg[1]):
+            if arg[0] == "field" and (self.guarded(fn, node, arg[1]) or self.guarded(fn, node, f"{name}({arg[1]})")):
+                # `while (p < end && le16_to_cpu(tlv->len))`: the loop test itself ends a 0 length
                 return Verdict(NONZERO)
+            if arg[0] == "field" and self.kernel_table(fn, node, arg[1]):
+                return Verdict(UNKNOWN, f"'{arg[1]}' is read from a table compiled into the kernel")
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
                 return _walked_length(fn, f"'{name}()' reads a length from the data being walked", self.ctx, arg[1])
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
@@ -304,6 +370,14 @@ class ZeroAnalysis:
                 cond = _zero_condition(fn, node, args[1])
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0",
                                zero_when=(cond,) if cond else ())
+            if len(args) > 1:
+                multiple = self.value(args[1], fn, node, depth + 1, seen)
+                if multiple.kind != MAYBE:
+                    # `ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))`: 0 only for a
+                    # multiple of 0 or one above the value, which nothing here shows
+                    return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, 0 only "
+                                          f"for a multiple above the value (or of 0), not shown here",
+                                   weak=True)
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
@@ -350,6 +424,67 @@ class ZeroAnalysis:
 
 
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+_SUBSCRIPT = re.compile(r"^(.*)\[([^\[\]]+)\]$")
+_ARRAY_USE = re.compile(r"\bARRAY_SIZE\s*\(\s*([A-Za-z_]\w*)\s*\)|&\s*([A-Za-z_]\w*)\s*\[")
+_STATIC_CONST = re.compile(r"^static\s+const\b[^=;]*?\b([A-Za-z_]\w*)\s*\[")
+
+
+_NARROW_DECL = r"^(?:const\s+)?(u8|__u8|uint8_t|unsigned\s+char|u16|__u16|uint16_t|unsigned\s+short)\b[^;=]*\b"
+
+
+def _narrow_decl(fn: FunctionFacts, name: str) -> str | None:
+    """The type of a u8/u16 local `name`, from its declaration, or None."""
+    rx = re.compile(_NARROW_DECL + re.escape(name) + r"\b")
+    for n in fn.nodes:
+        if n.kind == "decl" and name in n.text:
+            m = rx.match(n.text)
+            if m:
+                return " ".join(m.group(1).split())
+    return None
+
+
+def _kernel_arrays(fn: FunctionFacts) -> frozenset:
+    """Arrays of fn that the kernel image holds: file-scope arrays it names in
+    ARRAY_SIZE(x) or `&x[...]` (x neither a parameter nor declared in fn), and its
+    own `static const` tables."""
+    used: set[str] = set()
+    local: set[str] = set(fn.params)
+    tables: set[str] = set()
+    for n in fn.nodes:
+        text = n.text
+        if n.kind == "decl":
+            m = _STATIC_CONST.match(text)
+            if m:
+                tables.add(m.group(1))
+            for var, _ in n.defs:
+                local.add(var.split("[", 1)[0])
+            # array declarators (`u8 buf[64];`), not subscripts in an initializer
+            local.update(re.findall(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)+(?:[=;,]|$)", text.split("=", 1)[0]))
+        if "ARRAY_SIZE" in text or "&" in text:
+            for m in _ARRAY_USE.finditer(text):
+                used.add(m.group(1) or m.group(2))
+    return frozenset(tables | (used - local))
+
+
+def _idents_of(text: str) -> set[str]:
+    return set(idents(text))
+
+
+def _value_names(v) -> set[str]:
+    """Identifiers a value is computed from (`&patches[n]` gives patches and n)."""
+    out: set[str] = set()
+    if isinstance(v, tuple) and v:
+        if isinstance(v[0], str) and v[0] in ("var", "param", "field") and isinstance(v[1], str):
+            return _idents_of(v[1])
+        if isinstance(v[0], str) and v[0] == "call":
+            out |= {v[1]} if v[1] else set()
+            for a in v[2]:
+                out |= _value_names(a)
+            return out
+        for x in (v[1:] if isinstance(v[0], str) else v):
+            if isinstance(x, tuple):
+                out |= _value_names(x)
+    return out
 _NARROW = re.compile(r"\b(short|char|u8|u16|s8|s16|__u8|__u16|uint8_t|uint16_t)\b")
 # `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
 _ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
@@ -506,6 +641,13 @@ def _has_field(v, field_text: str) -> bool:
 _BOUND = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*)(<=|>=|<|>)(.+)$")
 
 
+def _call_bound(atom: str, var: str):
+    """_BOUND for a compared call (`le16_to_cpu(h->len)<sizeof(*h)`)."""
+    if not atom.startswith(var):
+        return None
+    return re.match(r"^(" + re.escape(var) + r")(<=|>=|<|>)(.+)$", atom)
+
+
 def _positive_bound(bound: str, strict: bool) -> bool:
     """Is `x >= bound` (or `x > bound` when strict) enough to make x nonzero?"""
     if bound.startswith(("sizeof", "offsetof")) or re.fullmatch(r"[A-Z][A-Z0-9_]*", bound):
@@ -546,6 +688,8 @@ def _vtext(v) -> str:
         return str(v[1])
     if v[0] == "bin":
         return f"{_vtext(v[2])} {v[1]} {_vtext(v[3])}"
+    if v[0] == "call":
+        return f"{v[3]}()"
     return "a constant"
 
 

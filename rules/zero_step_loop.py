@@ -140,7 +140,15 @@ def _counters(cond) -> list[tuple[str, str]]:
             return []
         if op in (">", "!=") and b == ("int", 0):
             return [(name, "down")]
+        if op in (">", ">=") and b[0] == "bin" and b[1] in ("-", "+") and b[2][0] == "var":
+            # `fw->size > fw_ptr - fw->data`: the cursor is on the right
+            return [(b[2][1], "up")]
+        if op == ">" and b[0] == "var":
+            # `while (end > p)` walks p up; `while (len > hdr)` counts len down
+            return [(name, "down"), (b[1], "up")]
         if op == ">=" and b[0] in ("int", "macro", "var", "sizeof"):
+            return [(name, "down")]
+        if op == ">" and b[0] in ("int", "macro", "sizeof"):
             return [(name, "down")]
         if op in ("<", "<=", "!="):
             return [(name, "up")]
@@ -306,8 +314,30 @@ class ZeroStepLoop(Rule):
                                    depends_on=verdict.files | {callee.path})
                 return
 
+    def _check_next_position(self, fn, ctx, loop, counter, helpers):
+        """The cursor moves only through helpers that return it advanced by a record's
+        own length: judge the step inside the helper, the record being its parameter."""
+        for node, (callee, param, ret, step) in helpers:
+            analysis = ZeroAnalysis(ctx, counter=param, cursor=True)
+            verdict = analysis.value(step, callee, ret.id)
+            if verdict.kind != MAYBE:
+                return
+        for node, (callee, param, ret, step) in helpers[:1]:
+            verdict = ZeroAnalysis(ctx, counter=param, cursor=True).value(step, callee, ret.id)
+            step_text = _value_text(step) or _rhs(ret.text)
+            message = (f"loop on '{counter}' may never end: {callee.name}() returns '{param}' advanced by "
+                       f"'{step_text}', which can be 0 ({verdict.reason})")
+            evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
+                        Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
+            evidence += verdict.evidence
+            evidence.append(Evidence(callee.path, ret.line, callee.name,
+                                     f"'{param}' advanced by '{step_text}' with no zero check: {ret.text}"))
+            yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
+                               evidence=evidence, confidence="low" if verdict.weak else "medium",
+                               depends_on=verdict.files | {callee.path})
+
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates = []
+        updates, helpers = [], []
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
@@ -315,8 +345,15 @@ class ZeroStepLoop(Rule):
                     continue
                 step = _step_of(val, counter, direction)
                 if step is None:
-                    return  # the counter also moves some other way: not ours to judge
+                    helper = _next_position(ctx, fn, val, counter) if direction == "up" else None
+                    if helper is None:
+                        return  # the counter also moves some other way: not ours to judge
+                    helpers.append((node, helper))
+                    continue
                 updates.append((node, step))
+        if helpers and not updates:
+            yield from self._check_next_position(fn, ctx, loop, counter, helpers)
+            return
         if not updates:
             return
         analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
@@ -344,6 +381,38 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _value_text(v) -> str | None:
+    """C text of a plain value (`le16_to_cpu(r->len)`), or None."""
+    if v[0] in ("var", "field", "macro", "param"):
+        return v[1]
+    if v[0] == "int":
+        return str(v[1])
+    if v[0] == "call" and v[1] is not None:
+        args = [_value_text(a) for a in v[2]]
+        return f"{v[1]}({', '.join(args)})" if None not in args else None
+    return None
+
+
+def _next_position(ctx, fn, val, counter):
+    """`de = next_entry(de)` / `p = skip_rec(p, end)`: a helper (in this file or a
+    header) handed the cursor, that returns it advanced (`return (void *)p + p->len;`).
+    (callee, parameter, return node, step) or None."""
+    if ctx is None or val[0] != "call" or val[1] is None:
+        return None
+    idx = [i for i, a in enumerate(val[2]) if a == ("var", counter)]
+    if len(idx) != 1:
+        return None
+    callee = ctx.function(val[1], fn.path)
+    if callee is None or callee is fn or idx[0] >= len(callee.params):
+        return None
+    param = callee.params[idx[0]]
+    for r in callee.returns():
+        v = r.ret
+        if v is not None and v[0] == "bin" and v[1] == "+" and v[2] in (("var", param), ("param", param)):
+            return callee, param, r, v[3]
+    return None
 
 
 def _failed_allocation(fn, nid) -> str | None:
@@ -475,8 +544,24 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
         if node.kind not in ("cond", "switch") or nid == loop.head:
             continue
         if any(_leaves(fn, loop, succ) for succ, _ in node.succ):
-            tests.append((idents(node.text), "".join(node.text.split())))
+            text = _without_operations(node.text)
+            tests.append((idents(text), "".join(text.split())))
     return tests
+
+
+_MULTI_ARG_CALL = re.compile(r"\b[A-Za-z_]\w*\s*\([^()]*,[^()]*\)")
+
+
+def _without_operations(text: str) -> str:
+    """A test's text without the calls of two or more arguments it makes: `if
+    (send_cmd(d, p, plen) < 0)` tests what send_cmd() returns, not plen (a
+    one-argument conversion such as `le16_to_cpu(h->len)` stays)."""
+    for _ in range(4):
+        new = _MULTI_ARG_CALL.sub("f()", text)
+        if new == text:
+            break
+        text = new
+    return text
 
 
 def _tested_on_exit(names: set[str], tests) -> bool:
