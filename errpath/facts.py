@@ -1343,6 +1343,7 @@ _IF_QUERY = None
 # `while ((bio = next_bio(bdev, &sector, &nr_sects)))`: a call in a loop condition
 # handed the address of a variable may step it (progress made by the callee)
 _ADDR_ARG = re.compile(r"[(,]&[A-Za-z_]")
+_ASSIGNED_CALL = re.compile(r"^\(*[A-Za-z_]\w*=[A-Za-z_]\w*\([^&()]*\)\)*$")
 
 
 def _light_of(node: TSNode) -> tuple[tuple, bool]:
@@ -1393,7 +1394,9 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
             conds += [_norm(_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
         step = any(v in c for v in stepped for c in conds)
     if not step and names:
-        step = any(_ADDR_ARG.search(c) for c in conds)
+        # `&x` handed to the call of a loop condition, or `while ((e = next(a, b)))`
+        # with plain arguments (a cursor the loop may never advance)
+        step = any(_ADDR_ARG.search(c) or _ASSIGNED_CALL.match(c) for c in conds)
     return tuple(sorted({b.decode("utf-8", "replace") for b in names})), step
 
 

@@ -210,6 +210,7 @@ class ZeroStepLoop(Rule):
             call = _loop_call(loop.cond)
             if call is not None and ctx is not None:
                 yield from self._check_callee_progress(fn, ctx, loop, call)
+                yield from self._check_same_call(fn, ctx, loop, call)
             yield from self._check_skipped_advance(fn, loop)
 
     def _check_skipped_advance(self, fn, loop):
@@ -258,6 +259,38 @@ class ZeroStepLoop(Rule):
                         and analysis.value(step, fn, node.id).kind == NONZERO:
                     return True
         return False
+
+    def _check_same_call(self, fn, ctx, loop, call):
+        """`while ((next = get_continuation(ie, len, elem, sub)))` where the loop changes
+        none of the arguments and the callee only reads them: every test makes the same
+        call on the same data, so the cursor never moves (a zero step) and the loop ends
+        only through another exit, after repeating the same element, or never."""
+        name, args = call[1], call[2]
+        if name is None or not args:
+            return
+        names: set[str] = set()
+        for a in args:
+            if a[0] not in ("var", "param", "field", "int", "macro", "sizeof"):
+                return
+            if a[0] in ("var", "param", "field"):
+                names |= set(idents(a[1]))
+        if not names or names & _changed_in_loop(fn, loop):
+            return
+        callee = ctx.function(name, fn.path)
+        if callee is None or callee is fn or not _reads_only(ctx, callee, 0, set()):
+            return
+        result = _assigned_var(loop.cond_text)
+        if result is not None and result in _handed_on(fn, loop, result):
+            return   # the loop changes what the result points at (`e->done = 1;`, `consume(e)`)
+        arg_text = ", ".join(_value_text(a) or "?" for a in args)
+        message = (f"loop on '{result or name + '()'}' may never end: each test calls {name}({arg_text}) with "
+                   f"arguments the loop never changes, and {name}() only reads them, so it returns the same "
+                   f"element every time")
+        evidence = [Evidence(fn.path, loop.line, fn.name, f"the loop's only progress is this call: {loop.cond_text}"),
+                    Evidence(callee.path, callee.line, callee.name,
+                             f"{name}() writes nothing through its parameters and calls only functions that do not")]
+        yield self.finding(fn, loop.line, loop.column, message, names=(name, "same-call"),
+                           evidence=evidence, confidence="medium", depends_on={callee.path})
 
     def _check_callee_progress(self, fn, ctx, loop, call):
         """`while ((bio = next_bio(dev, &pos, &left)))`: the callee steps `*left`; the
@@ -381,6 +414,118 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+_IMPURE = re.compile(r"\b(asm|__asm__|volatile|READ_ONCE|jiffies|current|get_cycles|ktime_get\w*)\b")
+
+
+def _reads_only(ctx, f, depth: int, seen: set) -> bool:
+    """Does f only compute from its arguments: no store through a pointer, a field or
+    an array element, nothing volatile (asm, READ_ONCE, jiffies), and every call to a
+    function (two levels down) that does the same?"""
+    if (f.path, f.name) in seen or depth > 2:
+        return True    # deeper down: judged by name only, as a helper outside the files read
+    seen.add((f.path, f.name))
+    if f.return_type == "void":
+        return False
+    for node in f.nodes:
+        if _IMPURE.search(node.text):
+            return False
+        for var, _ in node.defs:
+            if var.startswith(("*", "(")) or "->" in var or "." in var or "[" in var:
+                return False
+        for c in node.calls:
+            if c.name is None:
+                return False
+            g = ctx.function(c.name, f.path)
+            if g is None or depth == 2:
+                # a helper outside the files read (a header's lookup), unless it talks
+                # to hardware or to the clock: a register read changes by itself
+                if _ACCESSOR.search(c.name):
+                    return False
+                continue
+            if not _reads_only(ctx, g, depth + 1, seen):
+                return False
+    return True
+
+
+# MMIO/port/bus accessors and clocks, whose result changes with no store by the caller
+_ACCESSOR = re.compile(r"^(__raw_)?(read|write|in|out)[bwlq]?(_relaxed|_be|_le)?$|^io(read|write)|^regmap_|"
+                       r"_(read|rd|status|poll|jiffies|time|clock|now)\w*$|^(get|read)_")
+
+
+def _changed_in_loop(fn, loop) -> set[str]:
+    """Identifiers the loop (its test included) assigns, or hands to a call by address
+    or as a plain pointer argument (the callee may change what it points at)."""
+    out: set[str] = set()
+    for nid in [loop.head] + list(range(loop.first, loop.last + 1)):
+        node = fn.nodes[nid]
+        for var, _ in node.defs:
+            out |= set(idents(var.split("->")[0].split(".")[0].split("[")[0]))
+        for c in node.calls:
+            if nid == loop.head:
+                continue
+            for a in c.arg_values:
+                if a[0] == "un" and a[1] == "&":
+                    out |= set(idents(a[2][1])) if a[2][0] == "var" else set()
+                elif a[0] in ("var", "param"):
+                    out.add(a[1])
+    return out
+
+
+def _assigned_var(cond_text: str) -> str | None:
+    m = re.match(r"^\(*\s*([A-Za-z_]\w*)\s*=[^=]", cond_text)
+    return m.group(1) if m else None
+
+
+_COPIERS = frozenset({"memcpy", "memmove", "memcpy_toio", "memcpy_fromio", "memset", "strscpy", "strcpy"})
+
+
+def _handed_on(fn, loop, result: str) -> set[str]:
+    """{result} when the loop body may change what the result points at: a store
+    through it, or a call handed it (or a pointer derived from it), except as the
+    source of a copy; else empty."""
+    derived = {result}
+    for nid in range(loop.first, loop.last + 1):
+        for var, val in fn.nodes[nid].defs:
+            base = var.lstrip("*(").split("->")[0].split(".")[0].split("[")[0]
+            if base in derived and var != base:
+                return {result}
+            if var == base and _points_into(val, derived):
+                derived.add(var)
+    for nid in range(loop.first, loop.last + 1):
+        for c in fn.nodes[nid].calls:
+            for i, a in enumerate(c.arg_values):
+                if c.name in _COPIERS and i > 0:
+                    continue
+                if _BASES(a) & derived:
+                    return {result}
+    return set()
+
+
+def _points_into(v, derived: set) -> bool:
+    """Is v a pointer into what one of `derived` points at (`&e->data[1]`, `e`, `e + 1`),
+    not a value read from it (`e->len`)?"""
+    if v[0] in ("var", "param"):
+        return v[1] in derived
+    if v[0] == "un" and v[1] == "&":
+        return bool(_BASES(v[2]) & derived)
+    if v[0] == "bin" and v[1] in ("+", "-"):
+        return _points_into(v[2], derived)
+    return False
+
+
+def _BASES(v) -> set[str]:
+    """The variables a value reads (the base of `e->data[1]` is e)."""
+    out: set[str] = set()
+    if isinstance(v, tuple) and v and isinstance(v[0], str):
+        if v[0] in ("var", "param", "field") and isinstance(v[1], str):
+            m = re.match(r"^[*(&\s]*([A-Za-z_]\w*)", v[1])
+            return {m.group(1)} if m else set()
+        for x in v[1:]:
+            if isinstance(x, tuple):
+                out |= _BASES(x)
+    return out
 
 
 def _value_text(v) -> str | None:
