@@ -531,6 +531,97 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
     return found
 
 
+def _struct_of(fn: FunctionFacts, var: str) -> str | None:
+    """The struct a pointer variable of fn points at, from its declaration
+    (`const struct xt_entry_match *m;`, a parameter too), or None."""
+    src = fn.source()
+    texts = [src.decode("utf-8", "replace")] if src is not None else [n.text for n in fn.nodes if n.kind == "decl"]
+    rx = re.compile(r"struct\s+([A-Za-z_]\w*)\s*\*+\s*(?:const\s+)?" + re.escape(var) + r"\b")
+    for t in texts:
+        m = rx.search(t)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _has_tokens(f: FunctionFacts, *names: str) -> bool:
+    toks = f._tokens
+    if toks is not None:
+        from bisect import bisect_left
+        for n in names:
+            i = bisect_left(toks, n)
+            if i == len(toks) or toks[i] != n:
+                return False
+        return True
+    tt = f.text_tokens
+    return all(n in tt for n in names)
+
+
+def _verified_by_callee(ctx, fn: FunctionFacts, field_text: str) -> tuple[str, str] | None:
+    """A verifier in another file that this file's code calls (directly or one call
+    down) and that checks the same member of the same struct against 0 or a minimum:
+    netfilter's ip_tables.c calls xt_check_entry_offsets() (x_tables.c), whose
+    xt_check_entry_match() rejects `pos->u.match_size < sizeof(struct xt_entry_match)`
+    when a table is loaded, before copy_entries_to_user() walks it. (What it found,
+    the verifier's file), or None."""
+    if ctx is None or getattr(ctx, "index", None) is None:
+        return None
+    m = re.match(r"^([A-Za-z_]\w*)((?:->|\.)[A-Za-z_][\w.>-]*)$", field_text)
+    if m is None:
+        return None
+    base, path = m.group(1), m.group(2)
+    struct = _struct_of(fn, base)
+    if struct is None:
+        return None
+    member = re.search(r"(\w+)$", path).group(1)
+    cache = ctx.index.__dict__.setdefault("_verifiers", {})
+    key = (fn.path, struct, path)
+    if key in cache:
+        return cache[key]
+    found = None
+    seen: set = set()
+    callees = []
+    for g in ctx.index.by_file.get(fn.path, {}).values():
+        for c in g.call_names:
+            if c in seen:
+                continue
+            seen.add(c)
+            v = ctx.function(c, fn.path)
+            if v is not None and v.path != fn.path:
+                callees.append((g, v, None))
+    deeper = []
+    for g, v, _ in callees:
+        for c in v.call_names:
+            w = ctx.function(c, v.path)
+            if w is not None and w.path != fn.path and (w.path, w.name) not in seen:
+                seen.add((w.path, w.name))
+                deeper.append((g, w, v))
+    tail = re.compile(r"^([A-Za-z_]\w*)" + re.escape(path) + r"$")
+    for g, v, via in callees + deeper:
+        if not _has_tokens(v, struct, member):
+            continue
+        for node in v.nodes:
+            if node.kind != "cond":
+                continue
+            for atom, _ in node.true_lits | node.false_lits:
+                b = _BOUND.match(atom)
+                name = atom if b is None else (
+                    b.group(1) if b.group(2) in ("<", "<=") and _positive_bound(b.group(3), strict=b.group(2) == "<=")
+                    else None)
+                t = tail.match(name) if name else None
+                if t and _struct_of(v, t.group(1)) == struct:
+                    chain = f"{g.name}() -> {via.name}() -> {v.name}()" if via else f"{g.name}() -> {v.name}()"
+                    found = (f"{v.name}() ({v.path}), which this file calls ({chain}), checks "
+                             f"'{name}' of struct {struct} against a minimum", v.path)
+                    break
+            if found:
+                break
+        if found:
+            break
+    cache[key] = found
+    return found
+
+
 def _field_tail(v, tail) -> bool:
     """Is v computed from a field whose member matches `tail` (one level: `x->len << 3`)?"""
     if isinstance(v, tuple) and v:
@@ -557,6 +648,9 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
     if checker is not None:
         return Verdict(MAYBE, f"{what}; {checker}() in the same file checks '{field_text}' against a "
                               f"minimum where such records come in", weak=True)
+    verifier = _verified_by_callee(ctx, fn, field_text) if field_text else None
+    if verifier is not None:
+        return Verdict(MAYBE, f"{what}; {verifier[0]}", weak=True, files={verifier[1]})
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
 
 
