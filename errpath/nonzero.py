@@ -213,6 +213,13 @@ class ZeroAnalysis:
                 return True
         # `i += buf[i]`, `len = data[pos + 1]; pos += len;`: a length byte read at an
         # index the loop walks (the cursor itself, or an index it advances by that length)
+        if self.loop is not None:
+            # `h = buf + off; l = h->len; off += l; left -= l;`: the record sits at an
+            # offset the loop advances by its own length
+            for _, v in fn.reaching(node, base):
+                for x in _value_names(v) - {base}:
+                    if self._advanced_in_loop(fn, x, field_text):
+                        return True
         sub = _SUBSCRIPT.match(field_text)
         if sub is not None:
             index = idents(sub.group(2))
@@ -384,6 +391,22 @@ class ZeroAnalysis:
         callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
         if callee is None:
             return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
+        walked = self._walked_argument(fn, node, callee, args)
+        if walked is not None:
+            # `len = rec_len(p)` with p the record the loop walks: the helper reads the
+            # length out of the walked data (`return le16_to_cpu(p->len);`)
+            inner = ZeroAnalysis(self.ctx, counter=walked, cursor=True)
+            inner._callee_cache = self._callee_cache
+            worst = Verdict(NONZERO)
+            for r in callee.returns():
+                if r.ret is not None:
+                    worst = worst.worse(inner.value(r.ret, callee, r.id, depth + 1, seen))
+            if worst.kind == MAYBE:
+                return Verdict(MAYBE, f"{name}() returns a length read from the record it is handed "
+                                      f"({worst.reason})",
+                               [Evidence(callee.path, callee.line, callee.name,
+                                         f"reads the length out of its '{walked}'")] + worst.evidence,
+                               worst.files | {callee.path}, worst.weak)
         v = self._callee_verdict(callee, name, depth, seen)
         if v.kind == MAYBE and v.zero_when:
             # the callee's zero needs an expression of its parameters to be 0: in the
@@ -395,6 +418,28 @@ class ZeroAnalysis:
             return Verdict(v.kind, v.reason, v.evidence, v.files, v.weak,
                            mapped if all(mapped) else ())
         return v
+
+    def _walked_argument(self, fn: FunctionFacts, node: int, callee, args) -> str | None:
+        """The callee's parameter that receives the record this loop walks (the cursor,
+        or a record pointer the loop advances), or None."""
+        if self.counter is None or self.loop is None:
+            return None
+        for i, a in enumerate(args):
+            if i >= len(callee.params) or a[0] not in ("var", "param"):
+                continue
+            x = a[1]
+            if (self.cursor and (x == self.counter or any(_mentions(v, self.counter) for _, v in fn.reaching(node, x)))) \
+                    or self._advanced_any(fn, x):
+                return callee.params[i]
+        return None
+
+    def _advanced_any(self, fn: FunctionFacts, name: str) -> bool:
+        """Does the loop step `name` forward from itself (`p = (void *)p + n`)?"""
+        for nid in range(self.loop.first, self.loop.last + 1):
+            for var, val in fn.nodes[nid].defs:
+                if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name):
+                    return True
+        return False
 
     def _callee_verdict(self, callee, name: str, depth: int, seen: frozenset) -> Verdict:
         key = (callee.path, callee.name)
@@ -753,7 +798,9 @@ def _positive_bound(bound: str, strict: bool) -> bool:
 
 
 def _non_negative(v: Value) -> bool:
-    return (v[0] == "int" and v[1] >= 0) or v[0] in ("macro", "sizeof")
+    # a byte-order reader returns an unsigned value: `sizeof(*h) + le16_to_cpu(h->len)` >= 1
+    return (v[0] == "int" and v[1] >= 0) or v[0] in ("macro", "sizeof") \
+        or (v[0] == "call" and v[1] in name_list("device_data_readers"))
 
 
 def _is_offset_within(b: Value, whole: Value) -> bool:

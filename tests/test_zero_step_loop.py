@@ -126,7 +126,9 @@ def test_new_walk_shapes_are_medium_and_say_why():
     """Index cursors (`i += buf[i]`), u8 sums that wrap, helpers returning the cursor
     advanced, and a lookup called with arguments the loop never changes."""
     expect = {
-        "bad_index_cursor.c": {"count_elements": "step 'buf[i]' can be 0", "parse_descs": "step 'dlen' can be 0"},
+        "bad_index_cursor.c": {"count_elements": "step 'buf[i]' can be 0", "parse_descs": "step 'dlen' can be 0",
+                               "apply_cfg": "step 'l' can be 0",
+                               "apply_cfg_helper": "cfg_rec_len() returns a length read from the record it is handed"},
         "bad_narrow_length_wraps.c": {"send_config_records": "'plen' is a u8: the sum wraps to 0 for a value of 0xff"},
         "bad_next_position_helper.c": {"dev_handle_reply": "next_rec() returns 'r' advanced by 'le16_to_cpu(r->len)'"},
         "bad_same_call_every_time.c": {"merge_profile": "calls find_continuation(ie, ielen, outer, sub) with "
