@@ -132,9 +132,18 @@ def _counters(cond) -> list[tuple[str, str]]:
         return _counters(cond[2]) + _counters(cond[3])
     if kind == "bin":
         op, a, b = cond[1], cond[2], cond[3]
-        # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`: the cursor is on the left
-        if op in ("<", "<=") and a[0] == "bin" and a[1] in ("-", "+") and a[2][0] == "var":
-            a = a[2]
+        if op in ("<", "<=") and b[0] == "bin" and b[1] == "-" and b[3][0] == "var" and a[0] != "bin":
+            # `sizeof(*info) <= end - pos` is `end - pos >= sizeof(*info)`
+            op, a, b = {"<": ">", "<=": ">="}[op], b, a
+        if op in (">", ">=") and a[0] == "bin" and a[1] == "-" and a[3][0] == "var" \
+                and not _mentions_var(b, a[3][1]):
+            # `end - pos >= sizeof(*h)`, `len - off > 0`: the cursor is subtracted
+            return [(a[3][1], "up")]
+        # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`, `off + sizeof(u32) + hdr < max`:
+        # the cursor is the leftmost term on the left
+        if op in ("<", "<="):
+            while a[0] == "bin" and a[1] in ("-", "+") and a[2][0] in ("bin", "var"):
+                a = a[2]
         name = a[1] if a[0] in ("var", "field") else None
         if name is None:
             return []
@@ -150,9 +159,33 @@ def _counters(cond) -> list[tuple[str, str]]:
             return [(name, "down")]
         if op == ">" and b[0] in ("int", "macro", "sizeof"):
             return [(name, "down")]
+        if op in (">", ">=") and b[0] == "bin" and not _mentions_var(b, name):
+            # `len >= 2 * sizeof(*val)`, `left > hdr_len + 4`
+            return [(name, "down")]
         if op in ("<", "<=", "!="):
             return [(name, "up")]
     return []
+
+
+def _mentions_var(v, name: str) -> bool:
+    if isinstance(v, tuple) and v:
+        if v[0] in ("var", "field") and isinstance(v[1], str):
+            return name in idents(v[1])
+        return any(_mentions_var(x, name) for x in v[1:] if isinstance(x, tuple))
+    return False
+
+
+_ALIGNERS = frozenset({"ALIGN", "PTR_ALIGN", "round_up", "roundup", "ALIGN_UP", "__ALIGN_KERNEL"})
+
+
+def _no_progress(defval, counter: str, direction: str) -> bool:
+    """An update that moves nothing on its own and cannot undo a step: rounding the
+    cursor up to an alignment (`off = ALIGN(off, 4)`, 0 more when aligned), or a
+    count set to 0 (`left = 0;` ends the loop like a break)."""
+    if direction == "up" and defval[0] == "call" and defval[1] in _ALIGNERS and defval[2] \
+            and defval[2][0] == ("var", counter):
+        return True
+    return direction == "down" and defval == ("int", 0)
 
 
 def _step_of(defval, counter: str, direction: str):
@@ -377,6 +410,8 @@ class ZeroStepLoop(Rule):
                 if var != counter:
                     continue
                 step = _step_of(val, counter, direction)
+                if step is None and _no_progress(val, counter, direction):
+                    continue
                 if step is None:
                     helper = _next_position(ctx, fn, val, counter) if direction == "up" else None
                     if helper is None:
