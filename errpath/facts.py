@@ -1397,6 +1397,10 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
         # `&x` handed to the call of a loop condition, or `while ((e = next(a, b)))`
         # with plain arguments (a cursor the loop may never advance)
         step = any(_ADDR_ARG.search(c) or _ASSIGNED_CALL.match(c) for c in conds)
+        if not step and any(".len" in c or "->len" in c for c in conds):
+            # `while (skb->len > 0) { ...; skb_pull(skb, n); }`: a callee consumes the length
+            from .knowledge import name_list
+            step = bool({n.decode("utf-8", "replace") for n in names} & name_list("consumers"))
     return tuple(sorted({b.decode("utf-8", "replace") for b in names})), step
 
 

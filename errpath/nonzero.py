@@ -206,6 +206,12 @@ class ZeroAnalysis:
         if not m:
             return False
         base = m.group(1)
+        obj = re.match(r"^([A-Za-z_]\w*)(?:->|\.)[A-Za-z_]\w*$", self.counter)
+        if obj is not None and not self.cursor and any(
+                _mentions(v, obj.group(1)) for _, v in fn.reaching(node, base)):
+            # `while (skb->len > 0) { hdr = (void *)skb->data; ... skb_pull(skb, hdr->len); }`:
+            # the record is read out of the object whose length the loop consumes
+            return True
         if self.cursor:
             if base == self.counter:
                 return True

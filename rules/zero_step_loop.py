@@ -111,6 +111,8 @@ References
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from errpath.facts import STEP_TOKEN, idents
 from errpath.model import Evidence
@@ -422,6 +424,8 @@ class ZeroStepLoop(Rule):
         if helpers and not updates:
             yield from self._check_next_position(fn, ctx, loop, counter, helpers)
             return
+        if direction == "down":
+            updates += _consumed(fn, loop, counter)
         if not updates:
             return
         analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
@@ -560,6 +564,39 @@ def _BASES(v) -> set[str]:
         for x in v[1:]:
             if isinstance(x, tuple):
                 out |= _BASES(x)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _consumers() -> dict:
+    """{name: (object argument, member, amount argument)} from data/consumers.txt."""
+    out = {}
+    text = resources.files("errpath").joinpath("data/consumers.txt").read_text()
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, obj, member, amount = line.split()[:4]
+            out[name] = (int(obj), member, int(amount))
+    return out
+
+
+def _consumed(fn, loop, counter: str) -> list:
+    """`while (skb->len > 0) { ...; skb_pull(skb, n); }`: (node, amount) of every call in
+    the loop that lowers the counter member of its object (data/consumers.txt)."""
+    m = re.match(r"^([A-Za-z_]\w*)(->|\.)([A-Za-z_]\w*)$", counter)
+    if m is None:
+        return []
+    obj, member = m.group(1), m.group(3)
+    table = _consumers()
+    out = []
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        for c in node.calls:
+            spec = table.get(c.name)
+            if spec is None or spec[1] != member or max(spec[0], spec[2]) >= len(c.arg_values):
+                continue
+            a = c.arg_values[spec[0]]
+            if a in (("var", obj), ("param", obj)) or (m.group(2) == "." and a == ("un", "&", ("var", obj))):
+                out.append((node, c.arg_values[spec[2]]))
     return out
 
 
@@ -723,10 +760,33 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
         node = fn.nodes[nid]
         if node.kind not in ("cond", "switch") or nid == loop.head:
             continue
-        if any(_leaves(fn, loop, succ) for succ, _ in node.succ):
+        leaving = [edge for succ, edge in node.succ if _leaves(fn, loop, succ)]
+        if not leaving:
+            continue
+        if node.kind == "cond" and all(e in (True, False) for e in leaving):
+            # what must hold to leave, less upper bounds (`if (len > skb->len) return;`
+            # leaves on a large step, never on 0)
+            parts = []
+            for e in leaving:
+                for atom, pol in (node.true_lits if e else node.false_lits):
+                    m = _UPPER.match(atom)
+                    if m and ((pol and m.group(2) in (">", ">=")) or (not pol and m.group(2) in ("<", "<="))) \
+                            and m.group(3) != "0":
+                        parts.append(m.group(3))
+                    else:
+                        parts.append(atom)
+            text = _without_operations(" ".join(parts))
+        else:
             text = _without_operations(node.text)
-            tests.append((idents(text), "".join(text.split())))
+        # variables, not members (`skb->len` does not test a variable `len`)
+        tests.append((frozenset(_VAR.findall(text)), "".join(text.split())))
     return tests
+
+
+_VAR = re.compile(r"(?<!->)(?<!\.)(?<![\w$])([A-Za-z_]\w*)")
+
+
+_UPPER = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*)(>=|<=|>|<)(.+)$")
 
 
 _MULTI_ARG_CALL = re.compile(r"\b[A-Za-z_]\w*\s*\([^()]*,[^()]*\)")
