@@ -265,19 +265,27 @@ class ZeroStepLoop(Rule):
             if node.kind != "continue" or [s for s, _ in node.succ] != [loop.head]:
                 continue   # a for loop's continue runs its update; an inner loop's is not ours
             failed = _failed_allocation(fn, nid)
-            if failed is None or _changes_before(fn, loop, nid):
+            if failed is not None and _changes_before(fn, loop, nid):
                 continue
             for var, upd in advanced.items():
                 if not _reached_without(fn, loop, nid, var):
                     continue
+                if failed is None:
+                    test = _same_state_test(fn, loop, nid, var)
+                    if test is None:
+                        continue
+                    why = f"the 'continue' taken when {test} skips the advance of '{var}', and nothing on " \
+                          f"the way changes, so the same element is tested for ever"
+                else:
+                    why = f"the 'continue' taken when {failed}() fails skips the advance of '{var}', so the " \
+                          f"same element is retried for ever"
                 u = fn.nodes[upd[0]]
-                message = (f"loop on '{var}' may never end: the 'continue' taken when {failed}() fails skips "
-                           f"the advance of '{var}', so the same element is retried for ever")
+                message = f"loop on '{var}' may never end: {why}"
                 evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{var}': {loop.cond_text}"),
                             Evidence(fn.path, node.line, fn.name, f"back to the loop test, '{var}' unchanged: "
                                                                   f"{node.text}"),
                             Evidence(fn.path, u.line, fn.name, f"the only advance of '{var}': {u.text}")]
-                yield self.finding(fn, node.line, node.column, message, names=(var, failed, "continue"),
+                yield self.finding(fn, node.line, node.column, message, names=(var, failed or "test", "continue"),
                                    evidence=evidence, confidence="medium")
                 return   # one finding per loop
 
@@ -642,6 +650,50 @@ def _failed_allocation(fn, nid) -> str | None:
             if val[0] == "call" and val[1] in allocs:
                 return val[1]
     return None
+
+
+def _same_state_test(fn, loop, target, var) -> str | None:
+    """`while (p < end) { h = (void *)p; if (h->type != WANTED) continue; ...; p += len; }`:
+    every node from the top of the body to this `continue` (without passing an advance of
+    var) only recomputes locals from the unchanged element (no call but a byte-order
+    reader, no store through a pointer, no `x++`), so the next iteration takes the same
+    branch again. The text of the test the `continue` hangs from, or None."""
+    readers = name_list_readers()
+    start = [s for s, _ in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
+    fwd, stack = set(), list(start)
+    while stack:
+        n = stack.pop()
+        if n in fwd or not loop.contains(n) or n == loop.head or any(v == var for v, _ in fn.nodes[n].defs):
+            continue
+        fwd.add(n)
+        if n != target:
+            stack.extend(s for s, _ in fn.nodes[n].succ)
+    preds = fn.preds()
+    back, stack = set(), [target]
+    while stack:
+        n = stack.pop()
+        if n in back or n not in fwd:
+            continue
+        back.add(n)
+        stack.extend(p for p, _ in preds[n])
+    if target not in back:
+        return None
+    test = None
+    for n in sorted(back):
+        node = fn.nodes[n]
+        if node.kind in ("loop", "switch") or any(c.name not in readers for c in node.calls):
+            return None
+        for v, val in node.defs:
+            if not v.isidentifier() or (val[0] == "bin" and val[2] == ("var", v)):
+                return None
+        if node.kind == "cond":
+            test = node.text.strip()
+    return test
+
+
+def name_list_readers() -> frozenset:
+    from errpath.knowledge import name_list
+    return name_list("device_data_readers")
 
 
 def _changes_before(fn, loop, nid) -> bool:
