@@ -18,7 +18,32 @@ There is no `if (!step) break;` guard on the way to the update, and no division
 by the step on every path from where it is set (`n = total / step;` would have
 trapped on a 0 first, as in ibmvnic's alloc_ltb_set()).
 
-Three other shapes of the same bug:
+The loop test can name its cursor in any of the usual ways (`p < end`, `end - pos >=
+sizeof(*h)`, `sizeof(*h) <= end - pos`, `off + sizeof(u32) + hdr < max`, `fw->size > p -
+fw->data`, `len >= 2 * n`); `off = ALIGN(off, 4)` after the step and `left = 0` before a
+break are no other way of moving it. A length counts as walked data when it is read at
+the cursor (`p->len`, `le16_to_cpu(h->len)` with `h = (void *)p`), at an index the loop
+walks (`i += buf[i]`, `l = data[pos + 1]; pos += l;`), from a record at an offset the loop
+advances by that length (`h = buf + off; off += h->len;`), by a helper handed the walked
+record (`p += rec_len(p)` where rec_len() returns `le16_to_cpu(r->len)`), or out of an
+object whose length the loop consumes (`while (skb->len > 0) { h = (void *)skb->data;
+...; skb_pull(skb, le16_to_cpu(h->len)); }`, the consumers in data/consumers.txt). A
+length byte plus a constant kept in a u8/u16 (`u8 plen = p[0] + 1;`) wraps to 0 for
+0xff.
+
+More shapes of the same bug:
+
+* the cursor moved only by a helper that returns it advanced (`de = next_entry(de)`
+  where `next_entry()` returns `(void *)de + le16_to_cpu(de->len)`): the step is judged
+  inside the helper, the record being its parameter;
+* a loop whose only progress is a call in its test that gets arguments the loop never
+  changes and that only reads them (no store through a pointer, nothing volatile, its own
+  callees likewise, no register accessor): it returns the same element every time, so the
+  loop repeats the same element until some other exit, or for ever (cfg80211's merged
+  multi-BSSID profile walk);
+* a `continue` that skips the only advance of the cursor, taken after a failed allocation,
+  or under a test of the same element when nothing on the way changes (a type filter at
+  the top of a record walk whose advance is at the bottom);
 
 * progress made by a callee through a pointer argument: `while ((bio =
   next_bio(bdev, &sector, &nr_sects)))` where the callee does `*nr_sects -= n`
@@ -45,9 +70,22 @@ proved nonzero on the way (`round_down(UINT_MAX, g)` is 0 only for `g == 0`, and
 before its loop), a `!off` step of a two-level cursor (`i += !off;`), a length
 read from a filesystem's on-disk record (fs/: usually validated when the block
 was read), or a step that is only not proven nonzero (an unknown callee).
-A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`
-(any positive constant or sizeof bound) on the path to the step, in or before
-the loop; an exit test that names the step itself (`if (copied < bytes) break;`).
+A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`,
+`if (le16_to_cpu(h->len) < sizeof(*h))` (any positive constant or sizeof bound) on the
+path to the step, in or before the loop, in the loop test itself (`while (p < end &&
+le16_to_cpu(tlv->len))`), or inside the helper that returns the next position; an exit
+test that leaves when the step falls short (`if (copied < bytes) break;`; a test that
+leaves only on a large step, `if (len > skb->len) return;`, does not count, and a
+multi-argument call in a test, `if (send(d, p, len) < 0)`, tests what it returns).
+Data the kernel holds itself is not walked data: a record of a file-scope array the
+function bounds with ARRAY_SIZE() or indexes as `&tbl[n]`, or of a local `static
+const` table (aic7xxx's sequencer patch table). Low instead of medium: a field that a
+function of the same file checks against a minimum, or that a verifier in another file
+checks when this file calls it (directly or one call down: ip_tables.c reaches
+x_tables.c's xt_check_entry_match() through xt_check_entry_offsets(), which rejects a
+`match_size` below `sizeof(struct xt_entry_match)`; found by the record's struct type
+and member), and a rounding down to a runtime multiple that nothing shows can be 0
+(`ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))`).
 The default `--min-confidence medium` shows only the medium ones.
 
 Why it matters
@@ -79,12 +117,16 @@ Use instead
 
 Known false positives
 ---------------------
-Tables the kernel built and validated itself when they were loaded (netfilter's
-`copy_entries_to_user()` walks entries translate_table() checked) look like
-unvalidated record walks; descriptor lists and scatterlists stepped with `sg++`
-or `sg_next()` are not taken as data walks. A validation in a separate verifier
-the walking function does not call (USB core descriptor parsing before a
-driver's `extra` walk) is not seen.
+Buffers the kernel built itself but that arrive through a field (SCTP's
+`asoc->addip_last_asconf`, the last ASCONF chunk it sent) look like received
+data; descriptor lists and scatterlists stepped with `sg++` or `sg_next()` are not
+taken as data walks. A validation in a verifier that no code of the walking file
+calls (USB core's usb_parse_configuration() cuts the configuration at a descriptor
+with `bLength < 2` before a driver walks an interface's `extra` bytes) is not seen.
+A file-scope array the kernel fills from a device at run time, bounded by
+ARRAY_SIZE(), is taken as a kernel table. The same-call shape trusts that a helper
+outside the files read (one not found, or three calls down) only reads, unless its
+name is a register or clock accessor's.
 A callee that can return 0 only in a configuration the caller never runs in
 (the rule does not know the .config). Device-data lengths that an earlier
 validation pass (outside the loop) already rejected when zero, as xfs buffer
@@ -105,7 +147,9 @@ References
   zero-stride loop and OOB read", "sctp: fix soft lockup from unpadded
   ASCONF-ACK parameter iteration", "HID: rmi: fix OOB access with undersized
   RMI reports", "usb: gadget: printer: fix infinite loop in printer_read()",
-  "ACPI: RISC-V: Fix riscv_acpi_add_prt_dep() loop handling".
+  "ACPI: RISC-V: Fix riscv_acpi_add_prt_dep() loop handling", "wifi: cfg80211:
+  advance loop vars in cfg80211_merge_profile()", "Bluetooth: btintel: validate DDC
+  record lengths".
 - Smatch checks loops that are never entered, not loops that never end.
 """
 from __future__ import annotations
