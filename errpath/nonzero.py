@@ -292,9 +292,12 @@ class ZeroAnalysis:
         narrow = _narrow_decl(fn, name)
         if narrow is None:
             return None
+        byte = "8" in narrow or "char" in narrow
         for a, b in ((dval[2], dval[3]), (dval[3], dval[2])):
             if b[0] not in ("int", "sizeof", "macro"):
                 continue
+            if not byte and a[0] == "field" and a[1].endswith("]"):
+                continue    # a byte of a buffer plus a constant fits a u16
             va = self.value(a, fn, def_node, depth + 1, seen)
             if va.kind == MAYBE:
                 top = "0xff" if "8" in narrow or "char" in narrow else "0xffff"
@@ -440,10 +443,12 @@ class ZeroAnalysis:
         return None
 
     def _advanced_any(self, fn: FunctionFacts, name: str) -> bool:
-        """Does the loop step `name` forward from itself (`p = (void *)p + n`)?"""
+        """Does the loop step `name` forward from itself by a length (`p = (void *)p + n`),
+        not by a constant (`frag++` walks an array of descriptors, no data)?"""
         for nid in range(self.loop.first, self.loop.last + 1):
             for var, val in fn.nodes[nid].defs:
-                if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name):
+                if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name) \
+                        and val[3][0] not in ("int", "sizeof", "macro"):
                     return True
         return False
 
