@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from .facts import FunctionFacts, Value, idents
 from .knowledge import name_list
@@ -115,6 +117,9 @@ class ZeroAnalysis:
         if kind == "field":
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
+            producer = self.validated_member(fn, node, val[1])
+            if producer is not None:
+                return Verdict(UNKNOWN, f"'{val[1]}' is read from {producer}")
             if self.kernel_table(fn, node, val[1]):
                 # `cur += cur->skip` over a `static const` array bounded by ARRAY_SIZE():
                 # the kernel wrote those lengths, no device or file did
@@ -159,6 +164,31 @@ class ZeroAnalysis:
                 break
         cache[key] = found
         return found
+
+    def validated_member(self, fn: FunctionFacts, node: int, field_text: str) -> str | None:
+        """Is the record inside a buffer a kernel core validated before handing it over
+        in a struct member (data/validated_buffers.txt: USB's `->extra` descriptors, cut
+        at a `bLength < 2` by usb_parse_configuration())? Looks at the record pointer and
+        what it was set from, three definitions deep. Says which, or None."""
+        m = _BASE.match(field_text)
+        if m is None:
+            return None
+        members = _validated_members()
+        names, seen = [m.group(1)], set()
+        for _ in range(3):
+            nxt = []
+            for name in names:
+                if name in seen:
+                    continue
+                seen.add(name)
+                for _, v in fn.reaching(node, name):
+                    for f in _fields_of(v):
+                        tail = re.search(r"(\w+)$", f)
+                        if tail and tail.group(1) in members:
+                            return f"'{f}', {members[tail.group(1)]}"
+                    nxt.extend(_value_names(v))
+            names = nxt
+        return None
 
     def kernel_table(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
         """Is the record an element of an array compiled into the kernel: a file-scope
@@ -207,23 +237,23 @@ class ZeroAnalysis:
             return False
         base = m.group(1)
         obj = re.match(r"^([A-Za-z_]\w*)(?:->|\.)[A-Za-z_]\w*$", self.counter)
-        if obj is not None and not self.cursor and any(
-                _mentions(v, obj.group(1)) for _, v in fn.reaching(node, base)):
+        if obj is not None and not self.cursor and base != obj.group(1) and any(
+                _mentions(v, obj.group(1), calls=False) for _, v in fn.reaching(node, base)):
             # `while (skb->len > 0) { hdr = (void *)skb->data; ... skb_pull(skb, hdr->len); }`:
             # the record is read out of the object whose length the loop consumes
             return True
         if self.cursor:
             if base == self.counter:
                 return True
-            if any(_mentions(v, self.counter) for _, v in fn.reaching(node, base)):
-                return True
+            if any(_mentions(v, self.counter, calls=False) for _, v in fn.reaching(node, base)):
+                return True   # `h = (void *)(buf + off)`, not a lookup `chip = get_chip(nr)`
         # `i += buf[i]`, `len = data[pos + 1]; pos += len;`: a length byte read at an
         # index the loop walks (the cursor itself, or an index it advances by that length)
         if self.loop is not None:
             # `h = buf + off; l = h->len; off += l; left -= l;`: the record sits at an
             # offset the loop advances by its own length
             for _, v in fn.reaching(node, base):
-                for x in _value_names(v) - {base}:
+                for x in _value_names(v, calls=False) - {base}:
                     if self._advanced_in_loop(fn, x, field_text):
                         return True
         sub = _SUBSCRIPT.match(field_text)
@@ -522,16 +552,44 @@ def _kernel_arrays(fn: FunctionFacts) -> frozenset:
     return frozenset(tables | (used - local))
 
 
+@lru_cache(maxsize=None)
+def _validated_members() -> dict:
+    out = {}
+    text = resources.files("errpath").joinpath("data/validated_buffers.txt").read_text()
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, why = line.strip().partition(" ")
+            out[name] = why.strip()
+    return out
+
+
+def _fields_of(v) -> list:
+    """Field texts a value reads (`intf->altsetting->extra`), not inside calls."""
+    out = []
+    if isinstance(v, tuple) and v and isinstance(v[0], str):
+        if v[0] == "field" and isinstance(v[1], str):
+            return [v[1]]
+        if v[0] == "call":
+            return out
+        for x in v[1:]:
+            if isinstance(x, tuple):
+                out += _fields_of(x)
+    return out
+
+
 def _idents_of(text: str) -> set[str]:
     return set(idents(text))
 
 
-def _value_names(v) -> set[str]:
-    """Identifiers a value is computed from (`&patches[n]` gives patches and n)."""
+def _value_names(v, calls: bool = True) -> set[str]:
+    """Identifiers a value is computed from (`&patches[n]` gives patches and n);
+    calls=False: not through a call (`get_chip(nr)` is a lookup, not an offset)."""
     out: set[str] = set()
     if isinstance(v, tuple) and v:
         if isinstance(v[0], str) and v[0] in ("var", "param", "field") and isinstance(v[1], str):
             return _idents_of(v[1])
+        if isinstance(v[0], str) and v[0] == "call" and not calls:
+            return out
         if isinstance(v[0], str) and v[0] == "call":
             out |= {v[1]} if v[1] else set()
             for a in v[2]:
@@ -539,7 +597,7 @@ def _value_names(v) -> set[str]:
             return out
         for x in (v[1:] if isinstance(v[0], str) else v):
             if isinstance(x, tuple):
-                out |= _value_names(x)
+                out |= _value_names(x, calls)
     return out
 _NARROW = re.compile(r"\b(short|char|u8|u16|s8|s16|__u8|__u16|uint8_t|uint16_t)\b")
 # `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
@@ -767,14 +825,16 @@ def _plain(v: Value) -> str | None:
     return v[1] if v[0] in ("var", "field", "macro") else None
 
 
-def _mentions(v, name: str) -> bool:
-    """Does the value tree use variable `name`?"""
+def _mentions(v, name: str, calls: bool = True) -> bool:
+    """Does the value tree use variable `name` (calls=False: not as a call's argument)?"""
     if isinstance(v, tuple):
         if len(v) == 2 and v[0] in ("var", "param") and v[1] == name:
             return True
         if v and v[0] == "field" and _BASE.match(v[1]) and _BASE.match(v[1]).group(1) == name:
             return True
-        return any(_mentions(x, name) for x in v[1:] if isinstance(x, tuple))
+        if not calls and v and v[0] == "call":
+            return False
+        return any(_mentions(x, name, calls) for x in v[1:] if isinstance(x, tuple))
     return False
 
 

@@ -363,11 +363,14 @@ class ZeroStepLoop(Rule):
                 names |= set(idents(a[1]))
         if not names or names & _changed_in_loop(fn, loop):
             return
-        callee = ctx.function(name, fn.path)
-        if callee is None or callee is fn or not _reads_only(ctx, callee, 0, set()):
-            return
         result = _assigned_var(loop.cond_text)
-        if result is not None and result in _handed_on(fn, loop, result):
+        if result is None:
+            return   # `while ((e = lookup(...)))` only: a bare call is an iterator's bound
+        callee = ctx.function(name, fn.path)
+        if callee is None or callee is fn or "*" not in (callee.return_type or "") \
+                or not _reads_only(ctx, callee, 0, set()):
+            return   # an element (a pointer) looked up, by a function that only reads
+        if result in _handed_on(fn, loop, result):
             return   # the loop changes what the result points at (`e->done = 1;`, `consume(e)`)
         arg_text = ", ".join(_value_text(a) or "?" for a in args)
         message = (f"loop on '{result or name + '()'}' may never end: each test calls {name}({arg_text}) with "
@@ -582,8 +585,8 @@ def _handed_on(fn, loop, result: str) -> set[str]:
             base = var.lstrip("*(").split("->")[0].split(".")[0].split("[")[0]
             if base in derived and var != base:
                 return {result}
-            if var == base and _points_into(val, derived):
-                derived.add(var)
+            if var == base and (_points_into(val, derived) or (val[0] == "field" and _BASES(val) & derived)):
+                derived.add(var)   # `piece = &e->data[1]`, `bo = res->bo`
     for nid in range(loop.first, loop.last + 1):
         for c in fn.nodes[nid].calls:
             for i, a in enumerate(c.arg_values):
@@ -703,6 +706,13 @@ def _same_state_test(fn, loop, target, var) -> str | None:
     reader, no store through a pointer, no `x++`), so the next iteration takes the same
     branch again. The text of the test the `continue` hangs from, or None."""
     readers = name_list_readers()
+    head = fn.nodes[loop.head]
+    if head.defs or any(any(a[0] == "un" and a[1] == "&" for a in c.arg_values) for c in head.calls):
+        return None   # the test itself moves on (`for (i = n; i--; )`, `while ((tok = strsep(&s, ",")))`)
+    local = set()
+    for n in range(loop.first, loop.last + 1):
+        if fn.nodes[n].kind == "decl":
+            local.update(v for v, _ in fn.nodes[n].defs)
     start = [s for s, _ in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
     fwd, stack = set(), list(start)
     while stack:
@@ -728,8 +738,8 @@ def _same_state_test(fn, loop, target, var) -> str | None:
         if node.kind in ("loop", "switch") or any(c.name not in readers for c in node.calls):
             return None
         for v, val in node.defs:
-            if not v.isidentifier() or (val[0] == "bin" and val[2] == ("var", v)):
-                return None
+            if v not in local or (val[0] == "bin" and val[2] == ("var", v)):
+                return None   # only the iteration's own locals, recomputed from the element
         if node.kind == "cond":
             test = node.text.strip()
     return test
