@@ -430,7 +430,8 @@ class ZeroAnalysis:
         callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
         if callee is None:
             return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
-        walked = self._walked_argument(fn, node, callee, args)
+        v = self._callee_verdict(callee, name, depth, seen)
+        walked = self._walked_argument(fn, node, callee, args) if v.kind != MAYBE else None
         if walked is not None:
             # `len = rec_len(p)` with p the record the loop walks: the helper reads the
             # length out of the walked data (`return le16_to_cpu(p->len);`)
@@ -446,7 +447,6 @@ class ZeroAnalysis:
                                [Evidence(callee.path, callee.line, callee.name,
                                          f"reads the length out of its '{walked}'")] + worst.evidence,
                                worst.files | {callee.path}, worst.weak)
-        v = self._callee_verdict(callee, name, depth, seen)
         if v.kind == MAYBE and v.zero_when:
             # the callee's zero needs an expression of its parameters to be 0: in the
             # caller's terms, is it proven nonzero on the way to this call?

@@ -36,14 +36,19 @@ More shapes of the same bug:
 * the cursor moved only by a helper that returns it advanced (`de = next_entry(de)`
   where `next_entry()` returns `(void *)de + le16_to_cpu(de->len)`): the step is judged
   inside the helper, the record being its parameter;
-* a loop whose only progress is a call in its test that gets arguments the loop never
-  changes and that only reads them (no store through a pointer, nothing volatile, its own
-  callees likewise, no register accessor): it returns the same element every time, so the
-  loop repeats the same element until some other exit, or for ever (cfg80211's merged
-  multi-BSSID profile walk);
+* a loop whose only progress is a lookup in its test, `while ((e = lookup(a, b)))`,
+  that returns a pointer, gets arguments the loop never changes (not assigned, not handed
+  to a call) and only reads them (no store through a pointer, nothing volatile, its own
+  callees likewise, no register accessor), while the body changes nothing the result
+  points at (no store through it or through a pointer loaded from it, no call handed
+  them but as a copy's source): it returns the same element every time, so the loop
+  repeats the same element until some other exit, or for ever (cfg80211's merged
+  multi-BSSID profile walk); a bare call in a loop test is an iterator's bound, not this;
 * a `continue` that skips the only advance of the cursor, taken after a failed allocation,
   or under a test of the same element when nothing on the way changes (a type filter at
-  the top of a record walk whose advance is at the bottom);
+  the top of a record walk whose advance is at the bottom): the loop test itself must not
+  move on (`for (i = n; i--; )`, `while ((tok = strsep(&s, ",")))`), and the path may set
+  only the iteration's own locals, from no call but a byte-order reader;
 
 * progress made by a callee through a pointer argument: `while ((bio =
   next_bio(bdev, &sector, &nr_sects)))` where the callee does `*nr_sects -= n`
@@ -79,7 +84,10 @@ leaves only on a large step, `if (len > skb->len) return;`, does not count, and 
 multi-argument call in a test, `if (send(d, p, len) < 0)`, tests what it returns).
 Data the kernel holds itself is not walked data: a record of a file-scope array the
 function bounds with ARRAY_SIZE() or indexes as `&tbl[n]`, or of a local `static
-const` table (aic7xxx's sequencer patch table). Low instead of medium: a field that a
+const` table (aic7xxx's sequencer patch table); a buffer a core validated before it
+handed it over in a member (data/validated_buffers.txt: USB's `->extra` descriptors,
+which usb_parse_configuration() cuts at a `bLength < 2`); a record a lookup by the
+cursor returns (`chip = get_chip(nr); nr += chip->ngpio;`). Low instead of medium: a field that a
 function of the same file checks against a minimum, or that a verifier in another file
 checks when this file calls it (directly or one call down: ip_tables.c reaches
 x_tables.c's xt_check_entry_match() through xt_check_entry_offsets(), which rejects a
@@ -120,9 +128,8 @@ Known false positives
 Buffers the kernel built itself but that arrive through a field (SCTP's
 `asoc->addip_last_asconf`, the last ASCONF chunk it sent) look like received
 data; descriptor lists and scatterlists stepped with `sg++` or `sg_next()` are not
-taken as data walks. A validation in a verifier that no code of the walking file
-calls (USB core's usb_parse_configuration() cuts the configuration at a descriptor
-with `bLength < 2` before a driver walks an interface's `extra` bytes) is not seen.
+taken as data walks. A validated buffer handed on through a parameter (uvc's
+format parser gets the `extra` bytes from its caller) is not recognised as such.
 A file-scope array the kernel fills from a device at run time, bounded by
 ARRAY_SIZE(), is taken as a kernel table. The same-call shape trusts that a helper
 outside the files read (one not found, or three calls down) only reads, unless its

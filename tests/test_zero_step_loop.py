@@ -49,6 +49,9 @@ def test_a_zero_multiple_the_caller_rejected_on_the_way_is_low():
     assert by_fn["trim_checked"].confidence == "low"
     assert "0 only when dev_granule(d) is, which is tested nonzero on the way" in by_fn["trim_checked"].message
     assert by_fn["trim_unchecked"].confidence == "medium"
+    # a helper handed the position the loop advances reads no record: still low (6.1's seed 001 file)
+    assert by_fn["trim_checked_at"].confidence == "low"
+    assert "tested nonzero on the way" in by_fn["trim_checked_at"].message
 
 
 def test_forever_loops_and_do_while_walks_are_medium():
