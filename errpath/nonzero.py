@@ -416,11 +416,12 @@ class ZeroAnalysis:
                 cond = _zero_condition(fn, node, args[1])
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0",
                                zero_when=(cond,) if cond else ())
-            if len(args) > 1:
+            if len(args) > 1 and _constant_valued(args[0], fn, node):
                 multiple = self.value(args[1], fn, node, depth + 1, seen)
                 if multiple.kind != MAYBE:
-                    # `ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))`: 0 only for a
-                    # multiple of 0 or one above the value, which nothing here shows
+                    # `ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))` with desc_max a
+                    # build-time maximum: 0 only for a multiple of 0 or one above that
+                    # maximum, which nothing here shows
                     return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, 0 only "
                                           f"for a multiple above the value (or of 0), not shown here",
                                    weak=True)
@@ -903,6 +904,21 @@ def _vtext(v) -> str:
     if v[0] == "call":
         return f"{v[3]}()"
     return "a constant"
+
+
+def _constant_valued(v, fn: FunctionFacts, node: int, depth: int = 0) -> bool:
+    """Is v a build-time constant on every path: a macro or literal, a choice between
+    such (`is_sec1 ? MAX1 : MAX2`), or a variable set only to such values?"""
+    if depth > 2:
+        return False
+    if v[0] in ("macro", "int", "sizeof"):
+        return v[0] != "int" or v[1] > 0
+    if v[0] == "cond":
+        return _constant_valued(v[2], fn, node, depth + 1) and _constant_valued(v[3], fn, node, depth + 1)
+    if v[0] == "var":
+        defs = fn.reaching(node, v[1])
+        return bool(defs) and all(d and _constant_valued(val, fn, d, depth + 1) for d, val in defs)
+    return False
 
 
 def _divided_by_on_the_way(fn: FunctionFacts, def_node: int, use: int, name: str) -> bool:

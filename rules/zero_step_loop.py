@@ -92,7 +92,7 @@ function of the same file checks against a minimum, or that a verifier in anothe
 checks when this file calls it (directly or one call down: ip_tables.c reaches
 x_tables.c's xt_check_entry_match() through xt_check_entry_offsets(), which rejects a
 `match_size` below `sizeof(struct xt_entry_match)`; found by the record's struct type
-and member), and a rounding down to a runtime multiple that nothing shows can be 0
+and member), and a rounding down of a build-time maximum to a runtime multiple that nothing shows can be 0
 (`ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))`).
 The default `--min-confidence medium` shows only the medium ones.
 
