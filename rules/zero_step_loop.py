@@ -18,7 +18,37 @@ There is no `if (!step) break;` guard on the way to the update, and no division
 by the step on every path from where it is set (`n = total / step;` would have
 trapped on a 0 first, as in ibmvnic's alloc_ltb_set()).
 
-Three other shapes of the same bug:
+The loop test can name its cursor in any of the usual ways (`p < end`, `end - pos >=
+sizeof(*h)`, `sizeof(*h) <= end - pos`, `off + sizeof(u32) + hdr < max`, `fw->size > p -
+fw->data`, `len >= 2 * n`); `off = ALIGN(off, 4)` after the step and `left = 0` before a
+break are no other way of moving it. A length counts as walked data when it is read at
+the cursor (`p->len`, `le16_to_cpu(h->len)` with `h = (void *)p`), at an index the loop
+walks (`i += buf[i]`, `l = data[pos + 1]; pos += l;`), from a record at an offset the loop
+advances by that length (`h = buf + off; off += h->len;`), by a helper handed the walked
+record (`p += rec_len(p)` where rec_len() returns `le16_to_cpu(r->len)`), or out of an
+object whose length the loop consumes (`while (skb->len > 0) { h = (void *)skb->data;
+...; skb_pull(skb, le16_to_cpu(h->len)); }`, the consumers in data/consumers.txt). A
+length byte plus a constant kept in a u8/u16 (`u8 plen = p[0] + 1;`) wraps to 0 for
+0xff.
+
+More shapes of the same bug:
+
+* the cursor moved only by a helper that returns it advanced (`de = next_entry(de)`
+  where `next_entry()` returns `(void *)de + le16_to_cpu(de->len)`): the step is judged
+  inside the helper, the record being its parameter;
+* a loop whose only progress is a lookup in its test, `while ((e = lookup(a, b)))`,
+  that returns a pointer, gets arguments the loop never changes (not assigned, not handed
+  to a call) and only reads them (no store through a pointer, nothing volatile, its own
+  callees likewise, no register accessor), while the body changes nothing the result
+  points at (no store through it or through a pointer loaded from it, no call handed
+  them but as a copy's source): it returns the same element every time, so the loop
+  repeats the same element until some other exit, or for ever (cfg80211's merged
+  multi-BSSID profile walk); a bare call in a loop test is an iterator's bound, not this;
+* a `continue` that skips the only advance of the cursor, taken after a failed allocation,
+  or under a test of the same element when nothing on the way changes (a type filter at
+  the top of a record walk whose advance is at the bottom): the loop test itself must not
+  move on (`for (i = n; i--; )`, `while ((tok = strsep(&s, ",")))`), and the path may set
+  only the iteration's own locals, from no call but a byte-order reader;
 
 * progress made by a callee through a pointer argument: `while ((bio =
   next_bio(bdev, &sector, &nr_sects)))` where the callee does `*nr_sects -= n`
@@ -45,9 +75,25 @@ proved nonzero on the way (`round_down(UINT_MAX, g)` is 0 only for `g == 0`, and
 before its loop), a `!off` step of a two-level cursor (`i += !off;`), a length
 read from a filesystem's on-disk record (fs/: usually validated when the block
 was read), or a step that is only not proven nonzero (an unknown callee).
-A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`
-(any positive constant or sizeof bound) on the path to the step, in or before
-the loop; an exit test that names the step itself (`if (copied < bytes) break;`).
+A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`,
+`if (le16_to_cpu(h->len) < sizeof(*h))` (any positive constant or sizeof bound) on the
+path to the step, in or before the loop, in the loop test itself (`while (p < end &&
+le16_to_cpu(tlv->len))`), or inside the helper that returns the next position; an exit
+test that leaves when the step falls short (`if (copied < bytes) break;`; a test that
+leaves only on a large step, `if (len > skb->len) return;`, does not count, and a
+multi-argument call in a test, `if (send(d, p, len) < 0)`, tests what it returns).
+Data the kernel holds itself is not walked data: a record of a file-scope array the
+function bounds with ARRAY_SIZE() or indexes as `&tbl[n]`, or of a local `static
+const` table (aic7xxx's sequencer patch table); a buffer a core validated before it
+handed it over in a member (data/validated_buffers.txt: USB's `->extra` descriptors,
+which usb_parse_configuration() cuts at a `bLength < 2`); a record a lookup by the
+cursor returns (`chip = get_chip(nr); nr += chip->ngpio;`). Low instead of medium: a field that a
+function of the same file checks against a minimum, or that a verifier in another file
+checks when this file calls it (directly or one call down: ip_tables.c reaches
+x_tables.c's xt_check_entry_match() through xt_check_entry_offsets(), which rejects a
+`match_size` below `sizeof(struct xt_entry_match)`; found by the record's struct type
+and member), and a rounding down of a build-time maximum to a runtime multiple that nothing shows can be 0
+(`ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))`).
 The default `--min-confidence medium` shows only the medium ones.
 
 Why it matters
@@ -79,12 +125,15 @@ Use instead
 
 Known false positives
 ---------------------
-Tables the kernel built and validated itself when they were loaded (netfilter's
-`copy_entries_to_user()` walks entries translate_table() checked) look like
-unvalidated record walks; descriptor lists and scatterlists stepped with `sg++`
-or `sg_next()` are not taken as data walks. A validation in a separate verifier
-the walking function does not call (USB core descriptor parsing before a
-driver's `extra` walk) is not seen.
+Buffers the kernel built itself but that arrive through a field (SCTP's
+`asoc->addip_last_asconf`, the last ASCONF chunk it sent) look like received
+data; descriptor lists and scatterlists stepped with `sg++` or `sg_next()` are not
+taken as data walks. A validated buffer handed on through a parameter (uvc's
+format parser gets the `extra` bytes from its caller) is not recognised as such.
+A file-scope array the kernel fills from a device at run time, bounded by
+ARRAY_SIZE(), is taken as a kernel table. The same-call shape trusts that a helper
+outside the files read (one not found, or three calls down) only reads, unless its
+name is a register or clock accessor's.
 A callee that can return 0 only in a configuration the caller never runs in
 (the rule does not know the .config). Device-data lengths that an earlier
 validation pass (outside the loop) already rejected when zero, as xfs buffer
@@ -105,12 +154,19 @@ References
   zero-stride loop and OOB read", "sctp: fix soft lockup from unpadded
   ASCONF-ACK parameter iteration", "HID: rmi: fix OOB access with undersized
   RMI reports", "usb: gadget: printer: fix infinite loop in printer_read()",
-  "ACPI: RISC-V: Fix riscv_acpi_add_prt_dep() loop handling".
+  "ACPI: RISC-V: Fix riscv_acpi_add_prt_dep() loop handling", "wifi: cfg80211:
+  advance loop vars in cfg80211_merge_profile()", "Bluetooth: btintel: validate DDC
+  record lengths".
 - Smatch checks loops that are never entered, not loops that never end.
 """
+# Size: over 800 lines because it is one rule, and one rule is one file (the
+# layout of rules/ and --rules-dir): the loop shapes, the step's sources and the
+# validations that keep near misses quiet are this rule's policy alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from errpath.api import (Evidence, MAYBE, NONZERO, Rule, STEP_TOKEN, UNKNOWN, Verdict, ZeroAnalysis,
                          allocators, idents, progress)
@@ -129,19 +185,60 @@ def _counters(cond) -> list[tuple[str, str]]:
         return _counters(cond[2]) + _counters(cond[3])
     if kind == "bin":
         op, a, b = cond[1], cond[2], cond[3]
-        # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`: the cursor is on the left
-        if op in ("<", "<=") and a[0] == "bin" and a[1] in ("-", "+") and a[2][0] == "var":
-            a = a[2]
+        if op in ("<", "<=") and b[0] == "bin" and b[1] == "-" and b[3][0] == "var" and a[0] != "bin":
+            # `sizeof(*info) <= end - pos` is `end - pos >= sizeof(*info)`
+            op, a, b = {"<": ">", "<=": ">="}[op], b, a
+        if op in (">", ">=") and a[0] == "bin" and a[1] == "-" and a[3][0] == "var" \
+                and not _mentions_var(b, a[3][1]):
+            # `end - pos >= sizeof(*h)`, `len - off > 0`: the cursor is subtracted
+            return [(a[3][1], "up")]
+        # `buf - skb->data < skb->len`, `p + sizeof(*h) <= end`, `off + sizeof(u32) + hdr < max`:
+        # the cursor is the leftmost term on the left
+        if op in ("<", "<="):
+            while a[0] == "bin" and a[1] in ("-", "+") and a[2][0] in ("bin", "var"):
+                a = a[2]
         name = a[1] if a[0] in ("var", "field") else None
         if name is None:
             return []
         if op in (">", "!=") and b == ("int", 0):
             return [(name, "down")]
+        if op in (">", ">=") and b[0] == "bin" and b[1] in ("-", "+") and b[2][0] == "var":
+            # `fw->size > fw_ptr - fw->data`: the cursor is on the right
+            return [(b[2][1], "up")]
+        if op == ">" and b[0] == "var":
+            # `while (end > p)` walks p up; `while (len > hdr)` counts len down
+            return [(name, "down"), (b[1], "up")]
         if op == ">=" and b[0] in ("int", "macro", "var", "sizeof"):
+            return [(name, "down")]
+        if op == ">" and b[0] in ("int", "macro", "sizeof"):
+            return [(name, "down")]
+        if op in (">", ">=") and b[0] == "bin" and not _mentions_var(b, name):
+            # `len >= 2 * sizeof(*val)`, `left > hdr_len + 4`
             return [(name, "down")]
         if op in ("<", "<=", "!="):
             return [(name, "up")]
     return []
+
+
+def _mentions_var(v, name: str) -> bool:
+    if isinstance(v, tuple) and v:
+        if v[0] in ("var", "field") and isinstance(v[1], str):
+            return name in idents(v[1])
+        return any(_mentions_var(x, name) for x in v[1:] if isinstance(x, tuple))
+    return False
+
+
+_ALIGNERS = frozenset({"ALIGN", "PTR_ALIGN", "round_up", "roundup", "ALIGN_UP", "__ALIGN_KERNEL"})
+
+
+def _no_progress(defval, counter: str, direction: str) -> bool:
+    """An update that moves nothing on its own and cannot undo a step: rounding the
+    cursor up to an alignment (`off = ALIGN(off, 4)`, 0 more when aligned), or a
+    count set to 0 (`left = 0;` ends the loop like a break)."""
+    if direction == "up" and defval[0] == "call" and defval[1] in _ALIGNERS and defval[2] \
+            and defval[2][0] == ("var", counter):
+        return True
+    return direction == "down" and defval == ("int", 0)
 
 
 def _step_of(defval, counter: str, direction: str):
@@ -199,6 +296,7 @@ class ZeroStepLoop(Rule):
             call = _loop_call(loop.cond)
             if call is not None and ctx is not None:
                 yield from self._check_callee_progress(fn, ctx, loop, call)
+                yield from self._check_same_call(fn, ctx, loop, call)
             yield from self._check_skipped_advance(fn, loop)
 
     def _check_skipped_advance(self, fn, loop):
@@ -218,19 +316,27 @@ class ZeroStepLoop(Rule):
             if node.kind != "continue" or [s for s, _ in node.succ] != [loop.head]:
                 continue   # a for loop's continue runs its update; an inner loop's is not ours
             failed = _failed_allocation(fn, nid)
-            if failed is None or _changes_before(fn, loop, nid):
+            if failed is not None and _changes_before(fn, loop, nid):
                 continue
             for var, upd in advanced.items():
                 if not _reached_without(fn, loop, nid, var):
                     continue
+                if failed is None:
+                    test = _same_state_test(fn, loop, nid, var)
+                    if test is None:
+                        continue
+                    why = f"the 'continue' taken when {test} skips the advance of '{var}', and nothing on " \
+                          f"the way changes, so the same element is tested for ever"
+                else:
+                    why = f"the 'continue' taken when {failed}() fails skips the advance of '{var}', so the " \
+                          f"same element is retried for ever"
                 u = fn.nodes[upd[0]]
-                message = (f"loop on '{var}' may never end: the 'continue' taken when {failed}() fails skips "
-                           f"the advance of '{var}', so the same element is retried for ever")
+                message = f"loop on '{var}' may never end: {why}"
                 evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{var}': {loop.cond_text}"),
                             Evidence(fn.path, node.line, fn.name, f"back to the loop test, '{var}' unchanged: "
                                                                   f"{node.text}"),
                             Evidence(fn.path, u.line, fn.name, f"the only advance of '{var}': {u.text}")]
-                yield self.finding(fn, node.line, node.column, message, names=(var, failed, "continue"),
+                yield self.finding(fn, node.line, node.column, message, names=(var, failed or "test", "continue"),
                                    evidence=evidence, confidence="medium")
                 return   # one finding per loop
 
@@ -247,6 +353,41 @@ class ZeroStepLoop(Rule):
                         and analysis.value(step, fn, node.id).kind == NONZERO:
                     return True
         return False
+
+    def _check_same_call(self, fn, ctx, loop, call):
+        """`while ((next = get_continuation(ie, len, elem, sub)))` where the loop changes
+        none of the arguments and the callee only reads them: every test makes the same
+        call on the same data, so the cursor never moves (a zero step) and the loop ends
+        only through another exit, after repeating the same element, or never."""
+        name, args = call[1], call[2]
+        if name is None or not args:
+            return
+        names: set[str] = set()
+        for a in args:
+            if a[0] not in ("var", "param", "field", "int", "macro", "sizeof"):
+                return
+            if a[0] in ("var", "param", "field"):
+                names |= set(idents(a[1]))
+        if not names or names & _changed_in_loop(fn, loop):
+            return
+        result = _assigned_var(loop.cond_text)
+        if result is None:
+            return   # `while ((e = lookup(...)))` only: a bare call is an iterator's bound
+        callee = ctx.function(name, fn.path)
+        if callee is None or callee is fn or "*" not in (callee.return_type or "") \
+                or not _reads_only(ctx, callee, 0, set()):
+            return   # an element (a pointer) looked up, by a function that only reads
+        if result in _handed_on(fn, loop, result):
+            return   # the loop changes what the result points at (`e->done = 1;`, `consume(e)`)
+        arg_text = ", ".join(_value_text(a) or "?" for a in args)
+        message = (f"loop on '{result or name + '()'}' may never end: each test calls {name}({arg_text}) with "
+                   f"arguments the loop never changes, and {name}() only reads them, so it returns the same "
+                   f"element every time")
+        evidence = [Evidence(fn.path, loop.line, fn.name, f"the loop's only progress is this call: {loop.cond_text}"),
+                    Evidence(callee.path, callee.line, callee.name,
+                             f"{name}() writes nothing through its parameters and calls only functions that do not")]
+        yield self.finding(fn, loop.line, loop.column, message, names=(name, "same-call"),
+                           evidence=evidence, confidence="medium", depends_on={callee.path})
 
     def _check_callee_progress(self, fn, ctx, loop, call):
         """`while ((bio = next_bio(dev, &pos, &left)))`: the callee steps `*left`; the
@@ -303,17 +444,50 @@ class ZeroStepLoop(Rule):
                                    depends_on=verdict.files | {callee.path})
                 return
 
+    def _check_next_position(self, fn, ctx, loop, counter, helpers):
+        """The cursor moves only through helpers that return it advanced by a record's
+        own length: judge the step inside the helper, the record being its parameter."""
+        for node, (callee, param, ret, step) in helpers:
+            analysis = ZeroAnalysis(ctx, counter=param, cursor=True)
+            verdict = analysis.value(step, callee, ret.id)
+            if verdict.kind != MAYBE:
+                return
+        for node, (callee, param, ret, step) in helpers[:1]:
+            verdict = ZeroAnalysis(ctx, counter=param, cursor=True).value(step, callee, ret.id)
+            step_text = _value_text(step) or _rhs(ret.text)
+            message = (f"loop on '{counter}' may never end: {callee.name}() returns '{param}' advanced by "
+                       f"'{step_text}', which can be 0 ({verdict.reason})")
+            evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
+                        Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
+            evidence += verdict.evidence
+            evidence.append(Evidence(callee.path, ret.line, callee.name,
+                                     f"'{param}' advanced by '{step_text}' with no zero check: {ret.text}"))
+            yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
+                               evidence=evidence, confidence="low" if verdict.weak else "medium",
+                               depends_on=verdict.files | {callee.path})
+
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates = []
+        updates, helpers = [], []
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
                 if var != counter:
                     continue
                 step = _step_of(val, counter, direction)
+                if step is None and _no_progress(val, counter, direction):
+                    continue
                 if step is None:
-                    return  # the counter also moves some other way: not ours to judge
+                    helper = _next_position(ctx, fn, val, counter) if direction == "up" else None
+                    if helper is None:
+                        return  # the counter also moves some other way: not ours to judge
+                    helpers.append((node, helper))
+                    continue
                 updates.append((node, step))
+        if helpers and not updates:
+            yield from self._check_next_position(fn, ctx, loop, counter, helpers)
+            return
+        if direction == "down":
+            updates += _consumed(fn, loop, counter)
         if not updates:
             return
         analysis = ZeroAnalysis(ctx, counter=counter, loop=loop, cursor=direction == "up")
@@ -343,6 +517,183 @@ class ZeroStepLoop(Rule):
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
 
 
+_IMPURE = re.compile(r"\b(asm|__asm__|volatile|READ_ONCE|jiffies|current|get_cycles|ktime_get\w*)\b")
+
+
+def _reads_only(ctx, f, depth: int, seen: set) -> bool:
+    """Does f only compute from its arguments: no store through a pointer, a field or
+    an array element, nothing volatile (asm, READ_ONCE, jiffies), and every call to a
+    function (two levels down) that does the same?"""
+    if (f.path, f.name) in seen or depth > 2:
+        return True    # deeper down: judged by name only, as a helper outside the files read
+    seen.add((f.path, f.name))
+    if f.return_type == "void":
+        return False
+    for node in f.nodes:
+        if _IMPURE.search(node.text):
+            return False
+        for var, _ in node.defs:
+            if var.startswith(("*", "(")) or "->" in var or "." in var or "[" in var:
+                return False
+        for c in node.calls:
+            if c.name is None:
+                return False
+            g = ctx.function(c.name, f.path)
+            if g is None or depth == 2:
+                # a helper outside the files read (a header's lookup), unless it talks
+                # to hardware or to the clock: a register read changes by itself
+                if _ACCESSOR.search(c.name):
+                    return False
+                continue
+            if not _reads_only(ctx, g, depth + 1, seen):
+                return False
+    return True
+
+
+# MMIO/port/bus accessors and clocks, whose result changes with no store by the caller
+_ACCESSOR = re.compile(r"^(__raw_)?(read|write|in|out)[bwlq]?(_relaxed|_be|_le)?$|^io(read|write)|^regmap_|"
+                       r"_(read|rd|status|poll|jiffies|time|clock|now)\w*$|^(get|read)_")
+
+
+def _changed_in_loop(fn, loop) -> set[str]:
+    """Identifiers the loop (its test included) assigns, or hands to a call by address
+    or as a plain pointer argument (the callee may change what it points at)."""
+    out: set[str] = set()
+    for nid in [loop.head] + list(range(loop.first, loop.last + 1)):
+        node = fn.nodes[nid]
+        for var, _ in node.defs:
+            out |= set(idents(var.split("->")[0].split(".")[0].split("[")[0]))
+        for c in node.calls:
+            if nid == loop.head:
+                continue
+            for a in c.arg_values:
+                if a[0] == "un" and a[1] == "&":
+                    out |= set(idents(a[2][1])) if a[2][0] == "var" else set()
+                elif a[0] in ("var", "param"):
+                    out.add(a[1])
+    return out
+
+
+def _assigned_var(cond_text: str) -> str | None:
+    m = re.match(r"^\(*\s*([A-Za-z_]\w*)\s*=[^=]", cond_text)
+    return m.group(1) if m else None
+
+
+_COPIERS = frozenset({"memcpy", "memmove", "memcpy_toio", "memcpy_fromio", "memset", "strscpy", "strcpy"})
+
+
+def _handed_on(fn, loop, result: str) -> set[str]:
+    """{result} when the loop body may change what the result points at: a store
+    through it, or a call handed it (or a pointer derived from it), except as the
+    source of a copy; else empty."""
+    derived = {result}
+    for nid in range(loop.first, loop.last + 1):
+        for var, val in fn.nodes[nid].defs:
+            base = var.lstrip("*(").split("->")[0].split(".")[0].split("[")[0]
+            if base in derived and var != base:
+                return {result}
+            if var == base and (_points_into(val, derived) or (val[0] == "field" and _BASES(val) & derived)):
+                derived.add(var)   # `piece = &e->data[1]`, `bo = res->bo`
+    for nid in range(loop.first, loop.last + 1):
+        for c in fn.nodes[nid].calls:
+            for i, a in enumerate(c.arg_values):
+                if c.name in _COPIERS and i > 0:
+                    continue
+                if _BASES(a) & derived:
+                    return {result}
+    return set()
+
+
+def _points_into(v, derived: set) -> bool:
+    """Is v a pointer into what one of `derived` points at (`&e->data[1]`, `e`, `e + 1`),
+    not a value read from it (`e->len`)?"""
+    if v[0] in ("var", "param"):
+        return v[1] in derived
+    if v[0] == "un" and v[1] == "&":
+        return bool(_BASES(v[2]) & derived)
+    if v[0] == "bin" and v[1] in ("+", "-"):
+        return _points_into(v[2], derived)
+    return False
+
+
+def _BASES(v) -> set[str]:
+    """The variables a value reads (the base of `e->data[1]` is e)."""
+    out: set[str] = set()
+    if isinstance(v, tuple) and v and isinstance(v[0], str):
+        if v[0] in ("var", "param", "field") and isinstance(v[1], str):
+            m = re.match(r"^[*(&\s]*([A-Za-z_]\w*)", v[1])
+            return {m.group(1)} if m else set()
+        for x in v[1:]:
+            if isinstance(x, tuple):
+                out |= _BASES(x)
+    return out
+
+
+@lru_cache(maxsize=None)
+def _consumers() -> dict:
+    """{name: (object argument, member, amount argument)} from data/consumers.txt."""
+    out = {}
+    text = resources.files("errpath").joinpath("data/consumers.txt").read_text()
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, obj, member, amount = line.split()[:4]
+            out[name] = (int(obj), member, int(amount))
+    return out
+
+
+def _consumed(fn, loop, counter: str) -> list:
+    """`while (skb->len > 0) { ...; skb_pull(skb, n); }`: (node, amount) of every call in
+    the loop that lowers the counter member of its object (data/consumers.txt)."""
+    m = re.match(r"^([A-Za-z_]\w*)(->|\.)([A-Za-z_]\w*)$", counter)
+    if m is None:
+        return []
+    obj, member = m.group(1), m.group(3)
+    table = _consumers()
+    out = []
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        for c in node.calls:
+            spec = table.get(c.name)
+            if spec is None or spec[1] != member or max(spec[0], spec[2]) >= len(c.arg_values):
+                continue
+            a = c.arg_values[spec[0]]
+            if a in (("var", obj), ("param", obj)) or (m.group(2) == "." and a == ("un", "&", ("var", obj))):
+                out.append((node, c.arg_values[spec[2]]))
+    return out
+
+
+def _value_text(v) -> str | None:
+    """C text of a plain value (`le16_to_cpu(r->len)`), or None."""
+    if v[0] in ("var", "field", "macro", "param"):
+        return v[1]
+    if v[0] == "int":
+        return str(v[1])
+    if v[0] == "call" and v[1] is not None:
+        args = [_value_text(a) for a in v[2]]
+        return f"{v[1]}({', '.join(args)})" if None not in args else None
+    return None
+
+
+def _next_position(ctx, fn, val, counter):
+    """`de = next_entry(de)` / `p = skip_rec(p, end)`: a helper (in this file or a
+    header) handed the cursor, that returns it advanced (`return (void *)p + p->len;`).
+    (callee, parameter, return node, step) or None."""
+    if ctx is None or val[0] != "call" or val[1] is None:
+        return None
+    idx = [i for i, a in enumerate(val[2]) if a == ("var", counter)]
+    if len(idx) != 1:
+        return None
+    callee = ctx.function(val[1], fn.path)
+    if callee is None or callee is fn or idx[0] >= len(callee.params):
+        return None
+    param = callee.params[idx[0]]
+    for r in callee.returns():
+        v = r.ret
+        if v is not None and v[0] == "bin" and v[1] == "+" and v[2] in (("var", param), ("param", param)):
+            return callee, param, r, v[3]
+    return None
+
+
 def _failed_allocation(fn, nid) -> str | None:
     """The allocator whose NULL result the node is reached under (`if (!p) continue;`)."""
     allocs = allocators()
@@ -353,6 +704,57 @@ def _failed_allocation(fn, nid) -> str | None:
             if val[0] == "call" and val[1] in allocs:
                 return val[1]
     return None
+
+
+def _same_state_test(fn, loop, target, var) -> str | None:
+    """`while (p < end) { h = (void *)p; if (h->type != WANTED) continue; ...; p += len; }`:
+    every node from the top of the body to this `continue` (without passing an advance of
+    var) only recomputes locals from the unchanged element (no call but a byte-order
+    reader, no store through a pointer, no `x++`), so the next iteration takes the same
+    branch again. The text of the test the `continue` hangs from, or None."""
+    readers = name_list_readers()
+    head = fn.nodes[loop.head]
+    if head.defs or any(any(a[0] == "un" and a[1] == "&" for a in c.arg_values) for c in head.calls):
+        return None   # the test itself moves on (`for (i = n; i--; )`, `while ((tok = strsep(&s, ",")))`)
+    local = set()
+    for n in range(loop.first, loop.last + 1):
+        if fn.nodes[n].kind == "decl":
+            local.update(v for v, _ in fn.nodes[n].defs)
+    start = [s for s, _ in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
+    fwd, stack = set(), list(start)
+    while stack:
+        n = stack.pop()
+        if n in fwd or not loop.contains(n) or n == loop.head or any(v == var for v, _ in fn.nodes[n].defs):
+            continue
+        fwd.add(n)
+        if n != target:
+            stack.extend(s for s, _ in fn.nodes[n].succ)
+    preds = fn.preds()
+    back, stack = set(), [target]
+    while stack:
+        n = stack.pop()
+        if n in back or n not in fwd:
+            continue
+        back.add(n)
+        stack.extend(p for p, _ in preds[n])
+    if target not in back:
+        return None
+    test = None
+    for n in sorted(back):
+        node = fn.nodes[n]
+        if node.kind in ("loop", "switch") or any(c.name not in readers for c in node.calls):
+            return None
+        for v, val in node.defs:
+            if v not in local or (val[0] == "bin" and val[2] == ("var", v)):
+                return None   # only the iteration's own locals, recomputed from the element
+        if node.kind == "cond":
+            test = node.text.strip()
+    return test
+
+
+def name_list_readers() -> frozenset:
+    from errpath.api import name_list
+    return name_list("device_data_readers")
 
 
 def _changes_before(fn, loop, nid) -> bool:
@@ -471,9 +873,48 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
         node = fn.nodes[nid]
         if node.kind not in ("cond", "switch") or nid == loop.head:
             continue
-        if any(_leaves(fn, loop, succ) for succ, _ in node.succ):
-            tests.append((idents(node.text), "".join(node.text.split())))
+        leaving = [edge for succ, edge in node.succ if _leaves(fn, loop, succ)]
+        if not leaving:
+            continue
+        if node.kind == "cond" and all(e in (True, False) for e in leaving):
+            # what must hold to leave, less upper bounds (`if (len > skb->len) return;`
+            # leaves on a large step, never on 0)
+            parts = []
+            for e in leaving:
+                for atom, pol in (node.true_lits if e else node.false_lits):
+                    m = _UPPER.match(atom)
+                    if m and ((pol and m.group(2) in (">", ">=")) or (not pol and m.group(2) in ("<", "<="))) \
+                            and m.group(3) != "0":
+                        parts.append(m.group(3))
+                    else:
+                        parts.append(atom)
+            text = _without_operations(" ".join(parts))
+        else:
+            text = _without_operations(node.text)
+        # variables, not members (`skb->len` does not test a variable `len`)
+        tests.append((frozenset(_VAR.findall(text)), "".join(text.split())))
     return tests
+
+
+_VAR = re.compile(r"(?<!->)(?<!\.)(?<![\w$])([A-Za-z_]\w*)")
+
+
+_UPPER = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*)(>=|<=|>|<)(.+)$")
+
+
+_MULTI_ARG_CALL = re.compile(r"\b[A-Za-z_]\w*\s*\([^()]*,[^()]*\)")
+
+
+def _without_operations(text: str) -> str:
+    """A test's text without the calls of two or more arguments it makes: `if
+    (send_cmd(d, p, plen) < 0)` tests what send_cmd() returns, not plen (a
+    one-argument conversion such as `le16_to_cpu(h->len)` stays)."""
+    for _ in range(4):
+        new = _MULTI_ARG_CALL.sub("f()", text)
+        if new == text:
+            break
+        text = new
+    return text
 
 
 def _tested_on_exit(names: set[str], tests) -> bool:

@@ -49,6 +49,9 @@ def test_a_zero_multiple_the_caller_rejected_on_the_way_is_low():
     assert by_fn["trim_checked"].confidence == "low"
     assert "0 only when dev_granule(d) is, which is tested nonzero on the way" in by_fn["trim_checked"].message
     assert by_fn["trim_unchecked"].confidence == "medium"
+    # a helper handed the position the loop advances reads no record: still low (6.1's seed 001 file)
+    assert by_fn["trim_checked_at"].confidence == "low"
+    assert "tested nonzero on the way" in by_fn["trim_checked_at"].message
 
 
 def test_forever_loops_and_do_while_walks_are_medium():
@@ -89,3 +92,62 @@ def test_a_walk_that_runs_only_at_init_is_low_and_says_why():
     init = by_fn["table_parse"]
     assert init.confidence == "low"
     assert any(e.note.startswith("low: ") and "broken firmware or hardware at init" in e.note for e in init.evidence)
+
+
+def _findings_of_files(paths, rel_dir="net/tbl"):
+    """Like findings_for_file, for several files in one index (the first is reported)."""
+    from errpath.pipeline.engine import Engine
+    from errpath.pipeline.blob import analyse_blob
+    from errpath.facts.index import FactsIndex
+    from errpath import analysis as summary
+    analyses = [analyse_blob(f"{rel_dir}/{p.name}", p.read_bytes(), None) for p in paths]
+    functions = [f for a in analyses for f in a.functions]
+    index = FactsIndex(functions, in_scope={f"{rel_dir}/{paths[0].name}"})
+    index.summaries = summary.build(index)
+    engine = Engine.__new__(Engine)
+    engine.rules = [RULE]
+    found, errors = Engine.run_rules(engine, index, index.functions_in_scope())
+    assert not errors
+    return found
+
+
+def test_a_verifier_in_another_file_that_this_file_calls_makes_a_walk_low():
+    """netfilter's shape: ip_tables.c walks match sizes that xt_check_entry_match()
+    (x_tables.c, reached through a function ip_tables.c calls) checked at load time.
+    Without the other file, or for a struct the verifier does not check, it stays medium."""
+    walk, core = FIX / "verifier" / "rules_walk.c", FIX / "verifier" / "table_core.c"
+    by_fn = {f.function: f for f in _findings_of_files([walk, core])}
+    assert by_fn["copy_matches"].confidence == "low"
+    assert ("table_check_match() (net/tbl/table_core.c), which this file calls (load_entry() -> "
+            "table_check_offsets() -> table_check_match()), checks 'pos->u.match_size' of struct rule_match"
+            in by_fn["copy_matches"].message)
+    assert by_fn["copy_events"].confidence == "medium"
+    alone = {f.function: f.confidence for f in _findings_of_files([walk])}
+    assert alone == {"copy_matches": "medium", "copy_events": "medium"}
+
+
+def test_new_walk_shapes_are_medium_and_say_why():
+    """Index cursors (`i += buf[i]`), u8 sums that wrap, helpers returning the cursor
+    advanced, and a lookup called with arguments the loop never changes."""
+    expect = {
+        "bad_index_cursor.c": {"count_elements": "step 'buf[i]' can be 0", "parse_descs": "step 'dlen' can be 0",
+                               "apply_cfg": "step 'l' can be 0",
+                               "apply_cfg_helper": "cfg_rec_len() returns a length read from the record it is handed"},
+        "bad_narrow_length_wraps.c": {"send_config_records": "'plen' is a u8: the sum wraps to 0 for a value of 0xff"},
+        "bad_next_position_helper.c": {"dev_handle_reply": "next_rec() returns 'r' advanced by 'le16_to_cpu(r->len)'"},
+        "bad_same_call_every_time.c": {"merge_profile": "calls find_continuation(ie, ielen, outer, sub) with "
+                                                        "arguments the loop never changes"},
+    }
+    for name, by_fn in expect.items():
+        _, found = findings_for_file(FIX / name, [RULE])
+        got = {f.function: f for f in found}
+        assert set(got) == set(by_fn), name
+        for fn, text in by_fn.items():
+            assert got[fn].confidence == "medium" and text in got[fn].message, (name, got[fn].message)
+
+
+def test_align_down_to_a_multiple_not_shown_to_be_0_is_low():
+    """talitos' `ALIGN_DOWN(desc_max, blocksize)`: 0 only for a block size of 0 or above
+    desc_max, which nothing shows; a multiple from a helper that returns 0 stays medium."""
+    _, found = findings_for_file(FIX / "bad_align_down_runtime.c", [RULE])
+    assert {f.function: f.confidence for f in found} == {"push_units": "medium", "hash_blocks": "low"}

@@ -5,13 +5,19 @@ MAYBE     can be zero: 0 reaches it, a callee can return 0, a right shift or a
           division can truncate to 0, a length read from device data
 UNKNOWN   not proven either way (a parameter, an unknown callee)
 """
+# Size: over 800 lines since the zero-step-loop work of session 11 added where a
+# length comes from (filled buffers, validated members, kernel-built tables, a
+# verifier elsewhere in the file). That provenance half (filled_buffer ...
+# _checked_elsewhere) is the next module to split out of the can-it-be-0 dataflow.
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from ..facts.functions import FunctionFacts
-from ..facts.syntax import Value
+from ..facts.syntax import Value, idents
 from ..knowledge import name_list
 from ..model import Evidence
 
@@ -52,6 +58,7 @@ class ZeroAnalysis:
         self.loop = loop
         self.cursor = cursor       # the loop walks a buffer: field lengths are device data
         self._callee_cache: dict[tuple[str, str], Verdict] = {}
+        self._tables: dict[int, frozenset] = {}
 
     def guarded(self, fn: FunctionFacts, node: int, var: str) -> bool:
         lits = fn.must_hold(node)
@@ -59,7 +66,7 @@ class ZeroAnalysis:
             return True
         # `if (len < sizeof(*hdr)) return;` leaves len >= a positive bound
         for atom, polarity in lits:
-            m = _BOUND.match(atom)
+            m = _BOUND.match(atom) if "(" not in var else _call_bound(atom, var)
             if m and m.group(1) == var:
                 op, bound = m.group(2), m.group(3)
                 if ((op in ("<", "<=") and not polarity) or (op in (">", ">=") and polarity)) \
@@ -115,6 +122,13 @@ class ZeroAnalysis:
         if kind == "field":
             if self.guarded(fn, node, val[1]):
                 return Verdict(NONZERO)
+            producer = self.validated_member(fn, node, val[1])
+            if producer is not None:
+                return Verdict(UNKNOWN, f"'{val[1]}' is read from {producer}")
+            if self.kernel_table(fn, node, val[1]):
+                # `cur += cur->skip` over a `static const` array bounded by ARRAY_SIZE():
+                # the kernel wrote those lengths, no device or file did
+                return Verdict(UNKNOWN, f"'{val[1]}' is read from a table compiled into the kernel")
             if self.walks_data(fn, node, val[1]):
                 return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked", self.ctx,
                                       val[1])
@@ -156,6 +170,60 @@ class ZeroAnalysis:
         cache[key] = found
         return found
 
+    def validated_member(self, fn: FunctionFacts, node: int, field_text: str) -> str | None:
+        """Is the record inside a buffer a kernel core validated before handing it over
+        in a struct member (data/validated_buffers.txt: USB's `->extra` descriptors, cut
+        at a `bLength < 2` by usb_parse_configuration())? Looks at the record pointer and
+        what it was set from, three definitions deep. Says which, or None."""
+        m = _BASE.match(field_text)
+        if m is None:
+            return None
+        members = _validated_members()
+        names, seen = [m.group(1)], set()
+        for _ in range(3):
+            nxt = []
+            for name in names:
+                if name in seen:
+                    continue
+                seen.add(name)
+                for _, v in fn.reaching(node, name):
+                    for f in _fields_of(v):
+                        tail = re.search(r"(\w+)$", f)
+                        if tail and tail.group(1) in members:
+                            return f"'{f}', {members[tail.group(1)]}"
+                    nxt.extend(_value_names(v))
+            names = nxt
+        return None
+
+    def kernel_table(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
+        """Is the record an element of an array compiled into the kernel: a file-scope
+        array the function bounds with ARRAY_SIZE() or indexes as `&tbl[n]` (neither a
+        parameter nor a local), or a local `static const` table? The record (`tbl[i].len`),
+        its pointer, the loop's cursor or its bound is set from it, one definition deep
+        (aic7xxx's `cur_patch < &patches[ARRAY_SIZE(patches)]`, `cur_patch += cur_patch->skip_patch`).
+        Data the kernel wrote itself: no device, file or peer chose those lengths."""
+        m = _BASE.match(field_text)
+        if m is None:
+            return False
+        tables = self._tables.get(id(fn))
+        if tables is None:
+            tables = self._tables[id(fn)] = _kernel_arrays(fn)
+        if not tables:
+            return False
+        names = {m.group(1)}
+        if self.counter is not None:
+            names.add(self.counter)
+        at = [node]
+        if self.loop is not None:
+            names |= _idents_of(self.loop.cond_text)
+            at.append(self.loop.head)
+        related = set(names)
+        for name in names:
+            for n in at:
+                for _, v in fn.reaching(n, name):
+                    related |= _value_names(v)
+        return bool(related & tables)
+
     def _narrowing(self, v: Value, fn: FunctionFacts) -> bool:
         """A call whose declared return type is narrower than an int (`unsigned short
         queue_logical_block_size()` returning an int): a nonzero value can come out 0."""
@@ -173,10 +241,32 @@ class ZeroAnalysis:
         if not m:
             return False
         base = m.group(1)
+        obj = re.match(r"^([A-Za-z_]\w*)(?:->|\.)[A-Za-z_]\w*$", self.counter)
+        if obj is not None and not self.cursor and base != obj.group(1) and any(
+                _mentions(v, obj.group(1), calls=False) for _, v in fn.reaching(node, base)):
+            # `while (skb->len > 0) { hdr = (void *)skb->data; ... skb_pull(skb, hdr->len); }`:
+            # the record is read out of the object whose length the loop consumes
+            return True
         if self.cursor:
             if base == self.counter:
                 return True
-            if any(_mentions(v, self.counter) for _, v in fn.reaching(node, base)):
+            if any(_mentions(v, self.counter, calls=False) for _, v in fn.reaching(node, base)):
+                return True   # `h = (void *)(buf + off)`, not a lookup `chip = get_chip(nr)`
+        # `i += buf[i]`, `len = data[pos + 1]; pos += len;`: a length byte read at an
+        # index the loop walks (the cursor itself, or an index it advances by that length)
+        if self.loop is not None:
+            # `h = buf + off; l = h->len; off += l; left -= l;`: the record sits at an
+            # offset the loop advances by its own length
+            for _, v in fn.reaching(node, base):
+                for x in _value_names(v, calls=False) - {base}:
+                    if self._advanced_in_loop(fn, x, field_text):
+                        return True
+        sub = _SUBSCRIPT.match(field_text)
+        if sub is not None:
+            index = idents(sub.group(2))
+            if self.cursor and self.counter in index:
+                return True
+            if self.loop is not None and any(self._advanced_in_loop(fn, i, field_text) for i in index):
                 return True
         return self.loop is not None and self._advanced_in_loop(fn, base, field_text)
 
@@ -215,6 +305,8 @@ class ZeroAnalysis:
                 v = Verdict(NONZERO)
             else:
                 v = self.value(dval, fn, def_node, depth + 1, seen)
+                if v.kind != MAYBE and dval[0] == "bin" and dval[1] == "+" and def_node:
+                    v = self._wrapped(fn, def_node, name, dval, depth, seen) or v
                 if v.kind != NONZERO and def_node and _divided_by_on_the_way(fn, def_node, node, name):
                     v = Verdict(NONZERO)
                 if v.kind == MAYBE and def_node:
@@ -226,6 +318,27 @@ class ZeroAnalysis:
             if worst.kind == MAYBE:
                 break
         return worst
+
+    def _wrapped(self, fn: FunctionFacts, def_node: int, name: str, dval: Value, depth: int,
+                 seen: frozenset) -> Verdict | None:
+        """`u8 plen = p[0] + sizeof(u8);`: a sum kept in a u8/u16 wraps to 0 when the
+        data operand holds the type's largest value (0xff + 1), so a nonzero addend does
+        not make a length read from data nonzero (btintel's DDC records)."""
+        narrow = _narrow_decl(fn, name)
+        if narrow is None:
+            return None
+        byte = "8" in narrow or "char" in narrow
+        for a, b in ((dval[2], dval[3]), (dval[3], dval[2])):
+            if b[0] not in ("int", "sizeof", "macro"):
+                continue
+            if not byte and a[0] == "field" and a[1].endswith("]"):
+                continue    # a byte of a buffer plus a constant fits a u16
+            va = self.value(a, fn, def_node, depth + 1, seen)
+            if va.kind == MAYBE:
+                top = "0xff" if "8" in narrow or "char" in narrow else "0xffff"
+                return Verdict(MAYBE, f"'{name}' is a {narrow}: the sum wraps to 0 for a value of {top}; "
+                                      f"{va.reason or 'the value comes from data'}", va.evidence, va.files, va.weak)
+        return None
 
     def _counter_nonzero(self, fn: FunctionFacts, node: int) -> bool:
         # `while (n)`: n is nonzero wherever the loop condition still holds.
@@ -283,8 +396,11 @@ class ZeroAnalysis:
             return Verdict(NONZERO)
         if name in name_list("device_data_readers"):
             arg = args[0] if args else ("unknown", "")
-            if arg[0] == "field" and self.guarded(fn, node, arg[1]):
+            if arg[0] == "field" and (self.guarded(fn, node, arg[1]) or self.guarded(fn, node, f"{name}({arg[1]})")):
+                # `while (p < end && le16_to_cpu(tlv->len))`: the loop test itself ends a 0 length
                 return Verdict(NONZERO)
+            if arg[0] == "field" and self.kernel_table(fn, node, arg[1]):
+                return Verdict(UNKNOWN, f"'{arg[1]}' is read from a table compiled into the kernel")
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
                 return _walked_length(fn, f"'{name}()' reads a length from the data being walked", self.ctx, arg[1])
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
@@ -305,6 +421,15 @@ class ZeroAnalysis:
                 cond = _zero_condition(fn, node, args[1])
                 return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0",
                                zero_when=(cond,) if cond else ())
+            if len(args) > 1 and _constant_valued(args[0], fn, node):
+                multiple = self.value(args[1], fn, node, depth + 1, seen)
+                if multiple.kind != MAYBE:
+                    # `ALIGN_DOWN(desc_max, crypto_ahash_blocksize(tfm))` with desc_max a
+                    # build-time maximum: 0 only for a multiple of 0 or one above that
+                    # maximum, which nothing here shows
+                    return Verdict(MAYBE, f"{name}() rounds down to a multiple of {_vtext(args[1])}, 0 only "
+                                          f"for a multiple above the value (or of 0), not shown here",
+                                   weak=True)
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
@@ -312,6 +437,22 @@ class ZeroAnalysis:
         if callee is None:
             return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
         v = self._callee_verdict(callee, name, depth, seen)
+        walked = self._walked_argument(fn, node, callee, args) if v.kind != MAYBE else None
+        if walked is not None:
+            # `len = rec_len(p)` with p the record the loop walks: the helper reads the
+            # length out of the walked data (`return le16_to_cpu(p->len);`)
+            inner = ZeroAnalysis(self.ctx, counter=walked, cursor=True)
+            inner._callee_cache = self._callee_cache
+            worst = Verdict(NONZERO)
+            for r in callee.returns():
+                if r.ret is not None:
+                    worst = worst.worse(inner.value(r.ret, callee, r.id, depth + 1, seen))
+            if worst.kind == MAYBE:
+                return Verdict(MAYBE, f"{name}() returns a length read from the record it is handed "
+                                      f"({worst.reason})",
+                               [Evidence(callee.path, callee.line, callee.name,
+                                         f"reads the length out of its '{walked}'")] + worst.evidence,
+                               worst.files | {callee.path}, worst.weak)
         if v.kind == MAYBE and v.zero_when:
             # the callee's zero needs an expression of its parameters to be 0: in the
             # caller's terms, is it proven nonzero on the way to this call?
@@ -322,6 +463,30 @@ class ZeroAnalysis:
             return Verdict(v.kind, v.reason, v.evidence, v.files, v.weak,
                            mapped if all(mapped) else ())
         return v
+
+    def _walked_argument(self, fn: FunctionFacts, node: int, callee, args) -> str | None:
+        """The callee's parameter that receives the record this loop walks (the cursor,
+        or a record pointer the loop advances), or None."""
+        if self.counter is None or self.loop is None:
+            return None
+        for i, a in enumerate(args):
+            if i >= len(callee.params) or a[0] not in ("var", "param"):
+                continue
+            x = a[1]
+            if (self.cursor and (x == self.counter or any(_mentions(v, self.counter) for _, v in fn.reaching(node, x)))) \
+                    or self._advanced_any(fn, x):
+                return callee.params[i]
+        return None
+
+    def _advanced_any(self, fn: FunctionFacts, name: str) -> bool:
+        """Does the loop step `name` forward from itself by a length (`p = (void *)p + n`),
+        not by a constant (`frag++` walks an array of descriptors, no data)?"""
+        for nid in range(self.loop.first, self.loop.last + 1):
+            for var, val in fn.nodes[nid].defs:
+                if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name) \
+                        and val[3][0] not in ("int", "sizeof", "macro"):
+                    return True
+        return False
 
     def _callee_verdict(self, callee, name: str, depth: int, seen: frozenset) -> Verdict:
         key = (callee.path, callee.name)
@@ -351,6 +516,95 @@ class ZeroAnalysis:
 
 
 _BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+_SUBSCRIPT = re.compile(r"^(.*)\[([^\[\]]+)\]$")
+_ARRAY_USE = re.compile(r"\bARRAY_SIZE\s*\(\s*([A-Za-z_]\w*)\s*\)|&\s*([A-Za-z_]\w*)\s*\[")
+_STATIC_CONST = re.compile(r"^static\s+const\b[^=;]*?\b([A-Za-z_]\w*)\s*\[")
+
+
+_NARROW_DECL = r"^(?:const\s+)?(u8|__u8|uint8_t|unsigned\s+char|u16|__u16|uint16_t|unsigned\s+short)\b[^;=]*\b"
+
+
+def _narrow_decl(fn: FunctionFacts, name: str) -> str | None:
+    """The type of a u8/u16 local `name`, from its declaration, or None."""
+    rx = re.compile(_NARROW_DECL + re.escape(name) + r"\b")
+    for n in fn.nodes:
+        if n.kind == "decl" and name in n.text:
+            m = rx.match(n.text)
+            if m:
+                return " ".join(m.group(1).split())
+    return None
+
+
+def _kernel_arrays(fn: FunctionFacts) -> frozenset:
+    """Arrays of fn that the kernel image holds: file-scope arrays it names in
+    ARRAY_SIZE(x) or `&x[...]` (x neither a parameter nor declared in fn), and its
+    own `static const` tables."""
+    used: set[str] = set()
+    local: set[str] = set(fn.params)
+    tables: set[str] = set()
+    for n in fn.nodes:
+        text = n.text
+        if n.kind == "decl":
+            m = _STATIC_CONST.match(text)
+            if m:
+                tables.add(m.group(1))
+            for var, _ in n.defs:
+                local.add(var.split("[", 1)[0])
+            # array declarators (`u8 buf[64];`), not subscripts in an initializer
+            local.update(re.findall(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)+(?:[=;,]|$)", text.split("=", 1)[0]))
+        if "ARRAY_SIZE" in text or "&" in text:
+            for m in _ARRAY_USE.finditer(text):
+                used.add(m.group(1) or m.group(2))
+    return frozenset(tables | (used - local))
+
+
+@lru_cache(maxsize=None)
+def _validated_members() -> dict:
+    out = {}
+    text = resources.files("errpath").joinpath("data/validated_buffers.txt").read_text()
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, why = line.strip().partition(" ")
+            out[name] = why.strip()
+    return out
+
+
+def _fields_of(v) -> list:
+    """Field texts a value reads (`intf->altsetting->extra`), not inside calls."""
+    out = []
+    if isinstance(v, tuple) and v and isinstance(v[0], str):
+        if v[0] == "field" and isinstance(v[1], str):
+            return [v[1]]
+        if v[0] == "call":
+            return out
+        for x in v[1:]:
+            if isinstance(x, tuple):
+                out += _fields_of(x)
+    return out
+
+
+def _idents_of(text: str) -> set[str]:
+    return set(idents(text))
+
+
+def _value_names(v, calls: bool = True) -> set[str]:
+    """Identifiers a value is computed from (`&patches[n]` gives patches and n);
+    calls=False: not through a call (`get_chip(nr)` is a lookup, not an offset)."""
+    out: set[str] = set()
+    if isinstance(v, tuple) and v:
+        if isinstance(v[0], str) and v[0] in ("var", "param", "field") and isinstance(v[1], str):
+            return _idents_of(v[1])
+        if isinstance(v[0], str) and v[0] == "call" and not calls:
+            return out
+        if isinstance(v[0], str) and v[0] == "call":
+            out |= {v[1]} if v[1] else set()
+            for a in v[2]:
+                out |= _value_names(a)
+            return out
+        for x in (v[1:] if isinstance(v[0], str) else v):
+            if isinstance(x, tuple):
+                out |= _value_names(x, calls)
+    return out
 _NARROW = re.compile(r"\b(short|char|u8|u16|s8|s16|__u8|__u16|uint8_t|uint16_t)\b")
 # `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
 _ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
@@ -397,6 +651,97 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
     return found
 
 
+def _struct_of(fn: FunctionFacts, var: str) -> str | None:
+    """The struct a pointer variable of fn points at, from its declaration
+    (`const struct xt_entry_match *m;`, a parameter too), or None."""
+    src = fn.source()
+    texts = [src.decode("utf-8", "replace")] if src is not None else [n.text for n in fn.nodes if n.kind == "decl"]
+    rx = re.compile(r"struct\s+([A-Za-z_]\w*)\s*\*+\s*(?:const\s+)?" + re.escape(var) + r"\b")
+    for t in texts:
+        m = rx.search(t)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _has_tokens(f: FunctionFacts, *names: str) -> bool:
+    toks = f._tokens
+    if toks is not None:
+        from bisect import bisect_left
+        for n in names:
+            i = bisect_left(toks, n)
+            if i == len(toks) or toks[i] != n:
+                return False
+        return True
+    tt = f.text_tokens
+    return all(n in tt for n in names)
+
+
+def _verified_by_callee(ctx, fn: FunctionFacts, field_text: str) -> tuple[str, str] | None:
+    """A verifier in another file that this file's code calls (directly or one call
+    down) and that checks the same member of the same struct against 0 or a minimum:
+    netfilter's ip_tables.c calls xt_check_entry_offsets() (x_tables.c), whose
+    xt_check_entry_match() rejects `pos->u.match_size < sizeof(struct xt_entry_match)`
+    when a table is loaded, before copy_entries_to_user() walks it. (What it found,
+    the verifier's file), or None."""
+    if ctx is None or getattr(ctx, "index", None) is None:
+        return None
+    m = re.match(r"^([A-Za-z_]\w*)((?:->|\.)[A-Za-z_][\w.>-]*)$", field_text)
+    if m is None:
+        return None
+    base, path = m.group(1), m.group(2)
+    struct = _struct_of(fn, base)
+    if struct is None:
+        return None
+    member = re.search(r"(\w+)$", path).group(1)
+    cache = ctx.index.__dict__.setdefault("_verifiers", {})
+    key = (fn.path, struct, path)
+    if key in cache:
+        return cache[key]
+    found = None
+    seen: set = set()
+    callees = []
+    for g in ctx.index.by_file.get(fn.path, {}).values():
+        for c in g.call_names:
+            if c in seen:
+                continue
+            seen.add(c)
+            v = ctx.function(c, fn.path)
+            if v is not None and v.path != fn.path:
+                callees.append((g, v, None))
+    deeper = []
+    for g, v, _ in callees:
+        for c in v.call_names:
+            w = ctx.function(c, v.path)
+            if w is not None and w.path != fn.path and (w.path, w.name) not in seen:
+                seen.add((w.path, w.name))
+                deeper.append((g, w, v))
+    tail = re.compile(r"^([A-Za-z_]\w*)" + re.escape(path) + r"$")
+    for g, v, via in callees + deeper:
+        if not _has_tokens(v, struct, member):
+            continue
+        for node in v.nodes:
+            if node.kind != "cond":
+                continue
+            for atom, _ in node.true_lits | node.false_lits:
+                b = _BOUND.match(atom)
+                name = atom if b is None else (
+                    b.group(1) if b.group(2) in ("<", "<=") and _positive_bound(b.group(3), strict=b.group(2) == "<=")
+                    else None)
+                t = tail.match(name) if name else None
+                if t and _struct_of(v, t.group(1)) == struct:
+                    chain = f"{g.name}() -> {via.name}() -> {v.name}()" if via else f"{g.name}() -> {v.name}()"
+                    found = (f"{v.name}() ({v.path}), which this file calls ({chain}), checks "
+                             f"'{name}' of struct {struct} against a minimum", v.path)
+                    break
+            if found:
+                break
+        if found:
+            break
+    cache[key] = found
+    return found
+
+
 def _field_tail(v, tail) -> bool:
     """Is v computed from a field whose member matches `tail` (one level: `x->len << 3`)?"""
     if isinstance(v, tuple) and v:
@@ -423,6 +768,9 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
     if checker is not None:
         return Verdict(MAYBE, f"{what}; {checker}() in the same file checks '{field_text}' against a "
                               f"minimum where such records come in", weak=True)
+    verifier = _verified_by_callee(ctx, fn, field_text) if field_text else None
+    if verifier is not None:
+        return Verdict(MAYBE, f"{what}; {verifier[0]}", weak=True, files={verifier[1]})
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
 
 
@@ -483,14 +831,16 @@ def _plain(v: Value) -> str | None:
     return v[1] if v[0] in ("var", "field", "macro") else None
 
 
-def _mentions(v, name: str) -> bool:
-    """Does the value tree use variable `name`?"""
+def _mentions(v, name: str, calls: bool = True) -> bool:
+    """Does the value tree use variable `name` (calls=False: not as a call's argument)?"""
     if isinstance(v, tuple):
         if len(v) == 2 and v[0] in ("var", "param") and v[1] == name:
             return True
         if v and v[0] == "field" and _BASE.match(v[1]) and _BASE.match(v[1]).group(1) == name:
             return True
-        return any(_mentions(x, name) for x in v[1:] if isinstance(x, tuple))
+        if not calls and v and v[0] == "call":
+            return False
+        return any(_mentions(x, name, calls) for x in v[1:] if isinstance(x, tuple))
     return False
 
 
@@ -507,6 +857,13 @@ def _has_field(v, field_text: str) -> bool:
 _BOUND = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*)(<=|>=|<|>)(.+)$")
 
 
+def _call_bound(atom: str, var: str):
+    """_BOUND for a compared call (`le16_to_cpu(h->len)<sizeof(*h)`)."""
+    if not atom.startswith(var):
+        return None
+    return re.match(r"^(" + re.escape(var) + r")(<=|>=|<|>)(.+)$", atom)
+
+
 def _positive_bound(bound: str, strict: bool) -> bool:
     """Is `x >= bound` (or `x > bound` when strict) enough to make x nonzero?"""
     if bound.startswith(("sizeof", "offsetof")) or re.fullmatch(r"[A-Z][A-Z0-9_]*", bound):
@@ -518,7 +875,9 @@ def _positive_bound(bound: str, strict: bool) -> bool:
 
 
 def _non_negative(v: Value) -> bool:
-    return (v[0] == "int" and v[1] >= 0) or v[0] in ("macro", "sizeof")
+    # a byte-order reader returns an unsigned value: `sizeof(*h) + le16_to_cpu(h->len)` >= 1
+    return (v[0] == "int" and v[1] >= 0) or v[0] in ("macro", "sizeof") \
+        or (v[0] == "call" and v[1] in name_list("device_data_readers"))
 
 
 def _is_offset_within(b: Value, whole: Value) -> bool:
@@ -547,7 +906,24 @@ def _vtext(v) -> str:
         return str(v[1])
     if v[0] == "bin":
         return f"{_vtext(v[2])} {v[1]} {_vtext(v[3])}"
+    if v[0] == "call":
+        return f"{v[3]}()"
     return "a constant"
+
+
+def _constant_valued(v, fn: FunctionFacts, node: int, depth: int = 0) -> bool:
+    """Is v a build-time constant on every path: a macro or literal, a choice between
+    such (`is_sec1 ? MAX1 : MAX2`), or a variable set only to such values?"""
+    if depth > 2:
+        return False
+    if v[0] in ("macro", "int", "sizeof"):
+        return v[0] != "int" or v[1] > 0
+    if v[0] == "cond":
+        return _constant_valued(v[2], fn, node, depth + 1) and _constant_valued(v[3], fn, node, depth + 1)
+    if v[0] == "var":
+        defs = fn.reaching(node, v[1])
+        return bool(defs) and all(d and _constant_valued(val, fn, d, depth + 1) for d, val in defs)
+    return False
 
 
 def _divided_by_on_the_way(fn: FunctionFacts, def_node: int, use: int, name: str) -> bool:

@@ -365,7 +365,9 @@ _LIGHT_PATTERNS = """
     (for_statement condition: (_) @c)
     (do_statement condition: (_) @c)
     (for_statement !condition) @ever
-    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))"""
+    (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))
+    ((assignment_expression left: (identifier) @h right: (call_expression arguments: (argument_list (identifier) @ha)))
+     (#eq? @h @ha))"""
 # the if conditions of a function with a `for (;;)` / `while (1)` loop (a second, rarer query)
 _IF_PATTERNS = "(if_statement condition: (_) @i)"
 _IF_QUERY = None
@@ -373,6 +375,7 @@ _IF_QUERY = None
 # `while ((bio = next_bio(bdev, &sector, &nr_sects)))`: a call in a loop condition
 # handed the address of a variable may step it (progress made by the callee)
 _ADDR_ARG = re.compile(r"[(,]&[A-Za-z_]")
+_ASSIGNED_CALL = re.compile(r"^\(*[A-Za-z_]\w*=[A-Za-z_]\w*\([^&()]*\)\)*$")
 
 
 def _light_of(node: TSNode) -> tuple[tuple, bool]:
@@ -394,6 +397,8 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     caps = QueryCursor(_LIGHT_QUERY).captures(node)
     names = {n.text for n in caps.get("f", ())}
     stepped = {norm_atom(node_text(n)) for n in caps.get("l", ())}
+    # `de = next_entry(de)`: a helper handed the cursor returns it advanced
+    stepped.update(node_text(n) for n in caps.get("h", ()))
     for a in caps.get("a", ()):
         # `x = x - n`, also through parentheses and casts (`rel = (void *)rel + n`),
         # as value_of sees it; a declaration too (`int x = x - n`, seen the same way)
@@ -421,7 +426,13 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
             conds += [norm_atom(node_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
         step = any(v in c for v in stepped for c in conds)
     if not step and names:
-        step = any(_ADDR_ARG.search(c) for c in conds)
+        # `&x` handed to the call of a loop condition, or `while ((e = next(a, b)))`
+        # with plain arguments (a cursor the loop may never advance)
+        step = any(_ADDR_ARG.search(c) or _ASSIGNED_CALL.match(c) for c in conds)
+        if not step and any(".len" in c or "->len" in c for c in conds):
+            # `while (skb->len > 0) { ...; skb_pull(skb, n); }`: a callee consumes the length
+            from ..knowledge import name_list
+            step = bool({n.decode("utf-8", "replace") for n in names} & name_list("consumers"))
     return tuple(sorted({b.decode("utf-8", "replace") for b in names})), step
 
 
