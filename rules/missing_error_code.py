@@ -121,10 +121,11 @@ from collections import deque
 
 from errpath.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
-from errpath.failure import callee_fails, errno_channel, failed_calls, int_local, reads
+from errpath.failure import (ERROR_NAME, callee_fails, callers_use_result, errno_channel, failed_calls, int_local,
+                             reads, tested_call_failures)
 from errpath.model import Evidence
 from errpath.rules import Rule
-from errpath.summary import has_token
+from errpath.summary import atom_constraints, has_token
 
 from errpath.builtin_rules.atomic_account import allocator, memo
 from errpath.builtin_rules.nowait_blocks import PathState
@@ -225,6 +226,15 @@ _ERROR_LOG = re.compile(r"(?i)(?:^|_)(?:err|error|crit|alert|emerg)(?:_ratelimit
 _UNDO = re.compile(r"(?i)unlock|free|put|release|destroy|unregister|remove|exit|disable|unmap|close|clean"
                    r"|deinit|uninit|detach|unprepare|relse|drop|_dec|dec_|_del|del_|cancel|stop|kill|clear"
                    r"|err|warn|^up(?:_read|_write)?$|^rcu_read|^local_irq|^kvfree|^iput$")
+
+
+_TOLERANCE_LOG = re.compile(r"(?i)(?:^|_)(?:warn|warning|info|notice)(?:_ratelimited|_once)?$")
+
+
+def _tolerance_logged(fn, preds, nid: int) -> bool:
+    """The branch says it goes on without the step (`dev_warn(...)`, `pr_info(...)`):
+    a best-effort step, not an error exit."""
+    return any(_TOLERANCE_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
 
 
 def _error_logged(fn, preds, nid: int) -> bool:
@@ -344,6 +354,22 @@ def _may_test_failure(ctx, fn) -> bool:
     call whose NULL may mean a failed allocation: from call names only, an
     over-approximation of _null_is_alloc_failure."""
     return has_token(fn, _ERR_TEST_TOKENS) or any(_may_null_alloc(ctx, fn, n, 0) for n in fn.call_names)
+
+
+# `ret = 0;` or `ret = call(`: a variable that can be 0 from something other than its
+# declaration (what _zero_at needs)
+_ZEROED = re.compile(rb"(?m)^\s*[A-Za-z_]\w*\s*=\s*0\s*;|\b[A-Za-z_]\w*\s*=\s*[A-Za-z_]\w*\s*\(")
+
+
+_DECL_ZERO = re.compile(rb"\b[A-Za-z_]\w*\s*=\s*0\s*[,;]")
+
+
+def _may_be_zeroed(fn) -> bool:
+    """Can a variable be 0 at a failure test: set to 0 or from a call, or
+    declared 0 in a function that calls something (its failure may be tested)."""
+    src = fn.source()
+    return src is None or _ZEROED.search(src) is not None or bool(fn.call_names) and \
+        _DECL_ZERO.search(src) is not None
 
 
 def _may_null_alloc(ctx, fn, name: str, depth: int) -> bool:
@@ -564,7 +590,7 @@ class MissingErrorCode(Rule):
         exits = not fn.text_tokens.isdisjoint(("goto", "break"))
         preds = None
         # light facts before the CFG: a failed call to test, an errno to lose
-        if exits and _may_hold_errno(fn) and _may_test_failure(ctx, fn):
+        if exits and _may_hold_errno(fn) and (_may_test_failure(ctx, fn) or _may_be_zeroed(fn)):
             yield from self._still_zero(fn, ctx)
         if (exits or not fn.text_tokens.isdisjoint(ERR_TESTS)) and _may_lose(fn):
             yield from self._lost_errnos(fn, ctx, preds)
@@ -609,6 +635,22 @@ class MissingErrorCode(Rule):
                                    evidence=evidence, confidence="low")
 
     def _still_zero(self, fn, ctx):
+        """Each exit of an error branch that returns the variable still 0; a branch
+        with no failed call and no message only when no stronger one reports the
+        same variable and return."""
+        plain, told = [], set()
+        for f, test, key in self._still_zero_all(fn, ctx):
+            if test == "plain":
+                plain.append((f, key))
+            else:
+                told.add(key)
+                yield f
+        for f, key in plain:
+            if key not in told:
+                told.add(key)
+                yield f
+
+    def _still_zero_all(self, fn, ctx):
         preds = None
         for g in fn.nodes:
             if g.kind not in ("goto", "break"):
@@ -619,37 +661,80 @@ class MissingErrorCode(Rule):
             if br is None:
                 continue
             cond, edge = br
-            failed = _failed_call(fn, cond, edge, ctx)
-            if failed is None:
-                continue
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
             if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
                 continue
-            failed_at = min((fn.nodes[d].line for d, _ in fn.reaching(cond.id, failed[0]) if d), default=cond.line)
-            hit = self._returns_zero(fn, g, failed_at)
+            why = self._why_failed(fn, ctx, preds, g, cond, edge)
+            if why is None:
+                continue
+            x, callee, test, failed_at = why
+            # `int rc = 0;` and a call that fails later: 0 from the declaration is as
+            # wrong as 0 from an earlier success (not for a NULL: the measured shape)
+            hit = self._returns_zero(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
             if hit is None:
                 continue
             var, zero_ev, ret_node = hit
-            x, callee, test = failed
-            what = f"{callee}() fails" if test == "null" else f"{callee}() returns an error pointer"
-            fix = "-ENOMEM" if test == "null" else f"PTR_ERR({x})"
             target = g.text.rstrip(";").strip()
+            confidence = None
+            if test in ("null", "err", "neg"):
+                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
+                        "neg": f"{callee}() fails"}[test]
+                fix = {"null": "-ENOMEM", "err": f"PTR_ERR({x})", "neg": x or f"the result of {callee}()"}[test]
+                tested = (f"'{x}' from {callee}() tested: {cond.text}" if x else
+                          f"{callee}()'s failure tested: {cond.text}")
+            else:
+                what = "this error branch is taken" if test == "logged" else "this branch is taken"
+                fix = "an error code"
+                tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
+                          f"the branch leaves for the error exit: {cond.text}")
+                if test == "plain":
+                    confidence = "low"
             message = (f"'{var}' is still 0 when {what} here, and the error path returns it "
                        f"(line {ret_node.line}), so the caller sees success; set {var} = {fix} before '{target}'")
             evidence = [zero_ev,
-                        Evidence(fn.path, cond.line, fn.name, f"'{x}' from {callee}() tested: {cond.text}"),
+                        Evidence(fn.path, cond.line, fn.name, tested),
                         Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
                         Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
-            confidence = None
-            if test == "err" and f"IS_ERR_OR_NULL({x})" in cond.text.replace(" ", "") \
+            if confidence == "low":
+                evidence.append(Evidence(fn.path, cond.line, fn.name,
+                                         "low: no failed call and no error message on this branch; it may "
+                                         "be a deliberate early exit"))
+            if test == "err" and x and f"IS_ERR_OR_NULL({x})" in cond.text.replace(" ", "") \
                     and _resets_an_errno(fn, g, var):
                 confidence = "low"
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          f"low: '{var}' = 0 replaced an errno before the call, and "
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
-            yield self.finding(fn, g.line, g.column, message, names=(var, x, target), evidence=evidence,
-                               confidence=confidence)
+            yield (self.finding(fn, g.line, g.column, message, names=(var, x or callee or test, target),
+                                evidence=evidence, confidence=confidence), test, (var, ret_node.id))
+
+    def _why_failed(self, fn, ctx, preds, g, cond, edge):
+        """Why taking `edge` out of cond is an error exit: (variable, callee, kind,
+        line of the failed call) for a failed allocation or ERR_PTR (the
+        allocator tables), a call that failed by the failure model (its result
+        tested in any form, stored or right in the condition), or ("", "",
+        "logged"/"plain", line) for a branch that logs an error / says nothing."""
+        failed = _failed_call(fn, cond, edge, ctx)
+        if failed is not None:
+            at = min((fn.nodes[d].line for d, _ in fn.reaching(cond.id, failed[0]) if d), default=cond.line)
+            return (*failed, at)
+        if g.kind == "break" and _switch_break(fn, g):
+            return None
+        for f in failed_calls(ctx, fn, g.id):
+            if f.kind in ("neg", "err") and not f.specific and _IDENT.fullmatch(f.var):
+                return f.var, f.call, f.kind, min(f.def_lines)
+        for f in tested_call_failures(ctx, fn, cond, edge):
+            return "", f.call, "neg", cond.line
+        # `e = find(dev, id); if (!e) goto out;`: a lookup's miss is an answer, not a failure
+        for atom, pol in (cond.true_lits if edge else cond.false_lits):
+            for v, t, f in atom_constraints(atom):
+                if (t if pol else f) == "z" and any(dv[0] == "call" for _, dv in fn.reaching(cond.id, v)):
+                    return None
+        # no call to blame: a 0 set within two lines of the test was chosen for it
+        if _error_logged(fn, preds, g.id):
+            return "", "", "logged", cond.line - 2
+        return "", "", "plain", cond.line - 2
 
     # -- an errno in hand, dropped on the way to `return 0;` ---------------------------
     def _lost_errnos(self, fn, ctx, preds):
@@ -710,10 +795,37 @@ class MissingErrorCode(Rule):
                 if not direct:
                     evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
                 evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
-                evidence.append(_NEW_SHAPE_EVIDENCE(fn, exit_.line))
+                why = self._promoted(fn, ctx, preds, g, f.call, f.kind == "err" or ERROR_NAME.fullmatch(f.var))
+                evidence.append(Evidence(fn.path, exit_.line, fn.name, why[1]) if why[0] is None
+                                else _NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
-                                   evidence=evidence, confidence="low")
+                                   evidence=evidence, confidence=why[0])
                 break
+
+    def _promoted(self, fn, ctx, preds, g, callee, errno_named, returned=False):
+        """(None, why) when a lost errno has the evidence of a real bug: the
+        failure is the callee's own (its errno returns, the data tables, or an
+        IS_ERR()/error-variable test of it), the branch does not say it goes on
+        without the step (a warning or info message: a best-effort step), and
+        the result is read: a caller assigns, tests or returns it, or, with no
+        caller in view (an ops callback, an exported function), fn returns
+        errnos on its other error paths. ("low", why) otherwise."""
+        if callee and not (callee_fails(ctx, fn, callee).known or errno_named):
+            return "low", "low"
+        if g is not None and preds is not None and _tolerance_logged(fn, preds, g.id):
+            return "low", "low"
+        use = callers_use_result(ctx, fn)
+        if use is False:
+            return "low", "low"
+        if use:
+            return None, "a caller reads the result (assigns, tests or returns it)"
+        if "neg" in _error_channel(fn):
+            return None, "the function returns an errno on its other error paths"
+        if returned and errno_channel(ctx, fn):
+            return None, "the function returns this variable, and its errnos are its result"
+        if g is not None and preds is not None and _error_logged(fn, preds, g.id) and errno_channel(ctx, fn):
+            return None, "the branch logs the failure at error level, and the function hands errnos up"
+        return "low", "low"
 
     def _success_exit(self, fn, g, var):
         """The `return 0;` that every path from g reaches within a short exit tail
@@ -790,7 +902,20 @@ class MissingErrorCode(Rule):
                     continue     # a call result never used: ignored, not clobbered
                 if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
                     continue
+                if errno:
+                    # `ret = -EINVAL; ... ret = -EINVAL;`: the same errno again loses nothing
+                    clobbers = [c for c in clobbers if not any(v == var and cv == val for v, cv in fn.nodes[c].defs)]
+                    if not clobbers and not exits:
+                        continue
                 what = f"-{val[1]}" if errno else f"the error of {val[1]}()"
+                confidence, why = self._promoted(fn, ctx, None, None, None if errno else val[1], errno,
+                                                 returned=bool(clobbers) and any(
+                                                     r.ret == ("var", var) for r in fn.returns()))
+                if confidence is None and clobbers and not errno:
+                    # a call's errno overwritten: only in straight line, from a callee whose
+                    # failure its own returns (or the data) show
+                    if not (_straight(fn, d, clobbers[0]) and callee_fails(ctx, fn, val[1]).known):
+                        confidence = "low"
                 if clobbers:
                     c = fn.nodes[clobbers[0]]
                     message = (f"'{var}' holds {what} here but is overwritten at line {c.line} before "
@@ -802,9 +927,9 @@ class MissingErrorCode(Rule):
                                f"without it (line {c.line}), so the caller sees success; return {var}")
                     last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
                 evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last,
-                            _NEW_SHAPE_EVIDENCE(fn, c.line)]
+                            _NEW_SHAPE_EVIDENCE(fn, c.line) if confidence else Evidence(fn.path, c.line, fn.name, why)]
                 yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence,
-                                   confidence="low")
+                                   confidence=confidence)
                 break
 
     def _before_exit(self, fn, d) -> bool:
@@ -853,12 +978,12 @@ class MissingErrorCode(Rule):
             return None
         return sorted(clobbers), (None if read else sorted(exits))
 
-    def _returns_zero(self, fn, g, failed_at: int):
+    def _returns_zero(self, fn, g, failed_at: int, decl_ok: bool = False):
         """(var, evidence of the 0, return node) when var is 0 at g and a path
         from g reaches `return var;` without setting var."""
         candidates = sorted({r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"})
         for var in candidates:
-            zero = self._zero_at(fn, g, var, failed_at)
+            zero = self._zero_at(fn, g, var, failed_at, decl_ok)
             if zero is None:
                 continue
             r = self._unchanged_return(fn, g, var)
@@ -870,11 +995,11 @@ class MissingErrorCode(Rule):
             return var, zero, r
         return None
 
-    def _zero_at(self, fn, g, var, failed_at: int):
+    def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False):
         defs = fn.reaching(g.id, var)
         if defs and all(_zero(v) for _, v in defs):
             nodes = [fn.nodes[d] for d, _ in defs]
-            if all(n.kind == "decl" for n in nodes):
+            if all(n.kind == "decl" for n in nodes) and not decl_ok:
                 return None  # only the initial default: no earlier success to speak of
             if any(n.line >= failed_at for n in nodes):
                 return None  # `err = 0;` right after the call: the author chose 0 for this failure
