@@ -237,6 +237,16 @@ def _tolerance_logged(fn, preds, nid: int) -> bool:
     return any(_TOLERANCE_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
 
 
+def _unwinds(fn, preds, nid: int) -> bool:
+    """The branch undoes work (frees, puts, releases) on its way out: an error
+    exit, not a tolerated step."""
+    return any(_FREEING.search(c.name or "") for n in _run_before(fn, preds, nid) + [fn.nodes[nid]]
+               for c in n.calls)
+
+
+_FREEING = re.compile(r"(?i)free|put|release|destroy|unregister|remove|deinit|uninit|unmap|_dec\b|dec_")
+
+
 def _error_logged(fn, preds, nid: int) -> bool:
     return any(_ERROR_LOG.search(c.name or "") for n in _run_before(fn, preds, nid) for c in n.calls)
 
@@ -399,8 +409,15 @@ def _records_elsewhere(fn, preds, nid: int) -> bool:
     """The failure branch writes through a pointer, a field or an array on its
     way out (`*errp = PTR_ERR(bh);`, `acard->devmpu = NULL;`): the error is
     reported another way, or the function falls back to a degraded state."""
-    return any(v.startswith("*") or "->" in v or "." in v or "[" in v
-               for n in _run_before(fn, preds, nid) for v, _ in n.defs)
+    run = _run_before(fn, preds, nid)
+    if fn.nodes[nid].kind == "expr":
+        run = [fn.nodes[nid]] + run    # the branch's own last statement
+    freed = {a.replace(" ", "") for n in run for c in n.calls if _FREEING.search(c.name or "") for a in c.args}
+    # `kfree(b->ids); b->ids = NULL;`: clearing what was just freed is undo, not a record
+    # `atomic_dec(&b->users);`: a field an undo call changes through its address is undo too
+    return any((v.startswith("*") or "->" in v or "." in v or "[" in v) and v.replace(" ", "") not in freed
+               and not (val[0] == "unknown" and n.calls and all(_UNDO.search(c.name or "") for c in n.calls))
+               for n in run for v, val in n.defs)
 
 
 def _truth_tested_call(cond, atom: str):
@@ -465,12 +482,16 @@ _LOOP_END_THEN_ZERO = re.compile(rb"\n[ \t]*}[ \t]*(?:while[^\n]*)?\n(?:[^\n]*\n
 _IS_ERR_THEN_ZERO = re.compile(rb"IS_ERR\w*\s*\((?:[^\n]*\n){0,4}?[ \t]*return\s+0\s*;")
 
 
+_BRANCH_END_THEN_ZERO = re.compile(rb"\n[ \t]*}[ \t]*\n(?:[ \t]*\n)?[ \t]*return\s+0\s*;")
+
+
 def _may_lose(fn) -> bool:
     src = fn.source()
     if src is None:
         return False
     tokens = fn.text_tokens
-    return ("goto" in tokens and _LABEL_THEN_ZERO.search(src) is not None
+    return (_BRANCH_END_THEN_ZERO.search(src) is not None
+            or "goto" in tokens and _LABEL_THEN_ZERO.search(src) is not None
             or "break" in tokens and _LOOP_END_THEN_ZERO.search(src) is not None
             or not tokens.isdisjoint(ERR_TESTS) and _IS_ERR_THEN_ZERO.search(src) is not None)
 
@@ -592,7 +613,7 @@ class MissingErrorCode(Rule):
         # light facts before the CFG: a failed call to test, an errno to lose
         if exits and _may_hold_errno(fn) and (_may_test_failure(ctx, fn) or _may_be_zeroed(fn)):
             yield from self._still_zero(fn, ctx)
-        if (exits or not fn.text_tokens.isdisjoint(ERR_TESTS)) and _may_lose(fn):
+        if _may_lose(fn):
             yield from self._lost_errnos(fn, ctx, preds)
         if _may_clobber(fn):
             yield from self._clobbered(fn, ctx)
@@ -743,8 +764,11 @@ class MissingErrorCode(Rule):
         variable that holds the error: the errno was in hand and is dropped."""
         channel = channel_ok = None
         seen = set()
+        if preds is None:
+            preds = fn.preds()
         for g in fn.nodes:
-            if g.kind not in ("goto", "break", "return"):
+            falls = g.kind == "expr" and self._ends_failure_branch(fn, g, preds)
+            if g.kind not in ("goto", "break", "return") and not falls:
                 continue
             direct = g.kind == "return"
             if direct and g.ret != ("int", 0):
@@ -777,7 +801,11 @@ class MissingErrorCode(Rule):
                 continue
             if channel_ok is None:
                 channel_ok = errno_channel(ctx, fn)
-            if not channel_ok:
+                # no errno returned and no caller in view (an ops callback, an exported
+                # function): its callers may read the result; reported low
+                unseen = not channel_ok and all(r.ret in (None, ("int", 0)) for r in fn.returns()) and (
+                    fn.is_static is False or callers_use_result(ctx, fn) is None)
+            if not channel_ok and not unseen:
                 return
             for f in fails:
                 exit_ = g if direct else self._success_exit(fn, g, f.var)
@@ -792,10 +820,18 @@ class MissingErrorCode(Rule):
                            f"{where}, so the caller sees success; return {held}")
                 evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()"),
                             Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}")]
-                if not direct:
+                if falls:
+                    evidence.append(Evidence(fn.path, g.line, fn.name,
+                                             f"the failure branch ends here and falls through without using "
+                                             f"'{f.var}'"))
+                elif not direct:
                     evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
                 evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
                 why = self._promoted(fn, ctx, preds, g, f.call, f.kind == "err" or ERROR_NAME.fullmatch(f.var))
+                if why[0] is None and (not channel_ok or falls and not _unwinds(fn, preds, g.id)):
+                    # falling through from a branch that undoes nothing, or no errno channel
+                    # in view: the evidence of an error exit is thin
+                    why = ("low", "low")
                 evidence.append(Evidence(fn.path, exit_.line, fn.name, why[1]) if why[0] is None
                                 else _NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
@@ -826,6 +862,14 @@ class MissingErrorCode(Rule):
         if g is not None and preds is not None and _error_logged(fn, preds, g.id) and errno_channel(ctx, fn):
             return None, "the branch logs the failure at error level, and the function hands errnos up"
         return "low", "low"
+
+    def _ends_failure_branch(self, fn, n, preds) -> bool:
+        """n is the last statement of a branch that joins the straight code again
+        (`} else { kfree(ids); }` before `return 0;`): a fall-through exit."""
+        if len(n.succ) != 1:
+            return False
+        s = n.succ[0][0]
+        return len(preds[s]) > 1 and fn.nodes[s].kind != "loop"
 
     def _success_exit(self, fn, g, var):
         """The `return 0;` that every path from g reaches within a short exit tail
