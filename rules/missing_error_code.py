@@ -121,6 +121,7 @@ from collections import deque
 
 from errpath.errnos import ERRNO_NAMES
 from errpath.facts import ASSERTIONS
+from errpath.knowledge import name_list
 from errpath.failure import (ERROR_NAME, callee_fails, callers_use_result, errno_channel, failed_calls, int_local,
                              reads, tested_call_failures)
 from errpath.model import Evidence
@@ -846,7 +847,8 @@ class MissingErrorCode(Rule):
         the result is read: a caller assigns, tests or returns it, or, with no
         caller in view (an ops callback, an exported function), fn returns
         errnos on its other error paths. ("low", why) otherwise."""
-        if callee and not (callee_fails(ctx, fn, callee).known or errno_named):
+        if callee and not (callee_fails(ctx, fn, callee).known or errno_named
+                           or callee in name_list("uncopied_returners")):
             return "low", "low"
         if g is not None and preds is not None and _tolerance_logged(fn, preds, g.id):
             return "low", "low"
@@ -958,7 +960,8 @@ class MissingErrorCode(Rule):
                 if confidence is None and clobbers and not errno:
                     # a call's errno overwritten: only in straight line, from a callee whose
                     # failure its own returns (or the data) show
-                    if not (_straight(fn, d, clobbers[0]) and callee_fails(ctx, fn, val[1]).known):
+                    if not (_straight(fn, d, clobbers[0]) and (callee_fails(ctx, fn, val[1]).known or
+                                                               val[1] in name_list("uncopied_returners"))):
                         confidence = "low"
                 if clobbers:
                     c = fn.nodes[clobbers[0]]
