@@ -406,6 +406,20 @@ def _resets_an_errno(fn, g, var: str) -> bool:
         for d in zeros)
 
 
+def _sibling_errno_goto(fn, preds, g, var: str):
+    """Another goto to g's label right after `var = -EXXX;` (the author's error
+    exit, with the errno set on its other ways in), or None."""
+    if g.kind != "goto":
+        return None
+    for h in fn.nodes:
+        if h.kind != "goto" or h.id == g.id or h.text != g.text:
+            continue
+        ps = preds[h.id]
+        if len(ps) == 1 and any(v == var and _negative(val) for v, val in fn.nodes[ps[0][0]].defs):
+            return fn.nodes[ps[0][0]]
+    return None
+
+
 def _records_elsewhere(fn, preds, nid: int) -> bool:
     """The failure branch writes through a pointer, a field or an array on its
     way out (`*errp = PTR_ERR(bh);`, `acard->devmpu = NULL;`): the error is
@@ -699,26 +713,40 @@ class MissingErrorCode(Rule):
             var, zero_ev, ret_node = hit
             target = g.text.rstrip(";").strip()
             confidence = None
+            sibling = None
+            if test in ("miss", "plain"):
+                # no failed call: the label's other gotos say whether it is an error exit
+                sibling = _sibling_errno_goto(fn, preds, g, var)
+                if sibling is None and test == "miss":
+                    continue    # a lookup's miss is an answer, unless the author says otherwise
+                # low either way: `if (new == old) goto out;` is a deliberate early exit as
+                # often as a forgotten errno
+                confidence = "low"
             if test in ("null", "err", "neg"):
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
                         "neg": f"{callee}() fails"}[test]
                 fix = {"null": "-ENOMEM", "err": f"PTR_ERR({x})", "neg": x or f"the result of {callee}()"}[test]
                 tested = (f"'{x}' from {callee}() tested: {cond.text}" if x else
                           f"{callee}()'s failure tested: {cond.text}")
+            elif test == "miss":
+                what = f"{callee or 'the lookup'}() finds nothing"
+                fix = "an error code (-ENODEV, -ENOENT)"
+                tested = f"'{x}' from {callee}() tested for NULL: {cond.text}"
             else:
                 what = "this error branch is taken" if test == "logged" else "this branch is taken"
                 fix = "an error code"
                 tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
                           f"the branch leaves for the error exit: {cond.text}")
-                if test == "plain":
-                    confidence = "low"
             message = (f"'{var}' is still 0 when {what} here, and the error path returns it "
                        f"(line {ret_node.line}), so the caller sees success; set {var} = {fix} before '{target}'")
             evidence = [zero_ev,
                         Evidence(fn.path, cond.line, fn.name, tested),
                         Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
                         Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
-            if confidence == "low":
+            if sibling is not None:
+                evidence.append(Evidence(fn.path, sibling.line, fn.name,
+                                         f"another goto to the same label sets an errno first: {sibling.text}"))
+            if confidence == "low" and test in ("miss", "plain"):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          "low: no failed call and no error message on this branch; it may "
                                          "be a deliberate early exit"))
@@ -751,8 +779,10 @@ class MissingErrorCode(Rule):
         # `e = find(dev, id); if (!e) goto out;`: a lookup's miss is an answer, not a failure
         for atom, pol in (cond.true_lits if edge else cond.false_lits):
             for v, t, f in atom_constraints(atom):
-                if (t if pol else f) == "z" and any(dv[0] == "call" for _, dv in fn.reaching(cond.id, v)):
-                    return None
+                defs = fn.reaching(cond.id, v)
+                if (t if pol else f) == "z" and any(dv[0] == "call" for _, dv in defs):
+                    name = next((dv[1] for _, dv in defs if dv[0] == "call" and dv[1]), "") or ""
+                    return v, name, "miss", cond.line - 2
         # no call to blame: a 0 set within two lines of the test was chosen for it
         if _error_logged(fn, preds, g.id):
             return "", "", "logged", cond.line - 2

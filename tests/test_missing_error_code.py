@@ -220,3 +220,17 @@ int part_open(struct part *p)
     assert by_fn["part_start"].confidence == "medium"
     # the same errno assigned twice loses nothing
     assert "part_stop" not in by_fn
+
+
+def test_failure_branches_into_an_error_label_by_evidence():
+    """A call's failure (tested in the condition or stored in another variable) or an
+    error message on the branch: medium; a lookup's miss into a label whose other gotos
+    set an errno: low, with the reason."""
+    _, found = findings_for_file(FIX / "bad_failure_to_error_label.c", [RULE])
+    by_fn = {}
+    for f in found:
+        by_fn.setdefault(f.function, set()).add(f.confidence)
+    assert by_fn == {"pool_map_range": {"medium"}, "chan_open": {"medium"}, "chan_bind_node": {"low"}}
+    miss = next(f for f in found if f.function == "chan_bind_node")
+    assert any(e.note.startswith("another goto to the same label sets an errno first") for e in miss.evidence)
+    assert "chan_find_node() finds nothing" in miss.message
