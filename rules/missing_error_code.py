@@ -600,7 +600,7 @@ def _tool_code(fn):
     """"low" for user-space tools and in-kernel tests (tools/, selftests, kunit
     tests): a lost error there fails a test run, not a caller; None otherwise."""
     p = "/" + fn.path
-    if p.startswith("/tools/") or "/selftest" in p or "/tests/" in p or p.endswith("_test.c") \
+    if p.startswith(("/tools/", "/samples/")) or "/selftest" in p or "/tests/" in p or p.endswith("_test.c") \
             or "/test_" in p:
         return "low"
     return None
@@ -649,8 +649,15 @@ class MissingErrorCode(Rule):
         return _int_like(fn)
 
     def check(self, fn, ctx):
-        yield from self.rank_init_only(self._check(fn, ctx), fn, ctx,
-                                       "the failure can only happen while the device or module comes up")
+        tool = _tool_code(fn)
+        for f in self.rank_init_only(self._check(fn, ctx), fn, ctx,
+                                     "the failure can only happen while the device or module comes up"):
+            if tool and f.confidence == "medium":
+                f.confidence = "low"
+                f.evidence.append(Evidence(fn.path, f.line, fn.name,
+                                           "low: user-space tools, samples and tests: a lost error fails a "
+                                           "run, not a caller"))
+            yield f
 
     def _check(self, fn, ctx):
         exits = not fn.text_tokens.isdisjoint(("goto", "break"))
@@ -752,10 +759,13 @@ class MissingErrorCode(Rule):
                 # low either way: `if (new == old) goto out;` is a deliberate early exit as
                 # often as a forgotten errno
                 confidence = "low"
-            if test in ("null", "err", "neg"):
+            if test in ("null", "err", "neg", "count"):
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
-                        "neg": f"{callee}() fails"}[test]
-                fix = {"null": "-ENOMEM", "err": f"PTR_ERR({x})", "neg": x or f"the result of {callee}()"}[test]
+                        "neg": f"{callee}() fails", "count": f"{callee}() fails"}[test]
+                fix = {"null": "-ENOMEM", "err": f"PTR_ERR({x})", "neg": x or f"the result of {callee}()",
+                       "count": x}[test]
+                if test == "count":
+                    confidence = "low"
                 tested = (f"'{x}' from {callee}() tested: {cond.text}" if x else
                           f"{callee}()'s failure tested: {cond.text}")
             elif test == "miss":
@@ -776,6 +786,10 @@ class MissingErrorCode(Rule):
             if sibling is not None:
                 evidence.append(Evidence(fn.path, sibling.line, fn.name,
                                          f"another goto to the same label sets an errno first: {sibling.text}"))
+            if test == "count":
+                evidence.append(Evidence(fn.path, cond.line, fn.name,
+                                         f"low: '{x}' is a count or an index whose negative is the error; "
+                                         f"leaving with 0 may be meant"))
             if confidence == "low" and test in ("miss", "plain"):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          "low: no failed call and no error message on this branch; it may "
@@ -803,6 +817,10 @@ class MissingErrorCode(Rule):
             return None
         for f in failed_calls(ctx, fn, g.id):
             if f.kind in ("neg", "err") and not f.specific and _IDENT.fullmatch(f.var):
+                if f.kind == "neg" and not ERROR_NAME.fullmatch(f.var) and callee_fails(ctx, fn, f.call).pos:
+                    # `offset = skip_hdr(); if (offset < 0) goto out;`: an index or a length
+                    # whose negative is an errno; reported low
+                    return f.var, f.call, "count", min(f.def_lines)
                 return f.var, f.call, f.kind, min(f.def_lines)
         for f in tested_call_failures(ctx, fn, cond, edge):
             return "", f.call, "neg", cond.line
@@ -1019,9 +1037,13 @@ class MissingErrorCode(Rule):
                                                      r.ret == ("var", var) for r in fn.returns()))
                 if confidence is None and clobbers and not errno:
                     # a call's errno overwritten: only in straight line, from a callee whose
-                    # failure its own returns (or the data) show
+                    # failure its own returns (or the data) show, by a value that is not
+                    # another call's (`ret = write(a); ret = write(b);` is the judged-latent
+                    # "first error ignored" pattern: low)
+                    c0 = fn.nodes[clobbers[0]]
                     if not (_straight(fn, d, clobbers[0]) and (callee_fails(ctx, fn, val[1]).known or
-                                                               val[1] in name_list("uncopied_returners"))):
+                                                               val[1] in name_list("uncopied_returners"))
+                            and not any(v == var and cv[0] == "call" for v, cv in c0.defs)):
                         confidence = "low"
                 if clobbers:
                     c = fn.nodes[clobbers[0]]

@@ -186,6 +186,17 @@ int part_start(struct part *p)
 	return ret;
 }
 
+long part_read(struct part *p, char *ubuf)
+{
+	long ret;
+
+	if (!p->on)
+		return -EINVAL;
+	ret = copy_to_user(ubuf, p->buf, 4);
+	ret = 4;
+	return ret;
+}
+
 int part_stop(struct part *p)
 {
 	int ret;
@@ -216,8 +227,11 @@ int part_open(struct part *p)
     assert by_fn["part_flush"].confidence == "low"
     # a warning says the step is optional
     assert by_fn["part_tune"].confidence == "low"
-    # the callee's own returns say it fails with an errno, straight-line overwrite, returned
-    assert by_fn["part_start"].confidence == "medium"
+    # `ret = write(a); ret = write(b);`: the first error ignored, judged latent at best
+    assert by_fn["part_start"].confidence == "low"
+    # a known failure overwritten in straight line by a constant, in a function that
+    # returns errnos: the copy's fault is reported as success
+    assert by_fn["part_read"].confidence == "medium"
     # the same errno assigned twice loses nothing
     assert "part_stop" not in by_fn
 
@@ -234,3 +248,12 @@ def test_failure_branches_into_an_error_label_by_evidence():
     miss = next(f for f in found if f.function == "chan_bind_node")
     assert any(e.note.startswith("another goto to the same label sets an errno first") for e in miss.evidence)
     assert "chan_find_node() finds nothing" in miss.message
+
+
+def test_tools_samples_and_tests_are_low():
+    """A lost error in user-space tools, samples or in-kernel tests fails a run, not a
+    caller: every shape is low there, with the reason."""
+    for rel in ("tools/perf/x.c", "samples/bpf/x.c", "drivers/gpu/selftests/x.c"):
+        _, found = findings_for_file(FIX / "bad_failure_to_error_label.c", [RULE], rel=rel)
+        assert found and {f.confidence for f in found} == {"low"}, rel
+        assert any(any(e.note.startswith("low: user-space tools") for e in f.evidence) for f in found)
