@@ -907,6 +907,10 @@ class MissingErrorCode(Rule):
                     evidence.append(Evidence(fn.path, g.line, fn.name, f"{target} without using '{f.var}'"))
                 evidence.append(Evidence(fn.path, exit_.line, fn.name, f"returns 0: {exit_.text}"))
                 why = self._promoted(fn, ctx, preds, g, f.call, f.kind == "err" or ERROR_NAME.fullmatch(f.var))
+                if f.kind == "neg" and not ERROR_NAME.fullmatch(f.var):
+                    # `n = read(fd, ...); if (n < 0) goto out;`: a count, an index or a register
+                    # value whose negative is the error: leaving with 0 may be meant
+                    why = ("low", "low")
                 if why[0] is None and (not channel_ok or falls and not _unwinds(fn, preds, g.id)):
                     # falling through from a branch that undoes nothing, or no errno channel
                     # in view: the evidence of an error exit is thin
