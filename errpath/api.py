@@ -28,7 +28,9 @@ from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFa
 
 # across functions: summaries' outcome keys, shared caches, masks, paths, zero, failure, progress
 from .analysis import progress                                          # callee pointer-parameter progress
-from .analysis.failure import callee_fails, errno_channel, failed_calls, int_local, reads
+from .analysis.failure import (ERROR_NAME, callee_fails, callers_use_result, errno_channel, failed_calls, int_local,
+                               reads, tested_call_failures)
+from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
 from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
 from .analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis   # can this value be 0 here?
 from .analysis.outcomes import FLAGGABLE, describe                      # summary outcome keys
@@ -37,11 +39,11 @@ from .analysis.shared import memo, shared_for
 from .analysis.tolerance import harmless_uses                           # does every use of a bad pointer accept it?                           # per-index caches shared by chunks
 
 __all__ = [
-    "ASSERTIONS", "Allocator", "Call", "CfgNode", "ERRNO_NAMES", "Evidence", "FLAGGABLE", "Finding",
+    "ASSERTIONS", "Allocator", "Call", "CfgNode", "ERRNO_NAMES", "ERROR_NAME", "Evidence", "FLAGGABLE", "Finding",
     "FunctionFacts", "LoopFact", "MAYBE", "Mask", "NONZERO", "PathState", "Rule", "RuleContext",
-    "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators",
-    "callee_fails", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_returners",
+    "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
+    "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_returners",
     "errno_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
     "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags", "null_returners",
-    "pointer_predicates", "progress", "reads", "shared_for", "table",
+    "pointer_predicates", "progress", "reads", "shared_for", "table", "tested_call_failures",
 ]

@@ -343,3 +343,58 @@ def _test_node(fn, nid: int, atom: str):
 def is_errno_value(val) -> bool:
     """A negative errno constant (-EINVAL, -1 is not one)."""
     return val[0] == "errno"
+
+
+_CALL_CMP = re.compile(r"(?P<call>[A-Za-z_]\w*\(.*\))(?P<op><0|!=0|<=-1)|0(?P<rop>>|!=)(?P<rcall>[A-Za-z_]\w*\(.*\))")
+
+
+def tested_call_failures(ctx, fn, cond, edge: bool) -> list[Failure]:
+    """Calls whose result is tested right in the condition (`if (account(n))`,
+    `if (setup(x) < 0)`) and whose failure taking `edge` out of cond means,
+    from the callee's own returns or the data (a presumed errno is no
+    evidence: `if (is_ready(x))` may be a yes/no answer)."""
+    out = []
+    for atom, pol in (cond.true_lits if edge else cond.false_lits):
+        truth = None
+        m = _CALL_CMP.fullmatch(atom)
+        if m:
+            text, truth = (m.group("call") or m.group("rcall")), ("cmp", pol)
+        else:
+            text, truth = atom, ("nz", pol)
+        call = next((c for c in cond.calls if c.name and
+                     text == f"{c.name}({','.join(c.args)})".replace(" ", "")), None)
+        if call is None or call.name.isupper() or call.name.startswith("IS_ERR"):
+            continue
+        f = callee_fails(ctx, fn, call.name)
+        if not f.known or f.tolerated or not f.neg or not pol:
+            continue
+        if truth[0] == "nz" and (f.pos or f.null or f.errptr):
+            continue    # nonzero is also a count or a yes: not a failure test
+        out.append(Failure("", call.name, "neg", cond.line, cond.text, (cond.line,), False))
+    return out
+
+
+def callers_use_result(ctx, fn):
+    """Do fn's callers in the index use its result: True when one assigns, tests
+    or returns it; False when every caller drops it (`fn(dev);` as a
+    statement: an errno lost inside fn changes nothing); None when no caller is
+    in the index (an ops callback, an exported function)."""
+    summaries = getattr(ctx, "summaries", None)
+    if summaries is None:
+        return None
+    memo = _memo(ctx)
+    key = ("callers-use", id(fn))
+    if key in memo:
+        return memo[key]
+    seen = False
+    got = None
+    for g, c in summaries.callers(fn)[:40]:
+        seen = True
+        node = g.nodes[c.node]
+        if c.result is not None or node.kind in ("return", "cond", "switch", "loop"):
+            got = True
+            break
+    else:
+        got = False if seen else None
+    memo[key] = got
+    return got
