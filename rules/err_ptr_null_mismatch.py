@@ -75,7 +75,7 @@ an accessor that returns NULL only for an argument out of its range
 use accepts a NULL (`clk_prepare_enable(NULL)` is a no-op: nothing crashes, but
 the failure is lost silently, and stable still fixes those). Not reported at
 all: a NULL test on an ERR_PTR result whose every use accepts the ERR_PTR
-(errpath/tolerance.py: the callee tests the parameter with IS_ERR_OR_NULL()
+(errpath/analysis/tolerance.py: the callee tests the parameter with IS_ERR_OR_NULL()
 before any use, or only hands it on to such callees, e.g.
 `platform_device_unregister()`; outside the analysis,
 errpath/data/tolerant_params.txt); IS_ERR() on a getter whose own code

@@ -52,7 +52,7 @@ More shapes of the same bug:
 
 * progress made by a callee through a pointer argument: `while ((bio =
   next_bio(bdev, &sector, &nr_sects)))` where the callee does `*nr_sects -= n`
-  (errpath.progress summarises what a function does to `*param`). The loop ends
+  (errpath.analysis.progress summarises what a function does to `*param`). The loop ends
   only when the callee returns NULL/0; when none of those returns is under a
   test of the step or of `*nr_sects` (`if (!n) return NULL;`), it ends only on
   failures, after eating memory (the discard loop as Linux 6.12 writes it);

@@ -128,8 +128,14 @@ def test_lost_and_overwritten_errnos_are_medium_only_with_the_evidence_of_a_bug(
     fn hands errnos up on its other paths), the failure is the callee's own, the
     branch does not warn that it goes on; otherwise low, saying why."""
     _, found = findings_for_file(FIX / "bad_lost_errno.c", [RULE])
-    assert found and {f.confidence for f in found} == {"medium"}
-    assert all(any(e.note.startswith("a caller reads the result") for e in f.evidence) for f in found)
+    # a call's failure lost on the way out: low even with a caller that reads the result
+    # (judged blind on 6.12.117: 3 TP / 5 TP-latent / 17 FP of 25), saying why
+    lost = [f for f in found if f.names[-1] == "lost"]
+    assert lost and {f.confidence for f in lost} == {"low"}
+    assert all(any(e.note.startswith("low: a call's failure reaching a return of 0") for e in f.evidence)
+               for f in lost)
+    # an errno constant set on the failure branch and dropped on the way out stays medium
+    assert {f.confidence for f in found if f.names[-1] == "clobbered"} == {"medium"}
     _, found = findings_for_file(FIX / "bad_clobbered_errno.c", [RULE])
     # prototypes only: the callees' failures are presumed, not known
     assert found and {f.confidence for f in found} == {"low"}
@@ -238,13 +244,17 @@ int part_open(struct part *p)
 
 def test_failure_branches_into_an_error_label_by_evidence():
     """A call's failure (tested in the condition or stored in another variable) or an
-    error message on the branch: medium; a lookup's miss into a label whose other gotos
+    error message on the branch: low with the judged reason; a lookup's miss into a label whose other gotos
     set an errno: low, with the reason."""
     _, found = findings_for_file(FIX / "bad_failure_to_error_label.c", [RULE])
     by_fn = {}
     for f in found:
         by_fn.setdefault(f.function, set()).add(f.confidence)
-    assert by_fn == {"pool_map_range": {"medium"}, "chan_open": {"medium"}, "chan_bind_node": {"low"}}
+    # a call's failure or an error message into the label: low since the blind judgement
+    # of 6.12.117 (deliberate zeros look the same), with that reason
+    assert by_fn == {"pool_map_range": {"low"}, "chan_open": {"low"}, "chan_bind_node": {"low"}}
+    assert all(any(e.note.startswith("low: a call's failure reaching a return of 0") for e in f.evidence)
+               for f in found if f.function != "chan_bind_node")
     miss = next(f for f in found if f.function == "chan_bind_node")
     assert any(e.note.startswith("another goto to the same label sets an errno first") for e in miss.evidence)
     assert "chan_find_node() finds nothing" in miss.message
@@ -254,6 +264,6 @@ def test_tools_samples_and_tests_are_low():
     """A lost error in user-space tools, samples or in-kernel tests fails a run, not a
     caller: every shape is low there, with the reason."""
     for rel in ("tools/perf/x.c", "samples/bpf/x.c", "drivers/gpu/selftests/x.c"):
-        _, found = findings_for_file(FIX / "bad_failure_to_error_label.c", [RULE], rel=rel)
+        _, found = findings_for_file(FIX / "bad_lost_errno.c", [RULE], rel=rel)
         assert found and {f.confidence for f in found} == {"low"}, rel
         assert any(any(e.note.startswith("low: user-space tools") for e in f.evidence) for f in found)
