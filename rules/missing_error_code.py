@@ -10,6 +10,14 @@ or an earlier call succeeded (`ret = f(); if (ret) goto fail;` leaves
 definitions on the paths from the `goto`: a path that sets the variable
 (`ret = -ENOMEM;` before the goto, or under the label) is not reported.
 
+The direct form counts too: `ret = setup(d); if (ret) return ret; ... buf =
+kzalloc(...); if (!buf) return ret;` returns the 0 of the earlier success
+right in the failure branch (Smatch's "missing error code? 'ret'"), when ret
+is the function's error channel (another return hands it up holding an
+errno, or the function returns an errno elsewhere). A direct `return ret;`
+on a branch with no failed call (`if (!dirty) return ret;`) is an early
+"nothing to do", never reported.
+
 Only error labels count: some other path into the same return must give the
 variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
 that is also the normal, successful exit of a function that never returns an
@@ -524,6 +532,10 @@ _ASSIGNED = re.compile(rb"\b([A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z0-9]+\s*;|[A-Za-z_]
 
 
 _RETURN_ZERO = re.compile(rb"\breturn\s+0\s*;")
+# `return ret;` right in an if's body: the direct form of the still-0 exit
+_RETURN_ERROR_VARIABLE = re.compile(
+    rb"\bif\s*\((?:[^;{}()]|\((?:[^;{}()]|\([^;{}()]*\))*\))*\)[^;{}]*?(?:\{[^{}]*?)?\breturn\s+"
+    rb"(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?\s*;")
 # `if (check(a, b)) return 0;`, `if (!ok(x))` ... `return 0;` on the same test
 _TRUTH_TEST_RETURNS_ZERO = re.compile(rb"\bif\s*\(\s*!?\s*[A-Za-z_]\w*\s*\([^;{}]*\)\s*\)\s*return\s+0\s*;")
 
@@ -694,10 +706,12 @@ class MissingErrorCode(Rule):
             yield f
 
     def _check(self, fn, ctx):
-        exits = not fn.text_tokens.isdisjoint(("goto", "break"))
+        exits = not fn.text_tokens.isdisjoint(("goto", "break")) and _may_hold_errno(fn)
+        # `if (!p) return ret;`: an errno may reach ret from a call, with no -EXXX in sight
+        direct = _RETURN_ERROR_VARIABLE.search(fn.source() or b"") is not None
         preds = None
         # light facts before the CFG: a failed call to test, an errno to lose
-        if exits and _may_hold_errno(fn) and (_may_test_failure(ctx, fn) or _may_be_zeroed(fn)):
+        if (exits or direct) and (_may_test_failure(ctx, fn) or _may_be_zeroed(fn)):
             yield from self._still_zero(fn, ctx)
         if _may_lose(fn):
             yield from self._lost_errnos(fn, ctx, preds)
@@ -760,7 +774,10 @@ class MissingErrorCode(Rule):
     def _still_zero_all(self, fn, ctx):
         preds = None
         for g in fn.nodes:
-            if g.kind not in ("goto", "break"):
+            # `if (!buf) return ret;` with ret 0: the exit is the return itself
+            direct = g.kind == "return" and g.ret is not None and g.ret[0] == "var" \
+                and ERROR_NAME.fullmatch(g.ret[1]) is not None
+            if g.kind not in ("goto", "break") and not direct:
                 continue
             if preds is None:
                 preds = fn.preds()
@@ -778,13 +795,18 @@ class MissingErrorCode(Rule):
             x, callee, test, failed_at = why
             # `int rc = 0;` and a call that fails later: 0 from the declaration is as
             # wrong as 0 from an earlier success (not for a NULL: the measured shape)
-            hit = self._returns_zero(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
+            if direct:
+                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
+            else:
+                hit = self._returns_zero(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
             if hit is None:
                 continue
             var, zero_ev, ret_node = hit
             target = g.text.rstrip(";").strip()
             confidence = None
             sibling = None
+            if direct and test in ("miss", "plain"):
+                continue    # `if (done) return ret;`: no failed call, and no label's other gotos to ask
             if test in ("miss", "plain"):
                 # no failed call: the label's other gotos say whether it is an error exit
                 if test == "plain" and _orders_two_values(cond.text):
@@ -813,12 +835,20 @@ class MissingErrorCode(Rule):
                 fix = "an error code"
                 tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
                           f"the branch leaves for the error exit: {cond.text}")
-            message = (f"'{var}' is still 0 when {what} here, and the error path returns it "
-                       f"(line {ret_node.line}), so the caller sees success; set {var} = {fix} before '{target}'")
-            evidence = [zero_ev,
-                        Evidence(fn.path, cond.line, fn.name, tested),
-                        Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
-                        Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
+            if direct:
+                message = (f"'{var}' is still 0 when {what} here, and this error path returns it, so the "
+                           f"caller sees success; return {fix}")
+                evidence = [zero_ev,
+                            Evidence(fn.path, cond.line, fn.name, tested),
+                            Evidence(fn.path, g.line, fn.name, f"returns '{var}' == 0: {g.text}")]
+            else:
+                message = (f"'{var}' is still 0 when {what} here, and the error path returns it "
+                           f"(line {ret_node.line}), so the caller sees success; set {var} = {fix} before "
+                           f"'{target}'")
+                evidence = [zero_ev,
+                            Evidence(fn.path, cond.line, fn.name, tested),
+                            Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
+                            Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
             if sibling is not None:
                 evidence.append(Evidence(fn.path, sibling.line, fn.name,
                                          f"another goto to the same label sets an errno first: {sibling.text}"))
@@ -1170,6 +1200,24 @@ class MissingErrorCode(Rule):
                 continue
             return var, zero, r
         return None
+
+    def _returns_zero_here(self, fn, g, failed_at: int, decl_ok: bool = False):
+        """(var, evidence of the 0, g) for a `return var;` in a failure branch with
+        var 0 there, when var is fn's error channel: another return hands var up
+        holding an errno (`if (ret) return ret;`, `ret = -EIO; ... return ret;`),
+        or fn returns a negative errno elsewhere."""
+        var = g.ret[1]
+        zero = self._zero_at(fn, g, var, failed_at, decl_ok)
+        if zero is None:
+            return None
+        for r in fn.returns():
+            if r.id == g.id or r.ret != ("var", var):
+                continue
+            if any(_negative(v) for _, v in fn.reaching(r.id, var)) or any(
+                    pol and _FAIL_TEST.fullmatch(atom) and var in (_FAIL_TEST.fullmatch(atom).groups())
+                    for atom, pol in fn.must_hold(r.id)):
+                return var, zero, g
+        return (var, zero, g) if "neg" in _error_channel(fn) else None
 
     def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False):
         defs = fn.reaching(g.id, var)

@@ -120,3 +120,40 @@ def test_errno_channel():
     assert errno_channel(ctx, fns["dev_start"])      # returns -ENODEV
     assert errno_channel(ctx, fns["dev_user"])       # hands a tested failure up
     assert not errno_channel(ctx, fns["dev_rate"])   # 0 is its failure, a rate its success
+
+
+CHAIN = b"""
+int level3(struct dev *d)
+{
+	if (!d->ok)
+		return -EIO;
+	return 0;
+}
+
+int level2(struct dev *d) { return level3(d); }
+
+int level1(struct dev *d) { return level2(d); }
+
+int level0(struct dev *d) { return level1(d); }
+
+int top(struct dev *d) { return level0(d); }
+"""
+
+
+def _chain_ctx():
+    analysis = analyse_blob("chain.c", CHAIN, None)
+    index = FactsIndex(analysis.functions, in_scope={"chain.c"}, int_macros={"chain.c": analysis.int_macros})
+    index.summaries = summary.build(index)
+    return {f.name: f for f in analysis.functions}, RuleContext(index)
+
+
+def test_how_a_call_fails_does_not_depend_on_who_asked_first():
+    """An answer computed two calls down sees less (the depth limit cuts it short);
+    asked directly afterwards, the same callee must get the full answer, as it
+    would in a run where nothing asked before (a --select run, another rule order)."""
+    fns, fresh = _chain_ctx()
+    direct = callee_fails(fresh, fns["top"], "level1")
+    fns2, ctx = _chain_ctx()
+    deep = callee_fails(ctx, fns2["top"], "level1", depth=2)   # sees level2 only as presumed
+    assert not deep.known and direct.known and direct.neg
+    assert callee_fails(ctx, fns2["top"], "level1") == direct

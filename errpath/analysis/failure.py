@@ -95,13 +95,16 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
     callee = ctx.function(name, fn.path) if ctx is not None else None
     if callee is None or callee is fn:
         return PRESUMED
+    if depth > 2:
+        return PRESUMED
+    # keyed by depth too: an answer computed two calls down sees less than one asked
+    # for directly, and sharing it would make a finding depend on which rule or
+    # function asked first (`--select` changed findings). Depth grows on every
+    # nested ask, so a recursive cycle ends at the limit with no placeholder.
     memo = _memo(ctx)
-    key = ("fails", id(callee))
+    key = ("fails", id(callee), depth)
     got = memo.get(key)
     if got is None:
-        if depth > 2:
-            return PRESUMED
-        memo[key] = PRESUMED    # a recursive cycle: the convention
         got = memo[key] = _from_returns(ctx, callee, depth)
     return got
 
