@@ -78,7 +78,9 @@ was read), or a step that is only not proven nonzero (an unknown callee).
 A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`,
 `if (le16_to_cpu(h->len) < sizeof(*h))` (any positive constant or sizeof bound) on the
 path to the step, in or before the loop, in the loop test itself (`while (p < end &&
-le16_to_cpu(tlv->len))`), or inside the helper that returns the next position; an exit
+le16_to_cpu(tlv->len))`), on every path from where the length is read to the step
+(`olen = p[1]; if (olen < 2 || olen > left) break;` on one branch and `olen = 1;` on
+the other), or inside the helper that returns the next position; an exit
 test that leaves when the step falls short (`if (copied < bytes) break;`; a test that
 leaves only on a large step, `if (len > skb->len) return;`, does not count, and a
 multi-argument call in a test, `if (send(d, p, len) < 0)`, tests what it returns).
@@ -86,7 +88,9 @@ Data the kernel holds itself is not walked data: a record of a file-scope array 
 function bounds with ARRAY_SIZE() or indexes as `&tbl[n]`, or of a local `static
 const` table (aic7xxx's sequencer patch table); a buffer a core validated before it
 handed it over in a member (data/validated_buffers.txt: USB's `->extra` descriptors,
-which usb_parse_configuration() cuts at a `bLength < 2`); a record a lookup by the
+which usb_parse_configuration() cuts at a `bLength < 2`), also when a static helper
+walks it as a parameter and every caller in the file hands it such a buffer
+(uvc_parse_format() from uvc_parse_streaming()); a record a lookup by the
 cursor returns (`chip = get_chip(nr); nr += chip->ngpio;`). Low instead of medium: a field that a
 function of the same file checks against a minimum, or that a verifier in another file
 checks when this file calls it (directly or one call down: ip_tables.c reaches

@@ -133,3 +133,15 @@ def test_parse_source_never_raises_and_keeps_shape(text):
     assert [i for i, c in enumerate(pf.source) if c == 10] == [i for i, c in enumerate(data) if c == 10]
     for u in pf.unparsed:
         assert u.line >= 1 and u.reason
+
+
+def test_alignof_of_an_expression_parses():
+    """`__alignof__(*frame)` (an expression, as uvc_parse_streaming() writes it)
+    used to put the whole function in "not analysed"."""
+    src = (b"static int lay_out(struct fmt *format, struct frm *frame, unsigned int n)\n{\n"
+           b"\tunsigned int size = n * sizeof(*format);\n"
+           b"\tsize = ALIGN(size, __alignof__(*frame)) + _Alignof(struct frm) + __alignof(frame->x);\n"
+           b"\tif (!size)\n\t\treturn -EINVAL;\n\treturn size;\n}\n")
+    pf = parse_source(src)
+    assert _names(pf) == [("lay_out", True)]
+    assert not pf.functions[0].node.has_error and len(pf.source) == len(src)

@@ -12,6 +12,7 @@ UNKNOWN   not proven either way (a parameter, an unknown callee)
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,7 @@ from ..model import Evidence
 NONZERO, UNKNOWN, MAYBE = "nonzero", "unknown", "maybe"
 _RANK = {NONZERO: 0, UNKNOWN: 1, MAYBE: 2}
 MAX_DEPTH = 6
+_GUARD_STEPS = 400     # path states from a definition to its use before giving up
 
 
 @dataclass
@@ -61,7 +63,43 @@ class ZeroAnalysis:
         self._tables: dict[int, frozenset] = {}
 
     def guarded(self, fn: FunctionFacts, node: int, var: str) -> bool:
-        lits = fn.must_hold(node)
+        return self._guards(fn.must_hold(node), var)
+
+    def guarded_from(self, fn: FunctionFacts, def_node: int, use: int, var: str) -> bool:
+        """Does every path from def_node to use that keeps def_node's value of var
+        pass a test that rules out 0? `optlen = cp[1]; if (optlen < 2 || optlen > cnt)
+        break;` guards that definition even where another branch (`optlen = 1;`) joins
+        before the use and the literals held at the use no longer say so."""
+        queue = deque((s, frozenset(self._edge_lits(fn, def_node, e))) for s, e in fn.nodes[def_node].succ)
+        seen: set = set()
+        arrived = False
+        while queue:
+            nid, known = queue.popleft()
+            if nid == use:
+                if not self._guards(known, var):
+                    return False
+                arrived = True
+                continue
+            if (nid, known) in seen or nid == 1 or nid == def_node:
+                continue
+            seen.add((nid, known))
+            if len(seen) > _GUARD_STEPS:
+                return False
+            n = fn.nodes[nid]
+            if any(v == var for v, _ in n.defs):
+                continue    # another definition: its own verdict
+            for s, e in n.succ:
+                queue.append((s, known | self._edge_lits(fn, nid, e)))
+        return arrived
+
+    @staticmethod
+    def _edge_lits(fn: FunctionFacts, nid: int, edge) -> frozenset:
+        n = fn.nodes[nid]
+        if n.kind != "cond" or edge not in (True, False):
+            return frozenset()
+        return frozenset(n.true_lits if edge else n.false_lits)
+
+    def _guards(self, lits, var: str) -> bool:
         if any(a in lits for a in _nz_atoms(var)):
             return True
         # `if (len < sizeof(*hdr)) return;` leaves len >= a positive bound
@@ -174,25 +212,64 @@ class ZeroAnalysis:
         """Is the record inside a buffer a kernel core validated before handing it over
         in a struct member (data/validated_buffers.txt: USB's `->extra` descriptors, cut
         at a `bLength < 2` by usb_parse_configuration())? Looks at the record pointer and
-        what it was set from, three definitions deep. Says which, or None."""
+        what it was set from, three definitions deep; a parameter, at what every caller
+        in the index passes for it (two calls up: `uvc_parse_format(..., buffer, buflen)`
+        walks the `alts->extra` its only caller hands it). Says which, or None."""
         m = _BASE.match(field_text)
         if m is None:
             return None
+        return self._validated_from(fn, node, [m.group(1)], 0)
+
+    def _validated_from(self, fn: FunctionFacts, node: int, names: list, depth: int) -> str | None:
         members = _validated_members()
-        names, seen = [m.group(1)], set()
-        for _ in range(3):
+        seen: set = set()
+        params = []
+        # (where, name): a definition's own names are looked up where it is made, so
+        # `buffer += buffer[0];` leads back to `buffer = alts->extra;`
+        todo = [(node, name) for name in names]
+        for _ in range(4):
             nxt = []
-            for name in names:
-                if name in seen:
+            for at, name in todo:
+                if (at, name) in seen:
                     continue
-                seen.add(name)
-                for _, v in fn.reaching(node, name):
+                seen.add((at, name))
+                defs = fn.reaching(at, name)
+                if name in fn.params and (not defs or any(v[0] == "param" for _, v in defs)):
+                    params.append(name)
+                for d, v in defs:
                     for f in _fields_of(v):
                         tail = re.search(r"(\w+)$", f)
                         if tail and tail.group(1) in members:
                             return f"'{f}', {members[tail.group(1)]}"
-                    nxt.extend(_value_names(v))
-            names = nxt
+                    nxt.extend((d or at, x) for x in _value_names(v))
+            todo = nxt
+        return self._validated_by_callers(fn, params, depth) if params else None
+
+    def _validated_by_callers(self, fn: FunctionFacts, params: list, depth: int) -> str | None:
+        """Every caller in the index passes, for one of these parameters, a pointer
+        into a validated member: the caller's answer, naming the caller."""
+        summaries = getattr(self.ctx, "summaries", None)
+        if summaries is None or depth >= 2:
+            return None
+        callers = summaries.callers(fn)
+        # callers of the same file only: an audit re-checks a function when its file
+        # changes, not when a caller elsewhere does
+        if not callers or len(callers) > 8 or any(g.path != fn.path for g, _ in callers):
+            return None
+        for p in params:
+            i = fn.params.index(p)
+            why = None
+            for g, c in callers:
+                if i >= len(c.arg_values):
+                    why = None
+                    break
+                got = self._validated_from(g, c.node, sorted(_value_names(c.arg_values[i], calls=False)), depth + 1)
+                if got is None:
+                    why = None
+                    break
+                why = why or f"{got} (passed by {g.name}())"
+            if why:
+                return why
         return None
 
     def kernel_table(self, fn: FunctionFacts, node: int, field_text: str) -> bool:
@@ -308,6 +385,8 @@ class ZeroAnalysis:
                 if v.kind != MAYBE and dval[0] == "bin" and dval[1] == "+" and def_node:
                     v = self._wrapped(fn, def_node, name, dval, depth, seen) or v
                 if v.kind != NONZERO and def_node and _divided_by_on_the_way(fn, def_node, node, name):
+                    v = Verdict(NONZERO)
+                if v.kind == MAYBE and def_node and self.guarded_from(fn, def_node, node, name):
                     v = Verdict(NONZERO)
                 if v.kind == MAYBE and def_node:
                     n = fn.nodes[def_node]

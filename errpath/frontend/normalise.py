@@ -48,7 +48,9 @@ Rewrite classes (in pass order):
    `list_for_each_entry(p, h, m) {` → `while               (p, h, m) {`
    (a comma-expression condition; the body is the loop body); also as the
    tail of a do-while: `do { ... } for_each_vma(vmi, vma);`.
-8. Small forms: `DECLARE_BITMAP(name, n)` → `DECLARE_BITMAP name[ n]` (a real
+8. Small forms: `__alignof__(x)` / `_Alignof(x)` → `sizeof` of the same length
+   (tree-sitter-c takes only a type there, the kernel also writes expressions);
+   `DECLARE_BITMAP(name, n)` → `DECLARE_BITMAP name[ n]` (a real
    array declaration); `static` before an indented `DEFINE_*(...)` /
    `DECLARE_*(...)` → blanks (a call statement); an X-macro expansion line
    (an indented `LIST_OF_THINGS()` directly before `#undef x`) → blanks.
@@ -573,6 +575,7 @@ def _extra_loop_finder(macros: frozenset[str]):
 _DECLARE_BITMAP = re.compile(rb"DECLARE_BITMAP[ \t]*\(")
 _XMACRO_LINE = re.compile(rb"\(\)[ \t]*\r?\n[ \t]*#[ \t]*undef\b")
 _XMACRO_HEAD = re.compile(rb"[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*$")
+_ALIGNOF = re.compile(rb"(?<![\w])(__alignof__|__alignof|_Alignof|alignof)(?=[ \t]*\()")
 _STATIC_DEFINE = re.compile(rb"static (?=(?:DEFINE|DECLARE)_[A-Z0-9_]+[ \t]*\()")
 _OP_ARG = re.compile(rb",[ \t]*(==|!=|<=|>=|<|>)(?=[ \t]*,)")
 _OP_NAMES = {b"==": b"EQ", b"!=": b"NE", b"<=": b"LE", b">=": b"GE", b"<": b"L", b">": b"G"}
@@ -598,6 +601,11 @@ def _pass_misc(buf: bytearray) -> None:
             ls = _line_start(buf, m.start())
             if _XMACRO_HEAD.match(buf, ls, m.start()) and not _continued(buf, ls):
                 edits.append((ls, _blank(buf[ls:m.start() + 2])))
+    if b"lignof" in buf:
+        # tree-sitter-c takes only a type in alignof(); `__alignof__(*frame)` is an
+        # expression. sizeof takes both and reads the same to every rule.
+        for m in _ALIGNOF.finditer(buf):
+            edits.append((m.start(1), b"sizeof".ljust(len(m.group(1)))))
     if b"static DE" in buf:
         for m in _STATIC_DEFINE.finditer(buf):
             ls = _line_start(buf, m.start())
