@@ -1220,6 +1220,10 @@ class MissingErrorCode(Rule):
         return (var, zero, g) if "neg" in _error_channel(fn) else None
 
     def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False):
+        if (var, True) in fn.must_hold(g.id):
+            # `if (rc) return rc; GET_PAGE(ip, bn, mp, rc); if (rc) goto out;`: the paths say
+            # rc is both 0 and not; something the facts cannot see (a macro) set it
+            return None
         defs = fn.reaching(g.id, var)
         if defs and all(_zero(v) for _, v in defs):
             nodes = [fn.nodes[d] for d, _ in defs]
