@@ -15,6 +15,18 @@ variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
 that is also the normal, successful exit of a function that never returns an
 errno stays silent.
 
+The 0 need not hold on every path into the goto (Smatch's per-path states;
+errpath.api path_definitions): `err = -EINVAL;` on one way in and `err =
+read(); if (err) goto out1;` taken false on the other still returns 0 from the
+second (the ntfs_read_ea fix). Such a goto is reported only into a cleanup
+block, a label reached by jumps alone right after a `return 0;` (not a label
+the success path also reaches, by falling through or by `goto out;`), when the
+0 is a call's result a test on that path proved 0 (the false side of `if
+(err)`, the true side of `if (!err)`; not `if (err < 0)`) or a `ret = 0;` at
+least 3 lines before the goto, and the way to the return neither sets the
+variable (`skip: ret = 0;`) nor re-tests it (`if (!ret) ret = -EIO;`). The
+failure kind keeps its confidence; the evidence names the path.
+
 The branch need not test an allocation: any failure the failure model
 (errpath/analysis/failure.py) knows takes the same exit, whatever the test's form — a
 call tested right in the condition (`if (account_mem(n)) goto unpin;`, `if
