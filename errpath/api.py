@@ -35,15 +35,17 @@ from .analysis.masks import Mask, mask_alternatives                     # GFP ma
 from .analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis   # can this value be 0 here?
 from .analysis.outcomes import FLAGGABLE, describe                      # summary outcome keys
 from .analysis.paths import PathState, formula                          # path walks with literal state
+from .analysis.pathdefs import PathDef, PathDefinitions, path_definitions   # per-path definitions of one variable
 from .analysis.shared import memo, shared_for
 from .analysis.tolerance import harmless_uses                           # does every use of a bad pointer accept it?                           # per-index caches shared by chunks
 
 __all__ = [
     "ASSERTIONS", "Allocator", "Call", "CfgNode", "ERRNO_NAMES", "ERROR_NAME", "Evidence", "FLAGGABLE", "Finding",
-    "FunctionFacts", "LoopFact", "MAYBE", "Mask", "NONZERO", "PathState", "Rule", "RuleContext",
+    "FunctionFacts", "LoopFact", "MAYBE", "Mask", "NONZERO", "PathDef", "PathDefinitions", "PathState", "Rule",
+    "RuleContext",
     "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
     "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_returners",
     "errno_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
-    "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags", "null_returners",
+    "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags", "null_returners", "path_definitions",
     "pointer_predicates", "progress", "reads", "shared_for", "table", "tested_call_failures",
 ]

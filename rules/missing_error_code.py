@@ -23,6 +23,18 @@ variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
 that is also the normal, successful exit of a function that never returns an
 errno stays silent.
 
+The 0 need not hold on every path into the goto (Smatch's per-path states;
+errpath.api path_definitions): `err = -EINVAL;` on one way in and `err =
+read(); if (err) goto out1;` taken false on the other still returns 0 from the
+second (the ntfs_read_ea fix). Such a goto is reported only into a cleanup
+block, a label reached by jumps alone right after a `return 0;` (not a label
+the success path also reaches, by falling through or by `goto out;`), when the
+0 is a call's result a test on that path proved 0 (the false side of `if
+(err)`, the true side of `if (!err)`; not `if (err < 0)`) or a `ret = 0;` at
+least 3 lines before the goto, and the way to the return neither sets the
+variable (`skip: ret = 0;`) nor re-tests it (`if (!ret) ret = -EIO;`). The
+failure kind keeps its confidence; the evidence names the path.
+
 The branch need not test an allocation: any failure the failure model
 (errpath/analysis/failure.py) knows takes the same exit, whatever the test's form — a
 call tested right in the condition (`if (account_mem(n)) goto unpin;`, `if
@@ -175,7 +187,7 @@ from collections import deque
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, failed_calls, has_token, int_local, memo,
-                         name_list, reads, tested_call_failures)
+                         name_list, path_definitions, reads, tested_call_failures)
 
 MAX_STEPS = 5000
 EXIT_TAIL = 12
@@ -773,6 +785,7 @@ class MissingErrorCode(Rule):
 
     def _still_zero_all(self, fn, ctx):
         preds = None
+        paths = {}     # var -> its per-path definitions (path_definitions), built on first need
         for g in fn.nodes:
             # `if (!buf) return ret;` with ret 0: the exit is the return itself
             direct = g.kind == "return" and g.ret is not None and g.ret[0] == "var" \
@@ -798,7 +811,7 @@ class MissingErrorCode(Rule):
             if direct:
                 hit = self._returns_zero_here(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
             else:
-                hit = self._returns_zero(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
+                hit = self._returns_zero(fn, g, failed_at, decl_ok=test in ("neg", "logged"), paths=paths)
             if hit is None:
                 continue
             var, zero_ev, ret_node = hit
@@ -1184,15 +1197,23 @@ class MissingErrorCode(Rule):
             return None
         return sorted(clobbers), (None if read else sorted(exits))
 
-    def _returns_zero(self, fn, g, failed_at: int, decl_ok: bool = False):
-        """(var, evidence of the 0, return node) when var is 0 at g and a path
-        from g reaches `return var;` without setting var."""
+    def _returns_zero(self, fn, g, failed_at: int, decl_ok: bool = False, paths=None):
+        """(var, evidence of the 0, return node) when var is 0 at g (on every
+        path, or, for a goto into a cleanup block after `return 0;`, on one
+        path: _zero_on_a_path) and a path from g reaches `return var;` without
+        setting var."""
         candidates = sorted({r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"})
         for var in candidates:
             zero = self._zero_at(fn, g, var, failed_at, decl_ok)
+            one_path = False
             if zero is None:
-                continue
-            r = self._unchanged_return(fn, g, var)
+                zero = self._zero_on_a_path(fn, g, var, failed_at, decl_ok, paths)
+                if zero is None:
+                    continue
+                one_path = True
+            # on a path where var is 0, a test of it under the label (`if (!ret) ret = -EIO;`)
+            # decides, and any assignment to it (even `ret = 0;`: a skip label) says the author chose
+            r = self._unchanged_return(fn, g, var, zero_known=one_path)
             if r is None:
                 continue
             # an error label: another path gives var a negative errno at this return
@@ -1219,6 +1240,83 @@ class MissingErrorCode(Rule):
                 return var, zero, g
         return (var, zero, g) if "neg" in _error_channel(fn) else None
 
+    def _zero_on_a_path(self, fn, g, var, failed_at: int, decl_ok: bool, paths):
+        """Evidence that var is exactly 0 on one path into the goto g (the
+        merged definitions disagree: -EINVAL on one path, an earlier success
+        on another; Smatch's per-path states), or None. Only a goto into a
+        cleanup block (_cleanup_block: after a `return 0;`, reached by jumps
+        alone, not also the success exit) that leaves var alone on the way to
+        the return; a 0 from an earlier call
+        that a test on that path proved 0 (the false side of `if (err)`), or
+        a `var = 0;` at least 3 lines before the goto (closer, it is meant for
+        this exit) and before the failed call."""
+        if g.kind != "goto" or not g.succ or paths is None:
+            return None
+        if not any(_zero(v) or v[0] == "call" for _, v in fn.reaching(g.id, var)):
+            return None     # no 0 and no call result to test: nothing to split
+        if not self._cleanup_block(fn, g.succ[0][0], paths):
+            return None
+        if var not in paths:
+            paths[var] = path_definitions(fn, var)
+        pd = paths[var]
+        if pd is None:
+            return None     # past the walk's budget: the merged answer stands
+        for p in reversed(pd.zero_at(g.id)):
+            if p.def_id == 0:
+                continue    # a parameter tested 0: no earlier success
+            d = fn.nodes[p.def_id]
+            if d.line >= failed_at or d.line > g.line:
+                continue    # set after the failed call, or in a later loop round
+            if p.test is None or _zero(p.value):
+                if not _zero(p.value) or d.kind == "decl" and not decl_ok or g.line - d.line < 3:
+                    continue
+                return Evidence(fn.path, d.line, fn.name, f"'{var}' is 0 on the path through line {d.line}: {d.text}")
+            if p.value[0] != "call":
+                continue    # a field, a count: a 0 there is a value, not an earlier success
+            t = fn.nodes[p.test]
+            if t.line >= failed_at or t.line > g.line:
+                continue
+            return Evidence(fn.path, t.line, fn.name,
+                            f"'{var}' is 0 on the path through line {t.line} where `if {t.text}` was "
+                            f"{'true' if p.edge else 'false'} ({p.value[1]}() succeeded)")
+        return None
+
+    def _cleanup_block(self, fn, label: int, paths: dict) -> bool:
+        """Is the label in a cleanup block: code reached only through gotos (no
+        fall-through from the code before it) that starts right after a
+        `return 0;` (Smatch's condition: a label after any other statement,
+        `goto out;` on the success path or `return rc;`, may be a success
+        exit)? paths[None] keeps what the entry reaches without a goto, once
+        per function."""
+        normal = paths.get(None)
+        if normal is None:
+            normal, stack = {0}, [0]
+            while stack:
+                n = fn.nodes[stack.pop()]
+                if n.kind == "goto":
+                    continue
+                for s, _ in n.succ:
+                    if s not in normal:
+                        normal.add(s)
+                        stack.append(s)
+            paths[None] = normal
+        if label in normal:
+            return False
+        # the statement before the block (nodes are numbered in source order)
+        for nid in range(label - 1, 1, -1):
+            n = fn.nodes[nid]
+            if nid not in normal or n.kind == "join":
+                continue
+            if n.kind != "return" or n.ret is None:
+                return False
+            if n.ret == ("int", 0):
+                return True
+            if n.ret[0] == "var":
+                defs = fn.reaching(nid, n.ret[1])
+                return bool(defs) and all(_zero(v) for _, v in defs) or (n.ret[1], False) in fn.must_hold(nid)
+            return False
+        return False
+
     def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False):
         if (var, True) in fn.must_hold(g.id):
             # `if (rc) return rc; GET_PAGE(ip, bn, mp, rc); if (rc) goto out;`: the paths say
@@ -1242,11 +1340,15 @@ class MissingErrorCode(Rule):
             return Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here")
         return None
 
-    def _unchanged_return(self, fn, g, var):
+    def _unchanged_return(self, fn, g, var, zero_known: bool = False):
         """The first `return var;` reached from g on a path that leaves var
         alone, keeping the literals known at g consistent (so `if (!p)
-        ret = -ENOMEM;` under the label counts as setting it)."""
+        ret = -ENOMEM;` under the label counts as setting it). zero_known: var
+        is 0 on the path taken (`if (!ret) ret = -EIO;` under the label sets it),
+        and any assignment to it on the way, `ret = 0;` too, ends the path."""
         start = frozenset(fn.must_hold(g.id))
+        if zero_known:
+            start = start | {(var, False)}
         queue = deque((s, start) for s, _ in g.succ)
         seen = set()
         steps = 0
@@ -1257,7 +1359,7 @@ class MissingErrorCode(Rule):
             seen.add((nid, known))
             steps += 1
             node = fn.nodes[nid]
-            if any(v == var and not _zero(val) for v, val in node.defs):
+            if any(v == var and not (_zero(val) and not zero_known) for v, val in node.defs):
                 continue
             if node.kind == "return":
                 if node.ret == ("var", var):

@@ -9,7 +9,9 @@ masks and flags), sleep.py (may-sleep over call-graph SCCs), formulas.py
 contracts.py (a function's contract and its changes); nonzero.py (can a value
 be 0 here?), failure.py (the failure model: when a callee fails, how its
 failure reaches the caller), progress.py (callee pointer-parameter progress),
-paths.py (path walks with literal state) and shared.py (caches shared by all
+paths.py (path walks with literal state), pathdefs.py (per-path definitions
+of one variable: which definition reaches a node and what the branches on
+that path prove of it) and shared.py (caches shared by all
 rule chunks of one index, and the rules' memo). Helpers two rules share live
 here, never in a rule.
 
