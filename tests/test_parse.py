@@ -145,3 +145,19 @@ def test_alignof_of_an_expression_parses():
     pf = parse_source(src)
     assert _names(pf) == [("lay_out", True)]
     assert not pf.functions[0].node.has_error and len(pf.source) == len(src)
+
+
+def test_block_opening_macro_is_a_loop_not_a_nested_definition():
+    """`change_nexthops(fi) { ... } endfor_nexthops(fi);` (a macro pair of the
+    same file that opens and closes a block) parses as an old-style definition
+    of `change_nexthops` inside the function; read so, the goto in it was
+    invisible. The body becomes the loop it is."""
+    src = (b"#define walk_all(t) { int i; for (i = 0; i < (t)->n; i++)\n#define end_walk_all(t) }\n"
+           b"static int f(struct t *t)\n{\n\tint err;\n\n\twalk_all(t) {\n\t\terr = step(t, i);\n"
+           b"\t\tif (err)\n\t\t\tgoto out;\n\t} end_walk_all(t);\n\treturn 0;\nout:\n\treturn err;\n}\n")
+    pf = parse_source(src)
+    assert _names(pf) == [("f", True)]
+    body = pf.functions[0].node.child_by_field_name("body")
+    kinds = [c.type for c in body.named_children]
+    assert "function_definition" not in kinds and "while_statement" in kinds
+    assert pf.functions[0].note == "second chance"

@@ -11,7 +11,9 @@ in `ParsedFile.unparsed` as `(name, line, reason)`, and so is a recognised
 definition whose name cannot be read.
 
 Second chance: when some functions still fail (ERROR/MISSING in the
-definition, or a body tree-sitter did not recognise), the rare rewrites of
+definition, a function definition inside the body: a statement macro that
+opens a block, `change_nexthops(fi) {`, read as an old-style definition;
+or a body tree-sitter did not recognise), the rare rewrites of
 `errpath.frontend.second_chance` are applied inside just those functions and
 the file is re-parsed incrementally; if functions still fail,
 `fallback_preprocessor` keeps one branch of each `#if` group inside them.
@@ -107,6 +109,25 @@ def _function_definitions(root: Node):
                 yield child
             elif child.type in _CONTAINERS:
                 stack.append(child)
+
+
+# `NAME(args) {` at a statement start: a call followed by a block is never C
+_CALL_THEN_BLOCK = re.compile(rb"\n[ \t]+([A-Za-z_]\w*)[ \t]*\([^;{}]*\)[ \t]*\{")
+
+
+def _nested_definition(source: bytes, fn: Node, body: Node) -> bool:
+    """Does fn's body hold a function definition? The kernel has no nested
+    functions: this is a statement macro that opens a block, defined in the
+    same file (`change_nexthops(fi) { ... } endfor_nexthops(fi);`), which
+    tree-sitter reads as an old-style definition of `change_nexthops`. Left so,
+    the whole loop is one opaque statement and a test inside it is not seen."""
+    for m in _CALL_THEN_BLOCK.finditer(source, body.start_byte, body.end_byte):
+        node = body.descendant_for_byte_range(m.start(1), m.end(1))
+        while node is not None and node.id != fn.id:
+            if node.type == "function_definition":
+                return True
+            node = node.parent
+    return False
 
 
 def _run_together(fn: Node) -> bool:
@@ -269,7 +290,8 @@ def analyse(source: bytes, tree: Tree) -> Analysis:
         body = fn.child_by_field_id(f_body)
         if body is None:
             continue
-        def_ok = not fn.has_error and not _run_together(fn)
+        def_ok = not fn.has_error and not _run_together(fn) \
+            and not _nested_definition(source, fn, body)
         an.bodies[body.start_byte] = (not body.has_error, def_ok)
         if not def_ok:
             an.bad.append((fn.start_byte, body.start_byte))
