@@ -157,3 +157,47 @@ def test_how_a_call_fails_does_not_depend_on_who_asked_first():
     deep = callee_fails(ctx, fns2["top"], "level1", depth=2)   # sees level2 only as presumed
     assert not deep.known and direct.known and direct.neg
     assert callee_fails(ctx, fns2["top"], "level1") == direct
+
+
+def test_a_three_way_comparison_is_no_failure():
+    """-1 / 0 / 1 with no errno (strcmp(), iface_cmp()): `< 0` picks a side of
+    an order; a function that also returns a real errno, or only -1 and 0,
+    still fails through its negatives."""
+    src = b"""
+int key_cmp(const struct key *a, const struct key *b)
+{
+	if (a->v == b->v)
+		return 0;
+	return a->v < b->v ? -1 : 1;
+}
+
+int key_check(const struct key *a)
+{
+	if (!a->v)
+		return -EINVAL;
+	if (a->v > 9)
+		return 1;
+	return -1;
+}
+
+int key_get(const struct key *a)
+{
+	if (!a->v)
+		return -1;
+	return 0;
+}
+
+int user(const struct key *a, const struct key *b)
+{
+	return key_cmp(a, b) + key_check(a) + key_get(a);
+}
+"""
+    analysis = analyse_blob("cmp.c", src, None)
+    index = FactsIndex(analysis.functions, in_scope={"cmp.c"}, int_macros={"cmp.c": analysis.int_macros})
+    index.summaries = summary.build(index)
+    ctx = RuleContext(index)
+    fn = {f.name: f for f in analysis.functions}["user"]
+    cmp = callee_fails(ctx, fn, "key_cmp")
+    assert cmp.known and not cmp.neg and cmp.pos
+    assert callee_fails(ctx, fn, "key_check").neg
+    assert callee_fails(ctx, fn, "key_get").neg

@@ -6,7 +6,8 @@ One model for every rule (DESIGN.md, "What every error-path rule shares"):
 * `callee_fails(ctx, fn, name)` -> `Fails`: how a call reports failure. From the
   callee's own summary when it is analysed (it returns a negative errno, an
   ERR_PTR, NULL, or also positive values: a count or a status, so that nonzero
-  is not a failure), from `errpath/data` for callees outside the scope (the
+  is not a failure; -1, 0 and 1 with no errno is a three-way comparison, not
+  a failure), from `errpath/data` for callees outside the scope (the
   allocators' NULL, the ERR_PTR returners), otherwise presumed to follow the
   kernel convention (0 or a negative errno) with `known=False`.
 * `failed_calls(ctx, fn, nid)` -> the calls whose failure every path to `nid`
@@ -118,6 +119,7 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
         return NEVER
     ptr = rt.endswith("*")
     neg = pos = errptr = null = unknown = False
+    minus_one = plus_one = other_neg = False   # a three-way comparison's -1 / 0 / 1
     for r in callee.returns():
         v = r.ret
         if v is None:
@@ -130,8 +132,13 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
                 todo.extend(y for y in x[2:4] if isinstance(y, tuple))
             elif k == "errno" or k == "int" and x[1] < 0:
                 neg = True
+                if k == "int" and x[1] == -1:
+                    minus_one = True
+                else:
+                    other_neg = True
             elif k == "int":
                 pos = pos or x[1] > 0
+                plus_one = plus_one or x[1] == 1
             elif k == "errptr":
                 errptr = True
             elif k == "null":
@@ -143,11 +150,16 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
                     pos = pos or f.pos
                     continue
                 neg, pos, errptr, null = neg or f.neg, pos or f.pos, errptr or f.errptr, null or f.null
+                other_neg = other_neg or f.neg
             elif ptr or k in ("call", "param", "uninit", "unknown"):
                 unknown = True
             else:
                 pos = True     # a field, a counter, an expression: a value, not an errno
     pos = pos or rt in ("bool", "_Bool")
+    if minus_one and plus_one and not (other_neg or unknown or ptr):
+        # -1, 0 and 1 and no errno (strcmp(), a sort's compare, iface_cmp()): an
+        # order, not a failure; `if (cmp(a, b) < 0)` picks a side
+        return Fails(pos=True, known=True)
     if unknown and not (neg or errptr):
         return Fails(neg=not ptr, null=ptr, errptr=ptr, pos=pos, known=False)
     return Fails(neg=neg, pos=pos, errptr=errptr, null=null, known=True)
