@@ -201,3 +201,34 @@ int user(const struct key *a, const struct key *b)
     assert cmp.known and not cmp.neg and cmp.pos
     assert callee_fails(ctx, fn, "key_check").neg
     assert callee_fails(ctx, fn, "key_get").neg
+
+
+def test_a_bool_result_is_never_an_errno():
+    """`bool has_node(...) { return node_count(...); }` where node_count() may
+    return -ENODEV: the caller receives true, not an errno."""
+    src = b"""
+int node_count(struct tree *t)
+{
+	if (!t->root)
+		return -ENODEV;
+	return t->n;
+}
+
+bool has_nodes(struct tree *t)
+{
+	return node_count(t);
+}
+
+int user(struct tree *t)
+{
+	return has_nodes(t);
+}
+"""
+    analysis = analyse_blob("b.c", src, None)
+    index = FactsIndex(analysis.functions, in_scope={"b.c"}, int_macros={"b.c": analysis.int_macros})
+    index.summaries = summary.build(index)
+    ctx = RuleContext(index)
+    fn = {f.name: f for f in analysis.functions}["user"]
+    assert callee_fails(ctx, fn, "node_count").neg
+    got = callee_fails(ctx, fn, "has_nodes")
+    assert got.known and not got.neg

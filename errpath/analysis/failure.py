@@ -156,6 +156,10 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
             else:
                 pos = True     # a field, a counter, an expression: a value, not an errno
     pos = pos or rt in ("bool", "_Bool")
+    if rt in ("bool", "_Bool"):
+        # a negative errno returned as bool arrives as true: whatever the body
+        # hands up, the caller gets yes or no, never an errno to lose
+        return Fails(pos=True, known=True)
     if minus_one and plus_one and not (other_neg or unknown or ptr):
         # -1, 0 and 1 and no errno (strcmp(), a sort's compare, iface_cmp()): an
         # order, not a failure; `if (cmp(a, b) < 0)` picks a side
