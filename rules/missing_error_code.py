@@ -1114,6 +1114,12 @@ class MissingErrorCode(Rule):
                     _constant_def(fn.nodes[c], var) or exits is None)]
                 if not errno and not clobbers:
                     continue     # a call result never used: ignored, not clobbered
+                # `err = teardown(); err = -ENOMEM; goto out;`: replaced by another errno,
+                # the caller still sees the failure; which errno is another question
+                clobbers = [c for c in clobbers if not all(
+                    cv[0] == "errno" or cv[0] == "int" and cv[1] < 0 for v, cv in fn.nodes[c].defs if v == var)]
+                if not clobbers and not (errno and exits):
+                    continue
                 if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
                     continue
                 if errno:
