@@ -150,7 +150,7 @@ import re
 from functools import cache, lru_cache
 
 from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmless_uses, has_token, idents,
-                         pointer_predicates)
+                         pointer_predicates, tolerates)
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -283,6 +283,8 @@ def _dereferences(S, path: str, name: str | None, i: int) -> Evidence | None:
     (its definition, or errpath/data/err_ptr_dereferencers.txt), else None."""
     if not name:
         return None
+    if tolerates(S, path, name, i, "err") is not None:
+        return None   # it tests the argument first, or the known-API table says it accepts an ERR_PTR
     g = S.resolve(name, path)
     if g is not None and S.is_stub(g):
         g = None   # a !CONFIG stub in a header is not the contract (clk_get_rate() { return 0; })
