@@ -64,6 +64,7 @@ a scan with the other rules.
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections import OrderedDict
 
@@ -76,6 +77,47 @@ from .sleep import MaySleep
 from .valueflow import Flow
 from ..facts.functions import FunctionFacts, has_token
 from ..knowledge.tables import err_ptr_returners, nowait_flags, null_returners
+
+
+_ERR_TESTS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO"})
+# `lhs = name(` (a cast between allowed), and `IS_ERR(name(` tested directly
+_ASSIGNED_CALL = re.compile(r"([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)?"
+                            r"([A-Za-z_]\w*)\s*\(")
+_TESTED_CALL = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*([A-Za-z_]\w*)\s*\(")
+
+
+def _tested_results(index) -> dict:
+    """name -> ((path, line, function, test, or_null), ...): the IS_ERR()-family
+    tests of a call's result in the index's functions (`x = f(...); ...
+    IS_ERR(x)`, or `IS_ERR(f(...))`), found in the text of the functions that
+    mention such a test, so no CFG is decoded. For callees with no definition in
+    the analysis: how their callers test them says what they return."""
+    out: dict = {}
+    for g in index.all:
+        if not has_token(g, _ERR_TESTS):
+            continue
+        src = g.source()
+        if src is None:
+            text = "\n".join(x.text for x in g.nodes if x.kind != "entry")
+            lines = [x.line for x in g.nodes if x.kind != "entry"]
+        else:
+            text, lines = src.decode("utf-8", "replace"), None
+
+        def line_at(pos):
+            k = text.count("\n", 0, pos)
+            return lines[k] if lines is not None else g.line + k
+        for m in _TESTED_CALL.finditer(text):
+            out.setdefault(m.group(2), []).append((g.path, line_at(m.start()), g.name, m.group(1),
+                                                   m.group(1) == "IS_ERR_OR_NULL"))
+        for m in _ASSIGNED_CALL.finditer(text):
+            lhs = re.escape(re.sub(r"\s+", "", m.group(1)))
+            lhs = lhs.replace(r"\-", "-").replace("->", r"\s*->\s*").replace(r"\.", r"\s*\.\s*")
+            t = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?(?<![\w.>])%s\s*\)"
+                           % lhs).search(text, m.end())
+            if t is not None:
+                out.setdefault(m.group(2), []).append((g.path, line_at(t.start()), g.name, t.group(1),
+                                                       t.group(1) == "IS_ERR_OR_NULL"))
+    return {k: tuple(sorted(set(v))) for k, v in out.items()}
 
 
 def _reaches(done: dict, start, is_source, next_of) -> bool:
@@ -391,6 +433,15 @@ class Summaries(MaySleep):
             if name in null_returners():
                 return {("ptr", "", ""): (), ("null", "", ""): ((from_path, 0, name,
                                                                 f"{name}() returns NULL on failure (known API)"),)}, None
+            tested = self.err_ptr_tested(name, from_path)
+            if tested:
+                path, line, g, test, _ = tested[0]
+                outs = {("ptr", "", ""): (), ("errptr", "?", ""): ((path, line, g, (
+                    f"{name}() is not in the analysis, but {g}() tests its result with {test}() "
+                    f"({len(tested)} such test{'s' if len(tested) > 1 else ''} in the analysed code)")),)}
+                if any(t[4] for t in tested):
+                    outs[("null", "", "")] = ()
+                return outs, None
             return {}, None
         if callee not in defs:
             callee = defs[0]
@@ -431,9 +482,10 @@ class Summaries(MaySleep):
         that can returns.) False lets a rule skip the full summary."""
         callee = self.resolve(name, from_path)
         if callee is None:
-            return name in err_ptr_returners()
+            return name in err_ptr_returners() or bool(self.err_ptr_tested(name, from_path))
         # light facts only (stubs are sorted out by returns_of, when it matters)
-        return name in err_ptr_returners() or any(self._may_err(f) for f in self.duplicates(callee))
+        return name in err_ptr_returners() or any(self._may_err(f) for f in self.duplicates(callee)) \
+            or bool(self.err_ptr_tested(name, from_path))
 
     def may_call_err_ptr(self, fn: FunctionFacts) -> bool:
         """From the light facts only (no CFG decoded): does fn call something that
@@ -444,7 +496,27 @@ class Summaries(MaySleep):
         if name in err_ptr_returners():
             return True
         g = self.resolve(name, from_path)
-        return g is not None and self._may_err(g)
+        return g is not None and self._may_err(g) or bool(self.err_ptr_tested(name, from_path))
+
+    def err_ptr_tested(self, name: str, from_path: str) -> tuple:
+        """For a callee with no definition in the analysis and in no table: the
+        IS_ERR()-family tests of its results in the analysed code, as (path, line,
+        function, test, or_null) ((): none). A caller that tests a result with
+        IS_ERR() says the callee returns ERR_PTRs (ptp_clock_register() outside a
+        scan of drivers/net/ethernet/renesas/, whose rcar_gen4_ptp.c tests it)."""
+        if name in err_ptr_returners() or name in null_returners() or self._defined(name, from_path):
+            return ()
+        table = self._sh.get("err_tested")
+        if table is None:
+            table = self._sh["err_tested"] = _tested_results(self.index)
+        # (a caller whose own file defines the name called something else)
+        return tuple(t for t in table.get(name, ()) if not self._defined(name, t[0]))
+
+    def _defined(self, name: str, from_path: str) -> bool:
+        """Does a call of name from the file resolve to a definition that is not a
+        configuration stub (thermal.h's `{ return ERR_PTR(-ENODEV); }` twin)?"""
+        g = self.resolve(name, from_path)
+        return g is not None and any(not self.is_stub(d) for d in self.duplicates(g))
 
     def _may_err(self, fn: FunctionFacts) -> bool:
         """Light over-approximation (tokens, call names, return type): may fn
