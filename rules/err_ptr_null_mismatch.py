@@ -169,6 +169,12 @@ from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmle
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
 
+def _inferred(outs: dict, callee) -> bool:
+    """Is the callee's convention inferred from its callers' IS_ERR() tests (no
+    definition, yet its ERR_PTR outcome names a line: the test)?"""
+    return callee is None and any(s[1] for t in outs.values() for s in t)
+
+
 def _classify(outs: dict) -> dict:
     kinds = {k[0] for k in outs}
     has_err = "errptr" in kinds
@@ -469,8 +475,7 @@ class ErrPtrNullMismatch(Rule):
         for k, trail in sorted(outs.items(), key=lambda kt: (kt[0][0] != want, kt[0][1] == "?", str(kt[0]))):
             if k[0] == want and trail:
                 s = trail[-1]
-                # (no definition, yet a line: the convention is read from a caller's IS_ERR() test)
-                inferred = callee is None and bool(s[1])
+                inferred = _inferred({k: trail}, callee)
                 ev.append(Evidence(s[0], s[1], s[2] if s[1] else name,
                                    f"{name}() returns {describe({k: trail})} here"
                                    if s[1] and not inferred else s[3]))
@@ -1032,8 +1037,8 @@ class ErrPtrNullMismatch(Rule):
             if got is None:
                 return
             outs, callee = got
-            if not self._failure_errors(S, outs, callee):
-                return
+            if not self._failure_errors(S, outs, callee) or _inferred(outs, callee):
+                return   # (a convention inferred from IS_ERR() tests: this one is among them)
             ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
             ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
             ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error branch: {is_err_tests[0].text}"))

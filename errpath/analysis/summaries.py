@@ -80,10 +80,68 @@ from ..knowledge.tables import err_ptr_returners, nowait_flags, null_returners
 
 
 _ERR_TESTS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO"})
+# a function that tests IS_ERR() may hand the ERR_PTR it tested up (posix_acl.c's
+# __get_acl(): `acl = inode->i_op->get_inode_acl(...); if (IS_ERR(acl)) ... return acl;`,
+# an ERR_PTR from an ops call, with no ERR_PTR token of its own)
+_PASSES_ERR = frozenset({"IS_ERR"})
 # `lhs = name(` (a cast between allowed), and `IS_ERR(name(` tested directly
 _ASSIGNED_CALL = re.compile(r"([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)?"
                             r"([A-Za-z_]\w*)\s*\(")
 _TESTED_CALL = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*([A-Za-z_]\w*)\s*\(")
+
+
+def _text_of(g):
+    """(text, line of each text line or None) of a function, from its source when
+    the facts keep it, else from its CFG nodes."""
+    src = g.source()
+    if src is not None:
+        return src.decode("utf-8", "replace"), None
+    nodes = [x for x in g.nodes if x.kind != "entry"]
+    return "\n".join(x.text for x in nodes), [x.line for x in nodes]
+
+
+def _statement_end(text: str, pos: int) -> int:
+    """The index after the `;` that ends the statement whose call opens at pos."""
+    depth = 0
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
+            return i + 1
+    return len(text)
+
+
+def _result_uses(g) -> list:
+    """(name, tested, line, test) for each `lhs = name(...)` of g's text: tested
+    when an IS_ERR()-family test of lhs follows with no other value given to lhs
+    in between (an `lhs = ERR_PTR(ret)` of the caller's own keeps it an ERR_PTR
+    holder: rcar_thermal's enable failure), plus each `IS_ERR(name(...))`."""
+    text, lines = _text_of(g)
+
+    def line_at(pos):
+        k = text.count("\n", 0, pos)
+        return lines[min(k, len(lines) - 1)] if lines is not None else g.line + k
+    out = []
+    for m in _TESTED_CALL.finditer(text):
+        out.append((m.group(2), True, line_at(m.start()), m.group(1)))
+    for m in _ASSIGNED_CALL.finditer(text):
+        lhs = re.escape(re.sub(r"\s+", "", m.group(1)))
+        lhs = lhs.replace(r"\-", "-").replace("->", r"\s*->\s*").replace(r"\.", r"\s*\.\s*")
+        after = _statement_end(text, m.end() - 1)
+        test = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?(?<![\w.>])%s\s*\)"
+                          % lhs).search(text, after)
+        tested = test is not None
+        if tested:
+            for a in re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*(\w*)" % lhs).finditer(text, after, test.start()):
+                if a.group(1) not in ("ERR_PTR", "ERR_CAST"):
+                    tested = False   # another value in between: the test is of that one
+                    break
+        out.append((m.group(2), tested, line_at(test.start()) if tested else line_at(m.start()),
+                    test.group(1) if tested else ""))
+    return out
 
 
 def _tested_results(index) -> dict:
@@ -96,28 +154,10 @@ def _tested_results(index) -> dict:
     for g in index.all:
         if not has_token(g, _ERR_TESTS):
             continue
-        src = g.source()
-        if src is None:
-            text = "\n".join(x.text for x in g.nodes if x.kind != "entry")
-            lines = [x.line for x in g.nodes if x.kind != "entry"]
-        else:
-            text, lines = src.decode("utf-8", "replace"), None
-
-        def line_at(pos):
-            k = text.count("\n", 0, pos)
-            return lines[k] if lines is not None else g.line + k
-        for m in _TESTED_CALL.finditer(text):
-            out.setdefault(m.group(2), []).append((g.path, line_at(m.start()), g.name, m.group(1),
-                                                   m.group(1) == "IS_ERR_OR_NULL"))
-        for m in _ASSIGNED_CALL.finditer(text):
-            lhs = re.escape(re.sub(r"\s+", "", m.group(1)))
-            lhs = lhs.replace(r"\-", "-").replace("->", r"\s*->\s*").replace(r"\.", r"\s*\.\s*")
-            t = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?(?<![\w.>])%s\s*\)"
-                           % lhs).search(text, m.end())
-            if t is not None:
-                out.setdefault(m.group(2), []).append((g.path, line_at(t.start()), g.name, t.group(1),
-                                                       t.group(1) == "IS_ERR_OR_NULL"))
-    return {k: tuple(sorted(set(v))) for k, v in out.items()}
+        for name, tested, line, test in _result_uses(g):
+            if tested:
+                out.setdefault(name, set()).add((g.path, line, g.name, test, test == "IS_ERR_OR_NULL"))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _reaches(done: dict, start, is_source, next_of) -> bool:
@@ -440,7 +480,9 @@ class Summaries(MaySleep):
                     f"{name}() is not in the analysis, but {g}() tests its result with {test}() "
                     f"({len(tested)} such test{'s' if len(tested) > 1 else ''} in the analysed code)")),)}
                 if any(t[4] for t in tested):
-                    outs[("null", "", "")] = ()
+                    # IS_ERR_OR_NULL() may be only defensive (callers of __filemap_get_folio(),
+                    # which never returns NULL): not a NULL, but not "never NULL" either
+                    outs[("unknown", "", "")] = ()
                 return outs, None
             return {}, None
         if callee not in defs:
@@ -509,8 +551,20 @@ class Summaries(MaySleep):
         table = self._sh.get("err_tested")
         if table is None:
             table = self._sh["err_tested"] = _tested_results(self.index)
-        # (a caller whose own file defines the name called something else)
-        return tuple(t for t in table.get(name, ()) if not self._defined(name, t[0]))
+        if name not in table:
+            return ()
+        memo = self._sh.setdefault("err_tested_of", {})
+        got = memo.get(name)
+        if got is None:
+            # (a caller whose own file defines the name called something else)
+            tests = tuple(t for t in table[name] if not self._defined(name, t[0]))
+            # the callers' consensus: at least as many results tested as kept untested, so a
+            # macro (container_of(), rb_entry()) whose variable a later IS_ERR() happens to
+            # test is not taken for an ERR_PTR returner
+            untested = sum(1 for g in self.index.functions_calling(name) if not self._defined(name, g.path)
+                           for n, tested, _, _ in _result_uses(g) if n == name and not tested)
+            got = memo[name] = tests if len(tests) >= untested else ()
+        return got
 
     def _defined(self, name: str, from_path: str) -> bool:
         """Does a call of name from the file resolve to a definition that is not a
@@ -520,13 +574,14 @@ class Summaries(MaySleep):
 
     def _may_err(self, fn: FunctionFacts) -> bool:
         """Light over-approximation (tokens, call names, return type): may fn
-        return an ERR_PTR? It mentions ERR_PTR/ERR_CAST, or may pass on what a
+        return an ERR_PTR? It mentions ERR_PTR/ERR_CAST or tests IS_ERR(), or may pass on what a
         callee that may returns (through pointer-returning callees only: an int
         error becomes an ERR_PTR only through ERR_PTR/ERR_CAST, tokens)."""
         err_makers = err_ptr_returners()
 
         def makes_one(x):
-            return "*" in x.return_type and (has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names))
+            return "*" in x.return_type and (has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names)
+                                             or has_token(x, _PASSES_ERR))
 
         def passes_on(x):
             if "*" not in x.return_type:
