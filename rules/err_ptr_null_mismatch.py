@@ -14,7 +14,9 @@ APIs outside them):
    never an ERR_PTR: the test is always false and the NULL is used.
 3. A result that may be an ERR_PTR dereferenced (`p->x`), or handed to a
    function that dereferences that parameter (its definition, or
-   errpath/data/err_ptr_dereferencers.txt: kthread_stop(), clk_get_rate(), ...),
+   errpath/data/err_ptr_dereferencers.txt: kthread_stop(), clk_get_rate(), ...;
+   also a wrapper that hands it on whole, two wrappers down: ima's
+   integrity_audit_msg() -> integrity_audit_message() -> audit_log_untrustedstring()),
    with no IS_ERR() check of it; also a call's ERR_PTR passed straight in
    (`clk_get_rate(devm_clk_get(dev, "ref"))`).
 4. A callee that returns NULL *and* ERR_PTR (a lookup: NULL for "not there"):
@@ -301,11 +303,25 @@ def _pointer_predicate(S, name: str, path: str) -> int | None:
     return h.params.index(m.group(1)) if m and m.group(1) in h.params else None
 
 
-def _dereferences(S, path: str, name: str | None, i: int) -> Evidence | None:
+_HAND_ON_DEPTH = 2   # wrappers followed: integrity_audit_msg() -> integrity_audit_message() -> the reader
+
+
+def _dereferences(S, path: str, name: str | None, i: int, depth: int = 0) -> Evidence | None:
     """Evidence that `name` dereferences its argument i with no IS_ERR() check
-    (its definition, or errpath/data/err_ptr_dereferencers.txt), else None."""
+    (its definition, or errpath/data/err_ptr_dereferencers.txt), or hands it
+    whole to a function that does (two wrappers down), else None."""
     if not name:
         return None
+    memo = S.__dict__.setdefault("_epnm_derefs", {})
+    key = (path, name, i, depth)
+    if key in memo:
+        return memo[key]
+    memo[key] = None   # recursion guard
+    memo[key] = got = _dereferences_of(S, path, name, i, depth)
+    return got
+
+
+def _dereferences_of(S, path, name, i, depth):
     if tolerates(S, path, name, i, "err") is not None:
         return None   # it tests the argument first, or the known-API table says it accepts an ERR_PTR
     g = S.resolve(name, path)
@@ -323,9 +339,22 @@ def _dereferences(S, path: str, name: str | None, i: int) -> Evidence | None:
     if any(gchk.search(x.text) for x in g.nodes):
         return None
     gm = next((x for x in g.nodes if x.kind != "entry" and gd.search(x.text)), None)
-    if gm is None:
+    if gm is not None:
+        return Evidence(g.path, gm.line, g.name, f"{name}() dereferences '{q}': {gm.text}")
+    if depth >= _HAND_ON_DEPTH:
         return None
-    return Evidence(g.path, gm.line, g.name, f"{name}() dereferences '{q}': {gm.text}")
+    # a wrapper: it hands the pointer on whole (a NULL test on the way lets an ERR_PTR through)
+    for x in sorted(g.nodes, key=lambda x: (x.line, x.id)):
+        if x.kind == "entry" or q not in x.text:
+            continue
+        for c in x.calls:
+            for j, a in enumerate(c.args):
+                if a.strip() == q and c.name != name:
+                    ev = _dereferences(S, g.path, c.name, j, depth + 1)
+                    if ev is not None:
+                        return Evidence(g.path, x.line, g.name, f"{name}() hands '{q}' to {c.name}(): {x.text.strip()}; "
+                                                                 f"{ev.note}")
+    return None
 
 
 _MEMBER = re.compile(r"^[A-Za-z_]\w*(?:->|\.)(.+)$")
@@ -1030,7 +1059,8 @@ class ErrPtrNullMismatch(Rule):
             if any(x.kind == "cond" and x.id in seen and x.line <= m.line and p in x.text for x in fn.nodes
                    if x.id != m.id and x.kind == "cond" and (p, True) in x.true_lits | x.false_lits):
                 continue   # a NULL/pointer test on the way (`if (reply) kfree_skb(reply)` after `reply = NULL`)
-            gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+            gev = _dereferences(S, fn.path, c2.name, c2.args.index(p),
+                                _HAND_ON_DEPTH)   # the cleanup itself only: its shape is low and path-blind already
             if gev is None:
                 continue
             got = self._callee(S, fn, c.name, c)

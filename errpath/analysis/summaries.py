@@ -84,9 +84,7 @@ _ERR_TESTS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO"})
 # __get_acl(): `acl = inode->i_op->get_inode_acl(...); if (IS_ERR(acl)) ... return acl;`,
 # an ERR_PTR from an ops call, with no ERR_PTR token of its own)
 _PASSES_ERR = frozenset({"IS_ERR"})
-# `lhs = name(` (a cast between allowed), and `IS_ERR(name(` tested directly
-_ASSIGNED_CALL = re.compile(r"([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)?"
-                            r"([A-Za-z_]\w*)\s*\(")
+# `IS_ERR(name(...))`: a call's result tested directly
 _TESTED_CALL = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*([A-Za-z_]\w*)\s*\(")
 
 
@@ -114,11 +112,22 @@ def _statement_end(text: str, pos: int) -> int:
     return len(text)
 
 
-def _result_uses(g) -> list:
-    """(name, tested, line, test) for each `lhs = name(...)` of g's text: tested
-    when an IS_ERR()-family test of lhs follows with no other value given to lhs
-    in between (an `lhs = ERR_PTR(ret)` of the caller's own keeps it an ERR_PTR
-    holder: rcar_thermal's enable failure), plus each `IS_ERR(name(...))`."""
+_ANY_TEST = re.compile(r"\b(?:IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?([\w\s.>-]+?)\s*\)")
+_LHS_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)?$")
+
+
+def _expr_pattern(e: str) -> str:
+    """A regex for the expression e (spaces removed), spaces allowed around -> and ."""
+    return re.escape(e).replace(r"\-", "-").replace("->", r"\s*->\s*").replace(r"\.", r"\s*\.\s*")
+
+
+def _result_uses(g, name: str | None = None) -> list:
+    """(name, tested, line, test) for the `lhs = f(...)` of g's text: tested when an
+    IS_ERR()-family test of lhs follows with no other value given to lhs in
+    between (an `lhs = ERR_PTR(ret)` of the caller's own keeps it an ERR_PTR
+    holder: rcar_thermal's enable failure), plus each `IS_ERR(f(...))`. With
+    name, the calls of that function only; without, only the assignments to
+    what g tests (the text is searched from its tests, not from every `=`)."""
     text, lines = _text_of(g)
 
     def line_at(pos):
@@ -126,11 +135,23 @@ def _result_uses(g) -> list:
         return lines[min(k, len(lines) - 1)] if lines is not None else g.line + k
     out = []
     for m in _TESTED_CALL.finditer(text):
-        out.append((m.group(2), True, line_at(m.start()), m.group(1)))
-    for m in _ASSIGNED_CALL.finditer(text):
-        lhs = re.escape(re.sub(r"\s+", "", m.group(1)))
-        lhs = lhs.replace(r"\-", "-").replace("->", r"\s*->\s*").replace(r"\.", r"\s*\.\s*")
-        after = _statement_end(text, m.end() - 1)
+        if name is None or m.group(2) == name:
+            out.append((m.group(2), True, line_at(m.start()), m.group(1)))
+    sites = []   # (lhs without spaces, callee, where the call's `(` is)
+    if name is None:
+        for e in {re.sub(r"\s+", "", t.group(1)) for t in _ANY_TEST.finditer(text)}:
+            if not re.fullmatch(r"[A-Za-z_][\w.>-]*", e):
+                continue
+            rx = re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % _expr_pattern(e))
+            sites += [(e, m.group(1), m.end() - 1) for m in rx.finditer(text)]
+    else:
+        for m in re.finditer(r"(?<![\w.>])%s\s*\(" % re.escape(name), text):
+            lm = _LHS_BEFORE.search(text, max(0, m.start() - 200), m.start())
+            if lm is not None and text[lm.start() - 1:lm.start()] not in ("=", "!", "<", ">"):
+                sites.append((re.sub(r"\s+", "", lm.group(1)), name, m.end() - 1))
+    for e, callee, paren in sites:
+        lhs = _expr_pattern(e)
+        after = _statement_end(text, paren)
         test = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?(?<![\w.>])%s\s*\)"
                           % lhs).search(text, after)
         tested = test is not None
@@ -139,8 +160,7 @@ def _result_uses(g) -> list:
                 if a.group(1) not in ("ERR_PTR", "ERR_CAST"):
                     tested = False   # another value in between: the test is of that one
                     break
-        out.append((m.group(2), tested, line_at(test.start()) if tested else line_at(m.start()),
-                    test.group(1) if tested else ""))
+        out.append((callee, tested, line_at(test.start()) if tested else line_at(paren), test.group(1) if tested else ""))
     return out
 
 
@@ -546,13 +566,13 @@ class Summaries(MaySleep):
         function, test, or_null) ((): none). A caller that tests a result with
         IS_ERR() says the callee returns ERR_PTRs (ptp_clock_register() outside a
         scan of drivers/net/ethernet/renesas/, whose rcar_gen4_ptp.c tests it)."""
-        if name in err_ptr_returners() or name in null_returners() or self._defined(name, from_path):
+        if name in err_ptr_returners() or name in null_returners():
             return ()
         table = self._sh.get("err_tested")
         if table is None:
             table = self._sh["err_tested"] = _tested_results(self.index)
-        if name not in table:
-            return ()
+        if name not in table or self._defined(name, from_path):
+            return ()   # (the table first: _defined() may decode the callee's CFG)
         memo = self._sh.setdefault("err_tested_of", {})
         got = memo.get(name)
         if got is None:
@@ -562,7 +582,7 @@ class Summaries(MaySleep):
             # macro (container_of(), rb_entry()) whose variable a later IS_ERR() happens to
             # test is not taken for an ERR_PTR returner
             untested = sum(1 for g in self.index.functions_calling(name) if not self._defined(name, g.path)
-                           for n, tested, _, _ in _result_uses(g) if n == name and not tested)
+                           for n, tested, _, _ in _result_uses(g, name) if not tested)
             got = memo[name] = tests if len(tests) >= untested else ()
         return got
 
