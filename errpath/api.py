@@ -36,8 +36,8 @@ from .analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis   #
 from .analysis.outcomes import FLAGGABLE, describe                      # summary outcome keys
 from .analysis.paths import PathState, formula                          # path walks with literal state
 from .analysis.pathdefs import PathDef, PathDefinitions, path_definitions   # per-path definitions of one variable
-from .analysis.shared import memo, shared_for
-from .analysis.tolerance import harmless_uses                           # does every use of a bad pointer accept it?                           # per-index caches shared by chunks
+from .analysis.shared import memo, shared_for                          # per-index caches shared by chunks
+from .analysis.tolerance import harmless_uses, tolerates                # does a callee / every use accept a bad pointer?
 
 __all__ = [
     "ASSERTIONS", "Allocator", "Call", "CfgNode", "ERRNO_NAMES", "ERROR_NAME", "Evidence", "FLAGGABLE", "Finding",
@@ -47,5 +47,5 @@ __all__ = [
     "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_returners",
     "errno_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
     "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags", "null_returners", "path_definitions",
-    "pointer_predicates", "progress", "reads", "shared_for", "table", "tested_call_failures",
+    "pointer_predicates", "progress", "reads", "shared_for", "table", "tested_call_failures", "tolerates",
 ]

@@ -14,7 +14,9 @@ APIs outside them):
    never an ERR_PTR: the test is always false and the NULL is used.
 3. A result that may be an ERR_PTR dereferenced (`p->x`), or handed to a
    function that dereferences that parameter (its definition, or
-   errpath/data/err_ptr_dereferencers.txt: kthread_stop(), clk_get_rate(), ...),
+   errpath/data/err_ptr_dereferencers.txt: kthread_stop(), clk_get_rate(), ...;
+   also a wrapper that hands it on whole, two wrappers down: ima's
+   integrity_audit_msg() -> integrity_audit_message() -> audit_log_untrustedstring()),
    with no IS_ERR() check of it; also a call's ERR_PTR passed straight in
    (`clk_get_rate(devm_clk_get(dev, "ref"))`).
 4. A callee that returns NULL *and* ERR_PTR (a lookup: NULL for "not there"):
@@ -26,7 +28,11 @@ APIs outside them):
    by another function of the same file with no IS_ERR() test there; or tested
    but left in the field on the error path while a reader elsewhere in the file
    takes NULL for "not set up" (`if (!st->task) return; kthread_stop(st->task);`).
-   Reported at the assignment, with the reader in the evidence.
+   Reported at the assignment, with the reader in the evidence. A file-scope
+   variable counts as a field (`simple_tsk = kthread_run(...)` in a module's init,
+   `kthread_stop(simple_tsk)` in its exit). A function that hands the callee's result
+   to a dereferencing function is not one whose own code accepts an ERR_PTR there
+   (errpath/analysis/tolerance.py: gpiod_set_value()'s VALIDATE_DESC_VOID()).
 
 Why it matters
 --------------
@@ -82,11 +88,21 @@ errpath/data/tolerant_params.txt); IS_ERR() on a getter whose own code
 admits an ERR_PTR (it tests the returned variable with IS_ERR*(), or returns a
 field the file sets to an ERR_PTR); `if (p) return p;`, which hands both kinds up.
 
+A callee with no definition in the analysis and in no table is taken to return
+ERR_PTRs when the analysed code tests its results with IS_ERR() (the caller's own
+later test, or another caller's: rcar_gen4_ptp.c's test of ptp_clock_register()
+in a scan of drivers/net/ethernet/renesas/); such findings are **low**, and the
+evidence names the test.
+
 Findings 3-5 need the callee to fail. In code that runs only while something
 is set up (an `__init` function, a driver's `.probe` callback, an init call, a
 `*_OF_DECLARE` hook, or a static helper only they call) that takes an init-time
 -ENOMEM or a missing or broken device-tree entry: real, but not in normal
-operation. Such findings are **low**, and the evidence says why.
+operation. Such findings are **low**, and the evidence says why. An ERR_PTR left in a field
+after its test is not reported there at all (a failed probe discards the
+object), unless the setup reports success after the failure (a void helper that
+only logs it, a `return 0;`): then the object keeps the ERR_PTR, and the evidence
+says so (still low).
 
 Confidence is **high** when the callee's definition was read, **medium** when
 its convention comes from errpath/data (a well-known API) and for case 3, and
@@ -150,9 +166,15 @@ import re
 from functools import cache, lru_cache
 
 from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmless_uses, has_token, idents,
-                         pointer_predicates)
+                         pointer_predicates, tolerates)
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
+
+
+def _inferred(outs: dict, callee) -> bool:
+    """Is the callee's convention inferred from its callers' IS_ERR() tests (no
+    definition, yet its ERR_PTR outcome names a line: the test)?"""
+    return callee is None and any(s[1] for t in outs.values() for s in t)
 
 
 def _classify(outs: dict) -> dict:
@@ -174,6 +196,9 @@ _FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-
 # code the failure they miss is one of boot, probe or a test harness
 _WRONG_TEST = frozenset({"null-test", "is-err"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
+# a callee with no definition and in no table whose convention comes from its
+# callers' IS_ERR() tests: low until a definition or a table confirms it
+_INFERRED = "low: the callee's ERR_PTR convention is inferred from IS_ERR() tests of its results, not read from it"
 
 
 # ERR_PTR codes that say "bad argument", "no such optional item" or "try again",
@@ -278,11 +303,27 @@ def _pointer_predicate(S, name: str, path: str) -> int | None:
     return h.params.index(m.group(1)) if m and m.group(1) in h.params else None
 
 
-def _dereferences(S, path: str, name: str | None, i: int) -> Evidence | None:
+_HAND_ON_DEPTH = 2   # wrappers followed: integrity_audit_msg() -> integrity_audit_message() -> the reader
+
+
+def _dereferences(S, path: str, name: str | None, i: int, depth: int = 0) -> Evidence | None:
     """Evidence that `name` dereferences its argument i with no IS_ERR() check
-    (its definition, or errpath/data/err_ptr_dereferencers.txt), else None."""
+    (its definition, or errpath/data/err_ptr_dereferencers.txt), or hands it
+    whole to a function that does (two wrappers down), else None."""
     if not name:
         return None
+    memo = S.__dict__.setdefault("_epnm_derefs", {})
+    key = (path, name, i, depth)
+    if key in memo:
+        return memo[key]
+    memo[key] = None   # recursion guard
+    memo[key] = got = _dereferences_of(S, path, name, i, depth)
+    return got
+
+
+def _dereferences_of(S, path, name, i, depth):
+    if tolerates(S, path, name, i, "err") is not None:
+        return None   # it tests the argument first, or the known-API table says it accepts an ERR_PTR
     g = S.resolve(name, path)
     if g is not None and S.is_stub(g):
         g = None   # a !CONFIG stub in a header is not the contract (clk_get_rate() { return 0; })
@@ -298,9 +339,22 @@ def _dereferences(S, path: str, name: str | None, i: int) -> Evidence | None:
     if any(gchk.search(x.text) for x in g.nodes):
         return None
     gm = next((x for x in g.nodes if x.kind != "entry" and gd.search(x.text)), None)
-    if gm is None:
+    if gm is not None:
+        return Evidence(g.path, gm.line, g.name, f"{name}() dereferences '{q}': {gm.text}")
+    if depth >= _HAND_ON_DEPTH:
         return None
-    return Evidence(g.path, gm.line, g.name, f"{name}() dereferences '{q}': {gm.text}")
+    # a wrapper: it hands the pointer on whole (a NULL test on the way lets an ERR_PTR through)
+    for x in sorted(g.nodes, key=lambda x: (x.line, x.id)):
+        if x.kind == "entry" or q not in x.text:
+            continue
+        for c in x.calls:
+            for j, a in enumerate(c.args):
+                if a.strip() == q and c.name != name:
+                    ev = _dereferences(S, g.path, c.name, j, depth + 1)
+                    if ev is not None:
+                        return Evidence(g.path, x.line, g.name, f"{name}() hands '{q}' to {c.name}(): {x.text.strip()}; "
+                                                                 f"{ev.note}")
+    return None
 
 
 _MEMBER = re.compile(r"^[A-Za-z_]\w*(?:->|\.)(.+)$")
@@ -312,13 +366,19 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
     to a function that does, with no IS_ERR() test of that field: an ERR_PTR
     stored unchecked in a structure is used as a pointer elsewhere."""
     m = _MEMBER.match(p.replace(" ", ""))
-    if m is None:
+    if m is not None:
+        member = m.group(1)
+        last = re.split(r"->|\.", member)[-1]
+        read = re.compile(r"(?:->|\.)%s(?![\w\[(])" % re.escape(member).replace(r"\.", r"(?:\.|->)"))
+        deref = re.compile(r"(?:->|\.)%s->" % re.escape(last))
+    elif _VAR.fullmatch(p):
+        last = p   # a file-scope variable
+        read = re.compile(r"(?<![\w.>])%s(?![\w\[(])" % re.escape(p))
+        deref = re.compile(r"(?<![\w.>])%s->" % re.escape(p))
+    else:
         return None
-    member = m.group(1)
-    last = re.split(r"->|\.", member)[-1]
-    read = re.compile(r"(?:->|\.)%s(?![\w\[(])" % re.escape(member).replace(r"\.", r"(?:\.|->)"))
     for g in S.index.by_file.get(fn.path, {}).values():
-        if g is fn or last not in g.text_tokens:
+        if g is fn or last not in g.text_tokens or (m is None and not _file_scope(g, p)):
             continue
         nodes = [x for x in g.nodes if x.kind != "entry" and read.search(x.text.replace(" ", ""))]
         if not nodes:
@@ -332,7 +392,7 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
                                    for x in nodes):
             continue   # a reader that takes NULL for "not set up" is what a left-over ERR_PTR fools
         for x, t in zip(nodes, texts):
-            if re.search(r"(?:->|\.)%s->" % re.escape(last), t):
+            if deref.search(t):
                 return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() dereferences it: {x.text}")], \
                     "dereferences it"
             for c2 in x.calls:
@@ -345,6 +405,12 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
                                                                               f"{c2.name}(): {x.text}"), gev], \
                                 f"passes it to {c2.name}(), which dereferences it"
     return None
+
+
+def _file_scope(fn, p: str) -> bool:
+    """Is the plain name p, as fn sees it, not a parameter or a local of fn (so a
+    variable of the file)?"""
+    return p not in fn.params and not any(x.kind == "decl" and any(v == p for v, _ in x.defs) for x in fn.nodes)
 
 
 def init_context(S, fn) -> str | None:
@@ -384,6 +450,8 @@ class ErrPtrNullMismatch(Rule):
     def check(self, fn, ctx):
         init = None
         for f in self._check(fn, ctx):
+            if f.confidence != "low" and any(e.note == _INFERRED for e in f.evidence):
+                f = dataclasses.replace(f, confidence="low")
             if f.confidence in ("medium", "high") and set(f.names) & _WRONG_TEST and _test_code(fn):
                 f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
                     fn.path, fn.line, fn.name, f"{fn.name}() is test code: the failure it misses is one of the "
@@ -432,18 +500,22 @@ class ErrPtrNullMismatch(Rule):
 
     def _callee_evidence(self, fn, name, outs, callee, want: str):
         ev = []
+        inferred = False
         for k, trail in sorted(outs.items(), key=lambda kt: (kt[0][0] != want, kt[0][1] == "?", str(kt[0]))):
             if k[0] == want and trail:
                 s = trail[-1]
+                inferred = _inferred({k: trail}, callee)
                 ev.append(Evidence(s[0], s[1], s[2] if s[1] else name,
                                    f"{name}() returns {describe({k: trail})} here"
-                                   if s[1] else s[3]))
+                                   if s[1] and not inferred else s[3]))
                 break
-        where = "" if callee is not None else " (known API)"
+        where = "" if callee is not None else " (known API)" if not inferred else " (from how its results are tested)"
         cls = _classify(outs)
         both = "NULL and ERR_PTR: " if cls["err"] and cls["null"] else ""
         ev.append(Evidence(callee.path if callee else fn.path, callee.line if callee else 0,
                            name, f"{name}() may return: {both}{describe(outs)}{where}"))
+        if inferred:
+            ev.append(Evidence(fn.path, 0, name, _INFERRED))
         return ev
 
     def _deps(self, outs, callee):
@@ -692,7 +764,10 @@ class ErrPtrNullMismatch(Rule):
             for c2 in m.calls:
                 if c2.name is not None and p in c2.args and c2.name not in _ERR_FAMILY:
                     handed.append((m, c2))
-        if not (tests or is_err_tests or derefs or handed or compound):
+        # a file-scope variable (`simple_tsk = kthread_run(...)` in a module's init) is
+        # kept like a field: another function of the file reads it later
+        stored = compound or (_VAR.fullmatch(p) is not None and _file_scope(fn, p))
+        if not (tests or is_err_tests or derefs or handed or stored):
             return
         if not is_err_tests and not S.may_return_err_ptr(c.name, fn.path):
             return
@@ -715,7 +790,7 @@ class ErrPtrNullMismatch(Rule):
             only = lambda m: m.id == defn.id or m.id not in others
         err_tests = [m for m in err_tests if reach(m)]
         is_err_tests = [m for m in is_err_tests if reach(m)]
-        if compound and err_tests and not any(m.id != defn.id and m.id in alive and any(v == p for v, _ in m.defs)
+        if stored and err_tests and not any(m.id != defn.id and m.id in alive and any(v == p for v, _ in m.defs)
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests)
@@ -756,7 +831,7 @@ class ErrPtrNullMismatch(Rule):
             dist = _distances(fn, defn.id)
             derefs.sort(key=lambda m: dist.get(m.id, 1 << 30))
             handed.sort(key=lambda mc: dist.get(mc[0].id, 1 << 30))
-        if not (tests or is_err_tests or derefs or handed or compound):
+        if not (tests or is_err_tests or derefs or handed or stored):
             return
         if any(self._consumes_err(S, fn, m, c2, p) for m, c2 in handed):
             return   # handed to a function that checks IS_ERR() itself: the caller relies on it
@@ -887,7 +962,7 @@ class ErrPtrNullMismatch(Rule):
                                    names=(p, c.name, "handed", c2.name) + nth, evidence=ev,
                                    depends_on=deps | {gev.path}, confidence=conf)
                 return
-            if compound and not tests and not derefs and not handed:
+            if stored and not tests and not derefs and not handed:
                 use = _field_use(S, fn, p)
                 if use is not None:
                     ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
@@ -984,15 +1059,16 @@ class ErrPtrNullMismatch(Rule):
             if any(x.kind == "cond" and x.id in seen and x.line <= m.line and p in x.text for x in fn.nodes
                    if x.id != m.id and x.kind == "cond" and (p, True) in x.true_lits | x.false_lits):
                 continue   # a NULL/pointer test on the way (`if (reply) kfree_skb(reply)` after `reply = NULL`)
-            gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
+            gev = _dereferences(S, fn.path, c2.name, c2.args.index(p),
+                                _HAND_ON_DEPTH)   # the cleanup itself only: its shape is low and path-blind already
             if gev is None:
                 continue
             got = self._callee(S, fn, c.name, c)
             if got is None:
                 return
             outs, callee = got
-            if not self._failure_errors(S, outs, callee):
-                return
+            if not self._failure_errors(S, outs, callee) or _inferred(outs, callee):
+                return   # (a convention inferred from IS_ERR() tests: this one is among them)
             ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
             ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
             ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error branch: {is_err_tests[0].text}"))
@@ -1062,8 +1138,17 @@ class ErrPtrNullMismatch(Rule):
         """`q->f = f(); if (IS_ERR(q->f)) return PTR_ERR(q->f);` leaves the ERR_PTR in
         the field; a reader elsewhere in the file that takes NULL for "not set up"
         (`if (!q->f) return; kthread_stop(q->f);`) then uses it as a pointer."""
-        if not S.may_return_err_ptr(c.name, fn.path) or init_context(S, fn):
-            return   # (a failed probe or init discards the object: nothing reads the field again)
+        if not S.may_return_err_ptr(c.name, fn.path):
+            return
+        init = init_context(S, fn)
+        kept = None
+        if init:
+            # a failed probe or init discards the object: nothing reads the field again,
+            # unless the setup reports success after the failure (a void helper that only
+            # logs it): then the object, and the ERR_PTR in it, outlive the failure
+            kept = self._succeeds_after(fn, err_tests, p)
+            if kept is None:
+                return
         use = _field_use(S, fn, p, null_tested=True)
         if use is None:
             return
@@ -1077,15 +1162,47 @@ class ErrPtrNullMismatch(Rule):
         ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
         ev.append(Evidence(fn.path, err_tests[0].line, fn.name,
                            f"the ERR_PTR is tested but left in '{p}': {err_tests[0].text}"))
+        if kept is not None:
+            ev.append(Evidence(fn.path, kept.line, fn.name,
+                               f"{fn.name}() is {init}, but after the failure it returns success ({kept.text.strip()}): "
+                               f"the object is kept with the ERR_PTR in it"))
         ev += use[1]
-        ev.append(Evidence(fn.path, defn.line, fn.name, "low: that the object outlives the failure and the reader "
-                                                        "runs on it afterwards is not shown"))
+        ev.append(Evidence(fn.path, defn.line, fn.name, "low: that the reader runs on the object after the failure "
+                                                        "is not shown" if kept is not None else
+                           "low: that the object outlives the failure and the reader runs on it afterwards is not shown"))
         yield self.finding(fn, defn.line, defn.column,
                            f"'{p}' keeps the ERR_PTR of {c.name}() after the IS_ERR() test, and "
                            f"{use[0]}(), which tests it for NULL only, {use[2]}; set it to NULL on failure",
                            names=(p, c.name, "left-in-field", use[0]), evidence=ev,
                            depends_on=self._deps(outs, callee) | {e.path for e in use[1]},
                            confidence="low")
+
+    def _succeeds_after(self, fn, err_tests, p):
+        """A return node reached from the error side of the IS_ERR() test of p, when
+        every return reached there (before p gets a new value) reports success: a
+        `return;` of a void function or `return 0;`. Else None."""
+        atom = f"IS_ERR({p})"
+        starts = [t for m in err_tests for t, e in m.succ
+                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        if not starts:
+            return None
+        void = fn.return_type.split() == ["void"]
+        seen, work, rets = set(), list(starts), []
+        while work:
+            n = work.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            x = fn.nodes[n]
+            if any(v == p for v, _ in x.defs):
+                return None   # the field is given a new value (NULL) on the way
+            if x.kind == "return":
+                if not (void and x.ret is None or x.ret == ("int", 0)):
+                    return None
+                rets.append(x)
+                continue
+            work.extend(s for s, _ in x.succ)
+        return min(rets, key=lambda x: x.line) if rets else None
 
     # -- calls tested directly: if (!f(x)) / if (IS_ERR(f(x))) ---------------------
     def _check_direct(self, fn, S, n, c, live):

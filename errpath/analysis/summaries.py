@@ -64,6 +64,7 @@ a scan with the other rules.
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections import OrderedDict
 
@@ -76,6 +77,107 @@ from .sleep import MaySleep
 from .valueflow import Flow
 from ..facts.functions import FunctionFacts, has_token
 from ..knowledge.tables import err_ptr_returners, nowait_flags, null_returners
+
+
+_ERR_TESTS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO"})
+# a function that tests IS_ERR() may hand the ERR_PTR it tested up (posix_acl.c's
+# __get_acl(): `acl = inode->i_op->get_inode_acl(...); if (IS_ERR(acl)) ... return acl;`,
+# an ERR_PTR from an ops call, with no ERR_PTR token of its own)
+_PASSES_ERR = frozenset({"IS_ERR"})
+# `IS_ERR(name(...))`: a call's result tested directly
+_TESTED_CALL = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*([A-Za-z_]\w*)\s*\(")
+
+
+def _text_of(g):
+    """(text, line of each text line or None) of a function, from its source when
+    the facts keep it, else from its CFG nodes."""
+    src = g.source()
+    if src is not None:
+        return src.decode("utf-8", "replace"), None
+    nodes = [x for x in g.nodes if x.kind != "entry"]
+    return "\n".join(x.text for x in nodes), [x.line for x in nodes]
+
+
+def _statement_end(text: str, pos: int) -> int:
+    """The index after the `;` that ends the statement whose call opens at pos."""
+    depth = 0
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
+            return i + 1
+    return len(text)
+
+
+_ANY_TEST = re.compile(r"\b(?:IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?([\w\s.>-]+?)\s*\)")
+_LHS_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)?$")
+
+
+def _expr_pattern(e: str) -> str:
+    """A regex for the expression e (spaces removed), spaces allowed around -> and ."""
+    return re.escape(e).replace(r"\-", "-").replace("->", r"\s*->\s*").replace(r"\.", r"\s*\.\s*")
+
+
+def _result_uses(g, name: str | None = None) -> list:
+    """(name, tested, line, test) for the `lhs = f(...)` of g's text: tested when an
+    IS_ERR()-family test of lhs follows with no other value given to lhs in
+    between (an `lhs = ERR_PTR(ret)` of the caller's own keeps it an ERR_PTR
+    holder: rcar_thermal's enable failure), plus each `IS_ERR(f(...))`. With
+    name, the calls of that function only; without, only the assignments to
+    what g tests (the text is searched from its tests, not from every `=`)."""
+    text, lines = _text_of(g)
+
+    def line_at(pos):
+        k = text.count("\n", 0, pos)
+        return lines[min(k, len(lines) - 1)] if lines is not None else g.line + k
+    out = []
+    for m in _TESTED_CALL.finditer(text):
+        if name is None or m.group(2) == name:
+            out.append((m.group(2), True, line_at(m.start()), m.group(1)))
+    sites = []   # (lhs without spaces, callee, where the call's `(` is)
+    if name is None:
+        for e in {re.sub(r"\s+", "", t.group(1)) for t in _ANY_TEST.finditer(text)}:
+            if not re.fullmatch(r"[A-Za-z_][\w.>-]*", e):
+                continue
+            rx = re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % _expr_pattern(e))
+            sites += [(e, m.group(1), m.end() - 1) for m in rx.finditer(text)]
+    else:
+        for m in re.finditer(r"(?<![\w.>])%s\s*\(" % re.escape(name), text):
+            lm = _LHS_BEFORE.search(text, max(0, m.start() - 200), m.start())
+            if lm is not None and text[lm.start() - 1:lm.start()] not in ("=", "!", "<", ">"):
+                sites.append((re.sub(r"\s+", "", lm.group(1)), name, m.end() - 1))
+    for e, callee, paren in sites:
+        lhs = _expr_pattern(e)
+        after = _statement_end(text, paren)
+        test = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?(?<![\w.>])%s\s*\)"
+                          % lhs).search(text, after)
+        tested = test is not None
+        if tested:
+            for a in re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*(\w*)" % lhs).finditer(text, after, test.start()):
+                if a.group(1) not in ("ERR_PTR", "ERR_CAST"):
+                    tested = False   # another value in between: the test is of that one
+                    break
+        out.append((callee, tested, line_at(test.start()) if tested else line_at(paren), test.group(1) if tested else ""))
+    return out
+
+
+def _tested_results(index) -> dict:
+    """name -> ((path, line, function, test, or_null), ...): the IS_ERR()-family
+    tests of a call's result in the index's functions (`x = f(...); ...
+    IS_ERR(x)`, or `IS_ERR(f(...))`), found in the text of the functions that
+    mention such a test, so no CFG is decoded. For callees with no definition in
+    the analysis: how their callers test them says what they return."""
+    out: dict = {}
+    for g in index.all:
+        if not has_token(g, _ERR_TESTS):
+            continue
+        for name, tested, line, test in _result_uses(g):
+            if tested:
+                out.setdefault(name, set()).add((g.path, line, g.name, test, test == "IS_ERR_OR_NULL"))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _reaches(done: dict, start, is_source, next_of) -> bool:
@@ -391,6 +493,17 @@ class Summaries(MaySleep):
             if name in null_returners():
                 return {("ptr", "", ""): (), ("null", "", ""): ((from_path, 0, name,
                                                                 f"{name}() returns NULL on failure (known API)"),)}, None
+            tested = self.err_ptr_tested(name, from_path)
+            if tested:
+                path, line, g, test, _ = tested[0]
+                outs = {("ptr", "", ""): (), ("errptr", "?", ""): ((path, line, g, (
+                    f"{name}() is not in the analysis, but {g}() tests its result with {test}() "
+                    f"({len(tested)} such test{'s' if len(tested) > 1 else ''} in the analysed code)")),)}
+                if any(t[4] for t in tested):
+                    # IS_ERR_OR_NULL() may be only defensive (callers of __filemap_get_folio(),
+                    # which never returns NULL): not a NULL, but not "never NULL" either
+                    outs[("unknown", "", "")] = ()
+                return outs, None
             return {}, None
         if callee not in defs:
             callee = defs[0]
@@ -431,9 +544,10 @@ class Summaries(MaySleep):
         that can returns.) False lets a rule skip the full summary."""
         callee = self.resolve(name, from_path)
         if callee is None:
-            return name in err_ptr_returners()
+            return name in err_ptr_returners() or bool(self.err_ptr_tested(name, from_path))
         # light facts only (stubs are sorted out by returns_of, when it matters)
-        return name in err_ptr_returners() or any(self._may_err(f) for f in self.duplicates(callee))
+        return name in err_ptr_returners() or any(self._may_err(f) for f in self.duplicates(callee)) \
+            or bool(self.err_ptr_tested(name, from_path))
 
     def may_call_err_ptr(self, fn: FunctionFacts) -> bool:
         """From the light facts only (no CFG decoded): does fn call something that
@@ -444,17 +558,50 @@ class Summaries(MaySleep):
         if name in err_ptr_returners():
             return True
         g = self.resolve(name, from_path)
-        return g is not None and self._may_err(g)
+        return g is not None and self._may_err(g) or bool(self.err_ptr_tested(name, from_path))
+
+    def err_ptr_tested(self, name: str, from_path: str) -> tuple:
+        """For a callee with no definition in the analysis and in no table: the
+        IS_ERR()-family tests of its results in the analysed code, as (path, line,
+        function, test, or_null) ((): none). A caller that tests a result with
+        IS_ERR() says the callee returns ERR_PTRs (ptp_clock_register() outside a
+        scan of drivers/net/ethernet/renesas/, whose rcar_gen4_ptp.c tests it)."""
+        if name in err_ptr_returners() or name in null_returners():
+            return ()
+        table = self._sh.get("err_tested")
+        if table is None:
+            table = self._sh["err_tested"] = _tested_results(self.index)
+        if name not in table or self._defined(name, from_path):
+            return ()   # (the table first: _defined() may decode the callee's CFG)
+        memo = self._sh.setdefault("err_tested_of", {})
+        got = memo.get(name)
+        if got is None:
+            # (a caller whose own file defines the name called something else)
+            tests = tuple(t for t in table[name] if not self._defined(name, t[0]))
+            # the callers' consensus: at least as many results tested as kept untested, so a
+            # macro (container_of(), rb_entry()) whose variable a later IS_ERR() happens to
+            # test is not taken for an ERR_PTR returner
+            untested = sum(1 for g in self.index.functions_calling(name) if not self._defined(name, g.path)
+                           for n, tested, _, _ in _result_uses(g, name) if not tested)
+            got = memo[name] = tests if len(tests) >= untested else ()
+        return got
+
+    def _defined(self, name: str, from_path: str) -> bool:
+        """Does a call of name from the file resolve to a definition that is not a
+        configuration stub (thermal.h's `{ return ERR_PTR(-ENODEV); }` twin)?"""
+        g = self.resolve(name, from_path)
+        return g is not None and any(not self.is_stub(d) for d in self.duplicates(g))
 
     def _may_err(self, fn: FunctionFacts) -> bool:
         """Light over-approximation (tokens, call names, return type): may fn
-        return an ERR_PTR? It mentions ERR_PTR/ERR_CAST, or may pass on what a
+        return an ERR_PTR? It mentions ERR_PTR/ERR_CAST or tests IS_ERR(), or may pass on what a
         callee that may returns (through pointer-returning callees only: an int
         error becomes an ERR_PTR only through ERR_PTR/ERR_CAST, tokens)."""
         err_makers = err_ptr_returners()
 
         def makes_one(x):
-            return "*" in x.return_type and (has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names))
+            return "*" in x.return_type and (has_token(x, _ERR_MAKERS) or any(n in err_makers for n in x.call_names)
+                                             or has_token(x, _PASSES_ERR))
 
         def passes_on(x):
             if "*" not in x.return_type:

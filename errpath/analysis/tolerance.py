@@ -11,7 +11,9 @@ analysis has it: the first statement that reads the parameter tests it (`!p`,
 `p == NULL` for NULL; IS_ERR()/IS_ERR_OR_NULL() for ERR_PTR, and
 IS_ERR_OR_NULL() for both), or every statement that reads it hands it on whole
 to functions that tolerate it (two calls down). Outside the analysis, from
-errpath/data/tolerant_params.txt. The answer is an Evidence naming the test, or
+errpath/data/tolerant_params.txt; also when the definition's first read of the
+parameter is a macro statement we cannot see into (gpiolib's
+`VALIDATE_DESC_VOID(desc);`) and the table lists the function. The answer is an Evidence naming the test, or
 None.
 """
 from __future__ import annotations
@@ -35,6 +37,10 @@ def tolerant_params() -> dict[str, tuple[int, frozenset]]:
             cols = line.split()
             out[cols[0]] = (-1 if cols[1] == "*" else int(cols[1]), frozenset(cols[2].split(",")))
     return out
+
+
+# a statement that is a call of an upper-case name: a macro with no definition in sight
+_MACRO_STMT = re.compile(r"([A-Z][A-Z0-9_]*)\s*\(.*\)\s*;?$", re.S)
 
 
 @lru_cache(maxsize=20000)
@@ -99,6 +105,13 @@ def _tolerates(S, path, name, i, kind, depth):
     first = uses[0]
     if first.kind == "cond" and _tests(first, q, kind):
         return Evidence(g.path, first.line, g.name, f"{name}() tests '{q}' before using it: {first.text}")
+    mac = _MACRO_STMT.match(first.text.strip())
+    if mac and first.kind != "cond" and S.resolve(mac.group(1), g.path) is None:
+        # a validation macro we cannot see into (gpiolib's `VALIDATE_DESC_VOID(desc);`
+        # returns on IS_ERR_OR_NULL()): the known-API table may say what it accepts
+        known = _known(path, name, i, kind)
+        if known is not None:
+            return known
     if depth >= MAX_DEPTH:
         return None
     # only handed on, whole, to functions that tolerate it
