@@ -140,7 +140,9 @@ variable held (`rc = -EFAULT; ... rc = 0;`) just before a lookup tested with
 Near misses that stay silent: a test for one particular errno (`if (ret ==
 -ENODEV) goto out;`: "absent" is an answer), a callee whose nonzero result is
 a count, a retry loop that re-tests `ret`, a branch that logs at debug level,
-`goto next;` inside a loop, a `break` that ends a switch case, a failure
+`goto next;` inside a loop, a `break` that ends a switch case, a `break`
+out of a best-effort loop (one that skips its other failed items with
+`continue`: nouveau's output setup), a failure
 branch that records the error or a fallback elsewhere (`*errp = PTR_ERR(bh);`,
 `acard->devmpu = NULL;`), an exit tail that goes on working (registers a
 fallback device), a constant chosen under a test (`if (dev_name(dev)) error =
@@ -264,6 +266,24 @@ def _truncates_loop(fn, preds, nid: int) -> bool:
         return False
     bound = set(_IDENT.findall(max(loops, key=lambda lp: lp.first).cond_text))
     return any(v in bound for n in _run_before(fn, preds, nid) for v, _ in n.defs)
+
+
+def _innermost_loop(fn, nid: int):
+    loops = [lp for lp in fn.loops if lp.contains(nid)]
+    return min(loops, key=lambda lp: lp.last - lp.first) if loops else None
+
+
+def _skips_failed_items(fn, ctx, nid: int) -> bool:
+    """The loop a `break` at nid leaves drops its other failures with `continue`
+    (a failed constructor or lookup skips that element and the loop goes on):
+    the loop is best-effort, and a break on a failure in it ends the work early
+    (nouveau's output loop: `continue` on a failed encoder, `break` on a failed
+    kzalloc), so the 0 returned after it is meant."""
+    inner = _innermost_loop(fn, nid)
+    if inner is None:
+        return False
+    return any(n.kind == "continue" and inner.contains(n.id) and _innermost_loop(fn, n.id) is inner
+               and failed_calls(ctx, fn, n.id) for n in fn.nodes)
 
 
 def _debug_logged_only(fn, preds, nid: int) -> bool:
@@ -800,7 +820,8 @@ class MissingErrorCode(Rule):
             cond, edge = br
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
-            if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
+            if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and (
+                    _truncates_loop(fn, preds, g.id) or _skips_failed_items(fn, ctx, g.id)):
                 continue
             why = self._why_failed(fn, ctx, preds, g, cond, edge)
             if why is None:
@@ -941,7 +962,8 @@ class MissingErrorCode(Rule):
                 continue
             if preds is None:
                 preds = fn.preds()
-            if _debug_logged(fn, preds, g.id) or g.kind == "break" and _truncates_loop(fn, preds, g.id):
+            if _debug_logged(fn, preds, g.id) or g.kind == "break" and (
+                    _truncates_loop(fn, preds, g.id) or _skips_failed_items(fn, ctx, g.id)):
                 continue
             if _records_elsewhere(fn, preds, g.id):
                 continue
