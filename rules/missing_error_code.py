@@ -137,6 +137,13 @@ The allocator and IS_ERR() shape is **medium** (low for tools/ and tests); **low
 variable held (`rc = -EFAULT; ... rc = 0;`) just before a lookup tested with
 `IS_ERR_OR_NULL()`: the author chose success for "nothing there", error or NULL.
 
+A counter that the loop test decrements, `while (retries--)`, is -1 (or the
+unsigned maximum) when the loop runs out, so a test for 0 after the loop
+(`if (!retries) return -ETIMEDOUT;`, `ret = QLA_FUNCTION_FAILED;`) never sees
+the timeout and the caller is told the poll succeeded ("scsi: qla2xxx: Fix an
+loop timeout test"); reported when the test's zero side returns or sets an
+error, and nothing sets the counter between the loop and the test.
+
 Near misses that stay silent: a test for one particular errno (`if (ret ==
 -ENODEV) goto out;`: "absent" is an answer), a callee whose nonzero result is
 a count, a retry loop that re-tests `ret`, a branch that logs at debug level,
@@ -564,6 +571,11 @@ _ASSIGNED = re.compile(rb"\b([A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z0-9]+\s*;|[A-Za-z_]
 
 
 _RETURN_ZERO = re.compile(rb"\breturn\s+0\s*;")
+# `while (retries--)`: a counter the loop test leaves at -1 when it runs out
+_POST_DECREMENT_LOOP = re.compile(rb"\bwhile\s*\(\s*[A-Za-z_]\w*\s*--\s*\)")
+# a named failure status: `QLA_FUNCTION_FAILED`, `STATUS_TIMEOUT`, `E1000_ERR_PHY`
+_STATUS_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*(?:FAIL|ERR|TIMEOUT|TIMEDOUT|BUSY)[A-Z0-9_]*")
+_POST_DECREMENT_COND = re.compile(r"\(\s*([A-Za-z_]\w*)\s*--\s*\)")
 # `return ret;` right in an if's body: the direct form of the still-0 exit
 _RETURN_ERROR_VARIABLE = re.compile(
     rb"\bif\s*\((?:[^;{}()]|\((?:[^;{}()]|\([^;{}()]*\))*\))*\)[^;{}]*?(?:\{[^{}]*?)?\breturn\s+"
@@ -751,6 +763,72 @@ class MissingErrorCode(Rule):
             yield from self._clobbered(fn, ctx)
         if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
             yield from self._errno_as_yes(fn, ctx)
+        if _POST_DECREMENT_LOOP.search(fn.source() or b""):
+            yield from self._run_out_never_seen(fn)
+
+    # -- a counter that runs out at -1, tested for 0 ----------------------------------
+    def _run_out_never_seen(self, fn):
+        """`while (retries--) { ... break; } if (!retries) return -ETIMEDOUT;`: the
+        post-decrement leaves the counter at -1 (or the unsigned maximum) when the
+        loop runs out, so the test for 0 after it never sees the timeout and the
+        error it handles is never returned (qla8044_poll_flash_status_reg())."""
+        for lp in fn.loops:
+            m = _POST_DECREMENT_COND.fullmatch(lp.cond_text.strip())
+            if m is None or lp.kind != "while":
+                continue
+            var = m.group(1)
+            for n in fn.nodes:
+                if n.kind != "cond" or lp.contains(n.id) or n.id <= lp.head or n.line <= lp.line:
+                    continue
+                if (var, False) in n.true_lits:
+                    zero_edge = True
+                elif (var, False) in n.false_lits:
+                    zero_edge = False
+                else:
+                    continue
+                defs = fn.reaching(n.id, var)
+                if not defs or any(d != lp.head for d, _ in defs):
+                    continue    # set again after the loop: a different count
+                err = self._errno_on_edge(fn, n, zero_edge)
+                if err is None:
+                    continue
+                loop_node = fn.nodes[lp.head]
+                evidence = [Evidence(fn.path, lp.line, fn.name,
+                                     f"'{var}' is decremented by the loop test, past 0 when the loop runs out: "
+                                     f"while {loop_node.text}"),
+                            Evidence(fn.path, n.line, fn.name, f"tested for 0 after the loop: if {n.text}"),
+                            Evidence(fn.path, err.line, fn.name, f"the error this branch reports: {err.text}")]
+                yield self.finding(fn, n.line, n.column,
+                                   f"'{var}' is -1, not 0, when `while ({var}--)` runs out, so this test never "
+                                   f"sees the timeout and the error at line {err.line} is never returned; the "
+                                   f"caller sees success (test {var} < 0, or count with `--{var}`)",
+                                   names=(var, "post-decrement"), evidence=evidence)
+                break
+
+    @staticmethod
+    def _errno_on_edge(fn, n, edge):
+        """The first statement on that side of the test that reports a failure, a
+        few statements deep: it returns a negative errno, or sets one (or a named
+        failure status, `ret_val = QLA_FUNCTION_FAILED;`) in a variable the
+        function returns, or logs at error level. Else None."""
+        returned = {r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"}
+        nxt = [s for s, e in n.succ if e is edge]
+        for _ in range(5):
+            if not nxt:
+                return None
+            x = fn.nodes[nxt[0]]
+            if x.kind == "return" and x.ret is not None and (x.ret[0] == "errno" or x.ret[0] == "int" and x.ret[1] < 0):
+                return x
+            if any(var in returned and (v[0] == "errno" or v[0] == "int" and v[1] < 0 or
+                                        v[0] in ("macro", "var", "unknown") and _STATUS_CONSTANT.fullmatch(str(v[1])))
+                   for var, v in x.defs):
+                return x
+            if any(_ERROR_LOG.search(c.name or "") for c in x.calls):
+                return x
+            if x.kind in ("return", "join") or len(x.succ) != 1:
+                return None
+            nxt = [x.succ[0][0]]
+        return None
 
     # -- an errno taken for "yes" --------------------------------------------------
     def _errno_as_yes(self, fn, ctx):
