@@ -137,7 +137,8 @@ The allocator and IS_ERR() shape is **medium** (low for tools/ and tests); **low
 variable held (`rc = -EFAULT; ... rc = 0;`) just before a lookup tested with
 `IS_ERR_OR_NULL()`: the author chose success for "nothing there", error or NULL.
 
-A counter that the loop test decrements, `while (retries--)`, is -1 (or the
+A counter that the loop test decrements, `while (retries--)` or a do-while's
+`} while (timeout--);`, is -1 (or the
 unsigned maximum) when the loop runs out, so a test for 0 after the loop
 (`if (!retries) return -ETIMEDOUT;`, `ret = QLA_FUNCTION_FAILED;`) never sees
 the timeout and the caller is told the poll succeeded ("scsi: qla2xxx: Fix an
@@ -571,7 +572,8 @@ _ASSIGNED = re.compile(rb"\b([A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z0-9]+\s*;|[A-Za-z_]
 
 
 _RETURN_ZERO = re.compile(rb"\breturn\s+0\s*;")
-# `while (retries--)`: a counter the loop test leaves at -1 when it runs out
+# `while (retries--)`, `} while (timeout--);`: a counter the loop test leaves at -1
+# when it runs out
 _POST_DECREMENT_LOOP = re.compile(rb"\bwhile\s*\(\s*[A-Za-z_]\w*\s*--\s*\)")
 # a named failure status: `QLA_FUNCTION_FAILED`, `STATUS_TIMEOUT`, `E1000_ERR_PHY`
 _STATUS_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*(?:FAIL|ERR|TIMEOUT|TIMEDOUT|BUSY)[A-Z0-9_]*")
@@ -770,11 +772,11 @@ class MissingErrorCode(Rule):
     def _run_out_never_seen(self, fn):
         """`while (retries--) { ... break; } if (!retries) return -ETIMEDOUT;`: the
         post-decrement leaves the counter at -1 (or the unsigned maximum) when the
-        loop runs out, so the test for 0 after it never sees the timeout and the
+        loop runs out (a do-while's `} while (timeout--);` too), so the test for 0 after it never sees the timeout and the
         error it handles is never returned (qla8044_poll_flash_status_reg())."""
         for lp in fn.loops:
             m = _POST_DECREMENT_COND.fullmatch(lp.cond_text.strip())
-            if m is None or lp.kind != "while":
+            if m is None or lp.kind not in ("while", "do"):
                 continue
             var = m.group(1)
             for n in fn.nodes:
@@ -786,9 +788,11 @@ class MissingErrorCode(Rule):
                     zero_edge = False
                 else:
                     continue
+                # the run-out path's -1 reaches the test, and nothing after the loop
+                # sets the counter again (a do-while's early break keeps an earlier value)
                 defs = fn.reaching(n.id, var)
-                if not defs or any(d != lp.head for d, _ in defs):
-                    continue    # set again after the loop: a different count
+                if not any(d == lp.head for d, _ in defs) or any(d > lp.last and d != lp.head for d, _ in defs):
+                    continue
                 err = self._errno_on_edge(fn, n, zero_edge)
                 if err is None:
                     continue
