@@ -766,10 +766,10 @@ class MissingErrorCode(Rule):
         if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
-            yield from self._run_out_never_seen(fn)
+            yield from self._run_out_never_seen(fn, ctx)
 
     # -- a counter that runs out at -1, tested for 0 ----------------------------------
-    def _run_out_never_seen(self, fn):
+    def _run_out_never_seen(self, fn, ctx):
         """`while (retries--) { ... break; } if (!retries) return -ETIMEDOUT;`: the
         post-decrement leaves the counter at -1 (or the unsigned maximum) when the
         loop runs out (a do-while's `} while (timeout--);` too), so the test for 0 after it never sees the timeout and the
@@ -796,6 +796,14 @@ class MissingErrorCode(Rule):
                 err = self._errno_on_edge(fn, n, zero_edge)
                 if err is None:
                     continue
+                # `retval = -EBUSY; do { ... retval = 0; break; } while (retry--);`: the
+                # run-out path still carries the error the dead branch would set
+                held = [v for v, _ in err.defs if any(fn.nodes[d].kind != "entry" for d, _ in fn.reaching(lp.head, v))]
+                if held and all(all(x[0] == "errno" or x[0] == "int" and x[1] < 0 for _, x in fn.reaching(lp.head, v))
+                                for v in held):
+                    continue
+                if callers_use_result(ctx, fn) is False:
+                    continue    # every caller drops the result: nothing is lost
                 loop_node = fn.nodes[lp.head]
                 evidence = [Evidence(fn.path, lp.line, fn.name,
                                      f"'{var}' is decremented by the loop test, past 0 when the loop runs out: "
