@@ -802,8 +802,8 @@ class MissingErrorCode(Rule):
                 if held and all(all(x[0] == "errno" or x[0] == "int" and x[1] < 0 for _, x in fn.reaching(lp.head, v))
                                 for v in held):
                     continue
-                if callers_use_result(ctx, fn) is False:
-                    continue    # every caller drops the result: nothing is lost
+                if err.kind == "return" and callers_use_result(ctx, fn) is False:
+                    continue    # the branch only returns, and every caller drops the result
                 loop_node = fn.nodes[lp.head]
                 evidence = [Evidence(fn.path, lp.line, fn.name,
                                      f"'{var}' is decremented by the loop test, past 0 when the loop runs out: "
