@@ -551,10 +551,9 @@ def _straight(fn, d, c: int) -> bool:
 def _switch_break(fn, g) -> bool:
     """A `break` that ends a switch case, not a loop: no loop holds it, or the
     innermost one also holds where it goes."""
-    loops = [lp for lp in fn.loops if lp.contains(g.id)]
-    if not loops:
+    inner = _innermost_loop(fn, g.id)
+    if inner is None:
         return True
-    inner = min(loops, key=lambda lp: lp.last - lp.first)
     return any(inner.contains(s) for s, _ in g.succ)
 
 
@@ -772,8 +771,9 @@ class MissingErrorCode(Rule):
     def _run_out_never_seen(self, fn, ctx):
         """`while (retries--) { ... break; } if (!retries) return -ETIMEDOUT;`: the
         post-decrement leaves the counter at -1 (or the unsigned maximum) when the
-        loop runs out (a do-while's `} while (timeout--);` too), so the test for 0 after it never sees the timeout and the
-        error it handles is never returned (qla8044_poll_flash_status_reg())."""
+        loop runs out (a do-while's `} while (timeout--);` too), so the test for 0
+        after it never sees the timeout and the error it handles is never
+        returned (qla8044_poll_flash_status_reg())."""
         for lp in fn.loops:
             m = _POST_DECREMENT_COND.fullmatch(lp.cond_text.strip())
             if m is None or lp.kind not in ("while", "do"):
@@ -798,9 +798,8 @@ class MissingErrorCode(Rule):
                     continue
                 # `retval = -EBUSY; do { ... retval = 0; break; } while (retry--);`: the
                 # run-out path still carries the error the dead branch would set
-                held = [v for v, _ in err.defs if any(fn.nodes[d].kind != "entry" for d, _ in fn.reaching(lp.head, v))]
-                if held and all(all(x[0] == "errno" or x[0] == "int" and x[1] < 0 for _, x in fn.reaching(lp.head, v))
-                                for v in held):
+                held = [fn.reaching(lp.head, v) for v, _ in err.defs]
+                if held and all(defs and all(_negative(x) for _, x in defs) for defs in held):
                     continue
                 if err.kind == "return" and callers_use_result(ctx, fn) is False:
                     continue    # the branch only returns, and every caller drops the result
@@ -829,9 +828,9 @@ class MissingErrorCode(Rule):
             if not nxt:
                 return None
             x = fn.nodes[nxt[0]]
-            if x.kind == "return" and x.ret is not None and (x.ret[0] == "errno" or x.ret[0] == "int" and x.ret[1] < 0):
+            if x.kind == "return" and x.ret is not None and _negative(x.ret):
                 return x
-            if any(var in returned and (v[0] == "errno" or v[0] == "int" and v[1] < 0 or
+            if any(var in returned and (_negative(v) or
                                         v[0] in ("macro", "var", "unknown") and _STATUS_CONSTANT.fullmatch(str(v[1])))
                    for var, v in x.defs):
                 return x
@@ -1229,7 +1228,7 @@ class MissingErrorCode(Rule):
                 # `err = teardown(); err = -ENOMEM; goto out;`: replaced by another errno,
                 # the caller still sees the failure; which errno is another question
                 clobbers = [c for c in clobbers if not all(
-                    cv[0] == "errno" or cv[0] == "int" and cv[1] < 0 for v, cv in fn.nodes[c].defs if v == var)]
+                    _negative(cv) for v, cv in fn.nodes[c].defs if v == var)]
                 if not clobbers and not (errno and exits):
                     continue
                 if errno and not clobbers and not (exits and errno_channel(ctx, fn)):

@@ -71,7 +71,7 @@ from collections import OrderedDict
 from .contracts import Contract
 from .fninfo import FnInfo, _fn_info
 from .formulas import _root, guard_refuted
-from .outcomes import FLAGGABLE, _ERR_MAKERS, _merge, _one, describe_key
+from .outcomes import ERR_TESTS, FLAGGABLE, _ERR_MAKERS, _merge, _one, describe_key
 from .shared import shared_for
 from .sleep import MaySleep
 from .valueflow import Flow
@@ -79,11 +79,11 @@ from ..facts.functions import FunctionFacts, has_token
 from ..knowledge.tables import err_ptr_returners, nowait_flags, null_returners
 
 
-_ERR_TESTS = frozenset({"IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO"})
 # a function that tests IS_ERR() may hand the ERR_PTR it tested up (posix_acl.c's
 # __get_acl(): `acl = inode->i_op->get_inode_acl(...); if (IS_ERR(acl)) ... return acl;`,
 # an ERR_PTR from an ops call, with no ERR_PTR token of its own)
 _PASSES_ERR = frozenset({"IS_ERR"})
+_ERR_TESTS = frozenset(ERR_TESTS)
 # `IS_ERR(name(...))`: a call's result tested directly
 _TESTED_CALL = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*([A-Za-z_]\w*)\s*\(")
 
