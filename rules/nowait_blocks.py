@@ -750,12 +750,16 @@ class NowaitBlocks(Rule):
 
     @property
     def needs_tokens(self):
-        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP", "kiocb"}
+        return nowait_flags() | NOWAIT_NAMES | {"IOCB_DIO_CALLER_COMP", "kiocb"} | CRYPTO_REQUESTS
 
     def applies_to(self, fn) -> bool:
         return not self.needs_tokens.isdisjoint(fn.text_tokens)
 
     def check(self, fn, ctx):
+        if not fn.text_tokens.isdisjoint(CRYPTO_REQUESTS):
+            slot = atomic_entry(ctx, fn)
+            if slot is not None:
+                yield from self._atomic(fn, ctx, slot)
         flags = nowait_flags()
         entry = None
         if "kiocb" in fn.text_tokens:
@@ -840,6 +844,33 @@ class NowaitBlocks(Rule):
         return self.finding(fn, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", flag),
                             evidence=evidence, confidence=confidence, depends_on=sl.files)
 
+    def _atomic(self, fn, ctx, slot):
+        for where, sl, via in atomic_sleeps(ctx, fn, 0, {id(fn)}):
+            is_alloc = sl.fix == "GFP_NOWAIT"
+            if is_alloc:
+                what = f"{sl.call.name}() may sleep in direct reclaim"
+                fix = f"allocate with GFP_ATOMIC, or choose the GFP from the request's {MAY_SLEEP} flag"
+            elif sl.chain:
+                what = f"{sl.call.name}() may sleep (it calls {sl.what}())"
+                fix = f"do not sleep unless the request has {MAY_SLEEP}"
+            else:
+                what = f"{sl.call.name}() may sleep"
+                fix = (f"use {sl.fix}() and fail with -EBUSY/-EAGAIN" if sl.fix != "-"
+                       else f"do not sleep unless the request has {MAY_SLEEP}")
+            reach = f"{fn.name}() is the {slot}" if where is fn else f"reached from {fn.name}(), the {slot}"
+            message = (f"{what} in a crypto request path ({reach}): the crypto API may call it in atomic "
+                       f"context unless the request has {MAY_SLEEP}, and nothing tests that flag on the way; {fix}")
+            evidence = [Evidence(fn.path, fn.line, fn.name,
+                                 f"{fn.name}() is the {slot}: requests without {MAY_SLEEP} come from softirq "
+                                 f"or under spinlocks (IPsec, dm-crypt)")]
+            evidence.extend(via)
+            evidence.append(Evidence(where.path, sl.call.line, where.name, f"{sl.call.name}() may sleep here"))
+            evidence.extend(sl.chain[1:] if sl.chain else [])
+            if sl.note:
+                evidence.append(Evidence(where.path, sl.call.line, where.name, sl.note))
+            yield self.finding(where, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", MAY_SLEEP),
+                               evidence=evidence, confidence="medium", depends_on={fn.path} | set(sl.files))
+
     # -- stretch: IOCB_DIO_CALLER_COMP -------------------------------------
     def _caller_comp(self, fn, ctx, flags):
         comp = frozenset({"IOCB_DIO_CALLER_COMP"})
@@ -869,6 +900,58 @@ class NowaitBlocks(Rule):
 
 
 _SYNC_WORDS = re.compile(r"\b(?:O_DSYNC|O_SYNC|__O_SYNC|IOCB_DSYNC|IOCB_SYNC|IS_SYNC)\b")
+
+
+# ---------------------------------------------------------------------------
+# crypto requests: the flag that allows sleeping is the one that is absent
+
+MAY_SLEEP = "CRYPTO_TFM_REQ_MAY_SLEEP"
+CRYPTO_REQUESTS = frozenset({"skcipher_request", "aead_request", "akcipher_request", "kpp_request",
+                             "ahash_request"})
+ATOMIC_DEPTH = 3
+
+
+def atomic_entry(ctx, fn) -> str | None:
+    """The slot ("the .encrypt of a skcipher_alg") when fn is a request operation
+    of a crypto algorithm its file registers, else None."""
+    return getattr(ctx.index, "init_functions", {}).get(fn.path, {}).get("<atomic>" + fn.name)
+
+
+def _may_sleep_edge(node, edge) -> bool:
+    """Does this edge hold only when the request says it may sleep?"""
+    lits = node.true_lits if edge is True else node.false_lits if edge is False else ()
+    return any(pol and MAY_SLEEP in atom for atom, pol in lits)
+
+
+def atomic_sleeps(ctx, fn, depth: int, seen: set) -> list:
+    """[(function, Sleep, evidence of the calls down to it)] for the sleeps reachable
+    from fn's entry on paths that never learn the request may sleep; the static
+    helpers of the same file are followed (each reported where it sleeps)."""
+    reached, stack = {0}, [0]
+    while stack:
+        node = fn.nodes[stack.pop()]
+        for s, e in node.succ:
+            if s not in reached and not (node.kind == "cond" and _may_sleep_edge(node, e)):
+                reached.add(s)
+                stack.append(s)
+    out = []
+    for nid in sorted(reached):
+        node = fn.nodes[nid]
+        helpers = {}
+        for call in node.calls:
+            callee = ctx.function(call.name, fn.path) if call.name else None
+            if callee is not None and callee.path == fn.path and callee.is_static and callee is not fn:
+                helpers[(call.line, call.column)] = (call, callee)
+        for sl in sleeps_at(ctx, fn, node):
+            if (sl.call.line, sl.call.column) not in helpers:
+                out.append((fn, sl, ()))
+        for call, callee in helpers.values():
+            if depth + 1 >= ATOMIC_DEPTH or id(callee) in seen:
+                continue
+            seen.add(id(callee))
+            via = (Evidence(fn.path, call.line, fn.name, f"calls {call.name}()"),)
+            out.extend((g, sl, via + more) for g, sl, more in atomic_sleeps(ctx, callee, depth + 1, seen))
+    return out
 
 
 def _sync_flush(fn, nid) -> bool:

@@ -95,12 +95,14 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
     inits = init_functions(data) if path.endswith(".c") and functions else {}
     entries = nowait_entries(data) if path.endswith(".c") and functions else {}
     plain = plain_io_entries(data) if path.endswith(".c") and functions and not entries else {}
-    if inits or entries or plain:
+    atomic = atomic_request_entries(data) if path.endswith(".c") and functions else {}
+    if inits or entries or plain or atomic:
         defined = {f.name for f in functions}
         inits = {n: r for n, r in inits.items() if n in defined}
         # the NOWAIT entry points ride along under a key no C identifier has
         inits.update({"<nowait>" + n: r for n, r in entries.items() if n in defined})
         inits.update({"<plain-io>" + n: r for n, r in plain.items() if n in defined})
+        inits.update({"<atomic>" + n: r for n, r in atomic.items() if n in defined})
     macros = int_macros(data) if path.endswith(".c") and functions else {}
     if macros:   # only what a function here names can decide a guard here
         used = set()
@@ -136,6 +138,33 @@ def nowait_entries(data: bytes) -> dict[str, str]:
     if b"FMODE_NOWAIT" not in data or not _SETS_NOWAIT.search(data):
         return {}
     return {m.group(2).decode("ascii", "replace"): "." + m.group(1).decode() for m in _NOWAIT_OPS.finditer(data)}
+
+
+# The request entry points of a crypto algorithm: the API calls them from softirq
+# and with spinlocks held unless the request carries CRYPTO_TFM_REQ_MAY_SLEEP
+# (IPsec, dm-crypt's atomic path), so they must not sleep on that path.
+_CRYPTO_ALG = re.compile(rb"\bstruct\s+((?:skcipher|aead|akcipher|kpp|ahash)(?:_engine)?_alg)\b")
+_CRYPTO_REQUEST_OPS = re.compile(
+    rb"\.(encrypt|decrypt|compute_shared_secret|generate_public_key|digest|update|final|finup)"
+    rb"\s*=\s*([A-Za-z_]\w*)\s*[,}\n]")
+
+
+def atomic_request_entries(data: bytes) -> dict[str, str]:
+    """{function: ".encrypt of a crypto algorithm (skcipher_alg)", ...} for the request operations of
+    the crypto algorithms a file registers."""
+    if b"_alg" not in data:
+        return {}
+    kinds = {m.group(1).decode() for m in _CRYPTO_ALG.finditer(data)}
+    if not kinds:
+        return {}
+    what = ", ".join(sorted(kinds))
+    out = {}
+    for m in _CRYPTO_REQUEST_OPS.finditer(data):
+        slot = m.group(1).decode()
+        if slot in ("update", "final") and not any(k.startswith("ahash") for k in kinds):
+            continue   # a shash's or another table's .update: not a request
+        out.setdefault(m.group(2).decode("ascii", "replace"), f".{slot} of a crypto algorithm ({what})")
+    return out
 
 
 def plain_io_entries(data: bytes) -> dict[str, str]:

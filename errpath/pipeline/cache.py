@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from pathlib import Path
 
-ENGINE_VERSION = "facts-17"  # facts-17: a function definition inside a block is a block-opening statement macro (second chance reads it as a loop); facts-16: alignof() as sizeof (expression operands parse); facts-2: light call_names and token tuples; facts-4: KUnit assertions; facts-6: lazy CFGs from source, step pseudo-token; facts-7: a step only on what a loop condition names; facts-8: `x = (T)x + n` is a step too; facts-9: a .c file's integer macros; facts-10: not one with an #ifdef alternative it cannot compute; facts-11: the step token also for a step tested by an if of a for (;;) loop, and for a loop condition calling with &x; facts-12: a .c file's init-only functions; facts-13: the CFG classes pickled under their errpath.facts.* module paths (issue 19)
+ENGINE_VERSION = "facts-18a"  # facts-18: the request operations of a crypto algorithm a file registers (<atomic> roles); facts-17: a function definition inside a block is a block-opening statement macro (second chance reads it as a loop); facts-16: alignof() as sizeof (expression operands parse); facts-2: light call_names and token tuples; facts-4: KUnit assertions; facts-6: lazy CFGs from source, step pseudo-token; facts-7: a step only on what a loop condition names; facts-8: `x = (T)x + n` is a step too; facts-9: a .c file's integer macros; facts-10: not one with an #ifdef alternative it cannot compute; facts-11: the step token also for a step tested by an if of a for (;;) loop, and for a loop condition calling with &x; facts-12: a .c file's init-only functions; facts-13: the CFG classes pickled under their errpath.facts.* module paths (issue 19)
 
 
 class CacheError(Exception):
