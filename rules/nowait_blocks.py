@@ -56,6 +56,17 @@ itself further on, where it would wait (pipe_read() takes pipe->mutex, and
 returns -EAGAIN under IOCB_NOWAIT before it waits for data: the lock is the
 short one around the copy).
 
+The same contract with the flag the other way round: a crypto algorithm's
+request operations (`.encrypt`, `.decrypt`, `.compute_shared_secret`,
+`.generate_public_key`, an ahash's `.update`/`.final`/`.finup`/`.digest`, of
+the skcipher/aead/akcipher/kpp/ahash algorithms a file registers) are called
+in atomic context (IPsec from softirq) unless the request carries
+`CRYPTO_TFM_REQ_MAY_SLEEP`. A sleep reachable from such an operation, in it or
+in a static helper of its file, on a path that never tests that flag, is
+reported (medium) where it sleeps: a `GFP_KERNEL` allocation, a mutex, a wait,
+`msleep()`. A GFP chosen from the flag, a sleep behind a test of it, and the
+crypto engine's `.do_one_request` worker (process context) are not.
+
 Stretch, at **low** confidence: a function that sets `IOCB_DIO_CALLER_COMP`
 hands `inode_dio_end()` to the issuing task's task_work; if the same function
 can then reach `inode_dio_wait()` synchronously, the task waits for work only
@@ -113,6 +124,9 @@ References
   (`io_kiocb_start_write()` in io_uring/rw.c of Linux 6.12).
 - xfs's `xfs_ilock_iocb()`: the trylock-under-NOWAIT shape this rule must not
   report.
+- "crypto: hisilicon/hpre - fix GFP flags for dma_alloc_coherent" (Linux 6.12.116
+  stable): the ECDH request path allocated with GFP_KERNEL whatever the
+  request's CRYPTO_TFM_REQ_MAY_SLEEP said.
 """
 # Size: over 800 lines because it is one rule, and one rule is one file (the
 # layout of rules/ and --rules-dir). Everything here is this rule's policy on
