@@ -124,7 +124,7 @@ References
   (`io_kiocb_start_write()` in io_uring/rw.c of Linux 6.12).
 - xfs's `xfs_ilock_iocb()`: the trylock-under-NOWAIT shape this rule must not
   report.
-- "crypto: hisilicon/hpre - fix GFP flags for dma_alloc_coherent" (Linux 6.12.116
+- "crypto: hisilicon/hpre - fix GFP flags for dma_alloc_coherent" (Linux 6.12.117
   stable): the ECDH request path allocated with GFP_KERNEL whatever the
   request's CRYPTO_TFM_REQ_MAY_SLEEP said.
 """
