@@ -64,6 +64,16 @@ class RuleContext:
         callback, an initcall, a static helper only those call), or None."""
         return getattr(self.index, "init_functions", {}).get(fn.path, {}).get(fn.name)
 
+    def entry_roles(self, path: str, kind: str) -> dict[str, str]:
+        """{function: the slot it fills} for the entry points of one file whose outside
+        callers promise something: kind "nowait" (the .read_iter/.write_iter/
+        .remap_file_range of a file whose open sets FMODE_NOWAIT), "plain-io" (the
+        same slots of a file that never sets it), "atomic" (a crypto algorithm's
+        request operations, called in atomic context unless the request may sleep)."""
+        prefix = f"<{kind}>"
+        roles = getattr(self.index, "init_functions", {}).get(path, {})
+        return {k[len(prefix):]: v for k, v in roles.items() if k.startswith(prefix)}
+
 
 class Rule:
     id: str = ""

@@ -591,8 +591,8 @@ def nowait_entry(ctx, fn, flags, depth: int = 0):
     static function of that file that such an entry calls, with its kiocb, on a
     path where the flag may still be set. The function itself need not test the
     flag (ext4_dio_read_iter() before 548feebec7e9 took inode_lock_shared())."""
-    roles = getattr(ctx.index, "init_functions", {}).get(fn.path, {})
-    if not any(k.startswith("<nowait>") for k in roles):
+    roles = ctx.entry_roles(fn.path, "nowait")
+    if not roles:
         return None
     m = memo(ctx.index)
     key = ("nowait_entry", id(fn))
@@ -600,7 +600,7 @@ def nowait_entry(ctx, fn, flags, depth: int = 0):
         return m[key]
     m[key] = None   # recursion guard
     res = None
-    slot = roles.get("<nowait>" + fn.name)
+    slot = roles.get(fn.name)
     if slot is not None and fn.params:
         res = (fn.params[0], f"{fn.name}() is the {slot} of a file_operations whose open sets FMODE_NOWAIT: "
                              f"io_uring and RWF_NOWAIT call it with IOCB_NOWAIT set")
@@ -928,7 +928,7 @@ ATOMIC_DEPTH = 3
 def atomic_entry(ctx, fn) -> str | None:
     """The slot ("the .encrypt of a skcipher_alg") when fn is a request operation
     of a crypto algorithm its file registers, else None."""
-    return getattr(ctx.index, "init_functions", {}).get(fn.path, {}).get("<atomic>" + fn.name)
+    return ctx.entry_roles(fn.path, "atomic").get(fn.name)
 
 
 def _may_sleep_edge(node, edge) -> bool:
@@ -1009,9 +1009,8 @@ def _plain_io(ctx, fn) -> Evidence | None:
     sets FMODE_NOWAIT: RWF_NOWAIT and aio are refused (kiocb_set_rw_flags()
     returns -EOPNOTSUPP), so IOCB_NOWAIT arrives only from io_uring on a file
     opened O_NONBLOCK, on an async kiocb."""
-    roles = getattr(ctx.index, "init_functions", {}).get(fn.path, {})
-    plain = sorted(k[len("<plain-io>"):] for k in roles if k.startswith("<plain-io>"))
-    if not plain or any(k.startswith("<nowait>") for k in roles):
+    plain = sorted(ctx.entry_roles(fn.path, "plain-io"))
+    if not plain or ctx.entry_roles(fn.path, "nowait"):
         return None
     return Evidence(fn.path, fn.line, fn.name,
                     f"low: this file's file_operations ({', '.join(p + '()' for p in plain[:2])}) never set "
