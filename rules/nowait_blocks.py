@@ -63,9 +63,13 @@ the skcipher/aead/akcipher/kpp/ahash algorithms a file registers) are called
 in atomic context (IPsec from softirq) unless the request carries
 `CRYPTO_TFM_REQ_MAY_SLEEP`. A sleep reachable from such an operation, in it or
 in a static helper of its file, on a path that never tests that flag, is
-reported (medium) where it sleeps: a `GFP_KERNEL` allocation, a mutex, a wait,
-`msleep()`. A GFP chosen from the flag, a sleep behind a test of it, and the
-crypto engine's `.do_one_request` worker (process context) are not.
+reported where it sleeps: a `GFP_KERNEL` allocation, a mutex, a wait,
+`msleep()`. **Medium** for skcipher and aead `.encrypt`/`.decrypt` (IPsec and
+dm-crypt issue those from softirq); **low** for kpp, akcipher and ahash
+operations, whose in-tree users all sleep (a contract break no caller trips
+over today). A GFP chosen from the flag, a sleep behind a test of it or of the
+context (`in_task()`, `!in_atomic()`), and the crypto engine's
+`.do_one_request` worker (process context) are not reported.
 
 Stretch, at **low** confidence: a function that sets `IOCB_DIO_CALLER_COMP`
 hands `inode_dio_end()` to the issuing task's task_work; if the same function
@@ -882,8 +886,14 @@ class NowaitBlocks(Rule):
             evidence.extend(sl.chain[1:] if sl.chain else [])
             if sl.note:
                 evidence.append(Evidence(where.path, sl.call.line, where.name, sl.note))
+            confidence = "medium"
+            if not _atomic_callers(slot):
+                confidence = "low"
+                evidence.append(Evidence(fn.path, fn.line, fn.name,
+                                         "low: the in-tree users of this kind of operation (kpp, akcipher, "
+                                         "async ahash) issue it from process context"))
             yield self.finding(where, sl.call.line, sl.call.column, message, names=(sl.call.name or "?", MAY_SLEEP),
-                               evidence=evidence, confidence="medium", depends_on={fn.path} | set(sl.files))
+                               evidence=evidence, confidence=confidence, depends_on={fn.path} | set(sl.files))
 
     # -- stretch: IOCB_DIO_CALLER_COMP -------------------------------------
     def _caller_comp(self, fn, ctx, flags):
@@ -931,10 +941,26 @@ def atomic_entry(ctx, fn) -> str | None:
     return ctx.entry_roles(fn.path, "atomic").get(fn.name)
 
 
+# context tests: (the test, the value that means "may sleep here")
+_SLEEPABLE_CONTEXT = {"in_task()": True, "preemptible()": True, "in_atomic()": False,
+                      "in_interrupt()": False, "in_softirq()": False, "in_serving_softirq()": False,
+                      "irqs_disabled()": False, "in_irq()": False, "in_hardirq()": False}
+
+
 def _may_sleep_edge(node, edge) -> bool:
-    """Does this edge hold only when the request says it may sleep?"""
+    """Does this edge hold only when the request says it may sleep, or when the
+    code has asked the context itself (`if (in_task()) msleep(...)`)?"""
     lits = node.true_lits if edge is True else node.false_lits if edge is False else ()
-    return any(pol and MAY_SLEEP in atom for atom, pol in lits)
+    return any((pol and MAY_SLEEP in atom) or _SLEEPABLE_CONTEXT.get(atom) is pol for atom, pol in lits)
+
+
+def _atomic_callers(slot: str) -> bool:
+    """Do in-tree users issue this operation from atomic context? IPsec and
+    dm-crypt's softirq path run skcipher and aead requests there; the users of kpp
+    and akcipher (Bluetooth, TPM, NVMe auth, keys) and of async-only ahash
+    implementations sleep, so for them a sleep breaks the API's contract but no
+    caller trips over it today."""
+    return slot.startswith((".encrypt ", ".decrypt ")) and ("skcipher" in slot or "aead" in slot)
 
 
 def atomic_sleeps(ctx, fn, depth: int, seen: set) -> list:
