@@ -83,6 +83,7 @@ RECALL_VERSIONS: tuple[KernelVersion, ...] = (
     KernelVersion("linux-source-6.12", "6.12.113-1~deb12u1", "6.12.113"),
     KernelVersion("linux-source-6.12", "6.12.115-2~deb12u1", "6.12.115"),
     KernelVersion("linux-source-6.12", "6.12.117-1~deb12u1", "6.12.117"),
+    KernelVersion("linux-source-6.12", "6.12.118-1~deb12u1", "6.12.118"),
 )
 #: Default location of the recall benchmark's repo: one commit per RECALL_VERSIONS entry.
 RECALL_REPO = Path(os.environ.get("ERRPATH_RECALL_REPO", str(KERNELS_DIR / "recall.git")))
