@@ -474,11 +474,16 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
     to a function that does, with no IS_ERR() test of that field: an ERR_PTR
     stored unchecked in a structure is used as a pointer elsewhere."""
     m = _MEMBER.match(p.replace(" ", ""))
+    idx = ""
     if m is not None:
         member = m.group(1)
+        e = re.fullmatch(r"(.+?)\[[^\[\]]*\]", member)
+        if e is not None:
+            # an array element (`ctl->clk[i]`): any element of that member is read alike
+            member, idx = e.group(1), r"\[[^\[\]]*\]"
         last = re.split(r"->|\.", member)[-1]
-        read = re.compile(r"(?:->|\.)%s(?![\w\[(])" % re.escape(member).replace(r"\.", r"(?:\.|->)"))
-        deref = re.compile(r"(?:->|\.)%s->" % re.escape(last))
+        read = re.compile(r"(?:->|\.)%s%s(?![\w\[(])" % (re.escape(member).replace(r"\.", r"(?:\.|->)"), idx))
+        deref = re.compile(r"(?:->|\.)%s%s->" % (re.escape(last), idx))
     elif _VAR.fullmatch(p):
         last = p   # a file-scope variable
         read = re.compile(r"(?<![\w.>])%s(?![\w\[(])" % re.escape(p))
@@ -492,7 +497,8 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
         if not nodes:
             continue
         texts = [x.text.replace(" ", "") for x in nodes]
-        if any("ERR" in t and re.search(r"\b(?:%s)\((?:\([^()]*\))?[\w>.-]*%s\)" % ("|".join(_ERR_FAMILY), re.escape(last)), t)
+        if any("ERR" in t and re.search(r"\b(?:%s)\((?:\([^()]*\))?[\w>.-]*%s%s\)" % ("|".join(_ERR_FAMILY), re.escape(last),
+                                                                                      idx), t)
                for t in texts):
             continue   # this reader tests it
         if null_tested and not any(x.kind == "cond" and any(read.search(a) and read.search(a).end() == len(a)
@@ -1059,7 +1065,9 @@ class ErrPtrNullMismatch(Rule):
                 if _err_checks(m, checked):
                     err_tests.append(m)
                 continue
-            if (p not in m.uses) if not compound else (p not in m.text.replace(" ", "")):
+            # (`p->n++` lists the member as its use, not p)
+            if (p not in m.uses and not any(u.startswith(p) and u[len(p):len(p) + 2] == "->" for u in m.uses)) \
+                    if not compound else (p not in m.text.replace(" ", "")):
                 continue
             text = m.text
             if _err_checks(m, checked):
@@ -1103,6 +1111,15 @@ class ErrPtrNullMismatch(Rule):
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests)
+        if is_err_tests and derefs:
+            # `if (IS_ERR(ref)) break; ... } return ref->count;`: the error side itself
+            # runs straight into a dereference
+            found = False
+            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests, derefs, def_nodes):
+                found = True
+                yield f
+            if found:
+                return
         if is_err_tests and handed:
             # the error branch itself hands the ERR_PTR on: `if (IS_ERR(skb)) goto err;
             # ... err: kfree_skb(skb);`
@@ -1393,6 +1410,54 @@ class ErrPtrNullMismatch(Rule):
                                names=(p, c.name, "error-path", c2.name), evidence=ev,
                                depends_on=self._deps(outs, callee) | {gev.path}, confidence="low")
             return
+
+    def _deref_on_error_side(self, fn, S, defn, c, p, is_err_tests, derefs, def_nodes):
+        """A dereference of p reached from the side of its IS_ERR() test where p is
+        the ERR_PTR, through plain statements only (no other test on the way, p not
+        given a new value): a loop that breaks out on the error and then uses the
+        last value (`if (IS_ERR(ref)) break;` ... `return ref->count;`)."""
+        atom = f"IS_ERR({p})"
+        starts = [t for m in is_err_tests for t, e in m.succ
+                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        if not starts:
+            return
+        real = {m.id: m for m in derefs if re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)}
+        if not real:
+            return
+        seen: set = set()
+        work = list(starts)
+        hit = None
+        while work and hit is None:
+            n = work.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in real:
+                hit = real[n]
+                break
+            x = fn.nodes[n]
+            if n in def_nodes or x.kind in ("cond", "switch", "return", "exit") or (x.kind == "loop"):
+                continue   # a new value, another test (a status check may skip the use), or the end
+            work.extend(t for t, _ in x.succ)
+        if hit is None:
+            return
+        got = self._callee(S, fn, c.name, c)
+        if got is None:
+            return
+        outs, callee = got
+        failures = self._failure_errors(S, outs, callee)
+        if not _classify(outs)["err"] or not failures:
+            return
+        conf = "low" if _test_code(fn) else "medium"
+        ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error side of: {is_err_tests[0].text}"))
+        ev.append(Evidence(fn.path, hit.line, fn.name, f"reached from it with the ERR_PTR still in '{p}', "
+                                                        f"no other test on the way: {hit.text}"))
+        yield self.finding(fn, hit.line, hit.column,
+                           f"'{p}' from {c.name}() is dereferenced on the path where IS_ERR() found it an "
+                           f"ERR_PTR", names=(p, c.name, "deref", "error-side"), evidence=ev,
+                           depends_on=self._deps(outs, callee), confidence=conf)
 
     def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
         """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test
