@@ -33,6 +33,13 @@ APIs outside them):
    `kthread_stop(simple_tsk)` in its exit). A function that hands the callee's result
    to a dereferencing function is not one whose own code accepts an ERR_PTR there
    (errpath/analysis/tolerance.py: gpiod_set_value()'s VALIDATE_DESC_VOID()).
+   An element of an array member (`ctl->clk[i] = devm_clk_get(...)`, read as
+   `clk_get_rate(ctl->clk[i])`) is followed like the member.
+6. A dereference reached from the side of the IS_ERR() test where the value is the
+   ERR_PTR, through plain statements only: a loop that breaks out on the error and
+   then uses the last value (`if (IS_ERR(ref)) break; ... } return ref->count;`),
+   an error branch that prints a member of the ERR_PTR. An update of a member
+   (`p->users--`) is a dereference too.
 
 Why it matters
 --------------
@@ -77,7 +84,21 @@ operation the object's type may not have); an unchecked call when another
 function of the file makes the same call with the same arguments and checks it
 (a lookup-or-create called again finds what the first call made); IS_ERR() on
 an accessor that returns NULL only for an argument out of its range
-(`if (i >= st->num_conn) return NULL;`); IS_ERR() on a NULL result whose every
+(`if (i >= st->num_conn) return NULL;`); a lookup of an object the code shows
+is there (an existence fact, named in the evidence): the same key looked up with
+its failure tested earlier on the path, the use reached only from the success side
+(do_shmat()'s `shm_lock(ns, shmid)` after `shm_obtain_object_check(ns, shmid)` and
+the attach count taken); a key that is a link kept in an object of the very type the
+lookup returns, for a lookup that returns what its cache holds before anything can
+fail (hfs's `hfs_bnode_find(tree, new_node->parent)`: the descent from the root
+loaded every ancestor); every caller of the function first calling a function
+that makes the same lookup on the same object, checks it, and is tested itself
+(hinic's `hinic_sq_read_wqebb()` before `hinic_sq_read_wqe()`); a no-argument getter
+of a file-scope object it creates once, which another caller checks
+(`bpf_get_btf_vmlinux()`, checked at program load); the same lookup on the same
+object (its first argument) checked by a probe or init function of the file that
+gives up without it, for a lookup that fails only for absence, never for resources
+(bwmon's OPP table). IS_ERR() on a NULL result whose every
 use accepts a NULL (`clk_prepare_enable(NULL)` is a no-op: nothing crashes, but
 the failure is lost silently, and stable still fixes those). Not reported at
 all: a NULL test on an ERR_PTR result whose every use accepts the ERR_PTR
@@ -139,9 +160,12 @@ callee never returns NULL).
 
 Known false positives
 ---------------------
-A caller that knows from context that a failure cannot happen: the folio it
-looks up is one it holds a reference to (gfs2_jhead_process_page()), the
-inode is not a directory so d_splice_alias() cannot fail (nfs). Fields are
+A caller that knows from context that a failure cannot happen in ways the
+existence facts above do not see: the folio it looks up is one its caller created
+with another function and still holds (gfs2_jhead_process_page()), the inode is
+not a directory so d_splice_alias() cannot fail (nfs). The existence facts are
+heuristics: a cache-first lookup of a linked node may still have to read it (and
+fail) when the cache dropped it. Fields are
 followed only within one file: a field assigned in one file and read in
 another is assumed not to hold an ERR_PTR. A callee defined twice under #ifdef with
 non-trivial bodies is read as the union of both.
@@ -1421,7 +1445,14 @@ class ErrPtrNullMismatch(Rule):
                   if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
         if not starts:
             return
-        real = {m.id: m for m in derefs if re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)}
+        real = {}
+        for m in derefs:
+            d = re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)
+            # not one evaluated only under a condition of its own statement (`!IS_ERR(ret) ?
+            # ret->nr : -1`, `!err && !group->parent`): that condition may exclude the error
+            if d is not None and not re.search(r"&&|\|\||\?", m.text[:d.start()]) \
+                    and not ("ERR" in m.text and _err_checked_text(p).search(m.text)):
+                real[m.id] = m
         if not real:
             return
         seen: set = set()
