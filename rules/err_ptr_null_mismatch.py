@@ -33,6 +33,13 @@ APIs outside them):
    `kthread_stop(simple_tsk)` in its exit). A function that hands the callee's result
    to a dereferencing function is not one whose own code accepts an ERR_PTR there
    (errpath/analysis/tolerance.py: gpiod_set_value()'s VALIDATE_DESC_VOID()).
+   An element of an array member (`ctl->clk[i] = devm_clk_get(...)`, read as
+   `clk_get_rate(ctl->clk[i])`) is followed like the member.
+6. A dereference reached from the side of the IS_ERR() test where the value is the
+   ERR_PTR, through plain statements only: a loop that breaks out on the error and
+   then uses the last value (`if (IS_ERR(ref)) break; ... } return ref->count;`),
+   an error branch that prints a member of the ERR_PTR. An update of a member
+   (`p->users--`) is a dereference too.
 
 Why it matters
 --------------
@@ -77,7 +84,21 @@ operation the object's type may not have); an unchecked call when another
 function of the file makes the same call with the same arguments and checks it
 (a lookup-or-create called again finds what the first call made); IS_ERR() on
 an accessor that returns NULL only for an argument out of its range
-(`if (i >= st->num_conn) return NULL;`); IS_ERR() on a NULL result whose every
+(`if (i >= st->num_conn) return NULL;`); a lookup of an object the code shows
+is there (an existence fact, named in the evidence): the same key looked up with
+its failure tested earlier on the path, the use reached only from the success side
+(do_shmat()'s `shm_lock(ns, shmid)` after `shm_obtain_object_check(ns, shmid)` and
+the attach count taken); a key that is a link kept in an object of the very type the
+lookup returns, for a lookup that returns what its cache holds before anything can
+fail (hfs's `hfs_bnode_find(tree, new_node->parent)`: the descent from the root
+loaded every ancestor); every caller of the function first calling a function
+that makes the same lookup on the same object, checks it, and is tested itself
+(hinic's `hinic_sq_read_wqebb()` before `hinic_sq_read_wqe()`); a no-argument getter
+of a file-scope object it creates once, which another caller checks
+(`bpf_get_btf_vmlinux()`, checked at program load); the same lookup on the same
+object (its first argument) checked by a probe or init function of the file that
+gives up without it, for a lookup that fails only for absence, never for resources
+(bwmon's OPP table). IS_ERR() on a NULL result whose every
 use accepts a NULL (`clk_prepare_enable(NULL)` is a no-op: nothing crashes, but
 the failure is lost silently, and stable still fixes those). Not reported at
 all: a NULL test on an ERR_PTR result whose every use accepts the ERR_PTR
@@ -139,9 +160,12 @@ callee never returns NULL).
 
 Known false positives
 ---------------------
-A caller that knows from context that a failure cannot happen: the folio it
-looks up is one it holds a reference to (gfs2_jhead_process_page()), the
-inode is not a directory so d_splice_alias() cannot fail (nfs). Fields are
+A caller that knows from context that a failure cannot happen in ways the
+existence facts above do not see: the folio it looks up is one its caller created
+with another function and still holds (gfs2_jhead_process_page()), the inode is
+not a directory so d_splice_alias() cannot fail (nfs). The existence facts are
+heuristics: a cache-first lookup of a linked node may still have to read it (and
+fail) when the cache dropped it. Fields are
 followed only within one file: a field assigned in one file and read in
 another is assumed not to hold an ERR_PTR. A callee defined twice under #ifdef with
 non-trivial bodies is read as the union of both.
@@ -189,6 +213,114 @@ def _classify(outs: dict) -> dict:
 
 
 _VAR = re.compile(r"[A-Za-z_]\w*")
+# errnos that say a resource failed or was busy, not that the object is absent: a
+# second, different lookup of a key found earlier can still fail with these
+_RESOURCE_ERRNOS = frozenset({"ENOMEM", "ENOSPC", "EIO", "EAGAIN", "EBUSY", "EINTR", "ENOBUFS", "ETIMEDOUT",
+                              "EDEADLK", "ERESTARTSYS", "EFAULT"})
+
+
+def _pointee(t: str) -> str | None:
+    """`struct hfs_bnode *` -> `struct hfs_bnode` (a single pointer to a named type)."""
+    m = re.fullmatch(r"\s*(?:const\s+)?((?:struct|union)\s+\w+|\w+)\s*\*\s*", t or "")
+    return " ".join(m.group(1).split()) if m else None
+
+
+def _declared_type(fn, v: str) -> str | None:
+    """The pointee type of local v as its declaration in fn says (`struct hfs_bnode
+    *node, *new_node;`), else None."""
+    for x in fn.nodes:
+        if x.kind != "decl" or not any(d == v for d, _ in x.defs):
+            continue
+        m = re.match(r"\s*(?:static\s+)?(?:const\s+)?((?:struct|union)\s+\w+|\w+)\s", x.text)
+        if m and re.search(r"(?:^|[,\s])\*\s*%s\b" % re.escape(v), x.text[m.end(1):]):
+            return " ".join(m.group(1).split())
+        return None
+    return None
+
+
+def _cache_first(callee):
+    """The first return of the callee (in source order), when it hands back what a
+    lookup call found, under a test that it found something: the cache is consulted
+    before anything can fail; else None."""
+    rets = sorted((x for x in callee.nodes if x.kind == "return"), key=lambda x: x.line)
+    if not rets or rets[0].ret is None or rets[0].ret[0] != "var":
+        return None
+    x = rets[0]
+    v = x.ret[1]
+    if not callee.holds(x.id, v, True):
+        return None
+    defs = callee.reaching(x.id, v)
+    if defs and all(val and val[0] == "call" for _, val in defs):
+        return x
+    return None
+
+
+def _only_after_success(fn, t, c2, target: int) -> bool:
+    """Is node target reached from the side of test t where the call c2 succeeded,
+    and not from the side where it failed? (`if (IS_ERR(p)) goto out;`, `if (!p)
+    return;`; a compound test whose sides say nothing of the call does not count:
+    bwmon's `if (IS_ERR(opp) && PTR_ERR(opp) == -ERANGE) opp = floor(...)` runs the
+    second lookup because the first failed.)"""
+    v = c2.result if c2.result is not None else f"{c2.name}({','.join(c2.args)})"
+
+    def success(lits) -> bool:
+        return any(a == f"IS_ERR({v})" and not pol or (a == v or a.startswith(v + "=")) and pol for a, pol in lits)
+    good_side = [s for s, e in t.succ if success(t.true_lits if e is True else t.false_lits if e is False else ())]
+    other = [s for s, e in t.succ if s not in good_side]
+    if not good_side or not other:
+        return False
+    return target in _reach_from(fn, good_side) and target not in _reach_from(fn, other)
+
+
+def _reach_from(fn, starts) -> set:
+    seen = set(starts)
+    work = list(starts)
+    while work:
+        for s, _ in fn.nodes[work.pop()].succ:
+            if s not in seen:
+                seen.add(s)
+                work.append(s)
+    return seen
+
+
+def _param_key(fn, arg: str):
+    """(parameter index, access path) when arg reads through a parameter of fn
+    (`sq->wq` with sq the first parameter -> (0, "->wq")), else None."""
+    m = re.fullmatch(r"([A-Za-z_]\w*)((?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)", arg.strip())
+    if m is None or m.group(1) not in fn.params:
+        return None
+    return fn.params.index(m.group(1)), m.group(2).replace(" ", "")
+
+
+def _last_ident(arg: str) -> str | None:
+    """`bwmon->dev` and `dev` -> `dev`; `&x->y` -> `y`; else None."""
+    m = re.fullmatch(r"&?\s*(?:[A-Za-z_]\w*\s*(?:->|\.)\s*)*([A-Za-z_]\w*)", arg.strip())
+    return m.group(1) if m else None
+
+
+def _memoised(callee) -> bool:
+    """Does the callee return a file-scope variable that it fills once (`btf =
+    btf_vmlinux; if (!btf) { btf = parse(); store(&btf_vmlinux, btf); } return btf;`)?"""
+    rets = [x for x in callee.nodes if x.kind == "return"]
+    if not rets or any(x.ret is None or x.ret[0] != "var" for x in rets):
+        return False
+    v = rets[0].ret[1]
+    # (a declaration's defs also name what its initialiser's calls write through `&g`)
+    local = set(callee.params) | {d for x in callee.nodes if x.kind == "decl" for d, val in x.defs
+                                  if not (val and val[0] == "unknown" and str(val[1]).startswith("set by"))}
+    if v not in local:
+        return False
+    read = set()
+    for x in callee.nodes:
+        for d, val in x.defs:
+            if d == v:
+                read |= {g for g in idents(x.text) if g not in local and not g.isupper()}
+    read -= {c.name for x in callee.nodes for c in x.calls}
+    for g in read:
+        store = re.compile(r"(?<![\w.>])%s\s*=(?!=)|&\s*%s\s*," % (re.escape(g), re.escape(g)))
+        if any(store.search(x.text) for x in callee.nodes if x.kind != "entry"):
+            return True
+    return False
 # findings whose bug needs the callee to fail: in init-only code, ranked low
 _FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
                            "error-path", "null-test", "is-err"})
@@ -366,11 +498,16 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
     to a function that does, with no IS_ERR() test of that field: an ERR_PTR
     stored unchecked in a structure is used as a pointer elsewhere."""
     m = _MEMBER.match(p.replace(" ", ""))
+    idx = ""
     if m is not None:
         member = m.group(1)
+        e = re.fullmatch(r"(.+?)\[[^\[\]]*\]", member)
+        if e is not None:
+            # an array element (`ctl->clk[i]`): any element of that member is read alike
+            member, idx = e.group(1), r"\[[^\[\]]*\]"
         last = re.split(r"->|\.", member)[-1]
-        read = re.compile(r"(?:->|\.)%s(?![\w\[(])" % re.escape(member).replace(r"\.", r"(?:\.|->)"))
-        deref = re.compile(r"(?:->|\.)%s->" % re.escape(last))
+        read = re.compile(r"(?:->|\.)%s%s(?![\w\[(])" % (re.escape(member).replace(r"\.", r"(?:\.|->)"), idx))
+        deref = re.compile(r"(?:->|\.)%s%s->" % (re.escape(last), idx))
     elif _VAR.fullmatch(p):
         last = p   # a file-scope variable
         read = re.compile(r"(?<![\w.>])%s(?![\w\[(])" % re.escape(p))
@@ -384,7 +521,8 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
         if not nodes:
             continue
         texts = [x.text.replace(" ", "") for x in nodes]
-        if any("ERR" in t and re.search(r"\b(?:%s)\((?:\([^()]*\))?[\w>.-]*%s\)" % ("|".join(_ERR_FAMILY), re.escape(last)), t)
+        if any("ERR" in t and re.search(r"\b(?:%s)\((?:\([^()]*\))?[\w>.-]*%s%s\)" % ("|".join(_ERR_FAMILY), re.escape(last),
+                                                                                      idx), t)
                for t in texts):
             continue   # this reader tests it
         if null_tested and not any(x.kind == "cond" and any(read.search(a) and read.search(a).end() == len(a)
@@ -650,6 +788,207 @@ class ErrPtrNullMismatch(Rule):
                                         f"checks it ({t.text.strip()}): this one may look up what that one made")
         return None
 
+    # -- existence: a lookup that cannot fail because the object is known to be there --
+    def _known_to_exist(self, S, fn, defn, c, callee, codes) -> Evidence | None:
+        """Evidence that what the call looks up was found, created or pinned before it
+        runs, so that its failure (an absent object) cannot happen here, else None:
+        the same key looked up and checked earlier on the path; a key read from an
+        object of the collection the lookup searches (a node's link to its parent)
+        and a lookup that returns what its cache holds before anything can fail; every
+        caller making the same lookup first and checking it; a singleton every
+        caller shares, which another caller checks; the same lookup on the same
+        object checked by the setup, which refuses to start without it."""
+        return (self._found_on_path(fn, defn, c, codes) or self._linked_key(S, fn, c, callee)
+                or self._callers_found_it(S, fn, c) or self._shared_singleton(S, fn, c, callee)
+                or self._setup_found_it(S, fn, c, codes))
+
+    def _found_on_path(self, fn, defn, c, codes) -> Evidence | None:
+        """`shp = shm_obtain_object_check(ns, id); if (IS_ERR(shp)) goto out; ...
+        shp = shm_lock(ns, id);`: an earlier call on the path with the same key
+        (every argument the same, one at least not a constant), whose result was
+        tested, found the object. A different function may fail for resources the
+        first one did not need: then only when the second fails for absence alone."""
+        args = tuple(a.replace(" ", "") for a in c.args)
+        if not any(_VAR.search(a) and not a.isupper() for a in args):
+            return None
+        for m in fn.nodes:
+            if m.id == defn.id or m.line > defn.line or not m.calls:
+                continue
+            for c2 in m.calls:
+                if c2.name is None or c2.name in _ERR_FAMILY or tuple(a.replace(" ", "") for a in c2.args) != args:
+                    continue
+                if c2.name != c.name and codes & _RESOURCE_ERRNOS:
+                    continue
+                t = self._tested_result(fn, m, c2)
+                if t is None or not _only_after_success(fn, t, c2, defn.id):
+                    continue
+                return Evidence(fn.path, t.line, fn.name,
+                                f"low: {c2.name}({', '.join(c2.args)}) looked up the same key earlier and "
+                                f"its failure was tested ({t.text.strip()}): the object was found before "
+                                f"{c.name}() runs")
+        return None
+
+    def _tested_result(self, fn, m, c2):
+        """The node that tests the result of call c2 (in node m) for failure: an
+        IS_ERR()-family or NULL test of the variable it is kept in, or of the call
+        itself when m is the condition; else None."""
+        if c2.result is None:
+            call_text = f"{c2.name}({','.join(c2.args)})"
+            atoms = {a for a, _ in m.true_lits | m.false_lits}
+            return m if m.kind == "cond" and (call_text in atoms or f"IS_ERR({call_text})" in atoms) else None
+        r = c2.result
+        chk = _err_checked_text(r)
+        for x in fn.nodes:
+            if x.line < m.line or x.kind != "cond" and not (x.id == m.id and m.kind == "cond"):
+                continue
+            if ("ERR" in x.text and chk.search(x.text)) or any(a == r or a.startswith(r + "=")
+                                                                 for a, _ in x.true_lits | x.false_lits):
+                return x
+        return None
+
+    def _linked_key(self, S, fn, c, callee) -> Evidence | None:
+        """`fd->bnode = hfs_bnode_find(tree, new_node->parent)`: the key is a link
+        kept in an object of the very type the lookup returns (a node's parent in
+        the tree it searches), and the lookup returns what its cache holds before
+        anything can fail: the linked object was loaded when the link was made (the
+        descent from the root loaded every ancestor)."""
+        if callee is None:
+            return None
+        rtype = _pointee(callee.return_type)
+        if rtype is None:
+            return None
+        for a in c.args:
+            mm = re.fullmatch(r"([A-Za-z_]\w*)\s*(?:->|\.)\s*[A-Za-z_]\w*", a.strip())
+            if mm is None or _declared_type(fn, mm.group(1)) != rtype:
+                continue
+            hit = _cache_first(callee)
+            if hit is None:
+                return None
+            return Evidence(callee.path, hit.line, callee.name,
+                            f"low: the key {a.strip()} is a link kept in another {rtype}, and {callee.name}() "
+                            f"returns what its cache holds first ({hit.text.strip()}): the linked object was "
+                            f"loaded when the link was made")
+        return None
+
+    def _callers_found_it(self, S, fn, c) -> Evidence | None:
+        """hinic_sq_read_wqe() reads the queue entry that its callers' earlier
+        hinic_sq_read_wqebb(sq, ...) read and checked: every caller of fn first calls
+        a function that makes the same lookup (the same callee, on the same object
+        as fn's parameter names it) and tests what that function returns."""
+        key = _param_key(fn, c.args[0]) if c.args else None
+        if key is None:
+            return None
+        callers = [h for h in S.index.functions_calling(fn.name) if h is not fn]
+        if not callers or len(callers) > 8:
+            return None
+        first = None
+        for h in callers:
+            got = self._caller_looked_up(S, h, fn, c, key)
+            if got is None:
+                return None
+            first = first or got
+        h, x, g = first
+        return Evidence(h.path, x.line, h.name,
+                        f"low: every caller of {fn.name}() first calls {g.name}(), which makes the same lookup, "
+                        f"{c.name}(), and checks it ({x.text.strip()}): the object was found before")
+
+    def _caller_looked_up(self, S, h, fn, c, key):
+        calls = [(x, cf) for x in h.nodes for cf in x.calls if cf.name == fn.name]
+        if not calls:
+            return None
+        for x, cf in calls:
+            if not cf.args or key[0] >= len(cf.args):
+                return None
+            obj = cf.args[key[0]].replace(" ", "")
+            hit = None
+            for y in h.nodes:
+                if y.line > x.line:
+                    continue
+                for cg in y.calls:
+                    if cg.name in (None, fn.name) or not cg.args or key[0] >= len(cg.args) \
+                            or cg.args[key[0]].replace(" ", "") != obj:
+                        continue
+                    t = self._tested_result(h, y, cg)
+                    if t is None or not _only_after_success(h, t, cg, x.id):
+                        continue
+                    g = S.resolve(cg.name, h.path)
+                    if g is not None and self._checks_lookup(g, c.name, key):
+                        hit = (h, y, g)
+                        break
+                if hit:
+                    break
+            if hit is None:
+                return None
+        return hit
+
+    def _checks_lookup(self, g, name, key) -> bool:
+        """Does g call `name` on the object its parameter key[0] names (the same
+        access path as key[1]) and test the result with IS_ERR()?"""
+        if name not in g.call_names:
+            return False
+        for x in g.nodes:
+            for c in x.calls:
+                if c.name == name and c.args and _param_key(g, c.args[0]) == key and c.result is not None:
+                    chk = _err_checked_text(c.result)
+                    if any("ERR" in y.text and chk.search(y.text) for y in g.nodes):
+                        return True
+        return False
+
+    def _shared_singleton(self, S, fn, c, callee) -> Evidence | None:
+        """`btf = bpf_get_btf_vmlinux();`: a lookup with no argument that returns a
+        file-scope object it creates once (memoised): every caller gets the same
+        object, and another caller in the analysed code checks it (the loader,
+        before anything that runs this code)."""
+        if callee is None or any(a.strip() for a in c.args) or [p for p in callee.params if p != "void"]:
+            return None
+        if not _memoised(callee):
+            return None
+        for g in S.index.functions_calling(c.name):
+            if g is fn or g.name == callee.name:
+                continue
+            for x in g.nodes:
+                for c2 in x.calls:
+                    if c2.name != c.name:
+                        continue
+                    t = self._tested_result(g, x, c2)
+                    if t is not None and "ERR" in t.text:
+                        return Evidence(g.path, t.line, g.name,
+                                        f"low: {c.name}() takes no argument and returns a file-scope object it "
+                                        f"creates once; {g.name}() checks it ({t.text.strip()}): every caller gets "
+                                        f"the same object")
+        return None
+
+    def _setup_found_it(self, S, fn, c, codes) -> Evidence | None:
+        """bwmon's interrupt thread asks the OPP table its probe already found
+        (`opp = dev_pm_opp_find_bw_floor(dev, ...); if (IS_ERR(opp)) return ...;`):
+        a function of the file that runs only while the device is set up makes the
+        same lookup on the same object (the first argument names the same thing),
+        checks it and gives up without it; and the lookup fails only for an absent
+        or out-of-range item, never for resources."""
+        if not c.args or codes & _RESOURCE_ERRNOS or init_context(S, fn):
+            return None
+        obj = _last_ident(c.args[0])
+        if obj is None:
+            return None
+        for g in S.index.by_file.get(fn.path, {}).values():
+            if g is fn or c.name not in g.call_names:
+                continue
+            why = None
+            for x in g.nodes:
+                for c2 in x.calls:
+                    if c2.name != c.name or not c2.args or _last_ident(c2.args[0]) != obj:
+                        continue
+                    t = self._tested_result(g, x, c2)
+                    if t is None or "ERR" not in t.text:
+                        continue
+                    why = why or init_context(S, g)
+                    if why:
+                        return Evidence(g.path, t.line, g.name,
+                                        f"low: {g.name}() ({why}) makes the same lookup on {c2.args[0]} and "
+                                        f"gives up without it ({t.text.strip()}): the object exists once it is "
+                                        f"set up")
+        return None
+
     def _hands_up(self, fn, m, p) -> bool:
         """Does the side of NULL test m where p is set go straight to `return p;`
         (through plain statements, no other test)?"""
@@ -750,7 +1089,9 @@ class ErrPtrNullMismatch(Rule):
                 if _err_checks(m, checked):
                     err_tests.append(m)
                 continue
-            if (p not in m.uses) if not compound else (p not in m.text.replace(" ", "")):
+            # (`p->n++` lists the member as its use, not p)
+            if (p not in m.uses and not any(u.startswith(p) and u[len(p):len(p) + 2] == "->" for u in m.uses)) \
+                    if not compound else (p not in m.text.replace(" ", "")):
                 continue
             text = m.text
             if _err_checks(m, checked):
@@ -794,6 +1135,15 @@ class ErrPtrNullMismatch(Rule):
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests)
+        if is_err_tests and derefs:
+            # `if (IS_ERR(ref)) break; ... } return ref->count;`: the error side itself
+            # runs straight into a dereference
+            found = False
+            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests, derefs, def_nodes):
+                found = True
+                yield f
+            if found:
+                return
         if is_err_tests and handed:
             # the error branch itself hands the ERR_PTR on: `if (IS_ERR(skb)) goto err;
             # ... err: kfree_skb(skb);`
@@ -932,6 +1282,8 @@ class ErrPtrNullMismatch(Rule):
             hook = self._hook_only(S, failures) if conf == "medium" else None
             if hook is None and conf == "medium":
                 hook = self._checked_elsewhere(S, fn, c)
+            if hook is None and conf == "medium":
+                hook = self._known_to_exist(S, fn, defn, c, callee, codes)
             if hook is not None:
                 conf = "low"
                 contract = hook
@@ -1082,6 +1434,61 @@ class ErrPtrNullMismatch(Rule):
                                names=(p, c.name, "error-path", c2.name), evidence=ev,
                                depends_on=self._deps(outs, callee) | {gev.path}, confidence="low")
             return
+
+    def _deref_on_error_side(self, fn, S, defn, c, p, is_err_tests, derefs, def_nodes):
+        """A dereference of p reached from the side of its IS_ERR() test where p is
+        the ERR_PTR, through plain statements only (no other test on the way, p not
+        given a new value): a loop that breaks out on the error and then uses the
+        last value (`if (IS_ERR(ref)) break;` ... `return ref->count;`)."""
+        atom = f"IS_ERR({p})"
+        starts = [t for m in is_err_tests for t, e in m.succ
+                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        if not starts:
+            return
+        real = {}
+        for m in derefs:
+            d = re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)
+            # not one evaluated only under a condition of its own statement (`!IS_ERR(ret) ?
+            # ret->nr : -1`, `!err && !group->parent`): that condition may exclude the error
+            if d is not None and not re.search(r"&&|\|\||\?", m.text[:d.start()]) \
+                    and not ("ERR" in m.text and _err_checked_text(p).search(m.text)):
+                real[m.id] = m
+        if not real:
+            return
+        seen: set = set()
+        work = list(starts)
+        hit = None
+        while work and hit is None:
+            n = work.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in real:
+                hit = real[n]
+                break
+            x = fn.nodes[n]
+            if n in def_nodes or x.kind in ("cond", "switch", "return", "exit") or (x.kind == "loop"):
+                continue   # a new value, another test (a status check may skip the use), or the end
+            work.extend(t for t, _ in x.succ)
+        if hit is None:
+            return
+        got = self._callee(S, fn, c.name, c)
+        if got is None:
+            return
+        outs, callee = got
+        failures = self._failure_errors(S, outs, callee)
+        if not _classify(outs)["err"] or not failures:
+            return
+        conf = "low" if _test_code(fn) else "medium"
+        ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error side of: {is_err_tests[0].text}"))
+        ev.append(Evidence(fn.path, hit.line, fn.name, f"reached from it with the ERR_PTR still in '{p}', "
+                                                        f"no other test on the way: {hit.text}"))
+        yield self.finding(fn, hit.line, hit.column,
+                           f"'{p}' from {c.name}() is dereferenced on the path where IS_ERR() found it an "
+                           f"ERR_PTR", names=(p, c.name, "deref", "error-side"), evidence=ev,
+                           depends_on=self._deps(outs, callee), confidence=conf)
 
     def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
         """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test

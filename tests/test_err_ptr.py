@@ -504,3 +504,136 @@ def test_a_wrong_test_in_init_only_or_test_code_is_low():
         found = run({path: _WRONG_TEST % ""})
         assert [(f.function, f.confidence) for f in found] == [("dimm_attach", "low")], path
         assert "test code" in found[0].evidence[-1].note
+
+
+def test_a_lookup_of_an_object_known_to_exist_is_low_with_the_reason():
+    """In fixtures/err-ptr-null-mismatch/bad_existence_*.c, the lookups named *_known
+    find an object the code around them shows is there (the same key found and
+    checked earlier on the path, a link kept in a node of the tree a cache-first
+    lookup searches, every caller making the same lookup first, the probe making it
+    on the same device): low, and the last evidence says which. Their look-alikes
+    (another key, a lookup that allocates or reads from disk every time, a caller
+    that did not look first, another device) stay medium."""
+    from rulecheck import findings_for_file
+    files = sorted((ROOT / "fixtures" / "err-ptr-null-mismatch").glob("bad_existence_*.c"))
+    assert len(files) == 4
+    for path in files:
+        _, found = findings_for_file(path, [RULE])
+        known = [f for f in found if f.function.endswith("_known")]
+        assert known and all(f.confidence == "low" and f.evidence[-1].note.startswith("low: ") for f in known), \
+            (path.name, [(f.function, f.confidence) for f in known])
+        others = [f for f in found if not f.function.endswith("_known")]
+        assert others and all(f.confidence == "medium" for f in others), \
+            (path.name, [(f.function, f.confidence) for f in others])
+
+
+SEG = """
+    static struct seg *seg_check(struct seg_ns *ns, int id)
+    {
+        struct seg *s = idr_find(&ns->ids, id);
+
+        if (!s)
+            return ERR_PTR(-EINVAL);
+        return s;
+    }
+
+    static struct seg *seg_lock(struct seg_ns *ns, int id)
+    {
+        struct seg *s = idr_find(&ns->ids, id);
+
+        if (!s || s->removed)
+            return ERR_PTR(-EIDRM);
+        return s;
+    }
+"""
+
+
+def test_a_second_lookup_run_because_the_first_failed_is_not_known_to_exist():
+    """`if (IS_ERR(s) && PTR_ERR(s) == -EINVAL) s = seg_lock(ns, id);`: the same
+    key, but the second lookup runs on the first one's failure: medium."""
+    retry = """
+        static int seg_attach(struct seg_ns *ns, int id)
+        {
+            struct seg *s;
+
+            s = seg_check(ns, id);
+            if (IS_ERR(s) && PTR_ERR(s) == -EINVAL)
+                s = seg_lock(ns, id);
+            s->users++;
+            return 0;
+        }
+    """
+    found = run({"ipc/seg.c": SEG + retry})
+    assert [(f.function, f.confidence) for f in found] == [("seg_attach", "medium")]
+    # the same lookups with the failure leaving first: the object was found
+    ok = retry.replace("if (IS_ERR(s) && PTR_ERR(s) == -EINVAL)\n                s = seg_lock(ns, id);",
+                       "if (IS_ERR(s))\n                return PTR_ERR(s);\n            s = seg_lock(ns, id);")
+    assert ok != retry
+    found = run({"ipc/seg.c": SEG + ok})
+    assert [(f.function, f.confidence) for f in found] == [("seg_attach", "low")]
+    assert "seg_check(ns, id) looked up the same key earlier" in found[0].evidence[-1].note
+
+
+TYPETAB = """
+    static struct typetab *the_typetab;
+
+    static struct typetab *typetab_parse(void)
+    {
+        struct typetab *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+        if (!t)
+            return ERR_PTR(-ENOMEM);
+        return t;
+    }
+
+    struct typetab *typetab_get(void)
+    {
+        struct typetab *t = the_typetab;
+
+        if (!t) {
+            t = typetab_parse();
+            the_typetab = t;
+        }
+        return t;
+    }
+
+    struct typetab *typetab_new(void)
+    {
+        struct typetab *t = typetab_parse();
+
+        return t;
+    }
+"""
+
+
+def test_a_shared_singleton_checked_by_another_caller_is_low():
+    """A no-argument getter of a file-scope object it creates once: the loader (in
+    another file) checks it, so a hook that runs later uses the same, valid
+    object: low. A getter that makes a new object each time stays medium."""
+    loader = """
+        int prog_load(struct prog *p)
+        {
+            struct typetab *t = typetab_get();
+
+            if (IS_ERR(t))
+                return PTR_ERR(t);
+            p->tab = t;
+            return 0;
+        }
+    """
+    hook = """
+        static bool ctx_access(struct prog *p, int off)
+        {
+            struct typetab *t = typetab_get();
+
+            return off < t->nr_types;
+        }
+    """
+    files = {"kernel/typetab.c": TYPETAB, "kernel/prog.c": loader, "kernel/ctx.c": hook}
+    found = run(files, scope={"kernel/ctx.c"})
+    assert [(f.function, f.confidence) for f in found] == [("ctx_access", "low")]
+    assert "prog_load() checks it" in found[0].evidence[-1].note
+    fresh = {k: v.replace("typetab_get()", "typetab_new()") for k, v in files.items() if k != "kernel/typetab.c"}
+    fresh["kernel/typetab.c"] = TYPETAB
+    found = run(fresh, scope={"kernel/ctx.c"})
+    assert [(f.function, f.confidence) for f in found] == [("ctx_access", "medium")]
