@@ -470,8 +470,38 @@ class ZeroStepLoop(Rule):
                                evidence=evidence, confidence="low" if verdict.weak else "medium",
                                depends_on=verdict.files | {callee.path})
 
+    def _check_callee_moves(self, fn, ctx, loop, counter, direction, callees):
+        """`while (off < size) { ret = parse_one(buf, size, &off); if (ret) return ret; }`: the
+        loop's only progress is a callee's `*off += len`. The step is judged inside the callee
+        (a length it reads from the record at `*off`, unless it checks it first); a loop test
+        of what the callee returns, on a path where the step is tested, ends it too."""
+        found = []
+        for node, moved in callees:
+            for callee, st in moved:
+                analysis = ZeroAnalysis(ctx, counter=st.param, cursor=direction == "up")
+                verdict = analysis.value(st.step, callee, st.node)
+                if verdict.kind == NONZERO:
+                    return   # one call moves it by a proven step on every path through it
+                found.append((node, callee, st, verdict))
+        maybe = [x for x in found if x[3].kind == MAYBE]
+        if not maybe:
+            return
+        node, callee, st, verdict = maybe[0]
+        unode = callee.nodes[st.node]
+        step_text = _text(st.step) if st.step[0] in ("var", "field", "int", "macro") else _rhs(unode.text)
+        message = (f"loop on '{counter}' may never end: {callee.name}() advances '{st.target}' by "
+                   f"'{step_text}', which can be 0 ({verdict.reason})")
+        evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
+                    Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
+        evidence += verdict.evidence
+        evidence.append(Evidence(callee.path, unode.line, callee.name,
+                                 f"'{st.target}' advanced by '{step_text}' with no zero check: {unode.text}"))
+        yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
+                           evidence=evidence, confidence="low" if verdict.weak else "medium",
+                           depends_on=verdict.files | {callee.path})
+
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates, helpers = [], []
+        updates, helpers, callees = [], [], []
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
@@ -480,6 +510,19 @@ class ZeroStepLoop(Rule):
                 step = _step_of(val, counter, direction)
                 if step is None and _no_progress(val, counter, direction):
                     continue
+                if step is None and val[0] == "var":
+                    # `next = (void *)cur + cur->len; ...; cur = next;`: the step of the local
+                    # the cursor is copied from, judged where that local is set
+                    via = _through_local(fn, loop, node, val[1], counter, direction)
+                    if via is not None:
+                        updates.append(via)
+                        continue
+                if step is None and val[0] == "unknown" and ctx is not None:
+                    # `ret = parse_one(buf, size, &off);`: the callee advances `*off`
+                    moved = _callee_moves(ctx, fn, node, counter, direction)
+                    if moved:
+                        callees.append((node, moved))
+                        continue
                 if step is None:
                     helper = _next_position(ctx, fn, val, counter) if direction == "up" else None
                     if helper is None:
@@ -487,9 +530,16 @@ class ZeroStepLoop(Rule):
                     helpers.append((node, helper))
                     continue
                 updates.append((node, step))
-        if helpers and not updates:
+        if helpers and not updates and not callees:
             yield from self._check_next_position(fn, ctx, loop, counter, helpers)
             return
+        if helpers:
+            return
+        if callees and not updates:
+            yield from self._check_callee_moves(fn, ctx, loop, counter, direction, callees)
+            return
+        if callees:
+            return   # moved both here and in a callee: judged by neither (a nonzero step may be the other)
         if direction == "down":
             updates += _consumed(fn, loop, counter)
         if not updates:
@@ -519,6 +569,37 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _through_local(fn, loop, node, local: str, counter: str, direction: str):
+    """`cur = next;` where every definition of `next` reaching it, inside the loop, is
+    `next = cur + step`: (the node that sets it, step), or None."""
+    defs = fn.reaching(node.id, local)
+    if not defs or any(not d or not loop.contains(d) for d, _ in defs):
+        return None
+    steps = [(fn.nodes[d], _step_of(v, counter, direction)) for d, v in defs]
+    if len(steps) != 1 or steps[0][1] is None:
+        return None
+    return steps[0]
+
+
+def _callee_moves(ctx, fn, node, counter: str, direction: str):
+    """[(callee, PointerStep)] of the call at node handed `&counter`, whose callee steps
+    `*param` the way the loop runs (`*off += len` for a cursor, `*left -= n` for a count)."""
+    out = []
+    op = "+" if direction == "up" else "-"
+    for c in node.calls:
+        for i, a in enumerate(c.arg_values):
+            if a != ("un", "&", ("var", counter)) or c.name is None:
+                continue
+            callee = ctx.function(c.name, fn.path)
+            if callee is None or callee is fn or i >= len(callee.params):
+                return []
+            steps = progress.pointer_steps(callee).get(callee.params[i], [])
+            if not steps or any(st.op != op for st in steps):
+                return []
+            out += [(callee, st) for st in steps]
+    return out
 
 
 _IMPURE = re.compile(r"\b(asm|__asm__|volatile|READ_ONCE|jiffies|current|get_cycles|ktime_get\w*)\b")
@@ -852,7 +933,8 @@ def _exit_counters(fn, loop) -> list[tuple[str, str]]:
                         op, bound = m.group(2), m.group(3)
                         if op in (">=", ">", "=="):
                             found = (m.group(1), "up")
-                        elif op == "<=" and bound == "0" or op == "<" and bound == "1":
+                        elif op in ("<", "<="):
+                            # `if (!left)`-like: `left <= 0`, `left < 1`, `left < sizeof(*h)`
                             found = (m.group(1), "down")
                 if found and found not in out:
                     out.append(found)
