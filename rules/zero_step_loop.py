@@ -501,7 +501,7 @@ class ZeroStepLoop(Rule):
                            depends_on=verdict.files | {callee.path})
 
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates, helpers, callees = [], [], []
+        updates, helpers, callees, opaque = [], [], [], set()
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
@@ -522,6 +522,15 @@ class ZeroStepLoop(Rule):
                     moved = _callee_moves(ctx, fn, node, counter, direction)
                     if moved:
                         callees.append((node, moved))
+                        continue
+                if step is None and direction == "up":
+                    # `attr = Add2Ptr(attr, asize)`: a macro or helper out of sight handed the
+                    # cursor and one length; judged as `attr + asize`, reported only when that
+                    # length is data
+                    added = _added_by_unknown(ctx, fn, val, counter)
+                    if added is not None:
+                        updates.append((node, added))
+                        opaque.add(node.id)
                         continue
                 if step is None:
                     helper = _next_position(ctx, fn, val, counter) if direction == "up" else None
@@ -558,6 +567,8 @@ class ZeroStepLoop(Rule):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
+            if verdict.kind != MAYBE and node.id in opaque:
+                continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
             what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
@@ -569,6 +580,20 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _added_by_unknown(ctx, fn, val, counter: str):
+    """`p = Add2Ptr(p, len)`: a call with no definition in the files read, handed the
+    cursor and one other value that is no constant: that value, or None."""
+    if val[0] != "call" or val[1] is None or len(val[2]) != 2 or ctx is None:
+        return None
+    args = list(val[2])
+    if ("var", counter) not in args or args.count(("var", counter)) != 1:
+        return None
+    other = args[1 - args.index(("var", counter))]
+    if other[0] in ("int", "macro", "sizeof") or ctx.function(val[1], fn.path) is not None:
+        return None
+    return other
 
 
 def _through_local(fn, loop, node, local: str, counter: str, direction: str):

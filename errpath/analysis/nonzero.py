@@ -63,7 +63,7 @@ class ZeroAnalysis:
         self._tables: dict[int, frozenset] = {}
 
     def guarded(self, fn: FunctionFacts, node: int, var: str) -> bool:
-        return self._guards(fn.must_hold(node), var)
+        return self._guards(fn.must_hold(node), var, fn, node)
 
     def guarded_from(self, fn: FunctionFacts, def_node: int, use: int, var: str) -> bool:
         """Does every path from def_node to use that keeps def_node's value of var
@@ -76,7 +76,7 @@ class ZeroAnalysis:
         while queue:
             nid, known = queue.popleft()
             if nid == use:
-                if not self._guards(known, var):
+                if not self._guards(known, var, fn, nid):
                     return False
                 arrived = True
                 continue
@@ -99,7 +99,7 @@ class ZeroAnalysis:
             return frozenset()
         return frozenset(n.true_lits if edge else n.false_lits)
 
-    def _guards(self, lits, var: str) -> bool:
+    def _guards(self, lits, var: str, fn: FunctionFacts | None = None, node: int = 0) -> bool:
         if any(a in lits for a in _nz_atoms(var)):
             return True
         # `if (len < sizeof(*hdr)) return;` leaves len >= a positive bound
@@ -108,8 +108,9 @@ class ZeroAnalysis:
             if m and m.group(1) == var:
                 op, bound = m.group(2), m.group(3)
                 if ((op in ("<", "<=") and not polarity) or (op in (">", ">=") and polarity)) \
-                        and _positive_bound(bound, strict=op in (">", "<=")):
-                    return True
+                        and (_positive_bound(bound, strict=op in (">", "<="))
+                             or (fn is not None and _positive_local(fn, node, bound))):
+                    return True   # also `if (op->no < min_len) return;` with min_len a positive size
         return False
 
     def value(self, val: Value, fn: FunctionFacts, node: int, depth: int = 0,
@@ -846,7 +847,8 @@ def _min_checked_members(ctx, g: FunctionFacts) -> frozenset:
             if op in ("==", "!="):
                 if bound != "0":
                     return
-            elif not _positive_bound(bound, strict=op in (">", "<=")) and not (op in (">", "<=") and bound == "0"):
+            elif not _positive_bound(bound, strict=op in (">", "<=")) and not (op in (">", "<=") and bound == "0") \
+                    and not _positive_local(g, node_id, bound):
                 return
         t = re.search(r"(?:->|\.)(\w+)$", name)
         if t:
@@ -912,7 +914,8 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
                 m = _BOUND.match(atom)
                 name = atom if atom.isidentifier() or atom == field_text else (
                     m.group(1) if m and m.group(2) in ("<", "<=")
-                    and _positive_bound(m.group(3), strict=m.group(2) == "<=") else None)
+                    and (_positive_bound(m.group(3), strict=m.group(2) == "<=")
+                         or _positive_local(g, node.id, m.group(3))) else None)
                 if name is None:
                     continue
                 if name == field_text:
@@ -1117,6 +1120,9 @@ def _mentions(v, name: str, calls: bool = True) -> bool:
             return True
         if v and v[0] == "field" and _BASE.match(v[1]) and _BASE.match(v[1]).group(1) == name:
             return True
+        if v and v[0] == "field" and not name.isidentifier() and (
+                v[1] == name or v[1].startswith((name + "[", name + "->", name + "."))):
+            return True     # a member cursor: `h = (void *)ps->pos` reads at `ps->pos`
         if not calls and v and v[0] == "call":
             return False
         return any(_mentions(x, name, calls) for x in v[1:] if isinstance(x, tuple))
@@ -1141,6 +1147,25 @@ def _call_bound(atom: str, var: str):
     if not atom.startswith(var):
         return None
     return re.match(r"^(" + re.escape(var) + r")(<=|>=|<|>)(.+)$", atom)
+
+
+def _positive_local(g: FunctionFacts, node: int, bound: str) -> bool:
+    """`if (op->no < min_len)` with every definition of min_len reaching the test a
+    positive size (`int min_len = sizeof(*op);`, `min_len += sizeof(struct x);`)."""
+    if not bound.isidentifier():
+        return False
+    defs = g.reaching(node, bound)
+
+    def positive(v) -> bool:
+        if v[0] in ("sizeof", "macro"):
+            return True
+        if v[0] == "int":
+            return v[1] > 0
+        if v[0] == "bin" and v[1] == "+":
+            return (positive(v[2]) and _non_negative(v[3])) or (positive(v[3]) and _non_negative(v[2])) \
+                or (v[2] == ("var", bound) and _non_negative(v[3]))
+        return False
+    return bool(defs) and all(positive(v) for _, v in defs)
 
 
 def _positive_bound(bound: str, strict: bool) -> bool:
