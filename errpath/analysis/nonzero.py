@@ -695,7 +695,7 @@ class ZeroAnalysis:
 # inline, its spaces removed by the facts: the record is p, not the type)
 _BASE = re.compile(r"^[*&]*(?:\(+(?:const|volatile)?(?:struct|union)?[A-Za-z_]\w*\*+\))?[(*&]*([A-Za-z_]\w*)")
 _SUBSCRIPT = re.compile(r"^(.*)\[([^\[\]]+)\]$")
-_ARRAY_USE = re.compile(r"\bARRAY_SIZE\s*\(\s*([A-Za-z_]\w*)\s*\)|&\s*([A-Za-z_]\w*)\s*\[")
+_ARRAY_USE = re.compile(r"\b(?:ARRAY_SIZE|sizeof)\s*\(\s*([A-Za-z_]\w*)\s*\)|&\s*([A-Za-z_]\w*)\s*\[")
 _STATIC_CONST = re.compile(r"^static\s+const\b[^=;]*?\b([A-Za-z_]\w*)\s*\[")
 
 
@@ -730,7 +730,7 @@ def _kernel_arrays(fn: FunctionFacts) -> frozenset:
                 local.add(var.split("[", 1)[0])
             # array declarators (`u8 buf[64];`), not subscripts in an initializer
             local.update(re.findall(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)+(?:[=;,]|$)", text.split("=", 1)[0]))
-        if "ARRAY_SIZE" in text or "&" in text:
+        if "ARRAY_SIZE" in text or "&" in text or "sizeof" in text:
             for m in _ARRAY_USE.finditer(text):
                 used.add(m.group(1) or m.group(2))
     return frozenset(tables | (used - local))
@@ -916,6 +916,8 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
                     m.group(1) if m and m.group(2) in ("<", "<=")
                     and (_positive_bound(m.group(3), strict=m.group(2) == "<=")
                          or _positive_local(g, node.id, m.group(3))) else None)
+                if m is None and name is None and "(" in atom:
+                    name = _unwrapped_check(atom)   # `le16_to_cpu(e->len)<sizeof(*e)`
                 if name is None:
                     continue
                 if name == field_text:
@@ -1010,6 +1012,8 @@ def _verified_by_callee(ctx, fn: FunctionFacts, field_text: str) -> tuple[str, s
                 name = atom if b is None else (
                     b.group(1) if b.group(2) in ("<", "<=") and _positive_bound(b.group(3), strict=b.group(2) == "<=")
                     else None)
+                if b is None and "(" in atom:
+                    name = _unwrapped_check(atom)   # `le16_to_cpu(de->length)<32`
                 t = tail.match(name) if name else None
                 if t and _struct_of(v, t.group(1)) == struct:
                     chain = f"{g.name}() -> {via.name}() -> {v.name}()" if via else f"{g.name}() -> {v.name}()"
@@ -1041,9 +1045,6 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
     reply, a BIOS table, a packet) reach such loops unvalidated: MAYBE. A filesystem's
     on-disk records were usually checked when the block was read (xfs verifiers,
     ocfs2/ext4 block validation), out of the function's sight: weak."""
-    if fn.path.startswith("fs/"):
-        return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read",
-                       weak=True)
     if fn.path.startswith(("samples/", "tools/")):
         return Verdict(MAYBE, f"{what}; sample or tool code", weak=True)
     checker = _checked_elsewhere(ctx, fn, field_text) if field_text else None
@@ -1053,6 +1054,9 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
     verifier = _verified_by_callee(ctx, fn, field_text) if field_text else None
     if verifier is not None:
         return Verdict(MAYBE, f"{what}; {verifier[0]}", weak=True, files={verifier[1]})
+    if fn.path.startswith("fs/"):
+        return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read "
+                              f"(no check of it found in this file or the verifiers it calls)", weak=True)
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
 
 
@@ -1147,6 +1151,17 @@ def _call_bound(atom: str, var: str):
     if not atom.startswith(var):
         return None
     return re.match(r"^(" + re.escape(var) + r")(<=|>=|<|>)(.+)$", atom)
+
+
+def _unwrapped_check(atom: str) -> str | None:
+    """The field a byte-order read compares against a lower bound: `le16_to_cpu(h->len)<4`
+    gives `h->len`; None for any other atom."""
+    m = re.match(r"^!?([A-Za-z_]\w*)\(([A-Za-z_][\w>.\-\[\]]*)\)(?:(<=|<)(.+))?$", atom)
+    if m is None or m.group(1) not in name_list("device_data_readers"):
+        return None
+    if m.group(3) is None or _positive_bound(m.group(4), strict=m.group(3) == "<="):
+        return m.group(2)
+    return None
 
 
 def _positive_local(g: FunctionFacts, node: int, bound: str) -> bool:
