@@ -59,7 +59,22 @@ More shapes of the same bug:
 * a `continue` taken when an allocation fails that skips the cursor's only
   advance: the same element is retried for ever;
 * a record pointer advanced by the length it reads (`len -= p->len; p = (void
-  *)p + p->len`), the length counting as walked data for the count as well.
+  *)p + p->len`), the length counting as walked data for the count as well;
+* the cursor stepped through a local first (`next = (void *)cur + cur->len; ...;
+  cur = next;`), kept in a struct member (`ps->pos += le16_to_cpu(h->len)`), or moved
+  by a pointer-add macro or helper out of sight handed it and one length (`attr =
+  Add2Ptr(attr, asize)`: reported only when that length is data);
+* the offset advanced in a callee handed its address inside the loop (`ret =
+  parse_one(buf, size, &off); if (ret) return ret;` where parse_one() does `*off +=
+  le16_to_cpu(r->len)`): the step is judged inside the callee, with the record at
+  `*off` as walked data, so a check there (`if (len < sizeof(*r)) return -EINVAL;`)
+  keeps it quiet;
+* the length read by `get_unaligned_le16(p + 2)` (a reader handed a pointer into the
+  record), copied out of the walked data into a local header (`memcpy(&hdr, buf +
+  off, sizeof(hdr)); off += hdr.len;`), or read from a device into one by a bus
+  transfer (`regmap_bulk_read(map, reg, &hdr, sizeof(hdr))`, i2c, spi) or from user
+  space; an inline cast (`p += ((struct sub *)p)->len`);
+* a `while (1)` loop left by `if (left < sizeof(*h)) return;`, counting `left` down.
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the
@@ -80,12 +95,18 @@ A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`,
 path to the step, in or before the loop, in the loop test itself (`while (p < end &&
 le16_to_cpu(tlv->len))`), on every path from where the length is read to the step
 (`olen = p[1]; if (olen < 2 || olen > left) break;` on one branch and `olen = 1;` on
-the other), or inside the helper that returns the next position; an exit
+the other), or inside the helper that returns the next position, or by a verifier on the path
+handed the record or the buffer it is read from, whose result the path tested (`if
+(!rec_ok(h, left)) break;`, `ret = validate_blob(buf, size); if (ret) return ret;`
+before the loop) and that compares the same member against 0 or a minimum (in a
+test or in what it returns: `return le16_to_cpu(h->len) >= sizeof(*h) && ...`; a
+minimum held in a local, `int min_len = sizeof(*op); if (op->no < min_len)`, counts);
+an exit
 test that leaves when the step falls short (`if (copied < bytes) break;`; a test that
 leaves only on a large step, `if (len > skb->len) return;`, does not count, and a
 multi-argument call in a test, `if (send(d, p, len) < 0)`, tests what it returns).
 Data the kernel holds itself is not walked data: a record of a file-scope array the
-function bounds with ARRAY_SIZE() or indexes as `&tbl[n]`, or of a local `static
+function bounds with ARRAY_SIZE() or indexes as `&tbl[n]` or sizes with `sizeof(tbl)`, or of a local `static
 const` table (aic7xxx's sequencer patch table); a buffer a core validated before it
 handed it over in a member (data/validated_buffers.txt: USB's `->extra` descriptors,
 which usb_parse_configuration() cuts at a `bLength < 2`), also when a static helper
