@@ -988,8 +988,22 @@ def _exit_counters(fn, loop) -> list[tuple[str, str]]:
 
 
 def _unconditional(fn, loop, node) -> bool:
-    """Runs on every iteration: no branch inside the loop guards it."""
-    return fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head))
+    """Runs on every iteration: no branch inside the loop guards it, or every way back
+    to the loop test passes it (`if (copy_from_user(&h, p, sizeof(h))) return -EFAULT;
+    p += sizeof(h);`: the other branch leaves the loop)."""
+    if fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head)):
+        return True
+    start = [s for s, _ in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
+    seen, stack = set(), list(start)
+    while stack:
+        n = stack.pop()
+        if n == loop.head:
+            return False    # an iteration went round without it
+        if n in seen or n == node.id or not loop.contains(n):
+            continue
+        seen.add(n)
+        stack.extend(s for s, _ in fn.nodes[n].succ)
+    return bool(start)
 
 
 def _rhs(statement: str) -> str:

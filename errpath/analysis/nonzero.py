@@ -109,7 +109,7 @@ class ZeroAnalysis:
                 op, bound = m.group(2), m.group(3)
                 if ((op in ("<", "<=") and not polarity) or (op in (">", ">=") and polarity)) \
                         and (_positive_bound(bound, strict=op in (">", "<="))
-                             or (fn is not None and _positive_local(fn, node, bound))):
+                             or (fn is not None and _positive_local(fn, node, bound, self.ctx))):
                     return True   # also `if (op->no < min_len) return;` with min_len a positive size
         return False
 
@@ -171,6 +171,11 @@ class ZeroAnalysis:
             if self.walks_data(fn, node, val[1]):
                 return self._unless_verified(fn, node, val[1], _walked_length(
                     fn, f"'{val[1]}' is a length read from the data being walked", self.ctx, val[1]))
+            own = fn.reaching(node, val[1])
+            if own and all(v[0] not in ("unknown", "uninit", "param") for _, v in own):
+                # `raw_data[n] = s > 32 ? 32 : s; ... s -= raw_data[n];`: the element was
+                # set here, not received (a copy into the rest of the buffer is no matter)
+                return self.var(val[1], fn, node, depth, seen)
             local = self.filled_local(fn, node, val[1])
             if local is not None:
                 return self._unless_verified(fn, node, val[1], local)
@@ -210,9 +215,16 @@ class ZeroAnalysis:
                                        [Evidence(fn.path, g.line, fn.name, f"'{base}' filled here: {g.text}")],
                                        why.files, why.weak)
                     continue
-                what = "copied from user space" if c.name.startswith("copy_from") else \
-                    f"read from the device by {c.name}()"
-                return Verdict(MAYBE, f"'{field_text}' is {what}, not checked against 0 or a minimum on the way",
+                if c.name.startswith("copy_from"):
+                    # what a caller of a system call passed: its sizes bound what it asked
+                    # for (`size = params.len; while (size) ...`) more often than they step
+                    # a walk; a zero-length request is the caller's own loop (weak)
+                    return Verdict(MAYBE, f"'{field_text}' is copied from user space, not checked against 0 "
+                                          f"or a minimum on the way",
+                                   [Evidence(fn.path, g.line, fn.name, f"'{base}' filled here: {g.text}")],
+                                   weak=True)
+                return Verdict(MAYBE, f"'{field_text}' is read from the device by {c.name}(), not checked "
+                                      f"against 0 or a minimum on the way",
                                [Evidence(fn.path, g.line, fn.name, f"'{base}' filled here: {g.text}")])
         return None
 
@@ -848,7 +860,7 @@ def _min_checked_members(ctx, g: FunctionFacts) -> frozenset:
                 if bound != "0":
                     return
             elif not _positive_bound(bound, strict=op in (">", "<=")) and not (op in (">", "<=") and bound == "0") \
-                    and not _positive_local(g, node_id, bound):
+                    and not _positive_local(g, node_id, bound, ctx):
                 return
         t = re.search(r"(?:->|\.)(\w+)$", name)
         if t:
@@ -915,7 +927,7 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
                 name = atom if atom.isidentifier() or atom == field_text else (
                     m.group(1) if m and m.group(2) in ("<", "<=")
                     and (_positive_bound(m.group(3), strict=m.group(2) == "<=")
-                         or _positive_local(g, node.id, m.group(3))) else None)
+                         or _positive_local(g, node.id, m.group(3), ctx)) else None)
                 if m is None and name is None and "(" in atom:
                     name = _unwrapped_check(atom)   # `le16_to_cpu(e->len)<sizeof(*e)`
                 if name is None:
@@ -1153,6 +1165,23 @@ def _call_bound(atom: str, var: str):
     return re.match(r"^(" + re.escape(var) + r")(<=|>=|<|>)(.+)$", atom)
 
 
+def _only_added_by_callee(ctx, g: FunctionFacts, d: int, name: str) -> bool:
+    """The call at node d, handed `&name`, only adds to `*name` a non-negative amount."""
+    from .progress import pointer_steps
+    for c in g.nodes[d].calls:
+        for i, a in enumerate(c.arg_values):
+            if a != ("un", "&", ("var", name)) or c.name is None:
+                continue
+            callee = ctx.function(c.name, g.path)
+            if callee is None or i >= len(callee.params):
+                return False
+            steps = pointer_steps(callee).get(callee.params[i], [])
+            writes = [v for n in callee.nodes for v, _ in n.defs if v.strip("()") == "*" + callee.params[i]]
+            return bool(steps) and len(writes) == len(steps) and all(
+                st.op == "+" and _non_negative(st.step) for st in steps)
+    return False
+
+
 def _unwrapped_check(atom: str) -> str | None:
     """The field a byte-order read compares against a lower bound: `le16_to_cpu(h->len)<4`
     gives `h->len`; None for any other atom."""
@@ -1164,12 +1193,17 @@ def _unwrapped_check(atom: str) -> str | None:
     return None
 
 
-def _positive_local(g: FunctionFacts, node: int, bound: str) -> bool:
+def _positive_local(g: FunctionFacts, node: int, bound: str, ctx=None) -> bool:
     """`if (op->no < min_len)` with every definition of min_len reaching the test a
-    positive size (`int min_len = sizeof(*op);`, `min_len += sizeof(struct x);`)."""
+    positive size (`int min_len = sizeof(*op);`, `min_len += sizeof(struct x);`, or a
+    callee handed `&min_len` that only adds to it: `*min_len += sizeof(*cond);`)."""
     if not bound.isidentifier():
         return False
     defs = g.reaching(node, bound)
+    if ctx is not None and any(v[0] == "unknown" for _, v in defs):
+        if not all(v[0] != "unknown" or _only_added_by_callee(ctx, g, d, bound) for d, v in defs):
+            return False
+        defs = [(d, v) for d, v in defs if v[0] != "unknown"]
 
     def positive(v) -> bool:
         if v[0] in ("sizeof", "macro"):
