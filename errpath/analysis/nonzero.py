@@ -1177,8 +1177,13 @@ def _only_added_by_callee(ctx, g: FunctionFacts, d: int, name: str) -> bool:
                 return False
             steps = pointer_steps(callee).get(callee.params[i], [])
             writes = [v for n in callee.nodes for v, _ in n.defs if v.strip("()") == "*" + callee.params[i]]
-            return bool(steps) and len(writes) == len(steps) and all(
-                st.op == "+" and _non_negative(st.step) for st in steps)
+            def non_negative(st) -> bool:
+                if _non_negative(st.step):
+                    return True
+                # `*min_len += addr_len;` with addr_len set to sizes only (0 included)
+                defs = callee.reaching(st.node, st.step[1]) if st.step[0] == "var" else []
+                return bool(defs) and all(_non_negative(v) for _, v in defs)
+            return bool(steps) and len(writes) == len(steps) and all(st.op == "+" and non_negative(st) for st in steps)
     return False
 
 
