@@ -1182,7 +1182,8 @@ def _only_added_by_callee(ctx, g: FunctionFacts, d: int, name: str) -> bool:
                     return True
                 # `*min_len += addr_len;` with addr_len set to sizes only (0 included)
                 defs = callee.reaching(st.node, st.step[1]) if st.step[0] == "var" else []
-                return bool(defs) and all(_non_negative(v) for _, v in defs)
+                return bool(defs) and all(_non_negative(v) or (v[0] == "cond" and _non_negative(v[2])
+                                                               and _non_negative(v[3])) for _, v in defs)
             return bool(steps) and len(writes) == len(steps) and all(st.op == "+" and non_negative(st) for st in steps)
     return False
 
