@@ -928,8 +928,6 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
                     m.group(1) if m and m.group(2) in ("<", "<=")
                     and (_positive_bound(m.group(3), strict=m.group(2) == "<=")
                          or _positive_local(g, node.id, m.group(3), ctx)) else None)
-                if m is None and name is None and "(" in atom:
-                    name = _unwrapped_check(atom)   # `le16_to_cpu(e->len)<sizeof(*e)`
                 if name is None:
                     continue
                 if name == field_text:
