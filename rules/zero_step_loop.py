@@ -59,7 +59,22 @@ More shapes of the same bug:
 * a `continue` taken when an allocation fails that skips the cursor's only
   advance: the same element is retried for ever;
 * a record pointer advanced by the length it reads (`len -= p->len; p = (void
-  *)p + p->len`), the length counting as walked data for the count as well.
+  *)p + p->len`), the length counting as walked data for the count as well;
+* the cursor stepped through a local first (`next = (void *)cur + cur->len; ...;
+  cur = next;`), kept in a struct member (`ps->pos += le16_to_cpu(h->len)`), or moved
+  by a pointer-add macro or helper out of sight handed it and one length (`attr =
+  Add2Ptr(attr, asize)`: reported only when that length is data);
+* the offset advanced in a callee handed its address inside the loop (`ret =
+  parse_one(buf, size, &off); if (ret) return ret;` where parse_one() does `*off +=
+  le16_to_cpu(r->len)`): the step is judged inside the callee, with the record at
+  `*off` as walked data, so a check there (`if (len < sizeof(*r)) return -EINVAL;`)
+  keeps it quiet;
+* the length read by `get_unaligned_le16(p + 2)` (a reader handed a pointer into the
+  record), copied out of the walked data into a local header (`memcpy(&hdr, buf +
+  off, sizeof(hdr)); off += hdr.len;`), or read from a device into one by a bus
+  transfer (`regmap_bulk_read(map, reg, &hdr, sizeof(hdr))`, i2c, spi) or from user
+  space; an inline cast (`p += ((struct sub *)p)->len`);
+* a `while (1)` loop left by `if (left < sizeof(*h)) return;`, counting `left` down.
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the
@@ -80,12 +95,18 @@ A validation that keeps a length quiet: `if (!len)`, `if (len < sizeof(*h))`,
 path to the step, in or before the loop, in the loop test itself (`while (p < end &&
 le16_to_cpu(tlv->len))`), on every path from where the length is read to the step
 (`olen = p[1]; if (olen < 2 || olen > left) break;` on one branch and `olen = 1;` on
-the other), or inside the helper that returns the next position; an exit
+the other), or inside the helper that returns the next position, or by a verifier on the path
+handed the record or the buffer it is read from, whose result the path tested (`if
+(!rec_ok(h, left)) break;`, `ret = validate_blob(buf, size); if (ret) return ret;`
+before the loop) and that compares the same member against 0 or a minimum (in a
+test or in what it returns: `return le16_to_cpu(h->len) >= sizeof(*h) && ...`; a
+minimum held in a local, `int min_len = sizeof(*op); if (op->no < min_len)`, counts);
+an exit
 test that leaves when the step falls short (`if (copied < bytes) break;`; a test that
 leaves only on a large step, `if (len > skb->len) return;`, does not count, and a
 multi-argument call in a test, `if (send(d, p, len) < 0)`, tests what it returns).
 Data the kernel holds itself is not walked data: a record of a file-scope array the
-function bounds with ARRAY_SIZE() or indexes as `&tbl[n]`, or of a local `static
+function bounds with ARRAY_SIZE() or indexes as `&tbl[n]` or sizes with `sizeof(tbl)`, or of a local `static
 const` table (aic7xxx's sequencer patch table); a buffer a core validated before it
 handed it over in a member (data/validated_buffers.txt: USB's `->extra` descriptors,
 which usb_parse_configuration() cuts at a `bLength < 2`), also when a static helper
@@ -470,8 +491,38 @@ class ZeroStepLoop(Rule):
                                evidence=evidence, confidence="low" if verdict.weak else "medium",
                                depends_on=verdict.files | {callee.path})
 
+    def _check_callee_moves(self, fn, ctx, loop, counter, direction, callees):
+        """`while (off < size) { ret = parse_one(buf, size, &off); if (ret) return ret; }`: the
+        loop's only progress is a callee's `*off += len`. The step is judged inside the callee
+        (a length it reads from the record at `*off`, unless it checks it first); a loop test
+        of what the callee returns, on a path where the step is tested, ends it too."""
+        found = []
+        for node, moved in callees:
+            for callee, st in moved:
+                analysis = ZeroAnalysis(ctx, counter=st.param, cursor=direction == "up")
+                verdict = analysis.value(st.step, callee, st.node)
+                if verdict.kind == NONZERO:
+                    return   # one call moves it by a proven step on every path through it
+                found.append((node, callee, st, verdict))
+        maybe = [x for x in found if x[3].kind == MAYBE]
+        if not maybe:
+            return
+        node, callee, st, verdict = maybe[0]
+        unode = callee.nodes[st.node]
+        step_text = _text(st.step) if st.step[0] in ("var", "field", "int", "macro") else _rhs(unode.text)
+        message = (f"loop on '{counter}' may never end: {callee.name}() advances '{st.target}' by "
+                   f"'{step_text}', which can be 0 ({verdict.reason})")
+        evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
+                    Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
+        evidence += verdict.evidence
+        evidence.append(Evidence(callee.path, unode.line, callee.name,
+                                 f"'{st.target}' advanced by '{step_text}' with no zero check: {unode.text}"))
+        yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
+                           evidence=evidence, confidence="low" if verdict.weak else "medium",
+                           depends_on=verdict.files | {callee.path})
+
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates, helpers = [], []
+        updates, helpers, callees, opaque = [], [], [], set()
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
@@ -480,6 +531,28 @@ class ZeroStepLoop(Rule):
                 step = _step_of(val, counter, direction)
                 if step is None and _no_progress(val, counter, direction):
                     continue
+                if step is None and val[0] == "var":
+                    # `next = (void *)cur + cur->len; ...; cur = next;`: the step of the local
+                    # the cursor is copied from, judged where that local is set
+                    via = _through_local(fn, loop, node, val[1], counter, direction)
+                    if via is not None:
+                        updates.append(via)
+                        continue
+                if step is None and val[0] == "unknown" and ctx is not None:
+                    # `ret = parse_one(buf, size, &off);`: the callee advances `*off`
+                    moved = _callee_moves(ctx, fn, node, counter, direction)
+                    if moved:
+                        callees.append((node, moved))
+                        continue
+                if step is None and direction == "up":
+                    # `attr = Add2Ptr(attr, asize)`: a macro or helper out of sight handed the
+                    # cursor and one length; judged as `attr + asize`, reported only when that
+                    # length is data
+                    added = _added_by_unknown(ctx, fn, val, counter)
+                    if added is not None:
+                        updates.append((node, added))
+                        opaque.add(node.id)
+                        continue
                 if step is None:
                     helper = _next_position(ctx, fn, val, counter) if direction == "up" else None
                     if helper is None:
@@ -487,9 +560,16 @@ class ZeroStepLoop(Rule):
                     helpers.append((node, helper))
                     continue
                 updates.append((node, step))
-        if helpers and not updates:
+        if helpers and not updates and not callees:
             yield from self._check_next_position(fn, ctx, loop, counter, helpers)
             return
+        if helpers:
+            return
+        if callees and not updates:
+            yield from self._check_callee_moves(fn, ctx, loop, counter, direction, callees)
+            return
+        if callees:
+            return   # moved both here and in a callee: judged by neither (a nonzero step may be the other)
         if direction == "down":
             updates += _consumed(fn, loop, counter)
         if not updates:
@@ -508,6 +588,8 @@ class ZeroStepLoop(Rule):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
+            if verdict.kind != MAYBE and node.id in opaque:
+                continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
             what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
@@ -519,6 +601,51 @@ class ZeroStepLoop(Rule):
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
+
+
+def _added_by_unknown(ctx, fn, val, counter: str):
+    """`p = Add2Ptr(p, len)`: a call with no definition in the files read, handed the
+    cursor and one other value that is no constant: that value, or None."""
+    if val[0] != "call" or val[1] is None or len(val[2]) != 2 or ctx is None:
+        return None
+    args = list(val[2])
+    if ("var", counter) not in args or args.count(("var", counter)) != 1:
+        return None
+    other = args[1 - args.index(("var", counter))]
+    if other[0] in ("int", "macro", "sizeof") or ctx.function(val[1], fn.path) is not None:
+        return None
+    return other
+
+
+def _through_local(fn, loop, node, local: str, counter: str, direction: str):
+    """`cur = next;` where every definition of `next` reaching it, inside the loop, is
+    `next = cur + step`: (the node that sets it, step), or None."""
+    defs = fn.reaching(node.id, local)
+    if not defs or any(not d or not loop.contains(d) for d, _ in defs):
+        return None
+    steps = [(fn.nodes[d], _step_of(v, counter, direction)) for d, v in defs]
+    if len(steps) != 1 or steps[0][1] is None:
+        return None
+    return steps[0]
+
+
+def _callee_moves(ctx, fn, node, counter: str, direction: str):
+    """[(callee, PointerStep)] of the call at node handed `&counter`, whose callee steps
+    `*param` the way the loop runs (`*off += len` for a cursor, `*left -= n` for a count)."""
+    out = []
+    op = "+" if direction == "up" else "-"
+    for c in node.calls:
+        for i, a in enumerate(c.arg_values):
+            if a != ("un", "&", ("var", counter)) or c.name is None:
+                continue
+            callee = ctx.function(c.name, fn.path)
+            if callee is None or callee is fn or i >= len(callee.params):
+                return []
+            steps = progress.pointer_steps(callee).get(callee.params[i], [])
+            if not steps or any(st.op != op for st in steps):
+                return []
+            out += [(callee, st) for st in steps]
+    return out
 
 
 _IMPURE = re.compile(r"\b(asm|__asm__|volatile|READ_ONCE|jiffies|current|get_cycles|ktime_get\w*)\b")
@@ -852,7 +979,8 @@ def _exit_counters(fn, loop) -> list[tuple[str, str]]:
                         op, bound = m.group(2), m.group(3)
                         if op in (">=", ">", "=="):
                             found = (m.group(1), "up")
-                        elif op == "<=" and bound == "0" or op == "<" and bound == "1":
+                        elif op in ("<", "<="):
+                            # `if (!left)`-like: `left <= 0`, `left < 1`, `left < sizeof(*h)`
                             found = (m.group(1), "down")
                 if found and found not in out:
                     out.append(found)
@@ -860,8 +988,22 @@ def _exit_counters(fn, loop) -> list[tuple[str, str]]:
 
 
 def _unconditional(fn, loop, node) -> bool:
-    """Runs on every iteration: no branch inside the loop guards it."""
-    return fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head))
+    """Runs on every iteration: no branch inside the loop guards it, or every way back
+    to the loop test passes it (`if (copy_from_user(&h, p, sizeof(h))) return -EFAULT;
+    p += sizeof(h);`: the other branch leaves the loop)."""
+    if fn.must_hold(node.id) <= (loop.cond_true | fn.must_hold(loop.head)):
+        return True
+    start = [s for s, _ in fn.nodes[loop.head].succ if loop.contains(s) and s != loop.head]
+    seen, stack = set(), list(start)
+    while stack:
+        n = stack.pop()
+        if n == loop.head:
+            return False    # an iteration went round without it
+        if n in seen or n == node.id or not loop.contains(n):
+            continue
+        seen.add(n)
+        stack.extend(s for s, _ in fn.nodes[n].succ)
+    return bool(start)
 
 
 def _rhs(statement: str) -> str:

@@ -151,3 +151,11 @@ def test_align_down_to_a_multiple_not_shown_to_be_0_is_low():
     desc_max, which nothing shows; a multiple from a helper that returns 0 stays medium."""
     _, found = findings_for_file(FIX / "bad_align_down_runtime.c", [RULE])
     assert {f.function: f.confidence for f in found} == {"push_units": "medium", "hash_blocks": "low"}
+
+
+def test_a_minimum_held_in_a_local_validates_and_makes_the_other_walk_low():
+    # bc_audit() rejects `op->no < min_len` with min_len = sizeof(struct bc_op) (+ more):
+    # its own walk is quiet, and the run-time walk of the same ops is low, naming it
+    found = findings_for_file(FIX / "bad_checked_against_local_minimum.c", [RULE])[1]
+    assert {f.function for f in found} == {"bc_run"}
+    assert all(f.confidence == "low" and "bc_audit()" in f.message for f in found)

@@ -63,7 +63,7 @@ class ZeroAnalysis:
         self._tables: dict[int, frozenset] = {}
 
     def guarded(self, fn: FunctionFacts, node: int, var: str) -> bool:
-        return self._guards(fn.must_hold(node), var)
+        return self._guards(fn.must_hold(node), var, fn, node)
 
     def guarded_from(self, fn: FunctionFacts, def_node: int, use: int, var: str) -> bool:
         """Does every path from def_node to use that keeps def_node's value of var
@@ -76,7 +76,7 @@ class ZeroAnalysis:
         while queue:
             nid, known = queue.popleft()
             if nid == use:
-                if not self._guards(known, var):
+                if not self._guards(known, var, fn, nid):
                     return False
                 arrived = True
                 continue
@@ -99,7 +99,7 @@ class ZeroAnalysis:
             return frozenset()
         return frozenset(n.true_lits if edge else n.false_lits)
 
-    def _guards(self, lits, var: str) -> bool:
+    def _guards(self, lits, var: str, fn: FunctionFacts | None = None, node: int = 0) -> bool:
         if any(a in lits for a in _nz_atoms(var)):
             return True
         # `if (len < sizeof(*hdr)) return;` leaves len >= a positive bound
@@ -108,8 +108,9 @@ class ZeroAnalysis:
             if m and m.group(1) == var:
                 op, bound = m.group(2), m.group(3)
                 if ((op in ("<", "<=") and not polarity) or (op in (">", ">=") and polarity)) \
-                        and _positive_bound(bound, strict=op in (">", "<=")):
-                    return True
+                        and (_positive_bound(bound, strict=op in (">", "<="))
+                             or (fn is not None and _positive_local(fn, node, bound, self.ctx))):
+                    return True   # also `if (op->no < min_len) return;` with min_len a positive size
         return False
 
     def value(self, val: Value, fn: FunctionFacts, node: int, depth: int = 0,
@@ -168,14 +169,103 @@ class ZeroAnalysis:
                 # the kernel wrote those lengths, no device or file did
                 return Verdict(UNKNOWN, f"'{val[1]}' is read from a table compiled into the kernel")
             if self.walks_data(fn, node, val[1]):
-                return _walked_length(fn, f"'{val[1]}' is a length read from the data being walked", self.ctx,
-                                      val[1])
+                return self._unless_verified(fn, node, val[1], _walked_length(
+                    fn, f"'{val[1]}' is a length read from the data being walked", self.ctx, val[1]))
+            own = fn.reaching(node, val[1])
+            if own and all(v[0] not in ("unknown", "uninit", "param") for _, v in own):
+                # `raw_data[n] = s > 32 ? 32 : s; ... s -= raw_data[n];`: the element was
+                # set here, not received (a copy into the rest of the buffer is no matter)
+                return self.var(val[1], fn, node, depth, seen)
+            local = self.filled_local(fn, node, val[1])
+            if local is not None:
+                return self._unless_verified(fn, node, val[1], local)
             filled = self.filled_buffer(fn, val[1])
             if filled is not None:
                 return Verdict(MAYBE, f"'{val[1]}' is a byte of a buffer {filled}, not checked against 0 "
                                       f"on the way")
             return Verdict(UNKNOWN, f"'{val[1]}' is not proven nonzero")
         return Verdict(UNKNOWN)
+
+    def filled_local(self, fn: FunctionFacts, node: int, field_text: str) -> Verdict | None:
+        """`memcpy(&hdr, buf + off, sizeof(hdr)); off += hdr.len;`, `regmap_bulk_read(map, reg,
+        &hdr, sizeof(hdr))`, `i2c_master_recv(client, buf, 4); len = buf[1];`: a field of a
+        local the function fills with received bytes. Copied out of the data the loop walks,
+        it is a walked length; read from a device by a bus transfer, or copied from user
+        space, any value can arrive. A Verdict (MAYBE), or None (a copy from elsewhere)."""
+        m = _BASE.match(field_text)
+        if m is None:
+            return None
+        base = m.group(1)
+        if base in fn.params:
+            return None
+        fillers = _FILL_DEST
+        for g in fn.nodes:
+            for c in g.calls:
+                at = fillers.get(c.name)
+                if at is None or at >= len(c.arg_values) or _pointer_base(c.arg_values[at]) != base:
+                    continue
+                src = c.arg_values[1] if c.name in _COPY_FROM else None
+                if c.name == "memcpy":
+                    sb = _pointer_base(src) if src is not None else None
+                    if sb is not None and ((self.cursor and _mentions(src, self.counter, calls=False))
+                                           or self.walks_data(fn, g.id, f"{sb}[0]")):
+                        why = _walked_length(fn, f"'{field_text}' is a length copied by {c.name}() out of the "
+                                                 f"data being walked", self.ctx)
+                        return Verdict(why.kind, why.reason,
+                                       [Evidence(fn.path, g.line, fn.name, f"'{base}' filled here: {g.text}")],
+                                       why.files, why.weak)
+                    continue
+                if c.name.startswith("copy_from"):
+                    # what a caller of a system call passed: its sizes bound what it asked
+                    # for (`size = params.len; while (size) ...`) more often than they step
+                    # a walk; a zero-length request is the caller's own loop (weak)
+                    return Verdict(MAYBE, f"'{field_text}' is copied from user space, not checked against 0 "
+                                          f"or a minimum on the way",
+                                   [Evidence(fn.path, g.line, fn.name, f"'{base}' filled here: {g.text}")],
+                                   weak=True)
+                return Verdict(MAYBE, f"'{field_text}' is read from the device by {c.name}(), not checked "
+                                      f"against 0 or a minimum on the way",
+                               [Evidence(fn.path, g.line, fn.name, f"'{base}' filled here: {g.text}")])
+        return None
+
+    def _unless_verified(self, fn: FunctionFacts, node: int, field_text: str, verdict: Verdict) -> Verdict:
+        """A walked length is safe when a verifier on the path checked it: a call handed the
+        record (or the buffer it is read from) whose result the path tested (`if
+        (!rec_ok(h, left)) break;`, `ret = check_table(buf, size); if (ret) return ret;`), and
+        that compares the same member against 0 or a minimum (`return le16_to_cpu(h->len) >=
+        sizeof(*h) && ...`)."""
+        if verdict.kind != MAYBE or self.ctx is None:
+            return verdict
+        m = _BASE.match(field_text)
+        tail = re.search(r"(?:->|\.)(\w+)$", field_text)
+        if m is None:
+            return verdict
+        member = tail.group(1) if tail else None
+        related = {m.group(1)}
+        for _, v in fn.reaching(node, m.group(1)):
+            related |= _value_names(v, calls=False)
+        for atom, _ in fn.must_hold(node):
+            calls = []
+            c = _ATOM_CALL.match(atom)
+            if c:
+                calls.append((c.group(1), c.group(2)))
+            elif atom.isidentifier():
+                for _, v in fn.reaching(node, atom):
+                    if v[0] == "call" and v[1] is not None:
+                        calls.append((v[1], ",".join(_arg_text(a) or "" for a in v[2])))
+            for name, args in calls:
+                if name in name_list("device_data_readers"):
+                    continue
+                if not any(_pointer_base_text(a) in related for a in _split_args(args)):
+                    continue
+                g = self.ctx.function(name, fn.path)
+                if g is None or g is fn:
+                    continue
+                checked = _min_checked_members(self.ctx, g)
+                if (member in checked) if member else bool(checked):
+                    return Verdict(NONZERO, f"{name}() checks '{member or field_text}' against a minimum "
+                                            f"on the way", files={g.path})
+        return verdict
 
     def filled_buffer(self, fn: FunctionFacts, field_text: str) -> str | None:
         """`data->report[1]`: an element of a buffer member that a function of the same
@@ -353,6 +443,11 @@ class ZeroAnalysis:
         `sg = sg_next(sg)`: an array of descriptors the kernel built is no data walk."""
         for nid in range(self.loop.first, self.loop.last + 1):
             for var, val in fn.nodes[nid].defs:
+                if var == name and val[0] == "var":
+                    # `next = (void *)p + p->len; ...; p = next;`
+                    defs = fn.reaching(nid, val[1])
+                    if len(defs) == 1 and defs[0][0] and self.loop.contains(defs[0][0]):
+                        nid, val = defs[0][0], defs[0][1]
                 if var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name):
                     by = val[3]
                     if _has_field(by, field_text):
@@ -481,7 +576,21 @@ class ZeroAnalysis:
             if arg[0] == "field" and self.kernel_table(fn, node, arg[1]):
                 return Verdict(UNKNOWN, f"'{arg[1]}' is read from a table compiled into the kernel")
             if arg[0] == "field" and self.walks_data(fn, node, arg[1]):
-                return _walked_length(fn, f"'{name}()' reads a length from the data being walked", self.ctx, arg[1])
+                return self._unless_verified(fn, node, arg[1], _walked_length(
+                    fn, f"'{name}()' reads a length from the data being walked", self.ctx, arg[1]))
+            if arg[0] == "field":
+                local = self.filled_local(fn, node, arg[1])
+                if local is not None:
+                    return self._unless_verified(fn, node, arg[1], local)
+            at = _pointer_base(arg) if name.startswith("get_unaligned") or name.endswith("p") else None
+            if at is not None and self.walks_data(fn, node, f"{at}[0]"):
+                # `get_unaligned_le16(p + 2)`, `get_unaligned_be32(&rec[4])`: a reader handed
+                # a pointer into the record the loop walks
+                text = _arg_text(arg) or at
+                if self.guarded(fn, node, f"{name}({text})"):
+                    return Verdict(NONZERO)
+                return self._unless_verified(fn, node, f"{at}[0]", _walked_length(
+                    fn, f"'{name}()' reads a length from the data being walked", self.ctx))
             return Verdict(UNKNOWN, f"'{name}()' reads a value not proven nonzero")
         if name in ("round_down", "rounddown", "ALIGN_DOWN"):
             if len(args) > 1 and _constant_multiple(args[1]):
@@ -594,9 +703,11 @@ class ZeroAnalysis:
         return worst
 
 
-_BASE = re.compile(r"^[*(&]*([A-Za-z_]\w*)")
+# the record a field is read from: `h->len`, `*off`, `((conststructsub*)p)->len` (a cast
+# inline, its spaces removed by the facts: the record is p, not the type)
+_BASE = re.compile(r"^[*&]*(?:\(+(?:const|volatile)?(?:struct|union)?[A-Za-z_]\w*\*+\))?[(*&]*([A-Za-z_]\w*)")
 _SUBSCRIPT = re.compile(r"^(.*)\[([^\[\]]+)\]$")
-_ARRAY_USE = re.compile(r"\bARRAY_SIZE\s*\(\s*([A-Za-z_]\w*)\s*\)|&\s*([A-Za-z_]\w*)\s*\[")
+_ARRAY_USE = re.compile(r"\b(?:ARRAY_SIZE|sizeof)\s*\(\s*([A-Za-z_]\w*)\s*\)|&\s*([A-Za-z_]\w*)\s*\[")
 _STATIC_CONST = re.compile(r"^static\s+const\b[^=;]*?\b([A-Za-z_]\w*)\s*\[")
 
 
@@ -631,7 +742,7 @@ def _kernel_arrays(fn: FunctionFacts) -> frozenset:
                 local.add(var.split("[", 1)[0])
             # array declarators (`u8 buf[64];`), not subscripts in an initializer
             local.update(re.findall(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)+(?:[=;,]|$)", text.split("=", 1)[0]))
-        if "ARRAY_SIZE" in text or "&" in text:
+        if "ARRAY_SIZE" in text or "&" in text or "sizeof" in text:
             for m in _ARRAY_USE.finditer(text):
                 used.add(m.group(1) or m.group(2))
     return frozenset(tables | (used - local))
@@ -684,6 +795,109 @@ def _value_names(v, calls: bool = True) -> set[str]:
             if isinstance(x, tuple):
                 out |= _value_names(x, calls)
     return out
+# the argument a buffer filler writes to (data/buffer_fillers.txt), and the copies among them
+_FILL_DEST = {"memcpy": 0, "copy_from_user": 0, "memcpy_fromio": 0, "i2c_master_recv": 1,
+              "i2c_smbus_read_i2c_block_data": 3, "i2c_smbus_read_block_data": 2, "regmap_bulk_read": 2,
+              "regmap_raw_read": 2, "spi_read": 1}
+_COPY_FROM = frozenset({"memcpy", "copy_from_user", "memcpy_fromio"})
+_ATOM_CALL = re.compile(r"^!?([A-Za-z_]\w*)\((.*)\)$")
+
+
+def _pointer_base(v) -> str | None:
+    """The variable a pointer argument points into: `p`, `p + 2`, `&p[2]`, `&hdr`, `buf + off`."""
+    if v is None:
+        return None
+    if v[0] in ("var", "param"):
+        return v[1] if v[1].isidentifier() else None
+    if v[0] == "un" and v[1] == "&" and v[2][0] in ("var", "field", "param"):
+        m = _BASE.match(v[2][1])
+        return m.group(1) if m else None
+    if v[0] == "bin" and v[1] in ("+", "-"):
+        return _pointer_base(v[2])
+    return None
+
+
+def _pointer_base_text(text: str) -> str | None:
+    m = _BASE.match(text.strip())
+    return m.group(1) if m else None
+
+
+def _split_args(text: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch in "([" 
+        depth -= ch in ")]"
+        cur += ch
+    return out + [cur]
+
+
+# a comparison in a verifier: `le16_to_cpu(h->len)<sizeof(*h)`, `h->len>=4`, `len==0`, `!r->size`
+_CHECK_ATOM = re.compile(r"^!?(?:[A-Za-z_]\w*\()?\*?([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]]*\])*)\)?"
+                         r"(?:(<=|>=|<|>|==|!=)(.+))?$")
+
+
+def _min_checked_members(ctx, g: FunctionFacts) -> frozenset:
+    """Members g compares against 0 or a positive minimum, in a test or in what it
+    returns (`return le16_to_cpu(h->len) >= sizeof(*h) && ...`), through a local set
+    from the member too (`len = h->len; if (len < 4)`). Cached per function."""
+    cache = ctx.index.__dict__.setdefault("_min_checked", {}) if getattr(ctx, "index", None) is not None else {}
+    key = (g.path, g.name)
+    if key in cache:
+        return cache[key]
+    out: set[str] = set()
+
+    def consider(node_id: int, atom: str) -> None:
+        m = _CHECK_ATOM.match(atom)
+        if m is None:
+            return
+        name, op, bound = m.group(1), m.group(2), m.group(3)
+        if op is not None:
+            if op in ("==", "!="):
+                if bound != "0":
+                    return
+            elif not _positive_bound(bound, strict=op in (">", "<=")) and not (op in (">", "<=") and bound == "0") \
+                    and not _positive_local(g, node_id, bound, ctx):
+                return
+        t = re.search(r"(?:->|\.)(\w+)$", name)
+        if t:
+            out.add(t.group(1))
+        elif name.isidentifier():
+            for _, v in g.reaching(node_id, name):
+                for f in _fields_of_deep(v):
+                    t = re.search(r"(?:->|\.)(\w+)$", f)
+                    if t:
+                        out.add(t.group(1))
+
+    for node in g.nodes:
+        if node.kind == "cond":
+            for atom, _ in node.true_lits | node.false_lits:
+                consider(node.id, atom)
+        elif node.kind == "return" and ("<" in node.text or ">" in node.text or "!" in node.text):
+            body = re.sub(r"^\s*return\s*|;\s*$", "", node.text)
+            for part in re.split(r"&&|\|\|", body):
+                consider(node.id, "".join(part.split()).strip("()") if part.count("(") != part.count(")")
+                         else "".join(part.split()))
+    found = frozenset(out)
+    cache[key] = found
+    return found
+
+
+def _fields_of_deep(v) -> list:
+    """Field texts a value reads, also as a call's argument (`le16_to_cpu(h->len)`)."""
+    out = []
+    if isinstance(v, tuple) and v and isinstance(v[0], str):
+        if v[0] == "field" and isinstance(v[1], str):
+            return [v[1]]
+        for x in (v[2] if v[0] == "call" else v[1:]):
+            if isinstance(x, tuple):
+                out += _fields_of_deep(x)
+    return out
+
+
 _NARROW = re.compile(r"\b(short|char|u8|u16|s8|s16|__u8|__u16|uint8_t|uint16_t)\b")
 # `d->report[1]`, `hdr.buf[i]`: an element of a buffer member
 _ELEMENT = re.compile(r"(?:->|\.)([A-Za-z_]\w*)\[[^\]]+\]$")
@@ -712,7 +926,8 @@ def _checked_elsewhere(ctx, fn: FunctionFacts, field_text: str) -> str | None:
                 m = _BOUND.match(atom)
                 name = atom if atom.isidentifier() or atom == field_text else (
                     m.group(1) if m and m.group(2) in ("<", "<=")
-                    and _positive_bound(m.group(3), strict=m.group(2) == "<=") else None)
+                    and (_positive_bound(m.group(3), strict=m.group(2) == "<=")
+                         or _positive_local(g, node.id, m.group(3), ctx)) else None)
                 if name is None:
                     continue
                 if name == field_text:
@@ -807,6 +1022,8 @@ def _verified_by_callee(ctx, fn: FunctionFacts, field_text: str) -> tuple[str, s
                 name = atom if b is None else (
                     b.group(1) if b.group(2) in ("<", "<=") and _positive_bound(b.group(3), strict=b.group(2) == "<=")
                     else None)
+                if b is None and "(" in atom:
+                    name = _unwrapped_check(atom)   # `le16_to_cpu(de->length)<32`
                 t = tail.match(name) if name else None
                 if t and _struct_of(v, t.group(1)) == struct:
                     chain = f"{g.name}() -> {via.name}() -> {v.name}()" if via else f"{g.name}() -> {v.name}()"
@@ -838,9 +1055,6 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
     reply, a BIOS table, a packet) reach such loops unvalidated: MAYBE. A filesystem's
     on-disk records were usually checked when the block was read (xfs verifiers,
     ocfs2/ext4 block validation), out of the function's sight: weak."""
-    if fn.path.startswith("fs/"):
-        return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read",
-                       weak=True)
     if fn.path.startswith(("samples/", "tools/")):
         return Verdict(MAYBE, f"{what}; sample or tool code", weak=True)
     checker = _checked_elsewhere(ctx, fn, field_text) if field_text else None
@@ -850,6 +1064,9 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
     verifier = _verified_by_callee(ctx, fn, field_text) if field_text else None
     if verifier is not None:
         return Verdict(MAYBE, f"{what}; {verifier[0]}", weak=True, files={verifier[1]})
+    if fn.path.startswith("fs/"):
+        return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read "
+                              f"(no check of it found in this file or the verifiers it calls)", weak=True)
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
 
 
@@ -917,6 +1134,9 @@ def _mentions(v, name: str, calls: bool = True) -> bool:
             return True
         if v and v[0] == "field" and _BASE.match(v[1]) and _BASE.match(v[1]).group(1) == name:
             return True
+        if v and v[0] == "field" and not name.isidentifier() and (
+                v[1] == name or v[1].startswith((name + "[", name + "->", name + "."))):
+            return True     # a member cursor: `h = (void *)ps->pos` reads at `ps->pos`
         if not calls and v and v[0] == "call":
             return False
         return any(_mentions(x, name, calls) for x in v[1:] if isinstance(x, tuple))
@@ -941,6 +1161,64 @@ def _call_bound(atom: str, var: str):
     if not atom.startswith(var):
         return None
     return re.match(r"^(" + re.escape(var) + r")(<=|>=|<|>)(.+)$", atom)
+
+
+def _only_added_by_callee(ctx, g: FunctionFacts, d: int, name: str) -> bool:
+    """The call at node d, handed `&name`, only adds to `*name` a non-negative amount."""
+    from .progress import pointer_steps
+    for c in g.nodes[d].calls:
+        for i, a in enumerate(c.arg_values):
+            if a != ("un", "&", ("var", name)) or c.name is None:
+                continue
+            callee = ctx.function(c.name, g.path)
+            if callee is None or i >= len(callee.params):
+                return False
+            steps = pointer_steps(callee).get(callee.params[i], [])
+            writes = [v for n in callee.nodes for v, _ in n.defs if v.strip("()") == "*" + callee.params[i]]
+            def non_negative(st) -> bool:
+                if _non_negative(st.step):
+                    return True
+                # `*min_len += addr_len;` with addr_len set to sizes only (0 included)
+                defs = callee.reaching(st.node, st.step[1]) if st.step[0] == "var" else []
+                return bool(defs) and all(_non_negative(v) or (v[0] == "cond" and _non_negative(v[2])
+                                                               and _non_negative(v[3])) for _, v in defs)
+            return bool(steps) and len(writes) == len(steps) and all(st.op == "+" and non_negative(st) for st in steps)
+    return False
+
+
+def _unwrapped_check(atom: str) -> str | None:
+    """The field a byte-order read compares against a lower bound: `le16_to_cpu(h->len)<4`
+    gives `h->len`; None for any other atom."""
+    m = re.match(r"^!?([A-Za-z_]\w*)\(([A-Za-z_][\w>.\-\[\]]*)\)(?:(<=|<)(.+))?$", atom)
+    if m is None or m.group(1) not in name_list("device_data_readers"):
+        return None
+    if m.group(3) is None or _positive_bound(m.group(4), strict=m.group(3) == "<="):
+        return m.group(2)
+    return None
+
+
+def _positive_local(g: FunctionFacts, node: int, bound: str, ctx=None) -> bool:
+    """`if (op->no < min_len)` with every definition of min_len reaching the test a
+    positive size (`int min_len = sizeof(*op);`, `min_len += sizeof(struct x);`, or a
+    callee handed `&min_len` that only adds to it: `*min_len += sizeof(*cond);`)."""
+    if not bound.isidentifier():
+        return False
+    defs = g.reaching(node, bound)
+    if ctx is not None and any(v[0] == "unknown" for _, v in defs):
+        if not all(v[0] != "unknown" or _only_added_by_callee(ctx, g, d, bound) for d, v in defs):
+            return False
+        defs = [(d, v) for d, v in defs if v[0] != "unknown"]
+
+    def positive(v) -> bool:
+        if v[0] in ("sizeof", "macro"):
+            return True
+        if v[0] == "int":
+            return v[1] > 0
+        if v[0] == "bin" and v[1] == "+":
+            return (positive(v[2]) and _non_negative(v[3])) or (positive(v[3]) and _non_negative(v[2])) \
+                or (v[2] == ("var", bound) and _non_negative(v[3]))
+        return False
+    return bool(defs) and all(positive(v) for _, v in defs)
 
 
 def _positive_bound(bound: str, strict: bool) -> bool:

@@ -367,7 +367,9 @@ _LIGHT_PATTERNS = """
     (for_statement !condition) @ever
     (while_statement condition: (parenthesized_expression [(number_literal) (true)] @one))
     ((assignment_expression left: (identifier) @h right: (call_expression arguments: (argument_list (identifier) @ha)))
-     (#eq? @h @ha))"""
+     (#eq? @h @ha))
+    (assignment_expression left: (identifier) @cl right: (identifier) @cr)
+    (call_expression arguments: (argument_list (pointer_expression operator: "&" argument: (identifier) @ad)))"""
 # the if conditions of a function with a `for (;;)` / `while (1)` loop (a second, rarer query)
 _IF_PATTERNS = "(if_statement condition: (_) @i)"
 _IF_QUERY = None
@@ -376,6 +378,16 @@ _IF_QUERY = None
 # handed the address of a variable may step it (progress made by the callee)
 _ADDR_ARG = re.compile(r"[(,]&[A-Za-z_]")
 _ASSIGNED_CALL = re.compile(r"^\(*[A-Za-z_]\w*=[A-Za-z_]\w*\([^&()]*\)\)*$")
+
+
+def _if_conds(node: TSNode) -> list:
+    global _IF_QUERY
+    from tree_sitter import QueryCursor
+    if _IF_QUERY is None:
+        from tree_sitter import Query
+        from ..frontend.parse import c_language
+        _IF_QUERY = Query(c_language(), _IF_PATTERNS)
+    return [norm_atom(node_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
 
 
 def _light_of(node: TSNode) -> tuple[tuple, bool]:
@@ -399,6 +411,7 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
     stepped = {norm_atom(node_text(n)) for n in caps.get("l", ())}
     # `de = next_entry(de)`: a helper handed the cursor returns it advanced
     stepped.update(node_text(n) for n in caps.get("h", ()))
+    derived: dict[str, set] = {}
     for a in caps.get("a", ()):
         # `x = x - n`, also through parentheses and casts (`rel = (void *)rel + n`),
         # as value_of sees it; a declaration too (`int x = x - n`, seen the same way)
@@ -411,20 +424,30 @@ def _light_of(node: TSNode) -> tuple[tuple, bool]:
             left = declarator_name(target) or norm_atom(node_text(target)).lstrip("*")
         value = strip_node(value)
         if value.type == "binary_expression" and value.child_by_field_id(_F_OPERATOR).type in ("-", "+"):
-            if left == norm_atom(node_text(strip_node(value.child_by_field_id(_F_LEFT)))):
+            operand = norm_atom(node_text(strip_node(value.child_by_field_id(_F_LEFT))))
+            if left == operand:
                 stepped.add(left)
-    step = False
+            else:
+                derived.setdefault(left, set()).add(operand)
+    # `next = (void *)cur + cur->len; ...; cur = next;`: the cursor stepped through a local
+    for lhs, rhs in zip(caps.get("cl", ()), caps.get("cr", ())):
+        if node_text(lhs) in derived.get(node_text(rhs), ()):
+            stepped.add(node_text(lhs))
+    step = forever = False
     conds = [norm_atom(node_text(n)) for n in caps.get("c", ())]
     if stepped:
         if caps.get("ever") or any(n.text in (b"1", b"true") for n in caps.get("one", ())):
             # `for (;;) { if (off >= end) break; ... off += len; }`: the exit test is an if
-            global _IF_QUERY
-            if _IF_QUERY is None:
-                from tree_sitter import Query
-                from ..frontend.parse import c_language
-                _IF_QUERY = Query(c_language(), _IF_PATTERNS)
-            conds += [norm_atom(node_text(n)) for n in QueryCursor(_IF_QUERY).captures(node).get("i", ())]
+            conds += _if_conds(node)
+            forever = True
         step = any(v in c for v in stepped for c in conds)
+    if not step and caps.get("ad"):
+        # `parse_one(buf, &off)` in a loop on off: the callee may step it (an identifier of
+        # a loop test, not a substring: `&ret` is handed to many calls)
+        addr = {node_text(n) for n in caps["ad"]}
+        if not forever and (caps.get("ever") or any(n.text in (b"1", b"true") for n in caps.get("one", ()))):
+            conds = conds + _if_conds(node)
+        step = any(addr & set(idents(c)) for c in conds)
     if not step and names:
         # `&x` handed to the call of a loop condition, or `while ((e = next(a, b)))`
         # with plain arguments (a cursor the loop may never advance)
