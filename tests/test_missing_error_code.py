@@ -267,3 +267,13 @@ def test_tools_samples_and_tests_are_low():
         _, found = findings_for_file(FIX / "bad_lost_errno.c", [RULE], rel=rel)
         assert found and {f.confidence for f in found} == {"low"}, rel
         assert any(any(e.note.startswith("low: user-space tools") for e in f.evidence) for f in found)
+
+
+def test_the_run_out_counter_message_spells_the_loop_as_the_code_does():
+    """`} while (timeout--);` is named as a do-while, `while (retries--)` as a while."""
+    _, found = findings_for_file(FIX / "bad_do_while_counter_runs_out.c", [RULE])
+    do_while = [f for f in found if "post-decrement" in str(f.evidence) or "runs out" in f.message]
+    assert do_while and all("`do ... while (" in f.message and "--);`" in f.message for f in do_while)
+    _, found = findings_for_file(FIX / "bad_recall_poll_counter_runs_out.c", [RULE])
+    plain = [f for f in found if "runs out" in f.message]
+    assert plain and all("`while (" in f.message and "`do" not in f.message for f in plain)
