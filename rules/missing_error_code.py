@@ -315,6 +315,15 @@ _UNDO = re.compile(r"(?i)unlock|free|put|release|destroy|unregister|remove|exit|
                    r"|err|warn|^up(?:_read|_write)?$|^rcu_read|^local_irq|^kvfree|^iput$")
 
 
+# a checker's markup, not the author explaining the code: errpath's own suppressions
+# and the fixture marks of this repository
+_MARKUP = re.compile(r"//\s*(?:expect|ok):|errpath:")
+# any message at all, whatever its level: printk(KERN_ERR ...), dev_err, pr_warn, netdev_info,
+# a driver's own FOO_ERR()/foo_dbg() wrappers
+_LOGGING = re.compile(r"(?i)printk|print|(?:^|_)(?:err|error|crit|alert|emerg|warn|warning|info|notice|dbg|debug"
+                      r"|log)(?:_ratelimited|_once)?$|^(?:dev|pr|netdev|drm|ata|sdev|scmd)_|^WARN")
+
+
 _TOLERANCE_LOG = re.compile(r"(?i)(?:^|_)(?:warn|warning|info|notice)(?:_ratelimited|_once)?$")
 
 
@@ -1039,9 +1048,12 @@ class MissingErrorCode(Rule):
                                          f"low: '{var}' = 0 replaced an errno before the call, and "
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             if confidence is None and test in ("neg", "logged"):
-                confidence = "low"
-                evidence.append(_JUDGED_LOW(fn, cond.line))
-                evidence.append(self._features(fn, ctx, preds, g, cond.line))
+                alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line)
+                if alone is not None:
+                    evidence.append(alone)
+                else:
+                    confidence = "low"
+                    evidence.append(_JUDGED_LOW(fn, cond.line))
             yield (self.finding(fn, g.line, g.column, message, names=(var, x or callee or test, target),
                                 evidence=evidence, confidence=confidence), test, (var, ret_node.id))
 
@@ -1172,9 +1184,12 @@ class MissingErrorCode(Rule):
                                 else _NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 confidence = why[0]
                 if confidence is None:
-                    confidence = "low"
-                    evidence.append(_JUDGED_LOW(fn, exit_.line))
-                    evidence.append(self._features(fn, ctx, preds, g, f.test_line))
+                    alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line)
+                    if alone is not None:
+                        evidence.append(alone)
+                    else:
+                        confidence = "low"
+                        evidence.append(_JUDGED_LOW(fn, exit_.line))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
                                    evidence=evidence, confidence=confidence)
                 break
@@ -1204,16 +1219,6 @@ class MissingErrorCode(Rule):
         if g is not None and preds is not None and _error_logged(fn, preds, g.id) and errno_channel(ctx, fn):
             return None, "the branch logs the failure at error level, and the function hands errnos up"
         return "low", "low"
-
-    def _features(self, fn, ctx, preds, g, test_line):   # TEMP: measurement only
-        exits = [(c.line, how) for c, how in self._failure_exits(fn, ctx) if c.line != test_line]
-        src = (fn.source() or b"").decode("utf-8", "replace")
-        params = src.split("{", 1)[0]
-        return Evidence(fn.path, g.line, fn.name,
-                        f"feat: alone={self._alone_returns_zero(fn, ctx, test_line)} exits={exits} "
-                        f"callers={callers_use_result(ctx, fn)} kind={g.kind} "
-                        f"skb={'sk_buff' in params} nl={'netlink_callback' in params} "
-                        f"logged={_error_logged(fn, preds, g.id)} static={fn.is_static}")
 
     def _failure_exits(self, fn, ctx):
         """Every branch of fn taken on a failure (an allocation's NULL, an ERR_PTR,
@@ -1284,12 +1289,41 @@ class MissingErrorCode(Rule):
             nid = n.succ[0][0]
         return None
 
-    def _alone_returns_zero(self, fn, ctx, test_line: int) -> bool:
-        """The function's other failure branches all hand an error up and this one
-        (its test at test_line) is the only one that leaves with 0: the author
-        propagates failures, so this 0 is an omission, not a policy."""
-        exits = [(c, how) for c, how in self._failure_exits(fn, ctx) if c.line != test_line]
-        return len(exits) >= 2 and all(how == "error" for _, how in exits)
+    def _alone_in_propagating(self, fn, ctx, preds, g, test_line: int):
+        """Evidence that a call's failure leaving with 0 is an omission, not a policy,
+        or None. The function hands every other failure up (at least two other
+        failure branches, each returning an errno or the failed value), and this
+        branch leaves silently: no message at any level (a logged failure that
+        returns 0 was a decision, judged so in most cases), no comment (the
+        author explaining the 0), not a break out of a loop (a best-effort or
+        end-of-list loop), not a packet or netlink-dump handler (a consumed skb,
+        a full dump), and no caller in view drops the result."""
+        if g.kind == "break" or g.kind == "goto" and _skips_item(fn, g):
+            return None
+        if any(c.name for n in _run_before(fn, preds, g.id) + [fn.nodes[g.id]] for c in n.calls
+               if _LOGGING.search(c.name or "")):
+            return None
+        src = fn.source()
+        if src is None:
+            return None
+        text = src.decode("utf-8", "replace")
+        head = text.split("{", 1)[0]
+        if "sk_buff" in head or "netlink_callback" in head:
+            return None
+        lines = text.split("\n")
+        lo, hi = test_line - fn.line - 1, g.line - fn.line + 1
+        if lo < 0 or hi > len(lines) or any(("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
+                                              and not _MARKUP.search(ln) for ln in lines[lo:hi]):
+            return None    # a comment at the test or in the branch: the author says why
+        if callers_use_result(ctx, fn) is False:
+            return None
+        others = [(c, how) for c, how in self._failure_exits(fn, ctx) if c.line != test_line]
+        if len(others) < 2 or any(how != "error" for _, how in others):
+            return None
+        return Evidence(fn.path, test_line, fn.name,
+                        f"the function hands every other failure up ({len(others)} failure branches return "
+                        f"an error, lines {', '.join(str(c.line) for c, _ in others[:6])}); this one alone "
+                        f"leaves with 0, silently (no message, no comment)")
 
     def _ends_failure_branch(self, fn, n, preds) -> bool:
         """n is the last statement of a branch that joins the straight code again
