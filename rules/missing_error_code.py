@@ -19,9 +19,13 @@ on a branch with no failed call (`if (!dirty) return ret;`) is an early
 "nothing to do", never reported.
 
 Only error labels count: some other path into the same return must give the
-variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
-that is also the normal, successful exit of a function that never returns an
-errno stays silent.
+variable a negative errno (`status = -ENODEV; ... goto fail;`) or hand a failed
+call's errno up in it (another goto to it under `if (ret)`, or a `return ret;`
+under `if (ret < 0)`), so a label that is also the normal, successful exit of
+a function that never returns an errno stays silent. The value need not be 0:
+after `if (ret < 0) return ret;` (or `if (r <= 1) goto out;` taken false) it is
+not negative, a count or a status from the call, and returning it on a later
+failure tells the caller the same lie.
 
 The 0 need not hold on every path into the goto (Smatch's per-path states;
 errpath.api path_definitions): `err = -EINVAL;` on one way in and `err =
@@ -65,6 +69,17 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   failure up, or a caller takes its result for an errno), so a function whose
   0 is its failure (a clock rate, an rx fixup) or whose result nobody reads
   stays silent.
+* **An errno overwritten on the way out.** `ret = f(); if (ret) goto out;
+  ... out: ret = finish(x); return ret;`: the exit tail the failure jumps to
+  sets the variable again (a cleanup call's 0) before returning it, and
+  nothing reads it first. A tail that tests it (`if (!ret) ret = ret2;`),
+  reads it, or sets another errno keeps the failure; a backward goto is a
+  retry, not an exit. Low: on 6.12.117 such tails as often give their own
+  answer by design (a reply carrying the status, a fallback that does the
+  work another way) as they lose an error. Also a call tested right
+  in the condition and never stored (`if (setup(d)) goto out;`) into a label
+  that returns 0, and `if (err) { netdev_err(...); return 0; }` in a function
+  with an errno channel.
 * **An errno taken for "yes".** `if (check_status(sc, on)) return 0;` where
   check_status() returns 1, 0 or a negative errno (its own return statements
   say so): the truth test counts the errno as "yes" and reports success.
@@ -129,7 +144,15 @@ label returning 0) is **low**: judged blind on the whole 6.12.117 kernel,
 those shapes were 3 TP, 5 TP-latent and 17 FP of 25 sampled (a packet
 consumed, a netlink dump that is full, an optional step, a comment saying 0
 is meant). An errno constant set on the failure branch and lost, and a
-clobbered errno, stay medium (3 TP, 2 TP-latent, 0 FP of 5). A branch that
+clobbered errno, stay medium (3 TP, 2 TP-latent, 0 FP of 5). One subset of
+the call-failure shapes is **medium**: the function hands every other failure
+up (at least two other failure branches return an errno or the failed value)
+and this branch alone leaves with 0, silently: no message at any level (a
+logged failure returning 0 was a decision in most judged cases), no comment
+at the test or in the branch, not a break out of a loop, not in a function
+taking an skb or a netlink dump callback, and no caller in view drops the
+result. In the judged sample those were 4 TP and 1 TP-latent of 5; the
+logged, commented and loop-break ones stay low. A branch that
 only orders two run-time values (`if (lsn >= current) goto out;`) is a skip,
 not a failure, and is not reported.
 
@@ -1014,8 +1037,8 @@ class MissingErrorCode(Rule):
                 fix = "an error code"
                 tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
                           f"the branch leaves for the error exit: {cond.text}")
-            counted = "a count or status" in zero_ev.note
-            still, held = ("holds a count or status, not an error,", "not negative") if counted else ("is still 0", "== 0")
+            counted = "not negative (a count" in zero_ev.note
+            still, held = ("holds a count, an id or a status, not an error,", "not negative") if counted else ("is still 0", "== 0")
             if direct:
                 message = (f"'{var}' {still} when {what} here, and this error path returns it, so the "
                            f"caller sees success; return {fix}")
@@ -1456,8 +1479,8 @@ class MissingErrorCode(Rule):
         success. A tail that tests or reads the variable first keeps it."""
         seen = set()
         for g in fn.nodes:
-            if g.kind != "goto" or _skips_item(fn, g):
-                continue
+            if g.kind != "goto" or _skips_item(fn, g) or not g.succ or fn.nodes[g.succ[0][0]].line < g.line:
+                continue    # a backward goto: a retry (`goto again;`), not an exit
             fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind == "neg" and not f.specific
                      and ERROR_NAME.fullmatch(f.var) and _errno_result(ctx, fn, f.var, f.call)]
             for f in fails:
@@ -1469,16 +1492,21 @@ class MissingErrorCode(Rule):
                 message = (f"{f.call}() fails here and '{f.var}' holds the error, but the error path "
                            f"overwrites it at line {c.line} before returning it (line {r.line}), so the "
                            f"caller sees the result of the cleanup, not the failure; keep the error")
-                confidence, why = self._promoted(fn, ctx, None, None, f.call, True, returned=True)
                 evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()"),
                             Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}"),
                             Evidence(fn.path, g.line, fn.name, f"{g.text.rstrip(';')} with the error in '{f.var}'"),
                             Evidence(fn.path, c.line, fn.name, f"'{f.var}' overwritten: {c.text}"),
                             Evidence(fn.path, r.line, fn.name, f"returns '{f.var}': {r.text}")]
-                evidence.append(Evidence(fn.path, c.line, fn.name, why) if confidence is None
-                                else _NEW_SHAPE_EVIDENCE(fn, c.line))
+                # low: on 6.12.117 the 26 such overwrites with a reading caller mixed real losses
+                # (a flash write-enable, a PBS trigger, a voltage switch) with the tail's own
+                # answer by design: a reply that carries the status (bluetooth mgmt, ice
+                # virtchnl), a fallback that does the work another way (ath10k board API 1,
+                # bfad INTx, ext4's full commit), a fault-in before a retry
+                evidence.append(Evidence(fn.path, c.line, fn.name,
+                                         "low: what the exit tail sets is as often its own answer by design (a "
+                                         "reply carrying the status, a fallback, a retry) as a lost error"))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "overwritten-on-exit"),
-                                   evidence=evidence, confidence=confidence)
+                                   evidence=evidence, confidence="low")
                 break
 
     def _overwritten_on_exit(self, fn, g, var):
@@ -1726,7 +1754,8 @@ class MissingErrorCode(Rule):
             # the way here, so 0 from a call that answers 0 or an errno, or the count or
             # status it returned: no error either way
             must = fn.must_hold(g.id)
-            count = any(callee_fails(ctx, fn, v[1]).pos for _, v in defs)
+            # a presumed convention says nothing of the value: call it what it is, not negative
+            count = any(callee_fails(ctx, fn, v[1]).pos or not callee_fails(ctx, fn, v[1]).known for _, v in defs)
             for p in range(g.id - 1, 0, -1):
                 n = fn.nodes[p]
                 lits = [(a, pol) for a, pol in n.true_lits | n.false_lits
@@ -1734,7 +1763,7 @@ class MissingErrorCode(Rule):
                 if lits:
                     # `if (r <= 1) goto out;` taken false: r is 2 or more, not 0
                     count = count or any(_AT_MOST.fullmatch(a) and not a.endswith("<0") for a, _ in lits)
-                    what = (f"not negative, a count or status from {defs[0][1][1]}()" if count else
+                    what = (f"not negative (a count, an id or a status from {defs[0][1][1]}())" if count else
                             f"0 ({defs[0][1][1]}() answers 0 or a negative errno)")
                     return Evidence(fn.path, n.line, fn.name, f"'{var}' is {what} after this test: {n.text}")
         return None
