@@ -151,8 +151,9 @@ and this branch alone leaves with 0, silently: no message at any level (a
 logged failure returning 0 was a decision in most judged cases), no comment
 at the test or in the branch, not a break out of a loop, not in a function
 taking an skb or a netlink dump callback, and no caller in view drops the
-result. In the judged sample those were 4 TP and 1 TP-latent of 5; the
-logged, commented and loop-break ones stay low. A branch that
+result. Of the blind-judged sample of these shapes on 6.12.117 it promotes 3
+(2 TP, 1 TP-latent, no FP); the logged, commented and loop-break ones stay
+low. A branch that
 only orders two run-time values (`if (lsn >= current) goto out;`) is a skip,
 not a failure, and is not reported.
 
