@@ -19,9 +19,13 @@ on a branch with no failed call (`if (!dirty) return ret;`) is an early
 "nothing to do", never reported.
 
 Only error labels count: some other path into the same return must give the
-variable a negative errno (`status = -ENODEV; ... goto fail;`), so a label
-that is also the normal, successful exit of a function that never returns an
-errno stays silent.
+variable a negative errno (`status = -ENODEV; ... goto fail;`) or hand a failed
+call's errno up in it (another goto to it under `if (ret)`, or a `return ret;`
+under `if (ret < 0)`), so a label that is also the normal, successful exit of
+a function that never returns an errno stays silent. The value need not be 0:
+after `if (ret < 0) return ret;` (or `if (r <= 1) goto out;` taken false) it is
+not negative, a count or a status from the call, and returning it on a later
+failure tells the caller the same lie.
 
 The 0 need not hold on every path into the goto (Smatch's per-path states;
 errpath.api path_definitions): `err = -EINVAL;` on one way in and `err =
@@ -65,6 +69,17 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   failure up, or a caller takes its result for an errno), so a function whose
   0 is its failure (a clock rate, an rx fixup) or whose result nobody reads
   stays silent.
+* **An errno overwritten on the way out.** `ret = f(); if (ret) goto out;
+  ... out: ret = finish(x); return ret;`: the exit tail the failure jumps to
+  sets the variable again (a cleanup call's 0) before returning it, and
+  nothing reads it first. A tail that tests it (`if (!ret) ret = ret2;`),
+  reads it, or sets another errno keeps the failure; a backward goto is a
+  retry, not an exit. Low: on 6.12.117 such tails as often give their own
+  answer by design (a reply carrying the status, a fallback that does the
+  work another way) as they lose an error. Also a call tested right
+  in the condition and never stored (`if (setup(d)) goto out;`) into a label
+  that returns 0, and `if (err) { netdev_err(...); return 0; }` in a function
+  with an errno channel.
 * **An errno taken for "yes".** `if (check_status(sc, on)) return 0;` where
   check_status() returns 1, 0 or a negative errno (its own return statements
   say so): the truth test counts the errno as "yes" and reports success.
@@ -129,7 +144,16 @@ label returning 0) is **low**: judged blind on the whole 6.12.117 kernel,
 those shapes were 3 TP, 5 TP-latent and 17 FP of 25 sampled (a packet
 consumed, a netlink dump that is full, an optional step, a comment saying 0
 is meant). An errno constant set on the failure branch and lost, and a
-clobbered errno, stay medium (3 TP, 2 TP-latent, 0 FP of 5). A branch that
+clobbered errno, stay medium (3 TP, 2 TP-latent, 0 FP of 5). One subset of
+the call-failure shapes is **medium**: the function hands every other failure
+up (at least two other failure branches return an errno or the failed value)
+and this branch alone leaves with 0, silently: no message at any level (a
+logged failure returning 0 was a decision in most judged cases), no comment
+at the test or in the branch, not a break out of a loop, not in a function
+taking an skb or a netlink dump callback, and no caller in view drops the
+result. Of the blind-judged sample of these shapes on 6.12.117 it promotes 3
+(2 TP, 1 TP-latent, no FP); the logged, commented and loop-break ones stay
+low. A branch that
 only orders two run-time values (`if (lsn >= current) goto out;`) is a skip,
 not a failure, and is not reported.
 
@@ -313,6 +337,15 @@ _ERROR_LOG = re.compile(r"(?i)(?:^|_)(?:err|error|crit|alert|emerg)(?:_ratelimit
 _UNDO = re.compile(r"(?i)unlock|free|put|release|destroy|unregister|remove|exit|disable|unmap|close|clean"
                    r"|deinit|uninit|detach|unprepare|relse|drop|_dec|dec_|_del|del_|cancel|stop|kill|clear"
                    r"|err|warn|^up(?:_read|_write)?$|^rcu_read|^local_irq|^kvfree|^iput$")
+
+
+# a checker's markup, not the author explaining the code: errpath's own suppressions
+# and the fixture marks of this repository
+_MARKUP = re.compile(r"//\s*(?:expect|ok):|errpath:")
+# any message at all, whatever its level: printk(KERN_ERR ...), dev_err, pr_warn, netdev_info,
+# a driver's own FOO_ERR()/foo_dbg() wrappers
+_LOGGING = re.compile(r"(?i)printk|print|(?:^|_)(?:err|error|crit|alert|emerg|warn|warning|info|notice|dbg|debug"
+                      r"|log)(?:_ratelimited|_once)?$|^(?:dev|pr|netdev|drm|ata|sdev|scmd)_|^WARN")
 
 
 _TOLERANCE_LOG = re.compile(r"(?i)(?:^|_)(?:warn|warning|info|notice)(?:_ratelimited|_once)?$")
@@ -577,6 +610,10 @@ _POST_DECREMENT_LOOP = re.compile(rb"\bwhile\s*\(\s*[A-Za-z_]\w*\s*--\s*\)")
 # a named failure status: `QLA_FUNCTION_FAILED`, `STATUS_TIMEOUT`, `E1000_ERR_PHY`
 _STATUS_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*(?:FAIL|ERR|TIMEOUT|TIMEDOUT|BUSY)[A-Z0-9_]*")
 _POST_DECREMENT_COND = re.compile(r"\(\s*([A-Za-z_]\w*)\s*--\s*\)")
+# `if (ret)`, `if (unlikely(err < 0))`: a call's failure in an error variable, handed up
+# somewhere (an error label need not see an -EXXX of its own)
+_TESTED_ERROR_VARIABLE = re.compile(
+    rb"\bif\s*\(\s*(?:unlikely\s*\(\s*)?(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?\s*(?:<\s*0\s*|!=\s*0\s*)?\)")
 # `return ret;` right in an if's body: the direct form of the still-0 exit
 _RETURN_ERROR_VARIABLE = re.compile(
     rb"\bif\s*\((?:[^;{}()]|\((?:[^;{}()]|\([^;{}()]*\))*\))*\)[^;{}]*?(?:\{[^{}]*?)?\breturn\s+"
@@ -592,6 +629,8 @@ _LOOP_END_THEN_ZERO = re.compile(rb"\n[ \t]*}[ \t]*(?:while[^\n]*)?\n(?:[^\n]*\n
 _IS_ERR_THEN_ZERO = re.compile(rb"IS_ERR\w*\s*\((?:[^\n]*\n){0,4}?[ \t]*return\s+0\s*;")
 
 
+# `dev_err(...); return 0;`: an error said at error level, then success
+_ERROR_LOG_THEN_ZERO = re.compile(rb"(?i)(?:\b|_)(?:err|error|crit)(?:_ratelimited|_once)?\s*\((?:[^\n]*\n){1,4}?[ \t]*return\s+0\s*;")
 _BRANCH_END_THEN_ZERO = re.compile(rb"\n[ \t]*}[ \t]*\n(?:[ \t]*\n)?[ \t]*return\s+0\s*;")
 
 
@@ -603,7 +642,8 @@ def _may_lose(fn) -> bool:
     return (_BRANCH_END_THEN_ZERO.search(src) is not None
             or "goto" in tokens and _LABEL_THEN_ZERO.search(src) is not None
             or "break" in tokens and _LOOP_END_THEN_ZERO.search(src) is not None
-            or not tokens.isdisjoint(ERR_TESTS) and _IS_ERR_THEN_ZERO.search(src) is not None)
+            or not tokens.isdisjoint(ERR_TESTS) and _IS_ERR_THEN_ZERO.search(src) is not None
+            or _ERROR_LOG_THEN_ZERO.search(src) is not None)
 
 
 def _returns_literal_zero(fn) -> bool:
@@ -647,6 +687,10 @@ def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
         return rest[:1] == b"=" and rest[1:2] != b"=" and _OTHER_BRANCH.search(src, start, i) is None
 
 
+# `out:` ... `ret = finish(...);` ... `return ret;`: a label whose tail sets the variable it returns
+_LABEL_THEN_SET_AND_RETURN = re.compile(
+    rb"\n[A-Za-z_]\w*:[^\n]*\n(?:[^\n]*\n){0,4}?[ \t]*([A-Za-z_]\w*)\s*=\s*[A-Za-z_][\w>.-]*\s*\("
+    rb"(?:[^\n]*\n){1,6}?[ \t]*return\s+\1\s*;")
 _EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
 _OTHER_BRANCH = re.compile(rb"\belse\b|\bbreak\s*;|\breturn\b")
 
@@ -703,6 +747,34 @@ def _error_variables(fn) -> frozenset:
 _FAIL_TEST = re.compile(r"([A-Za-z_]\w*)(?:<0|!=0)?|0>([A-Za-z_]\w*)")
 
 
+def _fails_var(lits, var: str) -> bool:
+    """Do the literals say var holds a failure (`if (ret)`, `if (ret < 0)`, the
+    false side of `if (!ret)`)?"""
+    return any(v == var and (t if pol else f) in ("nz", "neg")
+               for atom, pol in lits for v, t, f in atom_constraints(atom))
+
+
+_AT_MOST = re.compile(r"([A-Za-z_]\w*)(<=|<)(\d+)")
+
+
+def _not_negative(atom: str, pol: bool, var: str) -> bool:
+    """Does the literal say var >= 0: the false side of `var < 0`, `var <= 1`, the
+    true side of `var >= 0`, `var > 0`?"""
+    if any(v == var and (t if pol else f) == "nneg" for v, t, f in atom_constraints(atom)):
+        return True
+    m = _AT_MOST.fullmatch(atom)
+    return bool(m) and m.group(1) == var and not pol and (m.group(2) == "<=" or int(m.group(3)) > 0)
+
+
+def _errno_result(ctx, fn, var: str, callee: str) -> bool:
+    """Is a failed result of callee, held in var, an errno: the callee's own
+    returns say so, or (presumed) var is an int error variable (`int ret`)."""
+    fails = callee_fails(ctx, fn, callee)
+    if fails.tolerated or fails.pos or not fails.neg:
+        return False
+    return fails.known or bool(ERROR_NAME.fullmatch(var)) and int_local(fn, var)
+
+
 def _JUDGED_LOW(fn, line):
     """Why a call's failure lost on the way out is low even with a caller that reads
     the result: judged blind on the whole Linux 6.12.117 kernel, these shapes (a
@@ -751,7 +823,8 @@ class MissingErrorCode(Rule):
             yield f
 
     def _check(self, fn, ctx):
-        exits = not fn.text_tokens.isdisjoint(("goto", "break")) and _may_hold_errno(fn)
+        exits = not fn.text_tokens.isdisjoint(("goto", "break")) and (
+            _may_hold_errno(fn) or _TESTED_ERROR_VARIABLE.search(fn.source() or b"") is not None)
         # `if (!p) return ret;`: an errno may reach ret from a call, with no -EXXX in sight
         direct = _RETURN_ERROR_VARIABLE.search(fn.source() or b"") is not None
         preds = None
@@ -760,8 +833,13 @@ class MissingErrorCode(Rule):
             yield from self._still_zero(fn, ctx)
         if _may_lose(fn):
             yield from self._lost_errnos(fn, ctx, preds)
+        told = set()    # lines already reported as a clobber: one finding per overwrite
         if _may_clobber(fn):
-            yield from self._clobbered(fn, ctx)
+            for f in self._clobbered(fn, ctx):
+                told.update(e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:"))
+                yield f
+        if "goto" in fn.text_tokens and _LABEL_THEN_SET_AND_RETURN.search(fn.source() or b""):
+            yield from self._clobbered_on_exit(fn, ctx, told)
         if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
@@ -809,8 +887,9 @@ class MissingErrorCode(Rule):
                                      f"while {loop_node.text}"),
                             Evidence(fn.path, n.line, fn.name, f"tested for 0 after the loop: if {n.text}"),
                             Evidence(fn.path, err.line, fn.name, f"the error this branch reports: {err.text}")]
+                spelled = f"while ({var}--)" if lp.kind == "while" else f"do ... while ({var}--);"
                 yield self.finding(fn, n.line, n.column,
-                                   f"'{var}' is -1, not 0, when `while ({var}--)` runs out, so this test never "
+                                   f"'{var}' is -1, not 0, when `{spelled}` runs out, so this test never "
                                    f"sees the timeout and the error at line {err.line} is never returned; the "
                                    f"caller sees success (test {var} < 0, or count with `--{var}`)",
                                    names=(var, "post-decrement"), evidence=evidence)
@@ -919,9 +998,10 @@ class MissingErrorCode(Rule):
             # `int rc = 0;` and a call that fails later: 0 from the declaration is as
             # wrong as 0 from an earlier success (not for a NULL: the measured shape)
             if direct:
-                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=test in ("neg", "logged"))
+                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=test in ("neg", "logged"), ctx=ctx)
             else:
-                hit = self._returns_zero(fn, g, failed_at, decl_ok=test in ("neg", "logged"), paths=paths)
+                hit = self._returns_zero(fn, ctx, g, failed_at, decl_ok=test in ("neg", "logged"), paths=paths,
+                                         failure=test not in ("plain", "miss"))
             if hit is None:
                 continue
             var, zero_ev, ret_node = hit
@@ -958,19 +1038,21 @@ class MissingErrorCode(Rule):
                 fix = "an error code"
                 tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
                           f"the branch leaves for the error exit: {cond.text}")
+            counted = "not negative (a count" in zero_ev.note
+            still, held = ("holds a count, an id or a status, not an error,", "not negative") if counted else ("is still 0", "== 0")
             if direct:
-                message = (f"'{var}' is still 0 when {what} here, and this error path returns it, so the "
+                message = (f"'{var}' {still} when {what} here, and this error path returns it, so the "
                            f"caller sees success; return {fix}")
                 evidence = [zero_ev,
                             Evidence(fn.path, cond.line, fn.name, tested),
-                            Evidence(fn.path, g.line, fn.name, f"returns '{var}' == 0: {g.text}")]
+                            Evidence(fn.path, g.line, fn.name, f"returns '{var}' {held}: {g.text}")]
             else:
-                message = (f"'{var}' is still 0 when {what} here, and the error path returns it "
+                message = (f"'{var}' {still} when {what} here, and the error path returns it "
                            f"(line {ret_node.line}), so the caller sees success; set {var} = {fix} before "
                            f"'{target}'")
                 evidence = [zero_ev,
                             Evidence(fn.path, cond.line, fn.name, tested),
-                            Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' == 0"),
+                            Evidence(fn.path, g.line, fn.name, f"{target} with '{var}' {held}"),
                             Evidence(fn.path, ret_node.line, fn.name, f"returns '{var}': {ret_node.text}")]
             if sibling is not None:
                 evidence.append(Evidence(fn.path, sibling.line, fn.name,
@@ -990,8 +1072,12 @@ class MissingErrorCode(Rule):
                                          f"low: '{var}' = 0 replaced an errno before the call, and "
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             if confidence is None and test in ("neg", "logged"):
-                confidence = "low"
-                evidence.append(_JUDGED_LOW(fn, cond.line))
+                alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line)
+                if alone is not None:
+                    evidence.append(alone)
+                else:
+                    confidence = "low"
+                    evidence.append(_JUDGED_LOW(fn, cond.line))
             yield (self.finding(fn, g.line, g.column, message, names=(var, x or callee or test, target),
                                 evidence=evidence, confidence=confidence), test, (var, ret_node.id))
 
@@ -1068,7 +1154,12 @@ class MissingErrorCode(Rule):
                 if "err" not in channel:
                     continue
             fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind in ("neg", "err") and not f.specific
-                     and _IDENT.fullmatch(f.var) and (f.kind == "err" or not direct)]
+                     and _IDENT.fullmatch(f.var) and (f.kind == "err" or not direct or errno_channel(ctx, fn))]
+            if not fails and g.kind == "goto":
+                # `if (account(n)) goto out;` ... `out: return 0;`: the callee's errno, tested
+                # right in the condition and never stored, dropped on the way out
+                br = _branch_of(fn, preds, g.id)
+                fails = tested_call_failures(ctx, fn, *br) if br is not None else []
             if not fails:
                 continue
             if channel_ok is None:
@@ -1088,10 +1179,15 @@ class MissingErrorCode(Rule):
                 how = "returns an error pointer" if f.kind == "err" else "fails"
                 target = g.text.rstrip(";").strip()
                 where = "" if direct else f" (line {exit_.line})"
-                message = (f"{f.call}() {how} here and '{held}' holds the error, but this path returns 0"
-                           f"{where}, so the caller sees success; return {held}")
-                evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()"),
-                            Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}")]
+                if f.var:
+                    message = (f"{f.call}() {how} here and '{held}' holds the error, but this path returns 0"
+                               f"{where}, so the caller sees success; return {held}")
+                    evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()")]
+                else:
+                    message = (f"{f.call}() fails here (tested right in the condition), but this path returns 0"
+                               f"{where}, so the caller sees success; keep its errno and return it")
+                    evidence = []
+                evidence.append(Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}"))
                 if falls:
                     evidence.append(Evidence(fn.path, g.line, fn.name,
                                              f"the failure branch ends here and falls through without using "
@@ -1112,8 +1208,12 @@ class MissingErrorCode(Rule):
                                 else _NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 confidence = why[0]
                 if confidence is None:
-                    confidence = "low"
-                    evidence.append(_JUDGED_LOW(fn, exit_.line))
+                    alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line)
+                    if alone is not None:
+                        evidence.append(alone)
+                    else:
+                        confidence = "low"
+                        evidence.append(_JUDGED_LOW(fn, exit_.line))
                 yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "lost"),
                                    evidence=evidence, confidence=confidence)
                 break
@@ -1143,6 +1243,111 @@ class MissingErrorCode(Rule):
         if g is not None and preds is not None and _error_logged(fn, preds, g.id) and errno_channel(ctx, fn):
             return None, "the branch logs the failure at error level, and the function hands errnos up"
         return "low", "low"
+
+    def _failure_exits(self, fn, ctx):
+        """Every branch of fn taken on a failure (an allocation's NULL, an ERR_PTR,
+        a call's errno, in any test form) and how it leaves: (test node, "error")
+        when it returns an errno or hands the failed value up, (test node, "zero")
+        when it reaches a return of 0 (directly or through an exit tail), None
+        entries are skipped (a branch that goes on). Memoised per function."""
+        key = ("missing-error-code:failure-exits", id(fn))
+        seen = memo(ctx.index) if ctx is not None else {}
+        got = seen.get(key)
+        if got is not None:
+            return got
+        out = []
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2:
+                continue
+            for s_id, edge in c.succ:
+                if edge not in (True, False):
+                    continue
+                lits = c.true_lits if edge else c.false_lits
+                failed = _failed_call(fn, c, edge, ctx)
+                var = failed[0] if failed else None
+                if failed is None:
+                    fc = [f for f in failed_calls(ctx, fn, s_id) if f.kind in ("neg", "err")
+                          and not f.specific and any(a == f.test_text or f.var in a for a, _ in lits)
+                          and f.test_line == c.line]
+                    if fc:
+                        var = fc[0].var
+                    elif not tested_call_failures(ctx, fn, c, edge):
+                        continue
+                how = self._how_it_leaves(fn, s_id, var)
+                if how is not None:
+                    out.append((c, how))
+        seen[key] = out
+        return out
+
+    def _how_it_leaves(self, fn, start: int, var):
+        """"error", "zero" or None (goes on, or cannot tell) for the straight run
+        from start (at most 6 statements)."""
+        nid = start
+        for _ in range(6):
+            n = fn.nodes[nid]
+            if any(_negative(v) for _, v in n.defs):
+                return "error"     # `ret = -ENOMEM;` on the way out
+            if n.kind == "return":
+                if n.ret is None:
+                    return None
+                if n.ret == ("int", 0):
+                    return "zero"
+                if _negative(n.ret) or n.ret[0] in ("call", "ptrerr") or n.ret[0] == "var" and n.ret[1] == var:
+                    return "error"
+                if n.ret[0] == "var":
+                    vals = [v for _, v in fn.reaching(nid, n.ret[1])]
+                    if vals and all(_zero(v) for v in vals):
+                        return "zero"
+                    return "error"
+                return None
+            if n.kind in ("goto", "break"):
+                if n.kind == "break" and _switch_break(fn, n):
+                    return None
+                if self._success_exit(fn, n, var) is not None:
+                    return "zero"
+                if var and self._unchanged_return(fn, n, var) is not None:
+                    return "error"
+                return None
+            if n.kind in ("cond", "switch", "loop", "label", "join") or len(n.succ) != 1:
+                return None
+            nid = n.succ[0][0]
+        return None
+
+    def _alone_in_propagating(self, fn, ctx, preds, g, test_line: int):
+        """Evidence that a call's failure leaving with 0 is an omission, not a policy,
+        or None. The function hands every other failure up (at least two other
+        failure branches, each returning an errno or the failed value), and this
+        branch leaves silently: no message at any level (a logged failure that
+        returns 0 was a decision, judged so in most cases), no comment (the
+        author explaining the 0), not a break out of a loop (a best-effort or
+        end-of-list loop), not a packet or netlink-dump handler (a consumed skb,
+        a full dump), and no caller in view drops the result."""
+        if g.kind == "break" or g.kind == "goto" and _skips_item(fn, g):
+            return None
+        if any(c.name for n in _run_before(fn, preds, g.id) + [fn.nodes[g.id]] for c in n.calls
+               if _LOGGING.search(c.name or "")):
+            return None
+        src = fn.source()
+        if src is None:
+            return None
+        text = src.decode("utf-8", "replace")
+        head = text.split("{", 1)[0]
+        if "sk_buff" in head or "netlink_callback" in head:
+            return None
+        lines = text.split("\n")
+        lo, hi = test_line - fn.line - 1, g.line - fn.line + 1
+        if lo < 0 or hi > len(lines) or any(("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
+                                              and not _MARKUP.search(ln) for ln in lines[lo:hi]):
+            return None    # a comment at the test or in the branch: the author says why
+        if callers_use_result(ctx, fn) is False:
+            return None
+        others = [(c, how) for c, how in self._failure_exits(fn, ctx) if c.line != test_line]
+        if len(others) < 2 or any(how != "error" for _, how in others):
+            return None
+        return Evidence(fn.path, test_line, fn.name,
+                        f"the function hands every other failure up ({len(others)} failure branches return "
+                        f"an error, lines {', '.join(str(c.line) for c, _ in others[:6])}); this one alone "
+                        f"leaves with 0, silently (no message, no comment)")
 
     def _ends_failure_branch(self, fn, n, preds) -> bool:
         """n is the last statement of a branch that joins the straight code again
@@ -1268,6 +1473,71 @@ class MissingErrorCode(Rule):
                                    confidence=confidence)
                 break
 
+    def _clobbered_on_exit(self, fn, ctx, told=frozenset()):
+        """`ret = f(); if (ret) goto out; ... out: ret = finish(x); return ret;`: the
+        failure branch holds f()'s errno, and the exit tail it jumps to overwrites
+        it (a cleanup call's 0) before returning the variable, so the caller sees
+        success. A tail that tests or reads the variable first keeps it."""
+        seen = set()
+        for g in fn.nodes:
+            if g.kind != "goto" or _skips_item(fn, g) or not g.succ or fn.nodes[g.succ[0][0]].line < g.line:
+                continue    # a backward goto: a retry (`goto again;`), not an exit
+            fails = [f for f in failed_calls(ctx, fn, g.id) if f.kind == "neg" and not f.specific
+                     and ERROR_NAME.fullmatch(f.var) and _errno_result(ctx, fn, f.var, f.call)]
+            for f in fails:
+                hit = self._overwritten_on_exit(fn, g, f.var)
+                if hit is None or hit[0].id in seen or hit[0].line in told:
+                    continue
+                c, r = hit
+                seen.add(c.id)
+                message = (f"{f.call}() fails here and '{f.var}' holds the error, but the error path "
+                           f"overwrites it at line {c.line} before returning it (line {r.line}), so the "
+                           f"caller sees the result of the cleanup, not the failure; keep the error")
+                evidence = [Evidence(fn.path, f.def_lines[-1], fn.name, f"'{f.var}' set from {f.call}()"),
+                            Evidence(fn.path, f.test_line, fn.name, f"failure tested: {f.test_text}"),
+                            Evidence(fn.path, g.line, fn.name, f"{g.text.rstrip(';')} with the error in '{f.var}'"),
+                            Evidence(fn.path, c.line, fn.name, f"'{f.var}' overwritten: {c.text}"),
+                            Evidence(fn.path, r.line, fn.name, f"returns '{f.var}': {r.text}")]
+                # low: on 6.12.117 the 26 such overwrites with a reading caller mixed real losses
+                # (a flash write-enable, a PBS trigger, a voltage switch) with the tail's own
+                # answer by design: a reply that carries the status (bluetooth mgmt, ice
+                # virtchnl), a fallback that does the work another way (ath10k board API 1,
+                # bfad INTx, ext4's full commit), a fault-in before a retry
+                evidence.append(Evidence(fn.path, c.line, fn.name,
+                                         "low: what the exit tail sets is as often its own answer by design (a "
+                                         "reply carrying the status, a fallback, a retry) as a lost error"))
+                yield self.finding(fn, g.line, g.column, message, names=(f.var, f.call, "overwritten-on-exit"),
+                                   evidence=evidence, confidence="low")
+                break
+
+    def _overwritten_on_exit(self, fn, g, var):
+        """(the node that sets var, the `return var;` after it) when every path
+        from g sets var to something other than an errno before reading it,
+        within a short tail (EXIT_TAIL statements, no loop), and then returns
+        it unchanged; else None."""
+        stack, seen, found = [s for s, _ in g.succ], set(), None
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            if len(seen) > EXIT_TAIL:
+                return None
+            node = fn.nodes[nid]
+            if node.kind == "loop" or reads(node, var) or nid == 1 or node.kind in ("return", "noreturn"):
+                return None
+            sets = [v for x, v in node.defs if x == var]
+            if sets:
+                if any(_negative(v) or v[0] not in ("call", "int") for v in sets):
+                    return None    # another errno (or a value we cannot read): the failure survives
+                r = self._unchanged_return(fn, node, var)
+                if r is None or found is not None and found[0].id != nid:
+                    return None
+                found = (node, r)
+                continue
+            stack.extend(s for s, _ in node.succ)
+        return found
+
     def _before_exit(self, fn, d) -> bool:
         """`err = -EIO; goto out;`: the errno is set right before a goto or a
         break out of a loop."""
@@ -1314,14 +1584,14 @@ class MissingErrorCode(Rule):
             return None
         return sorted(clobbers), (None if read else sorted(exits))
 
-    def _returns_zero(self, fn, g, failed_at: int, decl_ok: bool = False, paths=None):
+    def _returns_zero(self, fn, ctx, g, failed_at: int, decl_ok: bool = False, paths=None, failure=True):
         """(var, evidence of the 0, return node) when var is 0 at g (on every
         path, or, for a goto into a cleanup block after `return 0;`, on one
         path: _zero_on_a_path) and a path from g reaches `return var;` without
         setting var."""
         candidates = sorted({r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"})
         for var in candidates:
-            zero = self._zero_at(fn, g, var, failed_at, decl_ok)
+            zero = self._zero_at(fn, g, var, failed_at, decl_ok, ctx, failure)
             one_path = False
             if zero is None:
                 zero = self._zero_on_a_path(fn, g, var, failed_at, decl_ok, paths)
@@ -1333,19 +1603,43 @@ class MissingErrorCode(Rule):
             r = self._unchanged_return(fn, g, var, zero_known=one_path)
             if r is None:
                 continue
-            # an error label: another path gives var a negative errno at this return
-            if not any(_negative(v) for _, v in fn.reaching(r.id, var)):
+            # an error label: another path gives var a negative errno at this return, or
+            # hands up a failed call's result in it (`if (ret) goto err;`)
+            # (a branch with no failed call keeps the narrow test: the errno must be in sight)
+            if not (self._error_exit(fn, ctx, r, var) if failure else
+                    any(_negative(v) for _, v in fn.reaching(r.id, var))):
                 continue
             return var, zero, r
         return None
 
-    def _returns_zero_here(self, fn, g, failed_at: int, decl_ok: bool = False):
+    def _error_exit(self, fn, ctx, r, var) -> bool:
+        """Does `return var;` at r hand up a failure on some other way in? An
+        errno constant reaches it, or another goto to it (or another `return var;`,
+        for a direct exit) is taken on a failure test of var (`if (ret) goto err;`,
+        `if (ret < 0) return ret;`) with var from a call that fails with an errno."""
+        if any(_negative(v) for _, v in fn.reaching(r.id, var)):
+            return True
+        for h in fn.nodes:
+            if h.id == r.id or h.kind not in ("goto", "return", "break"):
+                continue
+            if h.kind == "return" and h.ret != ("var", var):
+                continue
+            if not _fails_var(fn.must_hold(h.id), var):
+                continue
+            defs = fn.reaching(h.id, var)
+            if not defs or not all(v[0] == "call" and v[1] and _errno_result(ctx, fn, var, v[1]) for _, v in defs):
+                continue
+            if h.kind == "return" or self._unchanged_return(fn, h, var) is r:
+                return True
+        return False
+
+    def _returns_zero_here(self, fn, g, failed_at: int, decl_ok: bool = False, ctx=None):
         """(var, evidence of the 0, g) for a `return var;` in a failure branch with
         var 0 there, when var is fn's error channel: another return hands var up
         holding an errno (`if (ret) return ret;`, `ret = -EIO; ... return ret;`),
         or fn returns a negative errno elsewhere."""
         var = g.ret[1]
-        zero = self._zero_at(fn, g, var, failed_at, decl_ok)
+        zero = self._zero_at(fn, g, var, failed_at, decl_ok, ctx)
         if zero is None:
             return None
         for r in fn.returns():
@@ -1434,7 +1728,7 @@ class MissingErrorCode(Rule):
             return False
         return False
 
-    def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False):
+    def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False, ctx=None, failure=True):
         if (var, True) in fn.must_hold(g.id):
             # `if (rc) return rc; GET_PAGE(ip, bn, mp, rc); if (rc) goto out;`: the paths say
             # rc is both 0 and not; something the facts cannot see (a macro) set it
@@ -1455,6 +1749,24 @@ class MissingErrorCode(Rule):
                 if n.kind == "cond" and (var, True) in n.true_lits:
                     return Evidence(fn.path, n.line, fn.name, f"'{var}' is 0 after this test: {n.text}")
             return Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here")
+        if ctx is not None and failure and defs and all(v[0] == "call" and v[1] and fn.nodes[d].line < failed_at
+                                            and not callee_fails(ctx, fn, v[1]).tolerated for d, v in defs):
+            # `if (ret < 0) return ret;` (or `if (ret <= 1) goto out;`) earlier: not negative on
+            # the way here, so 0 from a call that answers 0 or an errno, or the count or
+            # status it returned: no error either way
+            must = fn.must_hold(g.id)
+            # a presumed convention says nothing of the value: call it what it is, not negative
+            count = any(callee_fails(ctx, fn, v[1]).pos or not callee_fails(ctx, fn, v[1]).known for _, v in defs)
+            for p in range(g.id - 1, 0, -1):
+                n = fn.nodes[p]
+                lits = [(a, pol) for a, pol in n.true_lits | n.false_lits
+                        if (a, pol) in must and _not_negative(a, pol, var)] if n.kind == "cond" else []
+                if lits:
+                    # `if (r <= 1) goto out;` taken false: r is 2 or more, not 0
+                    count = count or any(_AT_MOST.fullmatch(a) and not a.endswith("<0") for a, _ in lits)
+                    what = (f"not negative (a count, an id or a status from {defs[0][1][1]}())" if count else
+                            f"0 ({defs[0][1][1]}() answers 0 or a negative errno)")
+                    return Evidence(fn.path, n.line, fn.name, f"'{var}' is {what} after this test: {n.text}")
         return None
 
     def _unchanged_return(self, fn, g, var, zero_known: bool = False):

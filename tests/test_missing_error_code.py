@@ -267,3 +267,36 @@ def test_tools_samples_and_tests_are_low():
         _, found = findings_for_file(FIX / "bad_lost_errno.c", [RULE], rel=rel)
         assert found and {f.confidence for f in found} == {"low"}, rel
         assert any(any(e.note.startswith("low: user-space tools") for e in f.evidence) for f in found)
+
+
+def test_the_run_out_counter_message_spells_the_loop_as_the_code_does():
+    """`} while (timeout--);` is named as a do-while, `while (retries--)` as a while."""
+    _, found = findings_for_file(FIX / "bad_do_while_counter_runs_out.c", [RULE])
+    do_while = [f for f in found if "post-decrement" in str(f.evidence) or "runs out" in f.message]
+    assert do_while and all("`do ... while (" in f.message and "--);`" in f.message for f in do_while)
+    _, found = findings_for_file(FIX / "bad_recall_poll_counter_runs_out.c", [RULE])
+    plain = [f for f in found if "runs out" in f.message]
+    assert plain and all("`while (" in f.message and "`do" not in f.message for f in plain)
+
+
+def test_a_silent_failure_among_propagated_ones_is_default_and_says_why():
+    """The function hands its other failures up; the silent branch is medium with
+    the evidence naming them, the logged and commented forms of the same branch low."""
+    _, found = findings_for_file(FIX / "bad_silent_failure_among_propagated.c", [RULE])
+    by = {f.function: f for f in found}
+    for name in ("vol_grow", "vol_shrink"):
+        assert by[name].confidence == "medium"
+        assert any("hands every other failure up" in e.note and "alone leaves with 0" in e.note
+                   for e in by[name].evidence)
+    for name in ("vol_shrink_logged", "vol_shrink_commented"):
+        assert by[name].confidence == "low"
+        assert not any("hands every other failure up" in e.note for e in by[name].evidence)
+
+
+def test_an_errno_overwritten_under_the_label_names_the_overwrite_and_the_return():
+    _, found = findings_for_file(FIX / "bad_errno_overwritten_on_the_way_out.c", [RULE])
+    f = next(f for f in found if f.function == "card_update")
+    notes = [e.note for e in f.evidence]
+    assert "'ret' overwritten: ret = card_finish(c);" in notes
+    assert "returns 'ret': return ret;" in notes
+    assert "overwrites it at line" in f.message and "card_cmd() fails here" in f.message
