@@ -535,6 +535,14 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
             if deref.search(t):
                 return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() dereferences it: {x.text}")], \
                     "dereferences it"
+            if x.kind == "return" and x.ret is not None and x.ret[0] == "field" and not null_tested \
+                    and read.search(x.ret[1].replace(" ", "")) \
+                    and read.search(x.ret[1].replace(" ", "")).end() == len(x.ret[1].replace(" ", "")):
+                # a getter (`return f->clk;`): its callers hold the field's value
+                use = _getter_use(S, g)
+                if use is not None:
+                    h, ev, what = use
+                    return h, [Evidence(g.path, x.line, g.name, f"{g.name}() returns it: {x.text}")] + ev, what
             for c2 in x.calls:
                 for i, a in enumerate(c2.args):
                     a = a.replace(" ", "")
@@ -544,6 +552,47 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
                             return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() hands it to "
                                                                               f"{c2.name}(): {x.text}"), gev], \
                                 f"passes it to {c2.name}(), which dereferences it"
+    return None
+
+
+def _getter_use(S, g):
+    """(caller, evidence, what) for a caller of the getter g that dereferences what
+    g returns, or hands it to a function that does, with no IS_ERR() test of it
+    (`foo_get_clk(f)->core`, `clk_get_rate(foo_get_clk(f))`, `c = foo_get_clk(f);
+    c->rate`), else None."""
+    for h in S.index.functions_calling(g.name):
+        if h is g or (g.is_static and h.path != g.path):
+            continue
+        for y in h.nodes:
+            for c in y.calls:
+                if c.name != g.name:
+                    continue
+                text = y.text.replace(" ", "")
+                call_re = r"\b%s\([^()]*(?:\([^()]*\)[^()]*)*\)" % re.escape(g.name)
+                if re.search(call_re + "->", text) and not re.search(r"(?:%s)\(%s" % ("|".join(_ERR_FAMILY), call_re),
+                                                                     text):
+                    return h.name, [Evidence(h.path, y.line, h.name, f"{h.name}() dereferences what "
+                                                                      f"{g.name}() returns: {y.text}")], \
+                        f"dereferences it through {g.name}()"
+                for c2 in y.calls:
+                    for i, a in enumerate(c2.args):
+                        if c2.name and c2.name not in _ERR_FAMILY and re.fullmatch(call_re, a.replace(" ", "")):
+                            gev = _dereferences(S, h.path, c2.name, i)
+                            if gev is not None:
+                                return h.name, [Evidence(h.path, y.line, h.name, f"{h.name}() hands what {g.name}() "
+                                                                                  f"returns to {c2.name}(): {y.text}"),
+                                                gev], f"passes it through {g.name}() to {c2.name}(), which dereferences it"
+                r = c.result
+                if r is None or not _VAR.fullmatch(r):
+                    continue
+                if any(_err_checks(z, lambda: _err_checked_text(r)) for z in h.nodes if r in z.uses):
+                    continue   # the caller tests it
+                for z in h.nodes:
+                    if z.id != y.id and r in z.text and _deref(r).search(z.text):
+                        return h.name, [Evidence(h.path, y.line, h.name, f"{h.name}() keeps what {g.name}() returns: "
+                                                                          f"{y.text}"),
+                                        Evidence(h.path, z.line, h.name, f"and dereferences it: {z.text}")], \
+                            f"dereferences it through {g.name}()"
     return None
 
 
