@@ -35,11 +35,25 @@ APIs outside them):
    (errpath/analysis/tolerance.py: gpiod_set_value()'s VALIDATE_DESC_VOID()).
    An element of an array member (`ctl->clk[i] = devm_clk_get(...)`, read as
    `clk_get_rate(ctl->clk[i])`) is followed like the member.
+   A getter that returns the field (`static struct clk *foo_bus_clk(struct foo *f)
+   { return f->bus_clk; }`) hands it to its callers: a caller that dereferences what
+   the getter returns, or passes it to a dereferencing function, is the reader.
 6. A dereference reached from the side of the IS_ERR() test where the value is the
    ERR_PTR, through plain statements only: a loop that breaks out on the error and
    then uses the last value (`if (IS_ERR(ref)) break; ... } return ref->count;`),
    an error branch that prints a member of the ERR_PTR. An update of a member
    (`p->users--`) is a dereference too.
+7. An ERR_PTR handed back through an out-parameter: the callee stores it in
+   `*out` (`*matchptr = ERR_PTR(-ENOMEM)`, `*out = f()` of an ERR_PTR returner,
+   or the parameter handed on to a helper that does, several levels down), and the
+   caller that passed `&p` (a local or a member) dereferences p, hands it to a
+   dereferencing function, or tests it for NULL only, with no IS_ERR().
+   errpath/analysis/outparams.py summarises each function's stores; a well-known
+   API outside the analysis comes from errpath/data/err_ptr_out_params.txt
+   (component_match_add(): "ALSA: hda: Fix missing pointer check in
+   hda_component_manager_init function"). A callee that stores the ERR_PTR only on
+   paths that also return an error (`*out = c; return PTR_ERR(c);`) is fine for a
+   caller that tests that return before the use.
 
 Why it matters
 --------------

@@ -64,13 +64,18 @@ def _is_error(fn: FunctionFacts, node_id: int, v, depth: int = 0) -> bool:
     return False
 
 
-def _errors_after(fn: FunctionFacts, start: int, stops: set, handed_callee=None, handed_err=False) -> bool:
+def _errors_after(fn: FunctionFacts, start: int, stops: set, handed_callee=None, handed_err=False,
+                  names=()) -> bool:
     """Does every return reached from node start (not through another store `stops`)
     return an error? (`return f(...)` of the callee a store was handed to counts as an
-    error when that callee's own store goes with one.) A void function never does."""
+    error when that callee's own store goes with one.) A void function never does.
+    A test of the stored value (`if (IS_ERR(*acts)) { error = PTR_ERR(*acts); goto
+    out; }`, names: `*acts`) is followed on its error side only, and a returned local
+    is judged by its definitions on the way from the store when there are any."""
+    errs = {f"{t}({x})" for t in ("IS_ERR", "IS_ERR_OR_NULL") for x in names}
     seen = {start}
     work = [s for s, _ in fn.nodes[start].succ]
-    rets = 0
+    rets = []
     while work:
         n = work.pop()
         if n in seen:
@@ -80,17 +85,26 @@ def _errors_after(fn: FunctionFacts, start: int, stops: set, handed_callee=None,
         if x.kind == "exit":
             return False   # fell off the end (a void function)
         if x.kind == "return":
-            rets += 1
-            v = x.ret
-            if v is not None and v[0] == "call" and handed_callee is not None and v[1] == handed_callee and handed_err:
-                continue
-            if v is None or not _is_error(fn, n, v):
-                return False
+            rets.append(x)
             continue
         if n in stops:
             return False   # a later store replaces it: not this store's outcome
-        work.extend(s for s, _ in x.succ)
-    return rets > 0
+        for s, e in x.succ:
+            lits = x.true_lits if e is True else x.false_lits if e is False else ()
+            if errs and any(a.replace(" ", "") in errs and not pol for a, pol in lits):
+                continue   # the side where the stored value is known valid
+            work.append(s)
+    for x in rets:
+        v = x.ret
+        if v is not None and v[0] == "call" and handed_callee is not None and v[1] == handed_callee and handed_err:
+            continue
+        if v is not None and v[0] == "var":
+            on_way = [(i, d) for i, d in fn.reaching(x.id, v[1]) if i in seen]
+            if on_way and all(_is_error(fn, i, d, 1) for i, d in on_way):
+                continue
+        if v is None or not _is_error(fn, x.id, v):
+            return False
+    return bool(rets)
 
 
 def out_stores(S, fn: FunctionFacts, depth: int = 0) -> dict:
@@ -123,7 +137,8 @@ def _compute(S, fn: FunctionFacts, depth: int) -> dict:
 
     def add(i, kind, errno, node, note, more=(), handed=None, handed_err=False):
         stops = store_nodes.get(i, set()) - {node.id}
-        w = _errors_after(fn, node.id, stops, handed, handed_err)
+        names = {f"*{params[i]}"} | {v for v, _ in node.defs if _deref_param(v, params) is None}
+        w = _errors_after(fn, node.id, stops, handed, handed_err, names)
         out.setdefault(i, []).append(OutStore(kind, errno, w, ((fn.path, node.line, fn.name, note),) + tuple(more)))
 
     def classify(i, n, val, text, reach_depth=0):
