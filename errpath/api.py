@@ -18,7 +18,8 @@ from .rules import Rule, RuleContext
 # kernel knowledge: the tables of errpath/data/*.txt
 from .knowledge import name_list, table
 from .knowledge.errnos import ERRNO_NAMES
-from .knowledge.tables import (Allocator, allocator, allocators, err_ptr_dereferencers, err_ptr_returners,
+from .knowledge.tables import (Allocator, allocator, allocators, err_ptr_dereferencers, err_ptr_out_params,
+                               err_ptr_returners,
                                gfp_composites, is_sleeping_call, nowait_flags, null_returners,
                                pointer_predicates)
 
@@ -28,6 +29,7 @@ from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFa
 
 # across functions: summaries' outcome keys, shared caches, masks, paths, zero, failure, progress
 from .analysis import progress                                          # callee pointer-parameter progress
+from .analysis import outparams                                         # ERR_PTRs/NULLs stored through `*param`
 from .analysis.failure import (ERROR_NAME, callee_fails, callers_use_result, errno_channel, failed_calls, int_local,
                                reads, tested_call_failures)
 from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
@@ -44,8 +46,10 @@ __all__ = [
     "FunctionFacts", "LoopFact", "MAYBE", "Mask", "NONZERO", "PathDef", "PathDefinitions", "PathState", "Rule",
     "RuleContext",
     "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
-    "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_returners",
+    "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_out_params",
+    "err_ptr_returners",
     "errno_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
-    "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags", "null_returners", "path_definitions",
+    "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags",
+    "outparams", "null_returners", "path_definitions",
     "pointer_predicates", "progress", "reads", "shared_for", "table", "tested_call_failures", "tolerates",
 ]

@@ -35,11 +35,25 @@ APIs outside them):
    (errpath/analysis/tolerance.py: gpiod_set_value()'s VALIDATE_DESC_VOID()).
    An element of an array member (`ctl->clk[i] = devm_clk_get(...)`, read as
    `clk_get_rate(ctl->clk[i])`) is followed like the member.
+   A getter that returns the field (`static struct clk *foo_bus_clk(struct foo *f)
+   { return f->bus_clk; }`) hands it to its callers: a caller that dereferences what
+   the getter returns, or passes it to a dereferencing function, is the reader.
 6. A dereference reached from the side of the IS_ERR() test where the value is the
    ERR_PTR, through plain statements only: a loop that breaks out on the error and
    then uses the last value (`if (IS_ERR(ref)) break; ... } return ref->count;`),
    an error branch that prints a member of the ERR_PTR. An update of a member
    (`p->users--`) is a dereference too.
+7. An ERR_PTR handed back through an out-parameter: the callee stores it in
+   `*out` (`*matchptr = ERR_PTR(-ENOMEM)`, `*out = f()` of an ERR_PTR returner,
+   or the parameter handed on to a helper that does, several levels down), and the
+   caller that passed `&p` (a local or a member) dereferences p, hands it to a
+   dereferencing function, or tests it for NULL only, with no IS_ERR().
+   errpath/analysis/outparams.py summarises each function's stores; a well-known
+   API outside the analysis comes from errpath/data/err_ptr_out_params.txt
+   (component_match_add(): "ALSA: hda: Fix missing pointer check in
+   hda_component_manager_init function"). A callee that stores the ERR_PTR only on
+   paths that also return an error (`*out = c; return PTR_ERR(c);`) is fine for a
+   caller that tests that return before the use.
 
 Why it matters
 --------------
@@ -190,7 +204,7 @@ import re
 from functools import cache, lru_cache
 
 from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmless_uses, has_token, idents,
-                         pointer_predicates, tolerates)
+                         outparams, pointer_predicates, tolerates)
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -213,6 +227,8 @@ def _classify(outs: dict) -> dict:
 
 
 _VAR = re.compile(r"[A-Za-z_]\w*")
+# what `&x` may name for an out-parameter: a local, or a member path
+_OUT_TARGET = re.compile(r"[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*")
 # errnos that say a resource failed or was busy, not that the object is absent: a
 # second, different lookup of a key found earlier can still fail with these
 _RESOURCE_ERRNOS = frozenset({"ENOMEM", "ENOSPC", "EIO", "EAGAIN", "EBUSY", "EINTR", "ENOBUFS", "ETIMEDOUT",
@@ -533,6 +549,14 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
             if deref.search(t):
                 return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() dereferences it: {x.text}")], \
                     "dereferences it"
+            if x.kind == "return" and x.ret is not None and x.ret[0] == "field" and not null_tested \
+                    and read.search(x.ret[1].replace(" ", "")) \
+                    and read.search(x.ret[1].replace(" ", "")).end() == len(x.ret[1].replace(" ", "")):
+                # a getter (`return f->clk;`): its callers hold the field's value
+                use = _getter_use(S, g)
+                if use is not None:
+                    h, ev, what = use
+                    return h, [Evidence(g.path, x.line, g.name, f"{g.name}() returns it: {x.text}")] + ev, what
             for c2 in x.calls:
                 for i, a in enumerate(c2.args):
                     a = a.replace(" ", "")
@@ -542,6 +566,47 @@ def _field_use(S, fn, p: str, null_tested: bool = False):
                             return g.name, [Evidence(g.path, x.line, g.name, f"{g.name}() hands it to "
                                                                               f"{c2.name}(): {x.text}"), gev], \
                                 f"passes it to {c2.name}(), which dereferences it"
+    return None
+
+
+def _getter_use(S, g):
+    """(caller, evidence, what) for a caller of the getter g that dereferences what
+    g returns, or hands it to a function that does, with no IS_ERR() test of it
+    (`foo_get_clk(f)->core`, `clk_get_rate(foo_get_clk(f))`, `c = foo_get_clk(f);
+    c->rate`), else None."""
+    for h in S.index.functions_calling(g.name):
+        if h is g or (g.is_static and h.path != g.path):
+            continue
+        for y in h.nodes:
+            for c in y.calls:
+                if c.name != g.name:
+                    continue
+                text = y.text.replace(" ", "")
+                call_re = r"\b%s\([^()]*(?:\([^()]*\)[^()]*)*\)" % re.escape(g.name)
+                if re.search(call_re + "->", text) and not re.search(r"(?:%s)\(%s" % ("|".join(_ERR_FAMILY), call_re),
+                                                                     text):
+                    return h.name, [Evidence(h.path, y.line, h.name, f"{h.name}() dereferences what "
+                                                                      f"{g.name}() returns: {y.text}")], \
+                        f"dereferences it through {g.name}()"
+                for c2 in y.calls:
+                    for i, a in enumerate(c2.args):
+                        if c2.name and c2.name not in _ERR_FAMILY and re.fullmatch(call_re, a.replace(" ", "")):
+                            gev = _dereferences(S, h.path, c2.name, i)
+                            if gev is not None:
+                                return h.name, [Evidence(h.path, y.line, h.name, f"{h.name}() hands what {g.name}() "
+                                                                                  f"returns to {c2.name}(): {y.text}"),
+                                                gev], f"passes it through {g.name}() to {c2.name}(), which dereferences it"
+                r = c.result
+                if r is None or not _VAR.fullmatch(r):
+                    continue
+                if any(_err_checks(z, lambda: _err_checked_text(r)) for z in h.nodes if r in z.uses):
+                    continue   # the caller tests it
+                for z in h.nodes:
+                    if z.id != y.id and r in z.text and _deref(r).search(z.text):
+                        return h.name, [Evidence(h.path, y.line, h.name, f"{h.name}() keeps what {g.name}() returns: "
+                                                                          f"{y.text}"),
+                                        Evidence(h.path, z.line, h.name, f"and dereferences it: {z.text}")], \
+                            f"dereferences it through {g.name}()"
     return None
 
 
@@ -585,6 +650,11 @@ class ErrPtrNullMismatch(Rule):
     confidence = "high"
     differential = "callees"   # see Rule.differential
 
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        # id(proxy call) -> ((outs, callee), guard) while an out-parameter is checked
+        self._out: dict = {}
+
     def check(self, fn, ctx):
         init = None
         for f in self._check(fn, ctx):
@@ -610,7 +680,8 @@ class ErrPtrNullMismatch(Rule):
             return
         # light facts first: unless the function calls something that may return an
         # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
-        if not has_token(fn, _CHECK_TOKENS) and not S.may_call_err_ptr(fn):
+        if not has_token(fn, _CHECK_TOKENS) and not S.may_call_err_ptr(fn) \
+                and not outparams.may_call_storer(S, fn):
             return
         # statements no path reaches (after kunit_skip(), BUG(), ...) are not reported,
         # nor do their checks count: the reachable set, computed once if ever needed
@@ -623,12 +694,79 @@ class ErrPtrNullMismatch(Rule):
                     yield from self._check_result(fn, S, n, c, live)
                 elif n.kind == "cond":
                     yield from self._check_direct(fn, S, n, c, live)
+                if c.name not in _ERR_FAMILY and any(a.startswith("&") for a in c.args):
+                    yield from self._check_out(fn, S, n, c, live)
                 for i, av in enumerate(c.arg_values):
                     if av and av[0] == "call" and av[1] and S.may_return_err_ptr(av[1], fn.path):
                         yield from self._check_nested(fn, S, n, c, i, av[1], live)
 
+    def _check_out(self, fn, S, n, c, live):
+        """`f(dev, &p)` where f may store an ERR_PTR through that parameter: p is
+        checked as if it were f's result (outparams.out_stores)."""
+        stores, g = outparams.stores_of(S, c.name, fn.path)
+        if not stores:
+            return
+        for i, a in enumerate(c.args):
+            if not a.startswith("&") or i not in stores:
+                continue
+            x = a[1:].strip()
+            if x.startswith("(") and x.endswith(")"):
+                x = x[1:-1].strip()
+            if not _OUT_TARGET.fullmatch(x):
+                continue
+            st = stores[i]
+            errs = [s for s in st if s.kind == "errptr"]
+            if not errs:
+                continue
+            outs: dict = {("ptr", "", ""): ()}
+            for s in st:
+                key = {"errptr": ("errptr", s.errno, ""), "null": ("null", "", "")}.get(s.kind, ("unknown", "", ""))
+                outs.setdefault(key, tuple(reversed(s.trail)))
+            guard = None
+            if all(s.with_error for s in errs):
+                # the ERR_PTR goes out only with an error return: a use on one side of a
+                # test of that return is on the side where the caller gave up on the error
+                guard = lambda m, c=c: self._after_return_test(fn, n, c, m)
+            proxy = dataclasses.replace(c, result=x)
+            self._out[id(proxy)] = ((outs, g), guard)
+            try:
+                for f in self._check_result(fn, S, n, proxy, live):
+                    if g is not None and f.confidence != "low":
+                        # low: the store summary is not path-sensitive for a stored local
+                        # (`*foliop = folio;` after the folio's IS_ERR() test on one path and
+                        # a valid lookup on another); on 6.12.117 this shape gave 75 medium
+                        # findings, most of them such. A known API's store is documented.
+                        f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
+                            g.path, g.line, g.name,
+                            f"low: whether {g.name}() can store the ERR_PTR on a path that returns "
+                            f"success is not shown (the store summary is not path-sensitive)")])
+                    yield f
+            finally:
+                del self._out[id(proxy)]
+
+    def _after_return_test(self, fn, defn, c, m) -> bool:
+        """Is node m on one side only of a test of the call's own return (the call in
+        the condition, or its result variable tested after it)?"""
+        r = c.result
+        conds = [defn] if defn.kind == "cond" else []
+        if r is not None and _VAR.fullmatch(r):
+            after = _reach_from(fn, [s for s, _ in defn.succ])
+            conds += [t for t in fn.nodes if t.kind == "cond" and t.id in after and r in t.uses]
+        for t in conds:
+            if len(t.succ) != 2:
+                continue
+            a, b = (_reach_from(fn, [s]) for s, _ in t.succ)
+            if (m.id in a) != (m.id in b):
+                return True
+        return False
+
+    def _may_err(self, S, c, fn) -> bool:
+        return id(c) in self._out or S.may_return_err_ptr(c.name, fn.path)
+
     # -- helpers -------------------------------------------------------------
     def _callee(self, S, fn, name, call=None):
+        if call is not None and id(call) in self._out:
+            return self._out[id(call)][0]
         outs, callee = S.returns_of(name, fn.path, call, fn)
         if not outs:
             return None
@@ -637,6 +775,16 @@ class ErrPtrNullMismatch(Rule):
         return outs, callee
 
     def _callee_evidence(self, fn, name, outs, callee, want: str):
+        if any(o[0][0] is outs for o in self._out.values()):
+            # through an out-parameter: each step of the store, the storing function last
+            k = next((k for k in outs if k[0] == want and outs[k]), None)
+            ev = [Evidence(s[0], s[1], s[2], s[3]) for s in reversed(outs[k])] if k else []
+            cls = _classify(outs)
+            both = "NULL and ERR_PTR: " if cls["err"] and cls["null"] else ""
+            ev.append(Evidence(callee.path if callee else fn.path, callee.line if callee else 0, name,
+                               f"{name}() may store through that parameter: {both}{describe(outs)}"
+                               f"{'' if callee else ' (known API)'}"))
+            return ev
         ev = []
         inferred = False
         for k, trail in sorted(outs.items(), key=lambda kt: (kt[0][0] != want, kt[0][1] == "?", str(kt[0]))):
@@ -1108,9 +1256,14 @@ class ErrPtrNullMismatch(Rule):
         # a file-scope variable (`simple_tsk = kthread_run(...)` in a module's init) is
         # kept like a field: another function of the file reads it later
         stored = compound or (_VAR.fullmatch(p) is not None and _file_scope(fn, p))
+        out = self._out.get(id(c))
+        if out is not None and out[1] is not None:
+            # (an out-parameter stored with an error return: uses past a test of it are fine)
+            tests, derefs = [m for m in tests if not out[1](m)], [m for m in derefs if not out[1](m)]
+            handed = [(m, c2) for m, c2 in handed if not out[1](m)]
         if not (tests or is_err_tests or derefs or handed or stored):
             return
-        if not is_err_tests and not S.may_return_err_ptr(c.name, fn.path):
+        if not is_err_tests and not self._may_err(S, c, fn):
             return
         # 2. only now the facts that cost something: reaching definitions, the callee's summary
         alive = live()
@@ -1120,6 +1273,9 @@ class ErrPtrNullMismatch(Rule):
                                                   for ms in (tests, err_tests, is_err_tests, derefs))
         handed = [(m, c2) for m, c2 in handed if m.id in alive]
         def_nodes = {m.id for m in fn.nodes for v, _ in m.defs if v == p}
+        if out is not None:
+            # every call handed &p may store through it again
+            def_nodes |= {m.id for m in fn.nodes for c3 in m.calls if "&" + p in (a.replace(" ", "") for a in c3.args)}
         if p not in fn.params and def_nodes == {defn.id}:
             # one definition of a local: every use sees it
             reach = only = lambda m: True
@@ -1172,7 +1328,7 @@ class ErrPtrNullMismatch(Rule):
                 yield from self._used_before_check(fn, S, defn, c, p, early, early_h, err_tests)
                 return
         if not is_err_tests:
-            if err_tests or not S.may_return_err_ptr(c.name, fn.path):
+            if err_tests or not self._may_err(S, c, fn):
                 return
         tests = [m for m in tests if reach(m)]
         derefs = [m for m in derefs if reach(m) and not self._iterated(fn, m, defn, p)]
@@ -1493,7 +1649,7 @@ class ErrPtrNullMismatch(Rule):
     def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
         """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test
         comes after a use that already took the ERR_PTR for a pointer."""
-        if not S.may_return_err_ptr(c.name, fn.path) or any("__GFP_NOFAIL" in a for a in c.args):
+        if not self._may_err(S, c, fn) or any("__GFP_NOFAIL" in a for a in c.args):
             return
         use = None
         if derefs:

@@ -24,6 +24,12 @@ def err_ptr_dereferencers() -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
+def err_ptr_out_params() -> dict[str, tuple[int, str]]:
+    """name -> (index of a pointer parameter it may store an ERR_PTR through, errno)."""
+    return {r[0]: (int(r[1]), r[2] if len(r) > 2 else "?") for r in data_rows("err_ptr_out_params")}
+
+
+@lru_cache(maxsize=None)
 def nowait_flags() -> frozenset[str]:
     return frozenset(r[0] for r in data_rows("nowait_flags"))
 
