@@ -213,6 +213,19 @@ def _compute(S, fn: FunctionFacts, depth: int) -> dict:
 _MAKERS = frozenset({"ERR_PTR", "ERR_CAST"})
 
 
+def _writes_through_param(src: bytes, params) -> bool:
+    """Light, from the source text: does the function assign through a parameter
+    (`*out = `, `out[0] = `) or hand one on bare to a call (`helper(dev, out)`)?
+    Without either, nothing it does can reach the caller's `&p`."""
+    for p in params:
+        if not p or not p.isidentifier():
+            continue
+        q = re.escape(p.encode())
+        if re.search(rb"\*\s*\(?\s*%s\s*\)?\s*=[^=]|\b%s\s*\[[^\]]*\]\s*=[^=]|[(,]\s*%s\s*[,)]" % (q, q, q), src):
+            return True
+    return False
+
+
 def may_store(S, fn: FunctionFacts, depth: int = 0) -> bool:
     """From the light facts only (no CFG decoded): may fn store an ERR_PTR through a
     parameter? It makes one (ERR_PTR/ERR_CAST), or calls something that may return
@@ -225,6 +238,9 @@ def may_store(S, fn: FunctionFacts, depth: int = 0) -> bool:
     if not fn.params or depth > _MAX_DEPTH:
         return False
     memo[id(fn)] = False   # cycles
+    src = fn.source()
+    if src is not None and not _writes_through_param(src, fn.params):
+        return False   # memo stays False: no `*p = ...`, `p[i] = ...` or bare hand-on of a parameter
     from ..facts.functions import has_token
     res = has_token(fn, _MAKERS) or S.may_call_err_ptr(fn)
     if not res:
