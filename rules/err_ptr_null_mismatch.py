@@ -285,18 +285,7 @@ def _only_after_success(fn, t, c2, target: int) -> bool:
     other = [s for s, e in t.succ if s not in good_side]
     if not good_side or not other:
         return False
-    return target in _reach_from(fn, good_side) and target not in _reach_from(fn, other)
-
-
-def _reach_from(fn, starts) -> set:
-    seen = set(starts)
-    work = list(starts)
-    while work:
-        for s, _ in fn.nodes[work.pop()].succ:
-            if s not in seen:
-                seen.add(s)
-                work.append(s)
-    return seen
+    return target in fn.reachable(good_side) and target not in fn.reachable(other)
 
 
 def _param_key(fn, arg: str):
@@ -750,12 +739,12 @@ class ErrPtrNullMismatch(Rule):
         r = c.result
         conds = [defn] if defn.kind == "cond" else []
         if r is not None and _VAR.fullmatch(r):
-            after = _reach_from(fn, [s for s, _ in defn.succ])
+            after = fn.reachable([s for s, _ in defn.succ])
             conds += [t for t in fn.nodes if t.kind == "cond" and t.id in after and r in t.uses]
         for t in conds:
             if len(t.succ) != 2:
                 continue
-            a, b = (_reach_from(fn, [s]) for s, _ in t.succ)
+            a, b = (fn.reachable([s]) for s, _ in t.succ)
             if (m.id in a) != (m.id in b):
                 return True
         return False

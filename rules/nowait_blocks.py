@@ -967,13 +967,7 @@ def atomic_sleeps(ctx, fn, depth: int, seen: set) -> list:
     """[(function, Sleep, evidence of the calls down to it)] for the sleeps reachable
     from fn's entry on paths that never learn the request may sleep; the static
     helpers of the same file are followed (each reported where it sleeps)."""
-    reached, stack = {0}, [0]
-    while stack:
-        node = fn.nodes[stack.pop()]
-        for s, e in node.succ:
-            if s not in reached and not (node.kind == "cond" and _may_sleep_edge(node, e)):
-                reached.add(s)
-                stack.append(s)
+    reached = fn.reachable(follow=lambda node, e: not (node.kind == "cond" and _may_sleep_edge(node, e)))
     out = []
     for nid in sorted(reached):
         node = fn.nodes[nid]

@@ -195,18 +195,10 @@ def _compute(S, fn: FunctionFacts, depth: int) -> dict:
     for i in list(out):
         stops = store_nodes.get(i, set()) | {n.id for n in fn.nodes for c in n.calls
                                              if params[i] in c.args and c.name not in _TESTS}
-        seen, work = set(), [0]
-        while work:
-            x = work.pop()
-            if x in seen or x in stops:
-                continue
-            seen.add(x)
-            if fn.nodes[x].kind == "exit":
-                out[i].append(OutStore("kept", "", False, ((fn.path, fn.line, fn.name,
-                                                             f"{fn.name}() may return without storing "
-                                                             f"through '{params[i]}'"),)))
-                break
-            work.extend(y for y, _ in fn.nodes[x].succ)
+        if any(fn.nodes[x].kind == "exit" for x in fn.reachable(blocked=stops)):
+            out[i].append(OutStore("kept", "", False, ((fn.path, fn.line, fn.name,
+                                                         f"{fn.name}() may return without storing "
+                                                         f"through '{params[i]}'"),)))
     return {i: tuple(v) for i, v in out.items()}
 
 

@@ -152,12 +152,16 @@ class FunctionFacts:
                 preds[s].append((n.id, edge))
         return preds
 
-    def reachable(self) -> set[int]:
-        seen = {0}
-        stack = [0]
+    def reachable(self, starts=(0,), blocked=frozenset(), follow=None) -> set[int]:
+        """The node ids reachable from starts (the entry by default), starts included:
+        never entering a blocked node, and taking an edge only when follow(node, edge)
+        says so (every edge when follow is None)."""
+        seen = {s for s in starts if s not in blocked}
+        stack = list(seen)
         while stack:
-            for s, _ in self.nodes[stack.pop()].succ:
-                if s not in seen:
+            node = self.nodes[stack.pop()]
+            for s, edge in node.succ:
+                if s not in seen and s not in blocked and (follow is None or follow(node, edge)):
                     seen.add(s)
                     stack.append(s)
         return seen
