@@ -315,14 +315,7 @@ def _on_warn_branch(fn, node_id: int) -> bool:
     for n in fn.nodes:
         if n.kind != "cond" or not _WARN_TEST.match(n.text):
             continue
-        seen, stack = {0}, [0]
-        while stack:
-            m = stack.pop()
-            for s, edge in fn.nodes[m].succ:
-                if (m == n.id and edge is True) or s in seen:
-                    continue
-                seen.add(s)
-                stack.append(s)
+        seen = fn.reachable(follow=lambda tail, edge, warn=n.id: not (tail.id == warn and edge is True))
         if node_id not in seen and n.id in seen:
             return True
     return False

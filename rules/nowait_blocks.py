@@ -294,19 +294,7 @@ def _reclaim_alloc(fn, call) -> bool:
 
 def _dominates_exit(fn, node_id: int) -> bool:
     """Does every path from entry to a normal exit pass through node_id?"""
-    if node_id == 0:
-        return True
-    seen, stack = {0}, [0]
-    while stack:
-        n = stack.pop()
-        for s, _ in fn.nodes[n].succ:
-            if s == node_id or s in seen:
-                continue
-            if s == 1:
-                return False
-            seen.add(s)
-            stack.append(s)
-    return True
+    return node_id == fn.entry or fn.exit not in fn.reachable(blocked={node_id})
 
 
 def always_sleeps(ctx, fn, depth: int = 0) -> tuple | None:
@@ -997,26 +985,17 @@ def _sync_flush(fn, nid) -> bool:
         return True
     # `if ((O_DSYNC && !direct) || IS_SYNC(inode))`: no one literal holds, but every
     # way to the node passes a test of them
-    preds = fn.preds()
-    seen, work = set(), [nid]
-    while work:
-        n = work.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        if n == fn.entry:
+    def unsynced(x, edge) -> bool:
+        if x.kind != "cond":
+            return True
+        lits = x.true_lits if edge is True else x.false_lits if edge is False else frozenset()
+        if any(pol and _SYNC_WORDS.search(a) for a, pol in lits):
             return False
-        for p, edge in preds[n]:
-            x = fn.nodes[p]
-            lits = x.true_lits if edge is True else x.false_lits if edge is False else frozenset()
-            if x.kind == "cond" and any(pol and _SYNC_WORDS.search(a) for a, pol in lits):
-                continue
-            if x.kind == "cond" and edge is True \
-                    and "!" not in re.sub(r"!\s*[A-Za-z_]\w*(?![\w(])", "", x.text).replace("!=", "") \
-                    and all(_SYNC_WORDS.search(part) for part in x.text.split("||")):
-                continue   # each way of taking this side asks for a sync write
-            work.append(p)
-    return True
+        # each way of taking this side asks for a sync write
+        return not (edge is True
+                    and "!" not in re.sub(r"!\s*[A-Za-z_]\w*(?![\w(])", "", x.text).replace("!=", "")
+                    and all(_SYNC_WORDS.search(part) for part in x.text.split("||")))
+    return fn.entry not in fn.reachable(starts=(nid,), follow=unsynced, backward=True)
 
 
 def _sleep_kind(name) -> str | None:
@@ -1042,19 +1021,14 @@ def _honours_later(fn, nid, flags) -> Evidence | None:
     on the way on (`if (iocb->ki_flags & IOCB_NOWAIT) { ret = -EAGAIN; break; }` before
     its wait for data): it honours NOWAIT where it waits, and the lock is the short one
     it takes around non-blocking work (pipe_read()'s pipe->mutex)."""
-    seen, work = set(), [s for s, _ in fn.nodes[nid].succ]
-    while work:
-        n = work.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        x = fn.nodes[n]
-        if x.kind == "cond" and any(f in x.text for f in flags):
-            return Evidence(fn.path, x.line, fn.name, f"low: {fn.name}() tests the flag itself after taking the "
-                                                      f"lock, where it would wait ({x.text}): the lock is the short "
-                                                      f"one it holds around non-blocking work")
-        work.extend(s for s, _ in x.succ)
-    return None
+    after = fn.reachable(starts=[s for s, _ in fn.nodes[nid].succ])
+    tests = [x for x in fn.nodes if x.id in after and x.kind == "cond" and any(f in x.text for f in flags)]
+    if not tests:
+        return None
+    x = min(tests, key=lambda t: (t.line, t.id))
+    return Evidence(fn.path, x.line, fn.name, f"low: {fn.name}() tests the flag itself after taking the "
+                                              f"lock, where it would wait ({x.text}): the lock is the short "
+                                              f"one it holds around non-blocking work")
 
 
 def _nowait_known(fn, nid, flags) -> bool:

@@ -152,12 +152,22 @@ class FunctionFacts:
                 preds[s].append((n.id, edge))
         return preds
 
-    def reachable(self, starts=(0,), blocked=frozenset(), follow=None) -> set[int]:
+    def reachable(self, starts=(0,), blocked=frozenset(), follow=None, backward=False) -> set[int]:
         """The node ids reachable from starts (the entry by default), starts included:
-        never entering a blocked node, and taking an edge only when follow(node, edge)
-        says so (every edge when follow is None)."""
+        never entering a blocked node, and taking an edge only when follow(tail, edge)
+        says so (every edge when follow is None), tail being the node the edge leaves.
+        With backward=True the walk goes against the edges: the nodes from which
+        starts can be reached."""
         seen = {s for s in starts if s not in blocked}
         stack = list(seen)
+        if backward:
+            preds = self.preds()
+            while stack:
+                for p, edge in preds[stack.pop()]:
+                    if p not in seen and p not in blocked and (follow is None or follow(self.nodes[p], edge)):
+                        seen.add(p)
+                        stack.append(p)
+            return seen
         while stack:
             node = self.nodes[stack.pop()]
             for s, edge in node.succ:
