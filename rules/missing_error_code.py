@@ -747,11 +747,19 @@ def _error_variables(fn) -> frozenset:
 _FAIL_TEST = re.compile(r"([A-Za-z_]\w*)(?:<0|!=0)?|0>([A-Za-z_]\w*)")
 
 
-def _fails_var(lits, var: str) -> bool:
+def _fails_var(lits, var: str) -> str | None:
     """Do the literals say var holds a failure (`if (ret)`, `if (ret < 0)`, the
-    false side of `if (!ret)`)?"""
-    return any(v == var and (t if pol else f) in ("nz", "neg")
-               for atom, pol in lits for v, t, f in atom_constraints(atom))
+    false side of `if (!ret)`)? "neg" for a sign test, "nz" for a truth test,
+    None."""
+    got = None
+    for atom, pol in lits:
+        for v, t, f in atom_constraints(atom):
+            c = t if pol else f
+            if v == var and c in ("nz", "neg"):
+                if c == "neg":
+                    return c
+                got = c
+    return got
 
 
 _AT_MOST = re.compile(r"([A-Za-z_]\w*)(<=|<)(\d+)")
@@ -766,11 +774,13 @@ def _not_negative(atom: str, pol: bool, var: str) -> bool:
     return bool(m) and m.group(1) == var and not pol and (m.group(2) == "<=" or int(m.group(3)) > 0)
 
 
-def _errno_result(ctx, fn, var: str, callee: str) -> bool:
+def _errno_result(ctx, fn, var: str, callee: str, sign_test: bool = False) -> bool:
     """Is a failed result of callee, held in var, an errno: the callee's own
-    returns say so, or (presumed) var is an int error variable (`int ret`)."""
+    returns say so, or (presumed) var is an int error variable (`int ret`).
+    sign_test: var was tested `< 0`, so a callee that also returns ids or
+    counts (positive) still failed."""
     fails = callee_fails(ctx, fn, callee)
-    if fails.tolerated or fails.pos or not fails.neg:
+    if fails.tolerated or fails.pos and not sign_test or not fails.neg:
         return False
     return fails.known or bool(ERROR_NAME.fullmatch(var)) and int_local(fn, var)
 
@@ -1624,10 +1634,12 @@ class MissingErrorCode(Rule):
                 continue
             if h.kind == "return" and h.ret != ("var", var):
                 continue
-            if not _fails_var(fn.must_hold(h.id), var):
+            test = _fails_var(fn.must_hold(h.id), var)
+            if test is None:
                 continue
             defs = fn.reaching(h.id, var)
-            if not defs or not all(v[0] == "call" and v[1] and _errno_result(ctx, fn, var, v[1]) for _, v in defs):
+            if not defs or not all(v[0] == "call" and v[1] and _errno_result(ctx, fn, var, v[1], test == "neg")
+                                   for _, v in defs):
                 continue
             if h.kind == "return" or self._unchanged_return(fn, h, var) is r:
                 return True

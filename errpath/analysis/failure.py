@@ -143,6 +143,11 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
                 errptr = True
             elif k == "null":
                 null = True
+            elif k == "unknown" and not ptr and str(x[1]).startswith("set by "):
+                # `xa_alloc(&xa, &id, ...); return id;`: a value a callee stored
+                # through &id (an id, a count), not an errno; still no evidence of
+                # one, so the function's errno is presumed unless it returns one
+                pos = unknown = True
             elif k == "call" and x[1]:
                 f = callee_fails(ctx, callee, x[1], depth + 1)
                 if not f.known:
