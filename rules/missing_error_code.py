@@ -220,8 +220,9 @@ import re
 from collections import deque
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
-                         callee_fails, callers_use_result, errno_channel, failed_calls, has_token, int_local, memo,
-                         name_list, path_definitions, reads, tested_call_failures)
+                         callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
+                         int_local, memo,
+                         name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
 EXIT_TAIL = 12
@@ -232,6 +233,15 @@ ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
 def _int_like(fn) -> bool:
     rt = fn.return_type.replace("static", "").replace("inline", "").strip()
     return bool(rt) and not rt.endswith("*") and rt not in ("void", "bool", "_Bool")
+
+
+def _pointer_like(fn) -> bool:
+    return fn.return_type.strip().endswith("*")
+
+
+# a named status constant or a success constant in the text: a status channel may be
+# in use (failure.error_channel decides); plain errno functions skip the walk
+_MAY_HAVE_STATUS = re.compile(rb"\b(?:[a-z]+err_\w+|[A-Z][A-Z0-9]*_(?:ERR|SC|STATUS)_\w+|STATUS_\w+|\w+_ok|\w+_SUCCESS)\b")
 
 
 def _negative(val) -> bool:
@@ -715,6 +725,28 @@ def _tool_code(fn):
     return None
 
 
+def _shown(val) -> str:
+    return str(val[1]) if val[0] in ("int", "var", "macro", "unknown") else val[0]
+
+
+def _returned_failures(fn, ch):
+    """(node, value) of fn's statements that hand a failure of its channel up: a
+    return of a failure value or of a call's result, or a failure value stored in
+    a variable fn returns (`status = NVME_SC_INTERNAL; goto done;`)."""
+    returned = {r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"}
+    out = []
+    for n in fn.nodes:
+        if n.kind == "return" and n.ret is not None and (ch.is_failure(n.ret) or n.ret[0] == "call"):
+            out.append((n, n.ret))
+        elif n.kind == "return" and n.ret is not None and n.ret[0] == "var" and any(
+                v == n.ret[1] and (t if pol else f) in ("nz", "neg", "z" if ch.kind == "pointer" else "neg")
+                for atom, pol in fn.must_hold(n.id) for v, t, f in atom_constraints(atom) or success_comparison(atom)):
+            out.append((n, n.ret))      # `if (status) return status;`
+        else:
+            out.extend((n, val) for v, val in n.defs if v in returned and ch.is_failure(val))
+    return out
+
+
 def _error_channel(fn) -> frozenset:
     """Which failures a direct `return 0;` may not swallow: an errno ("neg")
     when fn returns a negative errno elsewhere; an ERR_PTR's errno ("err") also
@@ -819,7 +851,7 @@ class MissingErrorCode(Rule):
     differential = "callees"   # see Rule.differential
 
     def applies_to(self, fn) -> bool:
-        return _int_like(fn)
+        return _int_like(fn) or _pointer_like(fn)
 
     def check(self, fn, ctx):
         tool = _tool_code(fn)
@@ -833,6 +865,10 @@ class MissingErrorCode(Rule):
             yield f
 
     def _check(self, fn, ctx):
+        if _pointer_like(fn) or _MAY_HAVE_STATUS.search(fn.source() or b""):
+            yield from self._success_on_failure(fn, ctx)
+        if not _int_like(fn):
+            return
         exits = not fn.text_tokens.isdisjoint(("goto", "break")) and (
             _may_hold_errno(fn) or _TESTED_ERROR_VARIABLE.search(fn.source() or b"") is not None)
         # `if (!p) return ret;`: an errno may reach ret from a call, with no -EXXX in sight
@@ -854,6 +890,115 @@ class MissingErrorCode(Rule):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
             yield from self._run_out_never_seen(fn, ctx)
+
+    # -- a failure that leaves with the channel's success value -----------------------
+    def _success_on_failure(self, fn, ctx):
+        """The function's error channel (failure.error_channel: a status family with
+        its success member, nfserr_* and nfs_ok; a pointer, NULL or an ERR_PTR on
+        failure) and a failure branch of a call that leaves with the success value:
+        `if (!buf) return nfs_ok;`, `goto out` to `return status;` with status
+        still nfs_ok, or a pointer function that frees its object on a failure and
+        falls through to return it."""
+        ch = error_channel(ctx, fn)
+        if ch.kind not in ("status", "pointer"):
+            return
+        preds = fn.preds()
+        told = set()
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2:
+                continue
+            for s_id, edge in c.succ:
+                if edge not in (True, False):
+                    continue
+                failed = _failed_call(fn, c, edge, ctx)
+                if failed is not None:
+                    var, callee, kind = failed
+                else:
+                    lits = c.true_lits if edge else c.false_lits
+                    fc = [f for f in failed_calls(ctx, fn, s_id) if f.kind in ("neg", "err", "status")
+                          and not f.specific and f.test_line == c.line
+                          and any(a == f.test_text or f.var in a for a, _ in lits)]
+                    if not fc:
+                        continue
+                    var, callee, kind = fc[0].var, fc[0].call, fc[0].kind
+                left = self._leaves_with(fn, ch, s_id)
+                if left is None:
+                    continue
+                ret, value, path = left
+                if ret.id in told:
+                    continue
+                if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
+                    continue
+                told.add(ret.id)
+                undoes = any(_FREEING.search(cl.name or "") for nid in path for cl in fn.nodes[nid].calls)
+                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
+                        "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
+                evidence = [Evidence(fn.path, c.line, fn.name, f"'{var}' from {callee}() tested: {c.text}")]
+                confidence = None
+                if ch.kind == "pointer":
+                    shown = ret.text.strip().rstrip(";")
+                    message = (f"{what} here, but this path returns a valid-looking pointer ({shown}, line "
+                               f"{ret.line}) instead of NULL or an ERR_PTR, so the caller sees success")
+                    evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                             f"returns a pointer that is not NULL: {ret.text}"))
+                    if undoes:
+                        evidence.append(Evidence(fn.path, c.line, fn.name,
+                                                 "the failure branch frees or puts the object on its way out"))
+                    else:
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, c.line, fn.name,
+                                                 "low: the branch undoes nothing; the object may be usable "
+                                                 "without the failed part"))
+                else:
+                    succ = value
+                    fams = ", ".join(sorted(f + "*" for f in ch.families))
+                    message = (f"{what} here, but this path returns {succ} (success in this function's "
+                               f"{fams} status channel, line {ret.line}), so the caller sees success; return "
+                               f"a {fams} failure status")
+                    evidence.append(Evidence(fn.path, ret.line, fn.name, f"returns success ({value}): {ret.text}"))
+                    others = [r for r, x in _returned_failures(fn, ch) if r.id != ret.id]
+                    if len(others) < 2:
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                                 "low: fewer than two other returns hand a failure status up"))
+                yield self.finding(fn, c.line, c.column, message, names=(var or callee, callee, "success-status"),
+                                   evidence=evidence, confidence=confidence)
+
+    def _leaves_with(self, fn, ch, start: int):
+        """(return node, success value text, path) when the straight run from start
+        (gotos followed, at most 12 statements, no branching) reaches a return of
+        the channel's success value without setting a failure; else None."""
+        nid, path, set_to = start, [], {}
+        for _ in range(12):
+            n = fn.nodes[nid]
+            path.append(nid)
+            for v, val in n.defs:
+                set_to[v] = val
+            if n.kind == "return":
+                v = n.ret
+                if v is None:
+                    return None
+                if v[0] == "var":
+                    var = v[1]
+                    if var in set_to:
+                        vals = [set_to[var]]
+                    elif ch.kind == "pointer":
+                        must = fn.must_hold(start)
+                        if (var, True) in must and not any(a.startswith("IS_ERR") for a, _ in must):
+                            return n, var, path
+                        return None
+                    else:
+                        vals = [x for _, x in fn.reaching(start, var)] or [("unknown", var)]
+                        if (var, False) in fn.must_hold(start):
+                            vals = [("int", 0)]
+                    if vals and all(ch.is_success(x) for x in vals):
+                        return n, _shown(vals[0]), path
+                    return None
+                return (n, _shown(v), path) if ch.is_success(v) else None
+            if n.kind in ("cond", "switch", "loop", "break", "continue", "noreturn") or len(n.succ) != 1:
+                return None
+            nid = n.succ[0][0]
+        return None
 
     # -- a counter that runs out at -1, tested for 0 ----------------------------------
     def _run_out_never_seen(self, fn, ctx):
