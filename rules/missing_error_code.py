@@ -235,6 +235,15 @@ def _int_like(fn) -> bool:
     return bool(rt) and not rt.endswith("*") and rt not in ("void", "bool", "_Bool")
 
 
+def _void_like(fn) -> bool:
+    return fn.return_type.replace("static", "").replace("inline", "").strip() == "void"
+
+
+# `cmd->result = -ENOMEM;`, `*errp = err;`, `retdata->err_val = ret;`: a store through a
+# parameter that may be a status output (failure.error_channel decides)
+_MAY_STORE_FAILURE = re.compile(rb"(?:->[A-Za-z_]\w*|\*\s*[A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z]|[A-Za-z_]\w*\s*;|[A-Z][A-Z0-9]*_ERR_)")
+
+
 def _pointer_like(fn) -> bool:
     return fn.return_type.strip().endswith("*")
 
@@ -725,6 +734,12 @@ def _tool_code(fn):
     return None
 
 
+def _derived_from(val, var: str) -> bool:
+    """`&node->base` with var `node`: an address computed from var."""
+    text = val[2][1] if len(val) > 2 and isinstance(val[2], tuple) and val[2][0] == "var" else ""
+    return bool(var) and re.match(re.escape(var) + r"(?:->|\.|\[|$)", text) is not None
+
+
 def _shown(val) -> str:
     return str(val[1]) if val[0] in ("int", "var", "macro", "unknown") else val[0]
 
@@ -851,7 +866,8 @@ class MissingErrorCode(Rule):
     differential = "callees"   # see Rule.differential
 
     def applies_to(self, fn) -> bool:
-        return _int_like(fn) or _pointer_like(fn)
+        # void functions only for a status output (`cmd->result = -EIO;`)
+        return _int_like(fn) or _pointer_like(fn) or _void_like(fn)
 
     def check(self, fn, ctx):
         tool = _tool_code(fn)
@@ -867,6 +883,8 @@ class MissingErrorCode(Rule):
     def _check(self, fn, ctx):
         if _pointer_like(fn) or _MAY_HAVE_STATUS.search(fn.source() or b""):
             yield from self._success_on_failure(fn, ctx)
+        if _MAY_STORE_FAILURE.search(fn.source() or b""):
+            yield from self._output_not_set(fn, ctx)
         if not _int_like(fn):
             return
         exits = not fn.text_tokens.isdisjoint(("goto", "break")) and (
@@ -915,7 +933,9 @@ class MissingErrorCode(Rule):
                     var, callee, kind = failed
                 else:
                     lits = c.true_lits if edge else c.false_lits
-                    fc = [f for f in failed_calls(ctx, fn, s_id) if f.kind in ("neg", "err", "status")
+                    # the edge's own literals: s_id may be a join both edges reach
+                    fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
+                          if f.kind in ("neg", "err", "status")
                           and not f.specific and f.test_line == c.line
                           and any(a == f.test_text or f.var in a for a, _ in lits)]
                     if not fc:
@@ -941,7 +961,11 @@ class MissingErrorCode(Rule):
                                f"{ret.line}) instead of NULL or an ERR_PTR, so the caller sees success")
                     evidence.append(Evidence(fn.path, ret.line, fn.name,
                                              f"returns a pointer that is not NULL: {ret.text}"))
-                    if undoes:
+                    derived = ret.ret is not None and ret.ret[0] == "un" and _derived_from(ret.ret, var)
+                    if derived:
+                        evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                                 f"the pointer returned is computed from '{var}', NULL here"))
+                    elif undoes:
                         evidence.append(Evidence(fn.path, c.line, fn.name,
                                                  "the failure branch frees or puts the object on its way out"))
                     else:
@@ -963,6 +987,76 @@ class MissingErrorCode(Rule):
                                                  "low: fewer than two other returns hand a failure status up"))
                 yield self.finding(fn, c.line, c.column, message, names=(var or callee, callee, "success-status"),
                                    evidence=evidence, confidence=confidence)
+
+    def _output_not_set(self, fn, ctx):
+        """The function reports failure through a status output (failure.error_channel:
+        `cmd->result = -ENOMEM;` on a failure path) and a call's failure leaves it
+        without storing anything there on some path to the exit: the caller reads
+        the output's old value, success."""
+        ch = error_channel(ctx, fn)
+        if not ch.output:
+            return
+        stores = {n.id for n in fn.nodes if any(v == ch.output for v, _ in n.defs)}
+        # a return that hands a failure up another way is not this exit
+        handed = {r.id for r in fn.returns() if r.ret is not None and r.ret != ("int", 0)}
+        preds = None
+        told = set()
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2 or any(lp.contains(c.id) for lp in fn.loops):
+                continue
+            for s_id, edge in c.succ:
+                if edge not in (True, False):
+                    continue
+                failed = _failed_call(fn, c, edge, ctx)
+                if failed is not None:
+                    var, callee, kind = failed
+                else:
+                    lits = c.true_lits if edge else c.false_lits
+                    # the edge's own literals: s_id may be a join both edges reach
+                    fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
+                          if f.kind in ("neg", "err", "status")
+                          and not f.specific and f.test_line == c.line
+                          and any(a == f.test_text or f.var in a for a, _ in lits)]
+                    if not fc:
+                        continue
+                    var, callee, kind = fc[0].var, fc[0].call, fc[0].kind
+                seen = fn.reachable((s_id,), frozenset(stores | handed))
+                if fn.exit not in seen:
+                    continue
+                if c.id in told:
+                    continue
+                if preds is None:
+                    preds = fn.preds()
+                ends = [n for n in seen if fn.nodes[n].kind == "return" or fn.exit in
+                        {x for x, _ in fn.nodes[n].succ}]
+                if any(_debug_logged(fn, preds, n) or _tolerance_logged(fn, preds, n) for n in ends):
+                    continue
+                told.add(c.id)
+                exit_ = min((fn.nodes[n] for n in ends if fn.nodes[n].kind == "return"), key=lambda n: n.line,
+                            default=None)
+                where = f" (line {exit_.line})" if exit_ is not None else ""
+                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
+                        "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
+                message = (f"{what} here, but this path leaves the function{where} without storing the "
+                           f"error in '{ch.output}', which the other failure paths set, so the caller "
+                           f"sees success; set {ch.output} before leaving")
+                evidence = [Evidence(fn.path, c.line, fn.name, f"'{var or callee}' from {callee}() tested: {c.text}")]
+                evidence += [Evidence(fn.path, fn.nodes[d].line, fn.name,
+                                      f"another failure path stores the error: {fn.nodes[d].text}")
+                             for d in ch.output_stores[:3]]
+                if exit_ is not None:
+                    evidence.append(Evidence(fn.path, exit_.line, fn.name,
+                                             f"leaves without setting '{ch.output}': {exit_.text}"))
+                confidence = None
+                if len(ch.output_stores) < 2 and not any(
+                        fn.nodes[d].defs and any(v == ch.output and val[0] == "var" for v, val in fn.nodes[d].defs)
+                        for d in ch.output_stores):
+                    confidence = "low"
+                    evidence.append(Evidence(fn.path, c.line, fn.name,
+                                             "low: only one other path stores a failure there"))
+                yield self.finding(fn, c.line, c.column, message, names=(ch.output, callee, "output-unset"),
+                                   evidence=evidence, confidence=confidence)
+                break
 
     def _leaves_with(self, fn, ch, start: int):
         """(return node, success value text, path) when the straight run from start
@@ -1548,13 +1642,16 @@ class MissingErrorCode(Rule):
         returns something else (`error = -EIO; goto out;` where out returns 0)."""
         tested = None
         ints = {}
+        ch = error_channel(ctx, fn)
+        status = ch.kind == "status"
         for d in fn.nodes:
             if d.kind not in ("expr",) or not d.defs:
                 continue
             for var, val in d.defs:
                 if not _IDENT.fullmatch(var):
                     continue
-                errno = val[0] == "errno"
+                # a status channel's failure constant (`status = nfserr_inval;`) is its errno
+                errno = val[0] == "errno" or status and val[0] != "int" and ch.is_failure(val)
                 if not errno and not (val[0] == "call" and val[1]):
                     continue
                 if errno and not self._before_exit(fn, d):
@@ -1575,7 +1672,7 @@ class MissingErrorCode(Rule):
                     continue
                 if not errno:
                     fails = callee_fails(ctx, fn, val[1])
-                    if not fails.neg or fails.pos or fails.tolerated:
+                    if not (fails.neg or fails.status) or fails.pos or fails.tolerated:
                         continue
                 # `if (dev_name(dev)) error = 0;`: a constant chosen on a test of the
                 # outcome is a decision; only a straight-line one is a clobber
@@ -1588,7 +1685,7 @@ class MissingErrorCode(Rule):
                 # `err = teardown(); err = -ENOMEM; goto out;`: replaced by another errno,
                 # the caller still sees the failure; which errno is another question
                 clobbers = [c for c in clobbers if not all(
-                    _negative(cv) for v, cv in fn.nodes[c].defs if v == var)]
+                    _negative(cv) or status and ch.is_failure(cv) for v, cv in fn.nodes[c].defs if v == var)]
                 if not clobbers and not (errno and exits):
                     continue
                 if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
@@ -1598,7 +1695,8 @@ class MissingErrorCode(Rule):
                     clobbers = [c for c in clobbers if not any(v == var and cv == val for v, cv in fn.nodes[c].defs)]
                     if not clobbers and not exits:
                         continue
-                what = f"-{val[1]}" if errno else f"the error of {val[1]}()"
+                what = (f"-{val[1]}" if val[0] == "errno" else _shown(val) if errno else
+                        f"the error of {val[1]}()")
                 confidence, why = self._promoted(fn, ctx, None, None, None if errno else val[1], errno,
                                                  returned=bool(clobbers) and any(
                                                      r.ret == ("var", var) for r in fn.returns()))

@@ -144,6 +144,8 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
             elif k == "int":
                 pos = pos or x[1] > 0
                 plus_one = plus_one or x[1] == 1
+            elif k == "macro" and _failure_constant(x):
+                neg = other_neg = True     # `return SBI_ERR_INVALID_PARAM;`: a negative status
             elif k == "errptr":
                 errptr = True
             elif k == "null":
@@ -485,6 +487,8 @@ class Channel:
     success: frozenset = frozenset()
     families: frozenset = frozenset()
     errno: bool = False
+    output: str = ""        # a status output the failure paths store into (`cmd->result`, `*errp`)
+    output_stores: tuple = ()   # the nodes storing a failure there
 
     def is_success(self, val) -> bool:
         """Is val the channel's success value? For a pointer channel only an
@@ -520,7 +524,25 @@ def error_channel(ctx, fn) -> Channel:
     got = memo.get(key)
     if got is None:
         got = memo[key] = _learn_channel(fn)
+        if got.kind == "none" and fn.return_type.strip().endswith("*") and _callers_test_pointer(ctx, fn):
+            got = memo[key] = Channel("pointer")
     return got
+
+
+def _callers_test_pointer(ctx, fn) -> bool:
+    """Does a caller in the index test fn's pointer result for NULL or an ERR_PTR
+    right after the call (`p = fn(...); if (!p) return -ENOMEM;`)?"""
+    summaries = getattr(ctx, "summaries", None)
+    if summaries is None:
+        return False
+    for g, c in summaries.callers(fn)[:20]:
+        if c.result is None:
+            continue
+        for n in g.nodes[c.node + 1:c.node + 4]:
+            if n.kind == "cond" and any(v == c.result and (t in ("z", "err") or f in ("z", "err"))
+                                        for atom, _ in n.true_lits for v, t, f in atom_constraints(atom)):
+                return True
+    return False
 
 
 def _constant_name(fn, val):
@@ -552,7 +574,53 @@ def _returned_values(fn):
             yield r, v
 
 
+# an lvalue rooted at a parameter: `cmd->result`, `req->rsp.status`, `*errp`
+_PARAM_LVALUE = re.compile(r"\*?\(?([A-Za-z_]\w*)\)?(?:(?:->|\.)[A-Za-z_]\w*)*")
+
+
+def _failure_constant(val) -> bool:
+    """A value that is a failure whatever the function: a negative errno or int, a
+    PTR_ERR(), a constant of a table family's failure members (SBI_ERR_*)."""
+    k = val[0]
+    if k == "errno" or k == "int" and val[1] < 0 or k == "ptrerr":
+        return True
+    if k == "bin" and val[1] == "|":
+        return _failure_constant(val[2]) or _failure_constant(val[3])
+    return k in ("macro", "var", "unknown") and isinstance(val[1], str) and any(
+        val[1].startswith(p) for p in _status_table()) and not _success_constant(val[1])
+
+
+def _output(fn):
+    """(lvalue, storing nodes) of a status output: a parameter's field (or *param)
+    that fn stores a failure into on some path (`cmd->result = -ENOMEM;`, `*errp =
+    err;` with err an errno there), and stores into on another path too (its
+    success or a result); ("", ()) when none."""
+    stores: dict[str, list] = {}
+    fails: dict[str, list] = {}
+    for n in fn.nodes:
+        for v, val in n.defs:
+            if v in fn.params or ("->" not in v and "." not in v and not v.startswith("*")):
+                continue
+            m = _PARAM_LVALUE.fullmatch(v)
+            if not m or m.group(1) not in fn.params:
+                continue
+            stores.setdefault(v, []).append(n.id)
+            vals = [x for _, x in fn.reaching(n.id, val[1])] if val[0] == "var" else [val]
+            if any(_failure_constant(x) for x in vals):
+                fails.setdefault(v, []).append(n.id)
+    best = max(fails, key=lambda v: len(fails[v]), default="")
+    return (best, tuple(fails[best])) if best else ("", ())
+
+
 def _learn_channel(fn) -> Channel:
+    ch = _learn_result_channel(fn)
+    out, stores = _output(fn)
+    if out:
+        return Channel(ch.kind, ch.success, ch.families, ch.errno, out, stores)
+    return ch
+
+
+def _learn_result_channel(fn) -> Channel:
     rt = fn.return_type.replace("static", "").replace("inline", "").strip()
     if rt == "void" or rt in ("bool", "_Bool"):
         return NO_CHANNEL
