@@ -244,6 +244,16 @@ def _void_like(fn) -> bool:
 _MAY_STORE_FAILURE = re.compile(rb"(?:->[A-Za-z_]\w*|\*\s*[A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z]|[A-Za-z_]\w*\s*;|[A-Z][A-Z0-9]*_ERR_)")
 
 
+_MAY_STATUS_FAILURE = re.compile(rb"\b(?:nfserr_|NVME_SC_|SBI_ERR_|STATUS_)\w+")
+
+
+def _may_test_failure_any(ctx, fn) -> bool:
+    """A failed allocation, an IS_ERR() test, or a call a failure test may read
+    (a status callee's `if (status)`): the branches _success_on_failure needs."""
+    return _may_test_failure(ctx, fn) or bool(fn.call_names) and _MAY_HAVE_STATUS.search(fn.source() or b"") \
+        is not None
+
+
 def _pointer_like(fn) -> bool:
     return fn.return_type.strip().endswith("*")
 
@@ -881,9 +891,10 @@ class MissingErrorCode(Rule):
             yield f
 
     def _check(self, fn, ctx):
-        if _pointer_like(fn) or _MAY_HAVE_STATUS.search(fn.source() or b""):
+        src = fn.source() or b""
+        if (_pointer_like(fn) or _MAY_HAVE_STATUS.search(src)) and _may_test_failure_any(ctx, fn):
             yield from self._success_on_failure(fn, ctx)
-        if _MAY_STORE_FAILURE.search(fn.source() or b""):
+        if (_MAY_STATUS_FAILURE.search(src) or _may_hold_errno(fn)) and _MAY_STORE_FAILURE.search(src):
             yield from self._output_not_set(fn, ctx)
         if not _int_like(fn):
             return
@@ -950,7 +961,8 @@ class MissingErrorCode(Rule):
                 if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
                     continue
                 told.add(ret.id)
-                undoes = any(_FREEING.search(cl.name or "") for nid in path for cl in fn.nodes[nid].calls)
+                undoes = any(_FREEING.search(cl.name or "") or "dealloc" in (cl.name or "")
+                             for nid in path for cl in fn.nodes[nid].calls)
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
                         "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
                 evidence = [Evidence(fn.path, c.line, fn.name, f"'{var}' from {callee}() tested: {c.text}")]

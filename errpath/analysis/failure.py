@@ -626,8 +626,10 @@ def _learn_result_channel(fn) -> Channel:
         return NO_CHANNEL
     values = list(_returned_values(fn))
     if rt.endswith("*"):
-        if any(x[0] in ("null", "errptr", "errcast") for _, x in values):
-            return Channel("pointer")
+        if any(x[0] in ("null", "errptr", "errcast") for _, x in values) or any(
+                r.ret is not None and r.ret[0] == "var" and (r.ret[1], False) in fn.must_hold(r.id)
+                for r in fn.returns()):
+            return Channel("pointer")    # `if (!p) return p;` hands a NULL up too
         return NO_CHANNEL
     errno = any(x[0] == "errno" or x[0] == "int" and x[1] < 0 for _, x in values)
     names = {n for _, x in values for n in [_constant_name(fn, x)] if n}
@@ -648,6 +650,10 @@ def _learn_result_channel(fn) -> Channel:
     fams = {f for f in fams if f in known or f in _status_table() or any(
         s.startswith(f.rstrip("_")[:3]) for s in success)}
     success |= {_status_table()[f] for f in fams if f in _status_table()}
+    if any(_family(n) not in fams for n in failures):
+        # `return SBI_HSM_STATE_STOPPED;` next to `return SBI_ERR_INVALID_PARAM;`: values
+        # as well as failures, so a nonzero result is not a failure (callee_fails reads it)
+        fams = set()
     if fams and (success or zero):
         return Channel("status", frozenset(success), frozenset(fams), errno)
     if errno:
