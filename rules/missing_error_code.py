@@ -218,6 +218,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
@@ -750,6 +751,13 @@ def _derived_from(val, var: str) -> bool:
     return bool(var) and re.match(re.escape(var) + r"(?:->|\.|\[|$)", text) is not None
 
 
+class Zero(NamedTuple):
+    """What _zero_at found: the evidence, and whether the value is a count, an id
+    or a status (not negative) rather than exactly 0."""
+    evidence: Evidence
+    counted: bool
+
+
 def _shown(val) -> str:
     return str(val[1]) if val[0] in ("int", "var", "macro", "unknown") else val[0]
 
@@ -1265,7 +1273,7 @@ class MissingErrorCode(Rule):
                                          failure=test not in ("plain", "miss"))
             if hit is None:
                 continue
-            var, zero_ev, ret_node = hit
+            var, zero_ev, counted, ret_node = hit
             target = g.text.rstrip(";").strip()
             confidence = None
             sibling = None
@@ -1299,7 +1307,6 @@ class MissingErrorCode(Rule):
                 fix = "an error code"
                 tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
                           f"the branch leaves for the error exit: {cond.text}")
-            counted = "not negative (a count" in zero_ev.note
             still, held = ("holds a count, an id or a status, not an error,", "not negative") if counted else ("is still 0", "== 0")
             if direct:
                 message = (f"'{var}' {still} when {what} here, and this error path returns it, so the "
@@ -1850,7 +1857,7 @@ class MissingErrorCode(Rule):
         return sorted(clobbers), (None if read else sorted(exits))
 
     def _returns_zero(self, fn, ctx, g, failed_at: int, decl_ok: bool = False, paths=None, failure=True):
-        """(var, evidence of the 0, return node) when var is 0 at g (on every
+        """(var, evidence of the 0, counted, return node) when var is 0 at g (on every
         path, or, for a goto into a cleanup block after `return 0;`, on one
         path: _zero_on_a_path) and a path from g reaches `return var;` without
         setting var."""
@@ -1859,9 +1866,10 @@ class MissingErrorCode(Rule):
             zero = self._zero_at(fn, g, var, failed_at, decl_ok, ctx, failure)
             one_path = False
             if zero is None:
-                zero = self._zero_on_a_path(fn, g, var, failed_at, decl_ok, paths)
-                if zero is None:
+                ev = self._zero_on_a_path(fn, g, var, failed_at, decl_ok, paths)
+                if ev is None:
                     continue
+                zero = Zero(ev, False)
                 one_path = True
             # on a path where var is 0, a test of it under the label (`if (!ret) ret = -EIO;`)
             # decides, and any assignment to it (even `ret = 0;`: a skip label) says the author chose
@@ -1874,7 +1882,7 @@ class MissingErrorCode(Rule):
             if not (self._error_exit(fn, ctx, r, var) if failure else
                     any(_negative(v) for _, v in fn.reaching(r.id, var))):
                 continue
-            return var, zero, r
+            return var, zero.evidence, zero.counted, r
         return None
 
     def _error_exit(self, fn, ctx, r, var) -> bool:
@@ -1901,7 +1909,7 @@ class MissingErrorCode(Rule):
         return False
 
     def _returns_zero_here(self, fn, g, failed_at: int, decl_ok: bool = False, ctx=None):
-        """(var, evidence of the 0, g) for a `return var;` in a failure branch with
+        """(var, evidence of the 0, counted, g) for a `return var;` in a failure branch with
         var 0 there, when var is fn's error channel: another return hands var up
         holding an errno (`if (ret) return ret;`, `ret = -EIO; ... return ret;`),
         or fn returns a negative errno elsewhere."""
@@ -1915,8 +1923,8 @@ class MissingErrorCode(Rule):
             if any(_negative(v) for _, v in fn.reaching(r.id, var)) or any(
                     pol and _FAIL_TEST.fullmatch(atom) and var in (_FAIL_TEST.fullmatch(atom).groups())
                     for atom, pol in fn.must_hold(r.id)):
-                return var, zero, g
-        return (var, zero, g) if "neg" in _error_channel(fn) else None
+                return var, zero.evidence, zero.counted, g
+        return (var, zero.evidence, zero.counted, g) if "neg" in _error_channel(fn) else None
 
     def _zero_on_a_path(self, fn, g, var, failed_at: int, decl_ok: bool, paths):
         """Evidence that var is exactly 0 on one path into the goto g (the
@@ -1996,6 +2004,9 @@ class MissingErrorCode(Rule):
         return False
 
     def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False, ctx=None, failure=True):
+        """Zero(evidence, counted) when var holds no error at g: 0 (set to 0, or the
+        false side of `if (ret)`), or not negative after `if (ret < 0)` (counted:
+        then a count, an id or a status from the call, not only 0); else None."""
         if (var, True) in fn.must_hold(g.id):
             # `if (rc) return rc; GET_PAGE(ip, bn, mp, rc); if (rc) goto out;`: the paths say
             # rc is both 0 and not; something the facts cannot see (a macro) set it
@@ -2008,14 +2019,14 @@ class MissingErrorCode(Rule):
             if any(n.line >= failed_at for n in nodes):
                 return None  # `err = 0;` right after the call: the author chose 0 for this failure
             n = nodes[-1]
-            return Evidence(fn.path, n.line, fn.name, f"'{var}' set to 0 here: {n.text}")
+            return Zero(Evidence(fn.path, n.line, fn.name, f"'{var}' set to 0 here: {n.text}"), False)
         if (var, False) in fn.must_hold(g.id):
             # `if (ret) goto ...;` earlier: ret is 0 on the way here
             for p in range(g.id - 1, 0, -1):
                 n = fn.nodes[p]
                 if n.kind == "cond" and (var, True) in n.true_lits:
-                    return Evidence(fn.path, n.line, fn.name, f"'{var}' is 0 after this test: {n.text}")
-            return Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here")
+                    return Zero(Evidence(fn.path, n.line, fn.name, f"'{var}' is 0 after this test: {n.text}"), False)
+            return Zero(Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here"), False)
         if ctx is not None and failure and defs and all(v[0] == "call" and v[1] and fn.nodes[d].line < failed_at
                                             and not callee_fails(ctx, fn, v[1]).tolerated for d, v in defs):
             # `if (ret < 0) return ret;` (or `if (ret <= 1) goto out;`) earlier: not negative on
@@ -2033,7 +2044,8 @@ class MissingErrorCode(Rule):
                     count = count or any(_AT_MOST.fullmatch(a) and not a.endswith("<0") for a, _ in lits)
                     what = (f"not negative (a count, an id or a status from {defs[0][1][1]}())" if count else
                             f"0 ({defs[0][1][1]}() answers 0 or a negative errno)")
-                    return Evidence(fn.path, n.line, fn.name, f"'{var}' is {what} after this test: {n.text}")
+                    return Zero(Evidence(fn.path, n.line, fn.name, f"'{var}' is {what} after this test: {n.text}"),
+                                count)
         return None
 
     def _unchanged_return(self, fn, g, var, zero_known: bool = False):
