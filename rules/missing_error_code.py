@@ -95,6 +95,38 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
 
+Error channels other than a negative errno
+------------------------------------------
+The failure model learns each function's error channel from its own code
+(failure.error_channel): a family of status constants with its success
+member (`return nfserr_inval;` ... `return nfs_ok;`, NVME_SC_* next to 0;
+errpath/data/status_channels.txt names the success member of the big
+families), a pointer that is NULL or an ERR_PTR on failure (its own `return
+NULL;`, `if (!p) return p;`, or callers that test it for NULL), or a status
+output: a parameter's field or `*param` that failure paths store an errno
+or a status into (`cmd->result = -ENOMEM;`, `retdata->err_val = ret;`).
+Three more shapes use it:
+
+* **A failure leaving with the channel's success value.** `if (!buf) goto
+  out;` where `out:` returns `status` still nfs_ok (0 from `if (status)`
+  taken false), `if (!cc) return nfs_ok;`, or a pointer function whose failed
+  allocation reaches `return obj;` after freeing obj, or `return
+  &node->base;` with node the NULL just tested. Medium when the status
+  function hands failures up on at least two other paths, or the pointer
+  branch frees the object or returns an address computed from the NULL;
+  low otherwise, saying why.
+* **A status output left unset.** A call's failure that reaches the exit
+  on a path storing nothing in the output the other failure paths set
+  (`if (ret >= 0) { out->err = 0; ... } return 0;` where the common exit
+  does `out->err = ret;`). Low when only one other path stores a constant.
+* **A status clobbered.** The clobber shape below with a status channel's
+  failure (`status = convert(); status = link();`).
+
+A family next to other constants (`SBI_ERR_*` with `SBI_HSM_STATE_*`) is a
+value channel, not a status one: its nonzero results are answers. Handlers
+returning IRQ_NONE/IRQ_HANDLED or NETDEV_TX_* have no failure family and
+stay silent.
+
 Why it matters
 --------------
 The caller sees success: a probe or bind that failed to allocate reports 0,
@@ -202,7 +234,11 @@ References
   (label returned 0), xlog_recover_dquot_commit_pass2() (errno set, 0
   returned), ext4_fc_replay_add_range()/del_range(), dax_core_init(),
   hci_uart_setup() (IS_ERR() then return 0), rtsx_pci_init_hw(),
-  uleds_read(), tracing_snapshot_write() (clobbered).
+  uleds_read(), tracing_snapshot_write() (clobbered); "RDMA/rvt: Return NULL
+  after port allocation failure" and "drm/i915: Return NULL on error in
+  active_instance" (pointer channel), "KVM: Fix HSM hart status error
+  propagation" (status output), "nfsd: check nfsd4_acl_to_attr() return
+  value in nfsd4_create()" (status clobbered).
 - Smatch `check_missing_error_code.c` ("missing error code here? 'x' failed.
   'ret' = '0'"), and the many kernel patches titled "... fix missing error code"
   / "... return -ENOMEM on allocation failure" it produced.
