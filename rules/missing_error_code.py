@@ -272,6 +272,9 @@ def _int_like(fn) -> bool:
     return bool(rt) and not rt.endswith("*") and rt not in ("void", "bool", "_Bool")
 
 
+_PARAM_FIELD = re.compile(r"\*?[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+|\*[A-Za-z_]\w*")
+
+
 def _void_like(fn) -> bool:
     return fn.return_type.replace("static", "").replace("inline", "").strip() == "void"
 
@@ -281,6 +284,9 @@ def _void_like(fn) -> bool:
 _MAY_STORE_FAILURE = re.compile(rb"(?:->[A-Za-z_]\w*|\*\s*[A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z]|[A-Za-z_]\w*\s*;|[A-Z][A-Z0-9]*_ERR_)")
 
 
+# the status families of errpath/data/status_channels.txt: subsystems whose status codes are
+# their errors (nfsd, the NVMe target, SBI, SMB)
+_KNOWN_STATUS_FAMILIES = frozenset({"nfserr_", "NVME_SC_", "SBI_ERR_", "STATUS_"})
 _MAY_STATUS_FAILURE = re.compile(rb"\b(?:nfserr_|NVME_SC_|SBI_ERR_|STATUS_)\w+")
 
 
@@ -1004,9 +1010,22 @@ class MissingErrorCode(Rule):
                     continue
                 if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
                     continue
-                told.add(ret.id)
                 undoes = any(_FREEING.search(cl.name or "") or "dealloc" in (cl.name or "")
                              for nid in path for cl in fn.nodes[nid].calls)
+                other = next(x for x, e in c.succ if x != s_id)
+                normal = fn.reachable((other,))
+                # `if (p) use(p); more_work(); return obj;`: the failure side rejoins the
+                # normal flow and goes on working: a tolerated step (an optional part),
+                # unless it undid the object it then returns; an exit tail that only
+                # undoes and logs (unlock, put, kfree) is still an exit
+                if not undoes and any(nid in normal and fn.nodes[nid].kind not in ("label", "join", "return", "goto")
+                                      and not all(_UNDO.search(cl.name or "") for cl in fn.nodes[nid].calls)
+                                      for nid in path):
+                    continue
+                if not undoes and any(nid in normal and not fn.nodes[nid].calls and fn.nodes[nid].defs
+                                      for nid in path):
+                    continue
+                told.add(ret.id)
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
                         "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
                 evidence = [Evidence(fn.path, c.line, fn.name, f"'{var}' from {callee}() tested: {c.text}")]
@@ -1019,8 +1038,14 @@ class MissingErrorCode(Rule):
                                              f"returns a pointer that is not NULL: {ret.text}"))
                     derived = ret.ret is not None and ret.ret[0] == "un" and _derived_from(ret.ret, var)
                     if derived:
+                        # `return &folio->page;` after IS_ERR(folio), `return &state->base;`
+                        # after a failed kmemdup(): the first member's address is the
+                        # ERR_PTR or the NULL itself, a common idiom; the layout decides
+                        confidence = "low"
                         evidence.append(Evidence(fn.path, ret.line, fn.name,
-                                                 f"the pointer returned is computed from '{var}', NULL here"))
+                                                 f"low: the pointer returned is computed from '{var}', which "
+                                                 f"failed here; it is still NULL or the ERR_PTR when the member "
+                                                 f"is the first of its struct"))
                     elif undoes:
                         evidence.append(Evidence(fn.path, c.line, fn.name,
                                                  "the failure branch frees or puts the object on its way out"))
@@ -1041,6 +1066,14 @@ class MissingErrorCode(Rule):
                         confidence = "low"
                         evidence.append(Evidence(fn.path, ret.line, fn.name,
                                                  "low: fewer than two other returns hand a failure status up"))
+                    elif not ch.families <= _KNOWN_STATUS_FAMILIES:
+                        # NETDEV_TX_OK after a dropped packet, a driver's own FAILURE/SUCCESS
+                        # pairs: learnt from names alone, as often deliberate as not
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                                 "low: a status family learnt from its names only (not a "
+                                                 "subsystem's status codes); a success after a drop or a "
+                                                 "tolerated step is often meant"))
                 yield self.finding(fn, c.line, c.column, message, names=(var or callee, callee, "success-status"),
                                    evidence=evidence, confidence=confidence)
 
@@ -1081,6 +1114,16 @@ class MissingErrorCode(Rule):
                     continue
                 if c.id in told:
                     continue
+                head = self._branch_head(fn, s_id)
+                if any(_TOLERANCE_LOG.search(cl.name or "") or _DEBUG_LOG.search(cl.name or "")
+                       for n in head for cl in n.calls):
+                    continue    # `pr_warn("cannot register ..."); ` and on: a tolerated step
+                if any(v != ch.output and _PARAM_FIELD.fullmatch(v) and v.split("->")[0].lstrip("*") in fn.params
+                       for n in head for v, _ in n.defs):
+                    continue    # `data->error = ret;`: stored in another output
+                if var and any(var in cl.args for n in (fn.nodes[x] for x in seen) for cl in n.calls
+                               if not _LOGGING.search(cl.name or "")):
+                    continue    # handed to a completion (`terminated(subreq, err)`) on the way out
                 if preds is None:
                     preds = fn.preds()
                 ends = [n for n in seen if fn.nodes[n].kind == "return" or fn.exit in
@@ -1103,16 +1146,27 @@ class MissingErrorCode(Rule):
                 if exit_ is not None:
                     evidence.append(Evidence(fn.path, exit_.line, fn.name,
                                              f"leaves without setting '{ch.output}': {exit_.text}"))
-                confidence = None
-                if len(ch.output_stores) < 2 and not any(
-                        fn.nodes[d].defs and any(v == ch.output and val[0] == "var" for v, val in fn.nodes[d].defs)
-                        for d in ch.output_stores):
-                    confidence = "low"
-                    evidence.append(Evidence(fn.path, c.line, fn.name,
-                                             "low: only one other path stores a failure there"))
+                # low: on the whole 6.12.117 kernel, outputs learnt this way were as often
+                # filled later (a completion, the caller, another output) as forgotten
+                confidence = "low"
+                evidence.append(Evidence(fn.path, c.line, fn.name,
+                                         "low: a status output may be filled elsewhere (a completion, the "
+                                         "caller, another field); the other failure paths set it here"))
                 yield self.finding(fn, c.line, c.column, message, names=(ch.output, callee, "output-unset"),
                                    evidence=evidence, confidence=confidence)
                 break
+
+    @staticmethod
+    def _branch_head(fn, start: int) -> list:
+        """The straight run of statements a branch starts with (at most 4)."""
+        out, nid = [], start
+        for _ in range(4):
+            n = fn.nodes[nid]
+            if n.kind in ("cond", "switch", "loop", "label", "join", "exit") or len(n.succ) != 1:
+                break
+            out.append(n)
+            nid = n.succ[0][0]
+        return out
 
     def _leaves_with(self, fn, ch, start: int):
         """(return node, success value text, path) when the straight run from start
