@@ -372,6 +372,31 @@ def _truncates_loop(fn, preds, nid: int) -> bool:
     return any(v in bound for n in _run_before(fn, preds, nid) for v, _ in n.defs)
 
 
+def _only_way_out(fn, nid: int) -> bool:
+    """`for (rate = 0; ; rate++) { opp = find_ceil(dev, &rate); if (IS_ERR(opp)) break;
+    ... }`: the break at nid is the only exit of a loop with no condition, so it is
+    how the enumeration ends, not a failure."""
+    inner = _innermost_loop(fn, nid)
+    if inner is None or inner.cond_text.replace("for", "").strip("();  ") not in ("", "1", "true"):
+        return False
+    return not any(n.id != nid and n.kind in ("break", "return", "goto") and inner.contains(n.id)
+                   and (n.kind != "break" or _innermost_loop(fn, n.id) is inner) for n in fn.nodes)
+
+
+def _ended_enumeration(fn, test_line: int, nid: int) -> bool:
+    """The failure test at test_line is the break ending a condition-less loop
+    (_only_way_out) that nid is outside of: the enumeration's end, still
+    "holding" after the loop."""
+    if not any(lp.cond_text.replace("for", "").strip("();  ") in ("", "1", "true") for lp in fn.loops):
+        return False
+    for n in fn.nodes:
+        if n.kind == "break" and _only_way_out(fn, n.id):
+            inner = _innermost_loop(fn, n.id)
+            if not inner.contains(nid) and fn.nodes[inner.first].line <= test_line <= n.line:
+                return True
+    return False
+
+
 def _innermost_loop(fn, nid: int):
     loops = [lp for lp in fn.loops if lp.contains(nid)]
     return min(loops, key=lambda lp: lp.last - lp.first) if loops else None
@@ -1010,8 +1035,12 @@ class MissingErrorCode(Rule):
                     continue
                 if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
                     continue
-                undoes = any(_FREEING.search(cl.name or "") or "dealloc" in (cl.name or "")
-                             for nid in path for cl in fn.nodes[nid].calls)
+                # the object returned is freed or put on the way (`ib_dealloc_device(&rdi->ibdev);
+                # return rdi;`): the caller gets a dead pointer
+                obj = ret.ret[1] if ret.ret is not None and ret.ret[0] == "var" else None
+                undoes = bool(obj) and any((_FREEING.search(cl.name or "") or "dealloc" in (cl.name or ""))
+                                           and any(re.search(r"\b" + re.escape(obj) + r"\b", a) for a in cl.args)
+                                           for nid in path for cl in fn.nodes[nid].calls)
                 other = next(x for x, e in c.succ if x != s_id)
                 normal = fn.reachable((other,))
                 # `if (p) use(p); more_work(); return obj;`: the failure side rejoins the
@@ -1348,7 +1377,8 @@ class MissingErrorCode(Rule):
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
             if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and (
-                    _truncates_loop(fn, preds, g.id) or _skips_failed_items(fn, ctx, g.id)):
+                    _truncates_loop(fn, preds, g.id) or _skips_failed_items(fn, ctx, g.id)
+                    or _only_way_out(fn, g.id)):
                 continue
             why = self._why_failed(fn, ctx, preds, g, cond, edge)
             if why is None:
@@ -1452,6 +1482,8 @@ class MissingErrorCode(Rule):
         if g.kind == "break" and _switch_break(fn, g):
             return None
         for f in failed_calls(ctx, fn, g.id):
+            if _ended_enumeration(fn, f.test_line, g.id):
+                continue
             if f.kind in ("neg", "err") and not f.specific and _IDENT.fullmatch(f.var):
                 if f.kind == "neg" and not ERROR_NAME.fullmatch(f.var) and callee_fails(ctx, fn, f.call).pos:
                     # `offset = skip_hdr(); if (offset < 0) goto out;`: an index or a length
