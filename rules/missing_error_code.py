@@ -1043,16 +1043,20 @@ class MissingErrorCode(Rule):
                                            for nid in path for cl in fn.nodes[nid].calls)
                 other = next(x for x, e in c.succ if x != s_id)
                 normal = fn.reachable((other,))
+                # a goto leaves for an exit tail (`out: WRITE_ONCE(...); unlock(); return
+                # &node->base;`): only a fall-through rejoin is judged below
+                jump = next((i for i, nid in enumerate(path) if fn.nodes[nid].kind == "goto"), None)
+                path_checked = path if jump is None else path[:jump]
                 # `if (p) use(p); more_work(); return obj;`: the failure side rejoins the
                 # normal flow and goes on working: a tolerated step (an optional part),
                 # unless it undid the object it then returns; an exit tail that only
                 # undoes and logs (unlock, put, kfree) is still an exit
                 if not undoes and any(nid in normal and fn.nodes[nid].kind not in ("label", "join", "return", "goto")
                                       and not all(_UNDO.search(cl.name or "") for cl in fn.nodes[nid].calls)
-                                      for nid in path):
+                                      for nid in path_checked):
                     continue
                 if not undoes and any(nid in normal and not fn.nodes[nid].calls and fn.nodes[nid].defs
-                                      for nid in path):
+                                      for nid in path_checked):
                     continue
                 told.add(ret.id)
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
