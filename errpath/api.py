@@ -30,7 +30,8 @@ from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFa
 # across functions: summaries' outcome keys, shared caches, masks, paths, zero, failure, progress
 from .analysis import progress                                          # callee pointer-parameter progress
 from .analysis import outparams                                         # ERR_PTRs/NULLs stored through `*param`
-from .analysis.failure import (ERROR_NAME, callee_fails, callers_use_result, errno_channel, failed_calls, int_local,
+from .analysis.failure import (ERROR_NAME, Channel, callee_fails, callers_use_result, errno_channel, error_channel,
+                               failed_calls, int_local, success_comparison,
                                reads, tested_call_failures)
 from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
 from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
@@ -42,14 +43,14 @@ from .analysis.shared import memo, shared_for                          # per-ind
 from .analysis.tolerance import harmless_uses, tolerates                # does a callee / every use accept a bad pointer?
 
 __all__ = [
-    "ASSERTIONS", "Allocator", "Call", "CfgNode", "ERRNO_NAMES", "ERROR_NAME", "Evidence", "FLAGGABLE", "Finding",
+    "ASSERTIONS", "Allocator", "Call", "CfgNode", "Channel", "ERRNO_NAMES", "ERROR_NAME", "Evidence", "FLAGGABLE", "Finding",
     "FunctionFacts", "LoopFact", "MAYBE", "Mask", "NONZERO", "PathDef", "PathDefinitions", "PathState", "Rule",
     "RuleContext",
     "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
     "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_out_params",
     "err_ptr_returners",
-    "errno_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
+    "errno_channel", "error_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
     "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags",
     "outparams", "null_returners", "path_definitions",
-    "pointer_predicates", "progress", "reads", "shared_for", "table", "tested_call_failures", "tolerates",
+    "pointer_predicates", "progress", "reads", "shared_for", "success_comparison", "table", "tested_call_failures", "tolerates",
 ]

@@ -95,6 +95,38 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
 
+Error channels other than a negative errno
+------------------------------------------
+The failure model learns each function's error channel from its own code
+(failure.error_channel): a family of status constants with its success
+member (`return nfserr_inval;` ... `return nfs_ok;`, NVME_SC_* next to 0;
+errpath/data/status_channels.txt names the success member of the big
+families), a pointer that is NULL or an ERR_PTR on failure (its own `return
+NULL;`, `if (!p) return p;`, or callers that test it for NULL), or a status
+output: a parameter's field or `*param` that failure paths store an errno
+or a status into (`cmd->result = -ENOMEM;`, `retdata->err_val = ret;`).
+Three more shapes use it:
+
+* **A failure leaving with the channel's success value.** `if (!buf) goto
+  out;` where `out:` returns `status` still nfs_ok (0 from `if (status)`
+  taken false), `if (!cc) return nfs_ok;`, or a pointer function whose failed
+  allocation reaches `return obj;` after freeing obj, or `return
+  &node->base;` with node the NULL just tested. Medium when the status
+  function hands failures up on at least two other paths, or the pointer
+  branch frees the object or returns an address computed from the NULL;
+  low otherwise, saying why.
+* **A status output left unset.** A call's failure that reaches the exit
+  on a path storing nothing in the output the other failure paths set
+  (`if (ret >= 0) { out->err = 0; ... } return 0;` where the common exit
+  does `out->err = ret;`). Low when only one other path stores a constant.
+* **A status clobbered.** The clobber shape below with a status channel's
+  failure (`status = convert(); status = link();`).
+
+A family next to other constants (`SBI_ERR_*` with `SBI_HSM_STATE_*`) is a
+value channel, not a status one: its nonzero results are answers. Handlers
+returning IRQ_NONE/IRQ_HANDLED or NETDEV_TX_* have no failure family and
+stay silent.
+
 Why it matters
 --------------
 The caller sees success: a probe or bind that failed to allocate reports 0,
@@ -202,7 +234,11 @@ References
   (label returned 0), xlog_recover_dquot_commit_pass2() (errno set, 0
   returned), ext4_fc_replay_add_range()/del_range(), dax_core_init(),
   hci_uart_setup() (IS_ERR() then return 0), rtsx_pci_init_hw(),
-  uleds_read(), tracing_snapshot_write() (clobbered).
+  uleds_read(), tracing_snapshot_write() (clobbered); "RDMA/rvt: Return NULL
+  after port allocation failure" and "drm/i915: Return NULL on error in
+  active_instance" (pointer channel), "KVM: Fix HSM hart status error
+  propagation" (status output), "nfsd: check nfsd4_acl_to_attr() return
+  value in nfsd4_create()" (status clobbered).
 - Smatch `check_missing_error_code.c` ("missing error code here? 'x' failed.
   'ret' = '0'"), and the many kernel patches titled "... fix missing error code"
   / "... return -ENOMEM on allocation failure" it produced.
@@ -218,10 +254,12 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
-                         callee_fails, callers_use_result, errno_channel, failed_calls, has_token, int_local, memo,
-                         name_list, path_definitions, reads, tested_call_failures)
+                         callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
+                         int_local, memo,
+                         name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
 EXIT_TAIL = 12
@@ -232,6 +270,40 @@ ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
 def _int_like(fn) -> bool:
     rt = fn.return_type.replace("static", "").replace("inline", "").strip()
     return bool(rt) and not rt.endswith("*") and rt not in ("void", "bool", "_Bool")
+
+
+_PARAM_FIELD = re.compile(r"\*?[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+|\*[A-Za-z_]\w*")
+
+
+def _void_like(fn) -> bool:
+    return fn.return_type.replace("static", "").replace("inline", "").strip() == "void"
+
+
+# `cmd->result = -ENOMEM;`, `*errp = err;`, `retdata->err_val = ret;`: a store through a
+# parameter that may be a status output (failure.error_channel decides)
+_MAY_STORE_FAILURE = re.compile(rb"(?:->[A-Za-z_]\w*|\*\s*[A-Za-z_]\w*)\s*=\s*(?:-\s*E[A-Z]|[A-Za-z_]\w*\s*;|[A-Z][A-Z0-9]*_ERR_)")
+
+
+# the status families of errpath/data/status_channels.txt: subsystems whose status codes are
+# their errors (nfsd, the NVMe target, SBI, SMB)
+_KNOWN_STATUS_FAMILIES = frozenset({"nfserr_", "NVME_SC_", "SBI_ERR_", "STATUS_"})
+_MAY_STATUS_FAILURE = re.compile(rb"\b(?:nfserr_|NVME_SC_|SBI_ERR_|STATUS_)\w+")
+
+
+def _may_test_failure_any(ctx, fn) -> bool:
+    """A failed allocation, an IS_ERR() test, or a call a failure test may read
+    (a status callee's `if (status)`): the branches _success_on_failure needs."""
+    return _may_test_failure(ctx, fn) or bool(fn.call_names) and _MAY_HAVE_STATUS.search(fn.source() or b"") \
+        is not None
+
+
+def _pointer_like(fn) -> bool:
+    return fn.return_type.strip().endswith("*")
+
+
+# a named status constant or a success constant in the text: a status channel may be
+# in use (failure.error_channel decides); plain errno functions skip the walk
+_MAY_HAVE_STATUS = re.compile(rb"\b(?:[a-z]+err_\w+|[A-Z][A-Z0-9]*_(?:ERR|SC|STATUS)_\w+|STATUS_\w+|\w+_ok|\w+_SUCCESS)\b")
 
 
 def _negative(val) -> bool:
@@ -298,6 +370,31 @@ def _truncates_loop(fn, preds, nid: int) -> bool:
         return False
     bound = set(_IDENT.findall(max(loops, key=lambda lp: lp.first).cond_text))
     return any(v in bound for n in _run_before(fn, preds, nid) for v, _ in n.defs)
+
+
+def _only_way_out(fn, nid: int) -> bool:
+    """`for (rate = 0; ; rate++) { opp = find_ceil(dev, &rate); if (IS_ERR(opp)) break;
+    ... }`: the break at nid is the only exit of a loop with no condition, so it is
+    how the enumeration ends, not a failure."""
+    inner = _innermost_loop(fn, nid)
+    if inner is None or inner.cond_text.replace("for", "").strip("();  ") not in ("", "1", "true"):
+        return False
+    return not any(n.id != nid and n.kind in ("break", "return", "goto") and inner.contains(n.id)
+                   and (n.kind != "break" or _innermost_loop(fn, n.id) is inner) for n in fn.nodes)
+
+
+def _ended_enumeration(fn, test_line: int, nid: int) -> bool:
+    """The failure test at test_line is the break ending a condition-less loop
+    (_only_way_out) that nid is outside of: the enumeration's end, still
+    "holding" after the loop."""
+    if not any(lp.cond_text.replace("for", "").strip("();  ") in ("", "1", "true") for lp in fn.loops):
+        return False
+    for n in fn.nodes:
+        if n.kind == "break" and _only_way_out(fn, n.id):
+            inner = _innermost_loop(fn, n.id)
+            if not inner.contains(nid) and fn.nodes[inner.first].line <= test_line <= n.line:
+                return True
+    return False
 
 
 def _innermost_loop(fn, nid: int):
@@ -715,6 +812,41 @@ def _tool_code(fn):
     return None
 
 
+def _derived_from(val, var: str) -> bool:
+    """`&node->base` with var `node`: an address computed from var."""
+    text = val[2][1] if len(val) > 2 and isinstance(val[2], tuple) and val[2][0] == "var" else ""
+    return bool(var) and re.match(re.escape(var) + r"(?:->|\.|\[|$)", text) is not None
+
+
+class Zero(NamedTuple):
+    """What _zero_at found: the evidence, and whether the value is a count, an id
+    or a status (not negative) rather than exactly 0."""
+    evidence: Evidence
+    counted: bool
+
+
+def _shown(val) -> str:
+    return str(val[1]) if val[0] in ("int", "var", "macro", "unknown") else val[0]
+
+
+def _returned_failures(fn, ch):
+    """(node, value) of fn's statements that hand a failure of its channel up: a
+    return of a failure value or of a call's result, or a failure value stored in
+    a variable fn returns (`status = NVME_SC_INTERNAL; goto done;`)."""
+    returned = {r.ret[1] for r in fn.returns() if r.ret is not None and r.ret[0] == "var"}
+    out = []
+    for n in fn.nodes:
+        if n.kind == "return" and n.ret is not None and (ch.is_failure(n.ret) or n.ret[0] == "call"):
+            out.append((n, n.ret))
+        elif n.kind == "return" and n.ret is not None and n.ret[0] == "var" and any(
+                v == n.ret[1] and (t if pol else f) in ("nz", "neg", "z" if ch.kind == "pointer" else "neg")
+                for atom, pol in fn.must_hold(n.id) for v, t, f in atom_constraints(atom) or success_comparison(atom)):
+            out.append((n, n.ret))      # `if (status) return status;`
+        else:
+            out.extend((n, val) for v, val in n.defs if v in returned and ch.is_failure(val))
+    return out
+
+
 def _error_channel(fn) -> frozenset:
     """Which failures a direct `return 0;` may not swallow: an errno ("neg")
     when fn returns a negative errno elsewhere; an ERR_PTR's errno ("err") also
@@ -747,11 +879,19 @@ def _error_variables(fn) -> frozenset:
 _FAIL_TEST = re.compile(r"([A-Za-z_]\w*)(?:<0|!=0)?|0>([A-Za-z_]\w*)")
 
 
-def _fails_var(lits, var: str) -> bool:
+def _fails_var(lits, var: str) -> str | None:
     """Do the literals say var holds a failure (`if (ret)`, `if (ret < 0)`, the
-    false side of `if (!ret)`)?"""
-    return any(v == var and (t if pol else f) in ("nz", "neg")
-               for atom, pol in lits for v, t, f in atom_constraints(atom))
+    false side of `if (!ret)`)? "neg" for a sign test, "nz" for a truth test,
+    None."""
+    got = None
+    for atom, pol in lits:
+        for v, t, f in atom_constraints(atom):
+            c = t if pol else f
+            if v == var and c in ("nz", "neg"):
+                if c == "neg":
+                    return c
+                got = c
+    return got
 
 
 _AT_MOST = re.compile(r"([A-Za-z_]\w*)(<=|<)(\d+)")
@@ -766,11 +906,13 @@ def _not_negative(atom: str, pol: bool, var: str) -> bool:
     return bool(m) and m.group(1) == var and not pol and (m.group(2) == "<=" or int(m.group(3)) > 0)
 
 
-def _errno_result(ctx, fn, var: str, callee: str) -> bool:
+def _errno_result(ctx, fn, var: str, callee: str, sign_test: bool = False) -> bool:
     """Is a failed result of callee, held in var, an errno: the callee's own
-    returns say so, or (presumed) var is an int error variable (`int ret`)."""
+    returns say so, or (presumed) var is an int error variable (`int ret`).
+    sign_test: var was tested `< 0`, so a callee that also returns ids or
+    counts (positive) still failed."""
     fails = callee_fails(ctx, fn, callee)
-    if fails.tolerated or fails.pos or not fails.neg:
+    if fails.tolerated or fails.pos and not sign_test or not fails.neg:
         return False
     return fails.known or bool(ERROR_NAME.fullmatch(var)) and int_local(fn, var)
 
@@ -809,7 +951,8 @@ class MissingErrorCode(Rule):
     differential = "callees"   # see Rule.differential
 
     def applies_to(self, fn) -> bool:
-        return _int_like(fn)
+        # void functions only for a status output (`cmd->result = -EIO;`)
+        return _int_like(fn) or _pointer_like(fn) or _void_like(fn)
 
     def check(self, fn, ctx):
         tool = _tool_code(fn)
@@ -823,6 +966,13 @@ class MissingErrorCode(Rule):
             yield f
 
     def _check(self, fn, ctx):
+        src = fn.source() or b""
+        if (_pointer_like(fn) or _MAY_HAVE_STATUS.search(src)) and _may_test_failure_any(ctx, fn):
+            yield from self._success_on_failure(fn, ctx)
+        if (_MAY_STATUS_FAILURE.search(src) or _may_hold_errno(fn)) and _MAY_STORE_FAILURE.search(src):
+            yield from self._output_not_set(fn, ctx)
+        if not _int_like(fn):
+            return
         exits = not fn.text_tokens.isdisjoint(("goto", "break")) and (
             _may_hold_errno(fn) or _TESTED_ERROR_VARIABLE.search(fn.source() or b"") is not None)
         # `if (!p) return ret;`: an errno may reach ret from a call, with no -EXXX in sight
@@ -844,6 +994,248 @@ class MissingErrorCode(Rule):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
             yield from self._run_out_never_seen(fn, ctx)
+
+    # -- a failure that leaves with the channel's success value -----------------------
+    def _success_on_failure(self, fn, ctx):
+        """The function's error channel (failure.error_channel: a status family with
+        its success member, nfserr_* and nfs_ok; a pointer, NULL or an ERR_PTR on
+        failure) and a failure branch of a call that leaves with the success value:
+        `if (!buf) return nfs_ok;`, `goto out` to `return status;` with status
+        still nfs_ok, or a pointer function that frees its object on a failure and
+        falls through to return it."""
+        ch = error_channel(ctx, fn)
+        if ch.kind not in ("status", "pointer"):
+            return
+        preds = fn.preds()
+        told = set()
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2:
+                continue
+            for s_id, edge in c.succ:
+                if edge not in (True, False):
+                    continue
+                failed = _failed_call(fn, c, edge, ctx)
+                if failed is not None:
+                    var, callee, kind = failed
+                else:
+                    lits = c.true_lits if edge else c.false_lits
+                    # the edge's own literals: s_id may be a join both edges reach
+                    fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
+                          if f.kind in ("neg", "err", "status")
+                          and not f.specific and f.test_line == c.line
+                          and any(a == f.test_text or f.var in a for a, _ in lits)]
+                    if not fc:
+                        continue
+                    var, callee, kind = fc[0].var, fc[0].call, fc[0].kind
+                left = self._leaves_with(fn, ch, s_id)
+                if left is None:
+                    continue
+                ret, value, path = left
+                if ret.id in told:
+                    continue
+                if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
+                    continue
+                # the object returned is freed or put on the way (`ib_dealloc_device(&rdi->ibdev);
+                # return rdi;`): the caller gets a dead pointer
+                obj = ret.ret[1] if ret.ret is not None and ret.ret[0] == "var" else None
+                undoes = bool(obj) and any((_FREEING.search(cl.name or "") or "dealloc" in (cl.name or ""))
+                                           and any(re.search(r"\b" + re.escape(obj) + r"\b", a) for a in cl.args)
+                                           for nid in path for cl in fn.nodes[nid].calls)
+                other = next(x for x, e in c.succ if x != s_id)
+                normal = fn.reachable((other,))
+                # a goto leaves for an exit tail (`out: WRITE_ONCE(...); unlock(); return
+                # &node->base;`): only a fall-through rejoin is judged below
+                jump = next((i for i, nid in enumerate(path) if fn.nodes[nid].kind == "goto"), None)
+                path_checked = path if jump is None else path[:jump]
+                # `if (p) use(p); more_work(); return obj;`: the failure side rejoins the
+                # normal flow and goes on working: a tolerated step (an optional part),
+                # unless it undid the object it then returns; an exit tail that only
+                # undoes and logs (unlock, put, kfree) is still an exit
+                if not undoes and any(nid in normal and fn.nodes[nid].kind not in ("label", "join", "return", "goto")
+                                      and not all(_UNDO.search(cl.name or "") for cl in fn.nodes[nid].calls)
+                                      for nid in path_checked):
+                    continue
+                if not undoes and any(nid in normal and not fn.nodes[nid].calls and fn.nodes[nid].defs
+                                      for nid in path_checked):
+                    continue
+                told.add(ret.id)
+                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
+                        "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
+                evidence = [Evidence(fn.path, c.line, fn.name, f"'{var}' from {callee}() tested: {c.text}")]
+                confidence = None
+                if ch.kind == "pointer":
+                    shown = ret.text.strip().rstrip(";")
+                    message = (f"{what} here, but this path returns a valid-looking pointer ({shown}, line "
+                               f"{ret.line}) instead of NULL or an ERR_PTR, so the caller sees success")
+                    evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                             f"returns a pointer that is not NULL: {ret.text}"))
+                    derived = ret.ret is not None and ret.ret[0] == "un" and _derived_from(ret.ret, var)
+                    if derived:
+                        # `return &folio->page;` after IS_ERR(folio), `return &state->base;`
+                        # after a failed kmemdup(): the first member's address is the
+                        # ERR_PTR or the NULL itself, a common idiom; the layout decides
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                                 f"low: the pointer returned is computed from '{var}', which "
+                                                 f"failed here; it is still NULL or the ERR_PTR when the member "
+                                                 f"is the first of its struct"))
+                    elif undoes:
+                        evidence.append(Evidence(fn.path, c.line, fn.name,
+                                                 "the failure branch frees or puts the object on its way out"))
+                    else:
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, c.line, fn.name,
+                                                 "low: the branch undoes nothing; the object may be usable "
+                                                 "without the failed part"))
+                else:
+                    succ = value
+                    fams = ", ".join(sorted(f + "*" for f in ch.families))
+                    message = (f"{what} here, but this path returns {succ} (success in this function's "
+                               f"{fams} status channel, line {ret.line}), so the caller sees success; return "
+                               f"a {fams} failure status")
+                    evidence.append(Evidence(fn.path, ret.line, fn.name, f"returns success ({value}): {ret.text}"))
+                    others = [r for r, x in _returned_failures(fn, ch) if r.id != ret.id]
+                    if len(others) < 2:
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                                 "low: fewer than two other returns hand a failure status up"))
+                    elif not ch.families <= _KNOWN_STATUS_FAMILIES:
+                        # NETDEV_TX_OK after a dropped packet, a driver's own FAILURE/SUCCESS
+                        # pairs: learnt from names alone, as often deliberate as not
+                        confidence = "low"
+                        evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                                 "low: a status family learnt from its names only (not a "
+                                                 "subsystem's status codes); a success after a drop or a "
+                                                 "tolerated step is often meant"))
+                yield self.finding(fn, c.line, c.column, message, names=(var or callee, callee, "success-status"),
+                                   evidence=evidence, confidence=confidence)
+
+    def _output_not_set(self, fn, ctx):
+        """The function reports failure through a status output (failure.error_channel:
+        `cmd->result = -ENOMEM;` on a failure path) and a call's failure leaves it
+        without storing anything there on some path to the exit: the caller reads
+        the output's old value, success."""
+        ch = error_channel(ctx, fn)
+        if not ch.output:
+            return
+        stores = {n.id for n in fn.nodes if any(v == ch.output for v, _ in n.defs)}
+        # a return that hands a failure up another way is not this exit
+        handed = {r.id for r in fn.returns() if r.ret is not None and r.ret != ("int", 0)}
+        preds = None
+        told = set()
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2 or any(lp.contains(c.id) for lp in fn.loops):
+                continue
+            for s_id, edge in c.succ:
+                if edge not in (True, False):
+                    continue
+                failed = _failed_call(fn, c, edge, ctx)
+                if failed is not None:
+                    var, callee, kind = failed
+                else:
+                    lits = c.true_lits if edge else c.false_lits
+                    # the edge's own literals: s_id may be a join both edges reach
+                    fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
+                          if f.kind in ("neg", "err", "status")
+                          and not f.specific and f.test_line == c.line
+                          and any(a == f.test_text or f.var in a for a, _ in lits)]
+                    if not fc:
+                        continue
+                    var, callee, kind = fc[0].var, fc[0].call, fc[0].kind
+                seen = fn.reachable((s_id,), frozenset(stores | handed))
+                if fn.exit not in seen:
+                    continue
+                if c.id in told:
+                    continue
+                head = self._branch_head(fn, s_id)
+                if any(_TOLERANCE_LOG.search(cl.name or "") or _DEBUG_LOG.search(cl.name or "")
+                       for n in head for cl in n.calls):
+                    continue    # `pr_warn("cannot register ..."); ` and on: a tolerated step
+                if any(v != ch.output and _PARAM_FIELD.fullmatch(v) and v.split("->")[0].lstrip("*") in fn.params
+                       for n in head for v, _ in n.defs):
+                    continue    # `data->error = ret;`: stored in another output
+                if var and any(var in cl.args for n in (fn.nodes[x] for x in seen) for cl in n.calls
+                               if not _LOGGING.search(cl.name or "")):
+                    continue    # handed to a completion (`terminated(subreq, err)`) on the way out
+                if preds is None:
+                    preds = fn.preds()
+                ends = [n for n in seen if fn.nodes[n].kind == "return" or fn.exit in
+                        {x for x, _ in fn.nodes[n].succ}]
+                if any(_debug_logged(fn, preds, n) or _tolerance_logged(fn, preds, n) for n in ends):
+                    continue
+                told.add(c.id)
+                exit_ = min((fn.nodes[n] for n in ends if fn.nodes[n].kind == "return"), key=lambda n: n.line,
+                            default=None)
+                where = f" (line {exit_.line})" if exit_ is not None else ""
+                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
+                        "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
+                message = (f"{what} here, but this path leaves the function{where} without storing the "
+                           f"error in '{ch.output}', which the other failure paths set, so the caller "
+                           f"sees success; set {ch.output} before leaving")
+                evidence = [Evidence(fn.path, c.line, fn.name, f"'{var or callee}' from {callee}() tested: {c.text}")]
+                evidence += [Evidence(fn.path, fn.nodes[d].line, fn.name,
+                                      f"another failure path stores the error: {fn.nodes[d].text}")
+                             for d in ch.output_stores[:3]]
+                if exit_ is not None:
+                    evidence.append(Evidence(fn.path, exit_.line, fn.name,
+                                             f"leaves without setting '{ch.output}': {exit_.text}"))
+                # low: on the whole 6.12.117 kernel, outputs learnt this way were as often
+                # filled later (a completion, the caller, another output) as forgotten
+                confidence = "low"
+                evidence.append(Evidence(fn.path, c.line, fn.name,
+                                         "low: a status output may be filled elsewhere (a completion, the "
+                                         "caller, another field); the other failure paths set it here"))
+                yield self.finding(fn, c.line, c.column, message, names=(ch.output, callee, "output-unset"),
+                                   evidence=evidence, confidence=confidence)
+                break
+
+    @staticmethod
+    def _branch_head(fn, start: int) -> list:
+        """The straight run of statements a branch starts with (at most 4)."""
+        out, nid = [], start
+        for _ in range(4):
+            n = fn.nodes[nid]
+            if n.kind in ("cond", "switch", "loop", "label", "join", "exit") or len(n.succ) != 1:
+                break
+            out.append(n)
+            nid = n.succ[0][0]
+        return out
+
+    def _leaves_with(self, fn, ch, start: int):
+        """(return node, success value text, path) when the straight run from start
+        (gotos followed, at most 12 statements, no branching) reaches a return of
+        the channel's success value without setting a failure; else None."""
+        nid, path, set_to = start, [], {}
+        for _ in range(12):
+            n = fn.nodes[nid]
+            path.append(nid)
+            for v, val in n.defs:
+                set_to[v] = val
+            if n.kind == "return":
+                v = n.ret
+                if v is None:
+                    return None
+                if v[0] == "var":
+                    var = v[1]
+                    if var in set_to:
+                        vals = [set_to[var]]
+                    elif ch.kind == "pointer":
+                        must = fn.must_hold(start)
+                        if (var, True) in must and not any(a.startswith("IS_ERR") for a, _ in must):
+                            return n, var, path
+                        return None
+                    else:
+                        vals = [x for _, x in fn.reaching(start, var)] or [("unknown", var)]
+                        if (var, False) in fn.must_hold(start):
+                            vals = [("int", 0)]
+                    if vals and all(ch.is_success(x) for x in vals):
+                        return n, _shown(vals[0]), path
+                    return None
+                return (n, _shown(v), path) if ch.is_success(v) else None
+            if n.kind in ("cond", "switch", "loop", "break", "continue", "noreturn") or len(n.succ) != 1:
+                return None
+            nid = n.succ[0][0]
+        return None
 
     # -- a counter that runs out at -1, tested for 0 ----------------------------------
     def _run_out_never_seen(self, fn, ctx):
@@ -989,7 +1381,8 @@ class MissingErrorCode(Rule):
             if g.kind == "goto" and _skips_item(fn, g):
                 continue
             if _debug_logged_only(fn, preds, g.id) or g.kind == "break" and (
-                    _truncates_loop(fn, preds, g.id) or _skips_failed_items(fn, ctx, g.id)):
+                    _truncates_loop(fn, preds, g.id) or _skips_failed_items(fn, ctx, g.id)
+                    or _only_way_out(fn, g.id)):
                 continue
             why = self._why_failed(fn, ctx, preds, g, cond, edge)
             if why is None:
@@ -1004,7 +1397,7 @@ class MissingErrorCode(Rule):
                                          failure=test not in ("plain", "miss"))
             if hit is None:
                 continue
-            var, zero_ev, ret_node = hit
+            var, zero_ev, counted, ret_node = hit
             target = g.text.rstrip(";").strip()
             confidence = None
             sibling = None
@@ -1038,7 +1431,6 @@ class MissingErrorCode(Rule):
                 fix = "an error code"
                 tested = (f"the branch logs an error: {cond.text}" if test == "logged" else
                           f"the branch leaves for the error exit: {cond.text}")
-            counted = "not negative (a count" in zero_ev.note
             still, held = ("holds a count, an id or a status, not an error,", "not negative") if counted else ("is still 0", "== 0")
             if direct:
                 message = (f"'{var}' {still} when {what} here, and this error path returns it, so the "
@@ -1094,6 +1486,8 @@ class MissingErrorCode(Rule):
         if g.kind == "break" and _switch_break(fn, g):
             return None
         for f in failed_calls(ctx, fn, g.id):
+            if _ended_enumeration(fn, f.test_line, g.id):
+                continue
             if f.kind in ("neg", "err") and not f.specific and _IDENT.fullmatch(f.var):
                 if f.kind == "neg" and not ERROR_NAME.fullmatch(f.var) and callee_fails(ctx, fn, f.call).pos:
                     # `offset = skip_hdr(); if (offset < 0) goto out;`: an index or a length
@@ -1393,13 +1787,16 @@ class MissingErrorCode(Rule):
         returns something else (`error = -EIO; goto out;` where out returns 0)."""
         tested = None
         ints = {}
+        ch = error_channel(ctx, fn)
+        status = ch.kind == "status"
         for d in fn.nodes:
             if d.kind not in ("expr",) or not d.defs:
                 continue
             for var, val in d.defs:
                 if not _IDENT.fullmatch(var):
                     continue
-                errno = val[0] == "errno"
+                # a status channel's failure constant (`status = nfserr_inval;`) is its errno
+                errno = val[0] == "errno" or status and val[0] != "int" and ch.is_failure(val)
                 if not errno and not (val[0] == "call" and val[1]):
                     continue
                 if errno and not self._before_exit(fn, d):
@@ -1420,7 +1817,7 @@ class MissingErrorCode(Rule):
                     continue
                 if not errno:
                     fails = callee_fails(ctx, fn, val[1])
-                    if not fails.neg or fails.pos or fails.tolerated:
+                    if not (fails.neg or fails.status) or fails.pos or fails.tolerated:
                         continue
                 # `if (dev_name(dev)) error = 0;`: a constant chosen on a test of the
                 # outcome is a decision; only a straight-line one is a clobber
@@ -1433,7 +1830,7 @@ class MissingErrorCode(Rule):
                 # `err = teardown(); err = -ENOMEM; goto out;`: replaced by another errno,
                 # the caller still sees the failure; which errno is another question
                 clobbers = [c for c in clobbers if not all(
-                    _negative(cv) for v, cv in fn.nodes[c].defs if v == var)]
+                    _negative(cv) or status and ch.is_failure(cv) for v, cv in fn.nodes[c].defs if v == var)]
                 if not clobbers and not (errno and exits):
                     continue
                 if errno and not clobbers and not (exits and errno_channel(ctx, fn)):
@@ -1443,7 +1840,8 @@ class MissingErrorCode(Rule):
                     clobbers = [c for c in clobbers if not any(v == var and cv == val for v, cv in fn.nodes[c].defs)]
                     if not clobbers and not exits:
                         continue
-                what = f"-{val[1]}" if errno else f"the error of {val[1]}()"
+                what = (f"-{val[1]}" if val[0] == "errno" else _shown(val) if errno else
+                        f"the error of {val[1]}()")
                 confidence, why = self._promoted(fn, ctx, None, None, None if errno else val[1], errno,
                                                  returned=bool(clobbers) and any(
                                                      r.ret == ("var", var) for r in fn.returns()))
@@ -1585,7 +1983,7 @@ class MissingErrorCode(Rule):
         return sorted(clobbers), (None if read else sorted(exits))
 
     def _returns_zero(self, fn, ctx, g, failed_at: int, decl_ok: bool = False, paths=None, failure=True):
-        """(var, evidence of the 0, return node) when var is 0 at g (on every
+        """(var, evidence of the 0, counted, return node) when var is 0 at g (on every
         path, or, for a goto into a cleanup block after `return 0;`, on one
         path: _zero_on_a_path) and a path from g reaches `return var;` without
         setting var."""
@@ -1594,9 +1992,10 @@ class MissingErrorCode(Rule):
             zero = self._zero_at(fn, g, var, failed_at, decl_ok, ctx, failure)
             one_path = False
             if zero is None:
-                zero = self._zero_on_a_path(fn, g, var, failed_at, decl_ok, paths)
-                if zero is None:
+                ev = self._zero_on_a_path(fn, g, var, failed_at, decl_ok, paths)
+                if ev is None:
                     continue
+                zero = Zero(ev, False)
                 one_path = True
             # on a path where var is 0, a test of it under the label (`if (!ret) ret = -EIO;`)
             # decides, and any assignment to it (even `ret = 0;`: a skip label) says the author chose
@@ -1609,7 +2008,7 @@ class MissingErrorCode(Rule):
             if not (self._error_exit(fn, ctx, r, var) if failure else
                     any(_negative(v) for _, v in fn.reaching(r.id, var))):
                 continue
-            return var, zero, r
+            return var, zero.evidence, zero.counted, r
         return None
 
     def _error_exit(self, fn, ctx, r, var) -> bool:
@@ -1624,17 +2023,19 @@ class MissingErrorCode(Rule):
                 continue
             if h.kind == "return" and h.ret != ("var", var):
                 continue
-            if not _fails_var(fn.must_hold(h.id), var):
+            test = _fails_var(fn.must_hold(h.id), var)
+            if test is None:
                 continue
             defs = fn.reaching(h.id, var)
-            if not defs or not all(v[0] == "call" and v[1] and _errno_result(ctx, fn, var, v[1]) for _, v in defs):
+            if not defs or not all(v[0] == "call" and v[1] and _errno_result(ctx, fn, var, v[1], test == "neg")
+                                   for _, v in defs):
                 continue
             if h.kind == "return" or self._unchanged_return(fn, h, var) is r:
                 return True
         return False
 
     def _returns_zero_here(self, fn, g, failed_at: int, decl_ok: bool = False, ctx=None):
-        """(var, evidence of the 0, g) for a `return var;` in a failure branch with
+        """(var, evidence of the 0, counted, g) for a `return var;` in a failure branch with
         var 0 there, when var is fn's error channel: another return hands var up
         holding an errno (`if (ret) return ret;`, `ret = -EIO; ... return ret;`),
         or fn returns a negative errno elsewhere."""
@@ -1648,8 +2049,8 @@ class MissingErrorCode(Rule):
             if any(_negative(v) for _, v in fn.reaching(r.id, var)) or any(
                     pol and _FAIL_TEST.fullmatch(atom) and var in (_FAIL_TEST.fullmatch(atom).groups())
                     for atom, pol in fn.must_hold(r.id)):
-                return var, zero, g
-        return (var, zero, g) if "neg" in _error_channel(fn) else None
+                return var, zero.evidence, zero.counted, g
+        return (var, zero.evidence, zero.counted, g) if "neg" in _error_channel(fn) else None
 
     def _zero_on_a_path(self, fn, g, var, failed_at: int, decl_ok: bool, paths):
         """Evidence that var is exactly 0 on one path into the goto g (the
@@ -1729,6 +2130,9 @@ class MissingErrorCode(Rule):
         return False
 
     def _zero_at(self, fn, g, var, failed_at: int, decl_ok: bool = False, ctx=None, failure=True):
+        """Zero(evidence, counted) when var holds no error at g: 0 (set to 0, or the
+        false side of `if (ret)`), or not negative after `if (ret < 0)` (counted:
+        then a count, an id or a status from the call, not only 0); else None."""
         if (var, True) in fn.must_hold(g.id):
             # `if (rc) return rc; GET_PAGE(ip, bn, mp, rc); if (rc) goto out;`: the paths say
             # rc is both 0 and not; something the facts cannot see (a macro) set it
@@ -1741,14 +2145,14 @@ class MissingErrorCode(Rule):
             if any(n.line >= failed_at for n in nodes):
                 return None  # `err = 0;` right after the call: the author chose 0 for this failure
             n = nodes[-1]
-            return Evidence(fn.path, n.line, fn.name, f"'{var}' set to 0 here: {n.text}")
+            return Zero(Evidence(fn.path, n.line, fn.name, f"'{var}' set to 0 here: {n.text}"), False)
         if (var, False) in fn.must_hold(g.id):
             # `if (ret) goto ...;` earlier: ret is 0 on the way here
             for p in range(g.id - 1, 0, -1):
                 n = fn.nodes[p]
                 if n.kind == "cond" and (var, True) in n.true_lits:
-                    return Evidence(fn.path, n.line, fn.name, f"'{var}' is 0 after this test: {n.text}")
-            return Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here")
+                    return Zero(Evidence(fn.path, n.line, fn.name, f"'{var}' is 0 after this test: {n.text}"), False)
+            return Zero(Evidence(fn.path, g.line, fn.name, f"'{var}' is 0 on every path here"), False)
         if ctx is not None and failure and defs and all(v[0] == "call" and v[1] and fn.nodes[d].line < failed_at
                                             and not callee_fails(ctx, fn, v[1]).tolerated for d, v in defs):
             # `if (ret < 0) return ret;` (or `if (ret <= 1) goto out;`) earlier: not negative on
@@ -1766,7 +2170,8 @@ class MissingErrorCode(Rule):
                     count = count or any(_AT_MOST.fullmatch(a) and not a.endswith("<0") for a, _ in lits)
                     what = (f"not negative (a count, an id or a status from {defs[0][1][1]}())" if count else
                             f"0 ({defs[0][1][1]}() answers 0 or a negative errno)")
-                    return Evidence(fn.path, n.line, fn.name, f"'{var}' is {what} after this test: {n.text}")
+                    return Zero(Evidence(fn.path, n.line, fn.name, f"'{var}' is {what} after this test: {n.text}"),
+                                count)
         return None
 
     def _unchanged_return(self, fn, g, var, zero_known: bool = False):

@@ -300,3 +300,14 @@ def test_an_errno_overwritten_under_the_label_names_the_overwrite_and_the_return
     assert "'ret' overwritten: ret = card_finish(c);" in notes
     assert "returns 'ret': return ret;" in notes
     assert "overwrites it at line" in f.message and "card_cmd() fails here" in f.message
+
+
+def test_an_id_stored_through_an_out_parameter_is_a_value_not_a_zero():
+    """slot_new_id() returns an errno or the id xa_alloc() stored through &id:
+    after `if (ret < 0) return ret;` ret holds that id, and the message says so
+    (not "still 0")."""
+    _, found = findings_for_file(FIX / "bad_id_helper_holds_an_id.c", [RULE])
+    (f,) = found
+    assert f.message.startswith("'ret' holds a count, an id or a status, not an error, when kzalloc() fails")
+    assert f.evidence[0].note == ("'ret' is not negative (a count, an id or a status from slot_new_id()) "
+                                  "after this test: (ret < 0)")

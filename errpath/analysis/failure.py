@@ -44,6 +44,7 @@ class Fails:
     null: bool = False      # NULL (a failed allocation, or a miss)
     known: bool = False     # from a summary or the data; False: presumed from the kernel convention
     tolerated: bool = False  # callers may leave its failure unchecked (data/tolerated_failures.txt)
+    status: bool = False    # a status constant of its channel (nfserr_*, NVME_SC_*): nonzero is failure
 
 
 PRESUMED = Fails(neg=True, known=False)
@@ -98,6 +99,10 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
         return PRESUMED
     if depth > 2:
         return PRESUMED
+    ch = error_channel(ctx, callee)
+    if ch.kind == "status":
+        # `return nfserr_inval;` ... `return nfs_ok;`: 0 (its success member) or a status
+        return Fails(neg=ch.errno, status=True, known=True)
     # keyed by depth too: an answer computed two calls down sees less than one asked
     # for directly, and sharing it would make a finding depend on which rule or
     # function asked first (`--select` changed findings). Depth grows on every
@@ -139,10 +144,17 @@ def _from_returns(ctx, callee, depth: int) -> Fails:
             elif k == "int":
                 pos = pos or x[1] > 0
                 plus_one = plus_one or x[1] == 1
+            elif k == "macro" and _failure_constant(x):
+                neg = other_neg = True     # `return SBI_ERR_INVALID_PARAM;`: a negative status
             elif k == "errptr":
                 errptr = True
             elif k == "null":
                 null = True
+            elif k == "unknown" and not ptr and str(x[1]).startswith("set by "):
+                # `xa_alloc(&xa, &id, ...); return id;`: a value a callee stored
+                # through &id (an id, a count), not an errno; still no evidence of
+                # one, so the function's errno is presumed unless it returns one
+                pos = unknown = True
             elif k == "call" and x[1]:
                 f = callee_fails(ctx, callee, x[1], depth + 1)
                 if not f.known:
@@ -282,6 +294,8 @@ def _failing_constraint(c, fails: Fails) -> str | None:
     if isinstance(c, tuple) and c[0] == "eqp":
         return "err" if fails.errptr else None
     if c == "nz":
+        if fails.status and not fails.pos:
+            return "status"
         return "neg" if fails.neg and not fails.pos and not fails.null and not fails.errptr else None
     if c == "err":
         return "err" if fails.errptr or not fails.known else None
@@ -299,7 +313,7 @@ def failed_calls(ctx, fn, nid: int, lits=None) -> list[Failure]:
     out: dict[str, Failure] = {}
     specific: set[str] = set()
     for atom, pol in lits:
-        for var, if_true, if_false in atom_constraints(atom):
+        for var, if_true, if_false in atom_constraints(atom) or success_comparison(atom):
             c = if_true if pol else if_false
             if c is None:
                 continue
@@ -417,3 +431,231 @@ def callers_use_result(ctx, fn):
         got = False if seen else None
     memo[key] = got
     return got
+
+
+# -- the error channel of a function ------------------------------------------------
+
+# a constant that names success (nfs_ok, NVME_SC_SUCCESS, SBI_SUCCESS, STATUS_SUCCESS)
+_SUCCESS_NAME = re.compile(r"(?i)(?:^|_)(?:ok|success)$")
+# `status != nfs_ok`, `nfs_ok == status`
+_CMP_NAME = re.compile(r"\(?([A-Za-z_][\w>.-]*)(==|!=)([A-Za-z_]\w*)\)?")
+
+
+def success_comparison(atom: str) -> tuple:
+    """`status != nfs_ok` is `status` nonzero when nfs_ok is a success constant
+    (atom_constraints' shape: (var, if true, if false))."""
+    m = _CMP_NAME.fullmatch(atom)
+    if not m or not _success_constant(m.group(3)):
+        return ()
+    return ((m.group(1), "nz", "z"),) if m.group(2) == "!=" else ((m.group(1), "z", "nz"),)
+
+
+@lru_cache(maxsize=None)
+def _status_table() -> dict:
+    from ..knowledge import data_rows
+    return {r[0]: r[1] for r in data_rows("status_channels")}
+
+
+def _success_constant(name: str) -> bool:
+    return bool(_SUCCESS_NAME.search(name)) or name in _status_table().values()
+
+
+def _family(name: str) -> str:
+    """A constant's family: its name up to the last '_' of its first two words
+    (nfserr_inval -> nfserr_, NVME_SC_INTERNAL -> NVME_SC_, SBI_ERR_DENIED -> SBI_ERR_)."""
+    for prefix in _status_table():
+        if name.startswith(prefix):
+            return prefix
+    parts = name.split("_")
+    if len(parts) <= 2:
+        return parts[0] + "_"
+    return "_".join(parts[:2]) + "_"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a function tells its caller that it failed, learnt from its own code.
+
+    kind: "errno" (0 or a negative errno in an int), "status" (a family of
+    status constants, one of them success: nfserr_* and nfs_ok, NVME_SC_* and
+    0), "pointer" (NULL or an ERR_PTR on failure, another pointer on success),
+    or "none" (void, bool, a value with no failure in it).
+    success: the named constants meaning success (0 always does for errno and
+    status channels). families: the status families' prefixes. errno: the
+    function also returns negative errnos."""
+    kind: str
+    success: frozenset = frozenset()
+    families: frozenset = frozenset()
+    errno: bool = False
+    output: str = ""        # a status output the failure paths store into (`cmd->result`, `*errp`)
+    output_stores: tuple = ()   # the nodes storing a failure there
+
+    def is_success(self, val) -> bool:
+        """Is val the channel's success value? For a pointer channel only an
+        address taken (`&node->base`): never NULL."""
+        if self.kind == "pointer":
+            return val[0] == "un" and val[1] == "&"
+        if val == ("int", 0):
+            return True
+        return val[0] in ("var", "macro", "unknown") and val[1] in self.success
+
+    def is_failure(self, val) -> bool:
+        """Is val one of the channel's failure values (an errno, NULL, an ERR_PTR,
+        a status constant of its family other than success)?"""
+        k = val[0]
+        if k == "errno" or k == "int" and val[1] < 0 or k in ("errptr", "ptrerr"):
+            return True
+        if k == "null":
+            return self.kind == "pointer"
+        if k == "bin" and val[1] == "|":
+            return self.is_failure(val[2]) or self.is_failure(val[3])
+        if self.kind == "status" and k in ("var", "macro", "unknown") and isinstance(val[1], str):
+            return val[1] not in self.success and _family(val[1]) in self.families
+        return False
+
+
+NO_CHANNEL = Channel("none")
+
+
+def error_channel(ctx, fn) -> Channel:
+    """fn's error channel (see Channel), memoised per function."""
+    memo = _memo(ctx) if ctx is not None else {}
+    key = ("error-channel", id(fn))
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _learn_channel(fn)
+        if got.kind == "none" and fn.return_type.strip().endswith("*") and _callers_test_pointer(ctx, fn):
+            got = memo[key] = Channel("pointer")
+    return got
+
+
+def _callers_test_pointer(ctx, fn) -> bool:
+    """Does a caller in the index test fn's pointer result for NULL or an ERR_PTR
+    right after the call (`p = fn(...); if (!p) return -ENOMEM;`)?"""
+    summaries = getattr(ctx, "summaries", None)
+    if summaries is None:
+        return False
+    for g, c in summaries.callers(fn)[:20]:
+        if c.result is None:
+            continue
+        for n in g.nodes[c.node + 1:c.node + 4]:
+            if n.kind == "cond" and any(v == c.result and (t in ("z", "err") or f in ("z", "err"))
+                                        for atom, _ in n.true_lits for v, t, f in atom_constraints(atom)):
+                return True
+    return False
+
+
+def _constant_name(fn, val):
+    """The name of a constant value: an ALL_CAPS macro, or an identifier that is
+    neither a local nor a parameter (nfserr_inval), the first of an `A | B`."""
+    k = val[0]
+    if k == "macro":
+        return val[1]
+    if k == "bin" and val[1] == "|":
+        return _constant_name(fn, val[2])
+    if k == "unknown" and isinstance(val[1], str) and _IDENT.fullmatch(val[1]) and val[1] not in fn.params:
+        return val[1]
+    return None
+
+
+def _returned_values(fn):
+    """(return node, value) for every value fn may return, through a variable too."""
+    for r in fn.returns():
+        v = r.ret
+        if v is None:
+            continue
+        if v[0] == "var":
+            defs = fn.reaching(r.id, v[1])
+            for _, x in defs:
+                yield r, x
+            if not defs:
+                yield r, ("unknown", v[1])    # no definition in fn: a global or a constant (nfs_ok)
+        else:
+            yield r, v
+
+
+# an lvalue rooted at a parameter: `cmd->result`, `req->rsp.status`, `*errp`
+_PARAM_LVALUE = re.compile(r"\*?\(?([A-Za-z_]\w*)\)?(?:(?:->|\.)[A-Za-z_]\w*)*")
+
+
+def _failure_constant(val) -> bool:
+    """A value that is a failure whatever the function: a negative errno or int, a
+    PTR_ERR(), a constant of a table family's failure members (SBI_ERR_*)."""
+    k = val[0]
+    if k == "errno" or k == "int" and val[1] < 0 or k == "ptrerr":
+        return True
+    if k == "bin" and val[1] == "|":
+        return _failure_constant(val[2]) or _failure_constant(val[3])
+    return k in ("macro", "var", "unknown") and isinstance(val[1], str) and any(
+        val[1].startswith(p) for p in _status_table()) and not _success_constant(val[1])
+
+
+def _output(fn):
+    """(lvalue, storing nodes) of a status output: a parameter's field (or *param)
+    that fn stores a failure into on some path (`cmd->result = -ENOMEM;`, `*errp =
+    err;` with err an errno there), and stores into on another path too (its
+    success or a result); ("", ()) when none."""
+    stores: dict[str, list] = {}
+    fails: dict[str, list] = {}
+    for n in fn.nodes:
+        for v, val in n.defs:
+            if v in fn.params or ("->" not in v and "." not in v and not v.startswith("*")):
+                continue
+            m = _PARAM_LVALUE.fullmatch(v)
+            if not m or m.group(1) not in fn.params:
+                continue
+            stores.setdefault(v, []).append(n.id)
+            vals = [x for _, x in fn.reaching(n.id, val[1])] if val[0] == "var" else [val]
+            if any(_failure_constant(x) for x in vals):
+                fails.setdefault(v, []).append(n.id)
+    best = max(fails, key=lambda v: len(fails[v]), default="")
+    return (best, tuple(fails[best])) if best else ("", ())
+
+
+def _learn_channel(fn) -> Channel:
+    ch = _learn_result_channel(fn)
+    out, stores = _output(fn)
+    if out:
+        return Channel(ch.kind, ch.success, ch.families, ch.errno, out, stores)
+    return ch
+
+
+def _learn_result_channel(fn) -> Channel:
+    rt = fn.return_type.replace("static", "").replace("inline", "").strip()
+    if rt == "void" or rt in ("bool", "_Bool"):
+        return NO_CHANNEL
+    values = list(_returned_values(fn))
+    if rt.endswith("*"):
+        if any(x[0] in ("null", "errptr", "errcast") for _, x in values) or any(
+                r.ret is not None and r.ret[0] == "var" and (r.ret[1], False) in fn.must_hold(r.id)
+                for r in fn.returns()):
+            return Channel("pointer")    # `if (!p) return p;` hands a NULL up too
+        return NO_CHANNEL
+    errno = any(x[0] == "errno" or x[0] == "int" and x[1] < 0 for _, x in values)
+    names = {n for _, x in values for n in [_constant_name(fn, x)] if n}
+    success = {n for n in names if _success_constant(n)}
+    # success compared before a result is handed up (`if (status != nfs_ok) return status;`)
+    for n in fn.nodes:
+        if n.kind == "cond":
+            for atom, _ in n.true_lits:
+                m = _CMP_NAME.fullmatch(atom)
+                if m and _success_constant(m.group(3)):
+                    success.add(m.group(3))
+    failures = names - success
+    fams = {_family(n) for n in failures}
+    # a family is a status channel only with its success member in view (returned,
+    # compared with, or named by the table), or 0 returned next to it
+    zero = any(x == ("int", 0) for _, x in values)
+    known = {_family(s) for s in success} | {p for p, s in _status_table().items() if s in success}
+    fams = {f for f in fams if f in known or f in _status_table() or any(
+        s.startswith(f.rstrip("_")[:3]) for s in success)}
+    success |= {_status_table()[f] for f in fams if f in _status_table()}
+    if any(_family(n) not in fams for n in failures):
+        # `return SBI_HSM_STATE_STOPPED;` next to `return SBI_ERR_INVALID_PARAM;`: values
+        # as well as failures, so a nonzero result is not a failure (callee_fails reads it)
+        fams = set()
+    if fams and (success or zero):
+        return Channel("status", frozenset(success), frozenset(fams), errno)
+    if errno:
+        return Channel("errno", errno=True)
+    return NO_CHANNEL
