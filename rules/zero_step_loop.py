@@ -190,11 +190,12 @@ References
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
 from errpath.api import (Evidence, MAYBE, NONZERO, Rule, STEP_TOKEN, UNKNOWN, Verdict, ZeroAnalysis,
-                         allocators, idents, progress)
+                         allocators, expand_macro, idents, progress)
 
 
 def _counters(cond) -> list[tuple[str, str]]:
@@ -472,24 +473,14 @@ class ZeroStepLoop(Rule):
     def _check_next_position(self, fn, ctx, loop, counter, helpers):
         """The cursor moves only through helpers that return it advanced by a record's
         own length: judge the step inside the helper, the record being its parameter."""
+        verdicts = []
         for node, (callee, param, ret, step) in helpers:
-            analysis = ZeroAnalysis(ctx, counter=param, cursor=True)
-            verdict = analysis.value(step, callee, ret.id)
+            verdict = ZeroAnalysis(ctx, counter=param, cursor=True).value(step, callee, ret.id)
             if verdict.kind != MAYBE:
                 return
-        for node, (callee, param, ret, step) in helpers[:1]:
-            verdict = ZeroAnalysis(ctx, counter=param, cursor=True).value(step, callee, ret.id)
-            step_text = _value_text(step) or _rhs(ret.text)
-            message = (f"loop on '{counter}' may never end: {callee.name}() returns '{param}' advanced by "
-                       f"'{step_text}', which can be 0 ({verdict.reason})")
-            evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
-                        Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
-            evidence += verdict.evidence
-            evidence.append(Evidence(callee.path, ret.line, callee.name,
-                                     f"'{param}' advanced by '{step_text}' with no zero check: {ret.text}"))
-            yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
-                               evidence=evidence, confidence="low" if verdict.weak else "medium",
-                               depends_on=verdict.files | {callee.path})
+            verdicts.append(verdict)
+        node, (callee, param, ret, step) = helpers[0]
+        yield self._moved_by_callee(fn, loop, counter, node, callee, "returns", param, step, ret, verdicts[0])
 
     def _check_callee_moves(self, fn, ctx, loop, counter, direction, callees):
         """`while (off < size) { ret = parse_one(buf, size, &off); if (ret) return ret; }`: the
@@ -505,29 +496,41 @@ class ZeroStepLoop(Rule):
                     return   # one call moves it by a proven step on every path through it
                 found.append((node, callee, st, verdict))
         maybe = [x for x in found if x[3].kind == MAYBE]
-        if not maybe:
-            return
-        node, callee, st, verdict = maybe[0]
-        unode = callee.nodes[st.node]
-        step_text = _text(st.step) if st.step[0] in ("var", "field", "int", "macro") else _rhs(unode.text)
-        message = (f"loop on '{counter}' may never end: {callee.name}() advances '{st.target}' by "
-                   f"'{step_text}', which can be 0 ({verdict.reason})")
+        if maybe:
+            node, callee, st, verdict = maybe[0]
+            yield self._moved_by_callee(fn, loop, counter, node, callee, "advances", st.target, st.step,
+                                        callee.nodes[st.node], verdict)
+
+    def _moved_by_callee(self, fn, loop, counter, node, callee, verb, target, step, at, verdict):
+        """The finding for a cursor moved only by a callee (or a function-like macro) that
+        `verb`s `target` (its parameter, or what one points at) by a step that can be 0,
+        at the callee's node `at`."""
+        step_text = _value_text(step) if step[0] in ("var", "field", "int", "macro", "call") else None
+        step_text = step_text or _rhs(at.text)
+        how = f"returns '{target}' advanced by" if verb == "returns" else f"advances '{target}' by"
+        message = (f"loop on '{counter}' may never end: {callee.name}() {how} '{step_text}', which can be 0 "
+                   f"({verdict.reason})")
         evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
                     Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
         evidence += verdict.evidence
-        evidence.append(Evidence(callee.path, unode.line, callee.name,
-                                 f"'{st.target}' advanced by '{step_text}' with no zero check: {unode.text}"))
-        yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
-                           evidence=evidence, confidence="low" if verdict.weak else "medium",
-                           depends_on=verdict.files | {callee.path})
+        evidence.append(Evidence(callee.path, at.line, callee.name,
+                                 f"'{target}' advanced by '{step_text}' with no zero check: {at.text}"))
+        return self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
+                            evidence=evidence, confidence="low" if verdict.weak else "medium",
+                            depends_on=verdict.files | {callee.path})
 
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates, helpers, callees, opaque = [], [], [], set()
+        updates, helpers, callees, opaque, macros = [], [], [], set(), {}
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
                 if var != counter:
                     continue
+                # `r = BLOB_NEXT(r)`: a function-like macro of the file, judged as what it expands to
+                expanded = expand_macro(ctx, fn.path, val)
+                if expanded is not None:
+                    macros[node.id] = ctx.macro(val[1], fn.path)
+                    val = expanded
                 step = _step_of(val, counter, direction)
                 if step is None and _no_progress(val, counter, direction):
                     continue
@@ -592,23 +595,42 @@ class ZeroStepLoop(Rule):
                 continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
+            tested = _error_tested(fn, loop, _step_names(fn, node, step)) \
+                if verdict.kind == MAYBE and verdict.count else None
+            if tested is not None:
+                # a count-or-errno tested for the error only: the callee's "nothing done" 0
+                # is what the loop forgot (a read at the end of the data, an empty FIFO)
+                confidence = "medium"
+                verdict = replace(verdict, evidence=verdict.evidence + [Evidence(
+                    fn.path, tested.line, fn.name,
+                    f"the result is tested for a negative error only, not for 0: {tested.text.strip()}")])
             what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
             message = (f"loop on '{counter}' may never end: step '{step_text}' {what}"
                        + (f" ({verdict.reason})" if verdict.reason else ""))
             evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}")]
             evidence += verdict.evidence
+            if node.id in macros:
+                m = macros[node.id]
+                evidence.append(Evidence(m.path, m.line, m.name, f"{m.name}() is a macro of this file, read as "
+                                                                  f"its expansion: {m.returns()[0].text}"))
             evidence.append(Evidence(fn.path, node.line, fn.name,
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
 
 
+_TYPE_ARG = re.compile(r"^(?:(?:struct|union|enum)_\w+|void|char|u8|u16|u32|u64|__u8|int|long|unsigned\w*)$")
+
+
 def _added_by_unknown(ctx, fn, val, counter: str):
     """`p = Add2Ptr(p, len)`: a call with no definition in the files read, handed the
     cursor and one other value that is no constant: that value, or None."""
-    if val[0] != "call" or val[1] is None or len(val[2]) != 2 or ctx is None:
+    if val[0] != "call" or val[1] is None or ctx is None:
         return None
-    args = list(val[2])
+    # `ACPI_ADD_PTR(struct acpi_subtable_header, entry, entry->length)`: a type is no operand
+    args = [a for a in val[2] if not (a[0] == "var" and _TYPE_ARG.match(a[1]))]
+    if len(args) != 2:
+        return None
     if ("var", counter) not in args or args.count(("var", counter)) != 1:
         return None
     other = args[1 - args.index(("var", counter))]
@@ -1028,6 +1050,8 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
             parts = []
             for e in leaving:
                 for atom, pol in (node.true_lits if e else node.false_lits):
+                    if _negative_only(atom, pol):
+                        continue   # `if (n < 0) return n;` leaves on an error, never on a 0 count
                     m = _UPPER.match(atom)
                     if m and ((pol and m.group(2) in (">", ">=")) or (not pol and m.group(2) in ("<", "<="))) \
                             and m.group(3) != "0":
@@ -1043,6 +1067,32 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
 
 
 _VAR = re.compile(r"(?<!->)(?<!\.)(?<![\w$])([A-Za-z_]\w*)")
+
+_NEGATIVE = re.compile(r"^([A-Za-z_]\w*)(<0|<=-1|>=0|>-1)$")
+
+
+def _negative_only(atom: str, polarity: bool) -> str | None:
+    """The variable a literal holds negative (`n<0` true, `n>=0` false), or None."""
+    m = _NEGATIVE.match(atom)
+    if m and polarity == (m.group(2) in ("<0", "<=-1")):
+        return m.group(1)
+    return None
+
+
+def _error_tested(fn, loop, names: set[str]):
+    """The test by which the loop leaves when the step is a negative error (`if (n < 0)
+    return n;`): the author took the result for a count or an errno and forgot the 0."""
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind != "cond" or nid == loop.head:
+            continue
+        for succ, edge in node.succ:
+            if edge not in (True, False) or not _leaves(fn, loop, succ):
+                continue
+            for atom, pol in (node.true_lits if edge else node.false_lits):
+                if _negative_only(atom, pol) in names:
+                    return node
+    return None
 
 
 _UPPER = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*)(>=|<=|>|<)(.+)$")
