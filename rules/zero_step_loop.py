@@ -72,9 +72,27 @@ More shapes of the same bug:
 * the length read by `get_unaligned_le16(p + 2)` (a reader handed a pointer into the
   record), copied out of the walked data into a local header (`memcpy(&hdr, buf +
   off, sizeof(hdr)); off += hdr.len;`), or read from a device into one by a bus
-  transfer (`regmap_bulk_read(map, reg, &hdr, sizeof(hdr))`, i2c, spi) or from user
+  transfer (`regmap_bulk_read(map, reg, &hdr, sizeof(hdr))`, i2c, spi, a USB control or
+  bulk message, a HID raw request) or from user
   space; an inline cast (`p += ((struct sub *)p)->len`);
-* a `while (1)` loop left by `if (left < sizeof(*h)) return;`, counting `left` down.
+* a `while (1)` loop left by `if (left < sizeof(*h)) return;`, counting `left` down;
+* progress equal to the count a call returns, `n = kernel_read(f, buf, left, &pos); if
+  (n < 0) return n; left -= n;`: a read, receive or copy that returns 0 when there is
+  nothing more (data/count_returners.txt: the end of a file, a closed peer, a full
+  iterator), or a function of the files read that returns a count, an errno, or a
+  literal 0 for "nothing done" (an empty FIFO). That `return 0` alone is weak (low);
+  with a loop that tests the result for a negative error only it is medium, the
+  author having taken it for a count. A callee's `if (!len) return 0;` is 0 only
+  for a request of 0, which the loop's `len - got` under `got < len` is not;
+* a step clamped to a limit read through a byte-order reader from whatever header
+  (`min_t(size_t, len, le32_to_cpu(caps->max_chunk))`, `clamp(le16_to_cpu(...), 0,
+  len)`): 0 when the device or firmware reports 0 (weak on fs/, where superblock
+  fields are checked at mount);
+* the advance in a function-like macro of the same file (`#define NEXT_REC(r)
+  ((void *)(r) + le16_to_cpu((r)->len))`, `r = NEXT_REC(r)`, `off += REC_LEN(r)`),
+  read as its expansion in the caller's names, so the caller's own checks count;
+  a header's pointer-add macro that also takes the record's type
+  (`ADD_PTR(struct sub, entry, entry->length)`) is read as `entry + entry->length`.
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the

@@ -839,7 +839,9 @@ def _value_names(v, calls: bool = True) -> set[str]:
 # the argument a buffer filler writes to (data/buffer_fillers.txt), and the copies among them
 _FILL_DEST = {"memcpy": 0, "copy_from_user": 0, "memcpy_fromio": 0, "i2c_master_recv": 1,
               "i2c_smbus_read_i2c_block_data": 3, "i2c_smbus_read_block_data": 2, "regmap_bulk_read": 2,
-              "regmap_raw_read": 2, "spi_read": 1}
+              "regmap_raw_read": 2, "spi_read": 1, "regmap_noinc_read": 2, "spi_write_then_read": 3,
+              "usb_control_msg": 6, "usb_control_msg_recv": 6, "usb_bulk_msg": 2, "usb_interrupt_msg": 2,
+              "hid_hw_raw_request": 2, "sdio_memcpy_fromio": 1, "sdio_readsb": 1}
 _COPY_FROM = frozenset({"memcpy", "copy_from_user", "memcpy_fromio"})
 _ATOM_CALL = re.compile(r"^!?([A-Za-z_]\w*)\((.*)\)$")
 
