@@ -613,8 +613,11 @@ class ZeroStepLoop(Rule):
                 continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
+            # only a helper of the same file: a 0 deep in another subsystem's callee (a
+            # `return 0;` three calls down in mm/gup.c) is rarely one the caller can get
             tested = _error_tested(fn, loop, _step_names(fn, node, step)) \
-                if verdict.kind == MAYBE and verdict.count else None
+                if verdict.kind == MAYBE and verdict.count and verdict.files <= {fn.path} \
+                and not fn.path.startswith(("tools/", "scripts/", "samples/")) else None
             if tested is not None:
                 # a count-or-errno tested for the error only: the callee's "nothing done" 0
                 # is what the loop forgot (a read at the end of the data, an empty FIFO)
@@ -1055,6 +1058,15 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
     """(identifiers, normalised text) of each condition or switch inside the loop
     that can leave it (a branch to break, return, goto, or straight out of the loop)."""
     tests = []
+    # the loop's own test of a value being nonzero: `do { ret = pkt_rx(...); off += ret; } while
+    # (ret > 0 && off < n);` leaves on a 0 step (not `while (sent < len)`, a bound)
+    for atom, pol in loop.cond_true:
+        name = atom if atom.isidentifier() and pol else None
+        m = _NONZERO_TEST.match(atom)
+        if m and pol == (m.group(2) in (">0", "!=0", ">=1")):
+            name = m.group(1)
+        if name:
+            tests.append((frozenset({name}), name))
     for nid in range(loop.first, loop.last + 1):
         node = fn.nodes[nid]
         if node.kind not in ("cond", "switch") or nid == loop.head:
@@ -1085,6 +1097,8 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
 
 
 _VAR = re.compile(r"(?<!->)(?<!\.)(?<![\w$])([A-Za-z_]\w*)")
+
+_NONZERO_TEST = re.compile(r"^([A-Za-z_]\w*)(>0|!=0|>=1|<=0|==0|<1)$")
 
 _NEGATIVE = re.compile(r"^([A-Za-z_]\w*)(<0|<=-1|>=0|>-1)$")
 
@@ -1151,6 +1165,9 @@ def _leaves(fn, loop, nid, depth: int = 0) -> bool:
         node = fn.nodes[nid]
         if node.kind in ("return", "goto", "noreturn"):
             return True
+        if node.kind == "expr" and node.text.lstrip().startswith(("return_ACPI_STATUS", "return_VALUE",
+                                                                  "return_PTR", "return_UINT", "return_VOID")):
+            return True   # ACPICA's returning macros (`return_ACPI_STATUS(AE_AML_BAD_RESOURCE_LENGTH);`)
         if node.kind == "break":
             return any(not loop.contains(s) for s, _ in node.succ)
         if node.kind not in ("expr", "decl", "case", "label") or len(node.succ) != 1:
