@@ -609,6 +609,8 @@ class ZeroStepLoop(Rule):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
+            if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step) - {counter}):
+                continue  # `if (copied < bytes) { error = -EFAULT; break; }`: the count is looked at
             if verdict.kind != MAYBE and node.id in opaque:
                 continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
@@ -1109,6 +1111,23 @@ def _negative_only(atom: str, polarity: bool) -> str | None:
     if m and polarity == (m.group(2) in ("<0", "<=-1")):
         return m.group(1)
     return None
+
+
+def _compared_in_loop(fn, loop, names: set[str]) -> bool:
+    """Does a test in the loop compare a count it steps by, other than for a negative
+    error (`if (copied < bytes)` breaking an inner loop and setting `error`, `if (tbc >=
+    sg->length) sg = sg_next(sg);`)? The author looked at the count: a 0 is handled some
+    other way than by this loop's exit tests."""
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind != "cond" or nid == loop.head:
+            continue
+        for atom, pol in node.true_lits:
+            if _negative_only(atom, pol) or _negative_only(atom, not pol):
+                continue
+            if set(idents(atom)) & names:
+                return True
+    return False
 
 
 def _error_tested(fn, loop, names: set[str]):

@@ -218,6 +218,9 @@ class ZeroAnalysis:
                 at = fillers.get(c.name)
                 if at is None or at >= len(c.arg_values) or _pointer_base(c.arg_values[at]) != base:
                     continue
+                into = _member_dest(c.arg_values[at])
+                if into is not None and not field_text.replace(" ", "").startswith(into):
+                    continue   # `&st->fifo_buf[i]` fills that member, not `st->fifo_set_size`
                 src = c.arg_values[1] if c.name in _COPY_FROM else None
                 if c.name == "memcpy":
                     sb = _pointer_base(src) if src is not None else None
@@ -861,6 +864,19 @@ def _pointer_base(v) -> str | None:
         return m.group(1) if m else None
     if v[0] == "bin" and v[1] in ("+", "-"):
         return _pointer_base(v[2])
+    return None
+
+
+def _member_dest(v) -> str | None:
+    """The member a fill writes into (`&st->fifo_buf[i]`, `st->buf + n` give `st->fifo_buf`,
+    `st->buf`), or None when it writes at a variable's own pointer (`&hdr`, `buf + off`)."""
+    while v[0] == "bin" and v[1] in ("+", "-"):
+        v = v[2]
+    if v[0] == "un" and v[1] == "&" and v[2][0] == "field":
+        v = v[2]
+    if v[0] == "field":
+        m = re.match(r"^[*(&\s]*([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+)", v[1].replace(" ", ""))
+        return m.group(1) if m else None
     return None
 
 
