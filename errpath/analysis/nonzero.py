@@ -872,9 +872,9 @@ def _member_dest(v) -> str | None:
     `st->buf`), or None when it writes at a variable's own pointer (`&hdr`, `buf + off`)."""
     while v[0] == "bin" and v[1] in ("+", "-"):
         v = v[2]
-    if v[0] == "un" and v[1] == "&" and v[2][0] == "field":
+    if v[0] == "un" and v[1] == "&" and v[2][0] in ("field", "var"):
         v = v[2]
-    if v[0] == "field":
+    if v[0] in ("field", "var") and isinstance(v[1], str):
         m = re.match(r"^[*(&\s]*([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+)", v[1].replace(" ", ""))
         return m.group(1) if m else None
     return None
