@@ -607,6 +607,8 @@ class ZeroStepLoop(Rule):
                 continue
             if _tested_on_exit(_step_names(fn, node, step) - {counter}, exit_tests):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
+            if step[0] == "var" and step[1] in _head_nonzero(loop):
+                continue  # `} while (ret > 0 && off < count);`
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
             if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step) - {counter}):
@@ -1060,15 +1062,6 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
     """(identifiers, normalised text) of each condition or switch inside the loop
     that can leave it (a branch to break, return, goto, or straight out of the loop)."""
     tests = []
-    # the loop's own test of a value being nonzero: `do { ret = pkt_rx(...); off += ret; } while
-    # (ret > 0 && off < n);` leaves on a 0 step (not `while (sent < len)`, a bound)
-    for atom, pol in loop.cond_true:
-        name = atom if atom.isidentifier() and pol else None
-        m = _NONZERO_TEST.match(atom)
-        if m and pol == (m.group(2) in (">0", "!=0", ">=1")):
-            name = m.group(1)
-        if name:
-            tests.append((frozenset({name}), name))
     for nid in range(loop.first, loop.last + 1):
         node = fn.nodes[nid]
         if node.kind not in ("cond", "switch") or nid == loop.head:
@@ -1111,6 +1104,19 @@ def _negative_only(atom: str, polarity: bool) -> str | None:
     if m and polarity == (m.group(2) in ("<0", "<=-1")):
         return m.group(1)
     return None
+
+
+def _head_nonzero(loop) -> set[str]:
+    """Variables the loop's own test requires nonzero: `do { ret = pkt_rx(...); off += ret; }
+    while (ret > 0 && off < n);` leaves on a 0 step (not `while (sent < len)`, a bound)."""
+    out = set()
+    for atom, pol in loop.cond_true:
+        if atom.isidentifier() and pol:
+            out.add(atom)
+        m = _NONZERO_TEST.match(atom)
+        if m and pol == (m.group(2) in (">0", "!=0", ">=1")):
+            out.add(m.group(1))
+    return out
 
 
 def _compared_in_loop(fn, loop, names: set[str]) -> bool:
