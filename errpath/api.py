@@ -35,7 +35,8 @@ from .analysis.failure import (ERROR_NAME, Channel, callee_fails, callers_use_re
                                reads, tested_call_failures)
 from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
 from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
-from .analysis.nonzero import MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis   # can this value be 0 here?
+from .analysis.nonzero import (MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis,   # can this value be 0 here?
+                               expand_macro)
 from .analysis.outcomes import FLAGGABLE, describe                      # summary outcome keys
 from .analysis.paths import PathState, formula                          # path walks with literal state
 from .analysis.pathdefs import PathDef, PathDefinitions, path_definitions   # per-path definitions of one variable
@@ -49,7 +50,8 @@ __all__ = [
     "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
     "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_out_params",
     "err_ptr_returners",
-    "errno_channel", "error_channel", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents", "int_local",
+    "errno_channel", "error_channel", "expand_macro", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents",
+    "int_local",
     "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags",
     "outparams", "null_returners", "path_definitions",
     "pointer_predicates", "progress", "reads", "shared_for", "success_comparison", "table", "tested_call_failures", "tolerates",

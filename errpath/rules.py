@@ -55,6 +55,12 @@ class RuleContext:
     def function(self, name: str, from_path: str) -> "FunctionFacts | None":
         return self.index.resolve(name, from_path)
 
+    def macro(self, name: str, from_path: str) -> "FunctionFacts | None":
+        """A function-like macro of from_path (a .c file) that computes a position or a
+        length, as a function (`#define NEXT_REC(r) ((void *)(r) + (r)->len)`), or None."""
+        table = getattr(self.index, "macro_functions", None)
+        return table.get(from_path, {}).get(name) if table else None
+
     @property
     def summaries(self):
         return self.index.summaries

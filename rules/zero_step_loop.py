@@ -72,9 +72,27 @@ More shapes of the same bug:
 * the length read by `get_unaligned_le16(p + 2)` (a reader handed a pointer into the
   record), copied out of the walked data into a local header (`memcpy(&hdr, buf +
   off, sizeof(hdr)); off += hdr.len;`), or read from a device into one by a bus
-  transfer (`regmap_bulk_read(map, reg, &hdr, sizeof(hdr))`, i2c, spi) or from user
+  transfer (`regmap_bulk_read(map, reg, &hdr, sizeof(hdr))`, i2c, spi, a USB control or
+  bulk message, a HID raw request) or from user
   space; an inline cast (`p += ((struct sub *)p)->len`);
-* a `while (1)` loop left by `if (left < sizeof(*h)) return;`, counting `left` down.
+* a `while (1)` loop left by `if (left < sizeof(*h)) return;`, counting `left` down;
+* progress equal to the count a call returns, `n = kernel_read(f, buf, left, &pos); if
+  (n < 0) return n; left -= n;`: a read, receive or copy that returns 0 when there is
+  nothing more (data/count_returners.txt: the end of a file, a closed peer, a full
+  iterator), or a function of the files read that returns a count, an errno, or a
+  literal 0 for "nothing done" (an empty FIFO). That `return 0` alone is weak (low);
+  with a loop that tests the result for a negative error only it is medium, the
+  author having taken it for a count. A callee's `if (!len) return 0;` is 0 only
+  for a request of 0, which the loop's `len - got` under `got < len` is not;
+* a step clamped to a limit read through a byte-order reader from whatever header
+  (`min_t(size_t, len, le32_to_cpu(caps->max_chunk))`, `clamp(le16_to_cpu(...), 0,
+  len)`): 0 when the device or firmware reports 0 (weak on fs/, where superblock
+  fields are checked at mount);
+* the advance in a function-like macro of the same file (`#define NEXT_REC(r)
+  ((void *)(r) + le16_to_cpu((r)->len))`, `r = NEXT_REC(r)`, `off += REC_LEN(r)`),
+  read as its expansion in the caller's names, so the caller's own checks count;
+  a header's pointer-add macro that also takes the record's type
+  (`ADD_PTR(struct sub, entry, entry->length)`) is read as `entry + entry->length`.
 
 Confidence is **medium** when the step is computed in a way that can reach 0 (a
 rounding down to a runtime multiple, a shift or division of such a value: the
@@ -190,11 +208,12 @@ References
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
 from errpath.api import (Evidence, MAYBE, NONZERO, Rule, STEP_TOKEN, UNKNOWN, Verdict, ZeroAnalysis,
-                         allocators, idents, progress)
+                         allocators, expand_macro, idents, progress)
 
 
 def _counters(cond) -> list[tuple[str, str]]:
@@ -472,24 +491,14 @@ class ZeroStepLoop(Rule):
     def _check_next_position(self, fn, ctx, loop, counter, helpers):
         """The cursor moves only through helpers that return it advanced by a record's
         own length: judge the step inside the helper, the record being its parameter."""
+        verdicts = []
         for node, (callee, param, ret, step) in helpers:
-            analysis = ZeroAnalysis(ctx, counter=param, cursor=True)
-            verdict = analysis.value(step, callee, ret.id)
+            verdict = ZeroAnalysis(ctx, counter=param, cursor=True).value(step, callee, ret.id)
             if verdict.kind != MAYBE:
                 return
-        for node, (callee, param, ret, step) in helpers[:1]:
-            verdict = ZeroAnalysis(ctx, counter=param, cursor=True).value(step, callee, ret.id)
-            step_text = _value_text(step) or _rhs(ret.text)
-            message = (f"loop on '{counter}' may never end: {callee.name}() returns '{param}' advanced by "
-                       f"'{step_text}', which can be 0 ({verdict.reason})")
-            evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
-                        Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
-            evidence += verdict.evidence
-            evidence.append(Evidence(callee.path, ret.line, callee.name,
-                                     f"'{param}' advanced by '{step_text}' with no zero check: {ret.text}"))
-            yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
-                               evidence=evidence, confidence="low" if verdict.weak else "medium",
-                               depends_on=verdict.files | {callee.path})
+            verdicts.append(verdict)
+        node, (callee, param, ret, step) = helpers[0]
+        yield self._moved_by_callee(fn, loop, counter, node, callee, "returns", param, step, ret, verdicts[0])
 
     def _check_callee_moves(self, fn, ctx, loop, counter, direction, callees):
         """`while (off < size) { ret = parse_one(buf, size, &off); if (ret) return ret; }`: the
@@ -505,29 +514,41 @@ class ZeroStepLoop(Rule):
                     return   # one call moves it by a proven step on every path through it
                 found.append((node, callee, st, verdict))
         maybe = [x for x in found if x[3].kind == MAYBE]
-        if not maybe:
-            return
-        node, callee, st, verdict = maybe[0]
-        unode = callee.nodes[st.node]
-        step_text = _text(st.step) if st.step[0] in ("var", "field", "int", "macro") else _rhs(unode.text)
-        message = (f"loop on '{counter}' may never end: {callee.name}() advances '{st.target}' by "
-                   f"'{step_text}', which can be 0 ({verdict.reason})")
+        if maybe:
+            node, callee, st, verdict = maybe[0]
+            yield self._moved_by_callee(fn, loop, counter, node, callee, "advances", st.target, st.step,
+                                        callee.nodes[st.node], verdict)
+
+    def _moved_by_callee(self, fn, loop, counter, node, callee, verb, target, step, at, verdict):
+        """The finding for a cursor moved only by a callee (or a function-like macro) that
+        `verb`s `target` (its parameter, or what one points at) by a step that can be 0,
+        at the callee's node `at`."""
+        step_text = _value_text(step) if step[0] in ("var", "field", "int", "macro", "call") else None
+        step_text = step_text or _rhs(at.text)
+        how = f"returns '{target}' advanced by" if verb == "returns" else f"advances '{target}' by"
+        message = (f"loop on '{counter}' may never end: {callee.name}() {how} '{step_text}', which can be 0 "
+                   f"({verdict.reason})")
         evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}"),
                     Evidence(fn.path, node.line, fn.name, f"'{counter}' moved only by {callee.name}(): {node.text}")]
         evidence += verdict.evidence
-        evidence.append(Evidence(callee.path, unode.line, callee.name,
-                                 f"'{st.target}' advanced by '{step_text}' with no zero check: {unode.text}"))
-        yield self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
-                           evidence=evidence, confidence="low" if verdict.weak else "medium",
-                           depends_on=verdict.files | {callee.path})
+        evidence.append(Evidence(callee.path, at.line, callee.name,
+                                 f"'{target}' advanced by '{step_text}' with no zero check: {at.text}"))
+        return self.finding(fn, node.line, node.column, message, names=(counter, callee.name, step_text),
+                            evidence=evidence, confidence="low" if verdict.weak else "medium",
+                            depends_on=verdict.files | {callee.path})
 
     def _check_counter(self, fn, ctx, loop, counter, direction):
-        updates, helpers, callees, opaque = [], [], [], set()
+        updates, helpers, callees, opaque, macros = [], [], [], set(), {}
         for nid in range(loop.first, loop.last + 1):
             node = fn.nodes[nid]
             for var, val in node.defs:
                 if var != counter:
                     continue
+                # `r = BLOB_NEXT(r)`: a function-like macro of the file, judged as what it expands to
+                expanded = expand_macro(ctx, fn.path, val)
+                if expanded is not None:
+                    macros[node.id] = ctx.macro(val[1], fn.path)
+                    val = expanded
                 step = _step_of(val, counter, direction)
                 if step is None and _no_progress(val, counter, direction):
                     continue
@@ -586,29 +607,55 @@ class ZeroStepLoop(Rule):
                 continue
             if _tested_on_exit(_step_names(fn, node, step) - {counter}, exit_tests):
                 continue  # `if (copied < bytes) break;`: the loop leaves when the step falls short
+            if step[0] == "var" and step[1] in _head_nonzero(loop):
+                continue  # `} while (ret > 0 && off < count);`
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
+            if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step) - {counter}):
+                continue  # `if (copied < bytes) { error = -EFAULT; break; }`: the count is looked at
             if verdict.kind != MAYBE and node.id in opaque:
                 continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
+            # only a helper of the same file: a 0 deep in another subsystem's callee (a
+            # `return 0;` three calls down in mm/gup.c) is rarely one the caller can get
+            tested = _error_tested(fn, loop, _step_names(fn, node, step)) \
+                if verdict.kind == MAYBE and verdict.count and verdict.files <= {fn.path} \
+                and not fn.path.startswith(("tools/", "scripts/", "samples/")) else None
+            if tested is not None:
+                # a count-or-errno tested for the error only: the callee's "nothing done" 0
+                # is what the loop forgot (a read at the end of the data, an empty FIFO)
+                confidence = "medium"
+                verdict = replace(verdict, evidence=verdict.evidence + [Evidence(
+                    fn.path, tested.line, fn.name,
+                    f"the result is tested for a negative error only, not for 0: {tested.text.strip()}")])
             what = "can be 0" if verdict.kind == MAYBE else "is not proven nonzero"
             message = (f"loop on '{counter}' may never end: step '{step_text}' {what}"
                        + (f" ({verdict.reason})" if verdict.reason else ""))
             evidence = [Evidence(fn.path, loop.line, fn.name, f"loop ends only on '{counter}': {loop.cond_text}")]
             evidence += verdict.evidence
+            if node.id in macros:
+                m = macros[node.id]
+                evidence.append(Evidence(m.path, m.line, m.name, f"{m.name}() is a macro of this file, read as "
+                                                                  f"its expansion: {m.returns()[0].text}"))
             evidence.append(Evidence(fn.path, node.line, fn.name,
                                      f"'{counter}' advanced by '{step_text}' with no zero check: {node.text}"))
             yield self.finding(fn, node.line, node.column, message, names=(counter, step_text),
                                evidence=evidence, confidence=confidence, depends_on=verdict.files)
 
 
+_TYPE_ARG = re.compile(r"^(?:(?:struct|union|enum)_\w+|void|char|u8|u16|u32|u64|__u8|int|long|unsigned\w*)$")
+
+
 def _added_by_unknown(ctx, fn, val, counter: str):
     """`p = Add2Ptr(p, len)`: a call with no definition in the files read, handed the
     cursor and one other value that is no constant: that value, or None."""
-    if val[0] != "call" or val[1] is None or len(val[2]) != 2 or ctx is None:
+    if val[0] != "call" or val[1] is None or ctx is None:
         return None
-    args = list(val[2])
+    # `ACPI_ADD_PTR(struct acpi_subtable_header, entry, entry->length)`: a type is no operand
+    args = [a for a in val[2] if not (a[0] == "var" and _TYPE_ARG.match(a[1]))]
+    if len(args) != 2:
+        return None
     if ("var", counter) not in args or args.count(("var", counter)) != 1:
         return None
     other = args[1 - args.index(("var", counter))]
@@ -1028,6 +1075,8 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
             parts = []
             for e in leaving:
                 for atom, pol in (node.true_lits if e else node.false_lits):
+                    if _negative_only(atom, pol):
+                        continue   # `if (n < 0) return n;` leaves on an error, never on a 0 count
                     m = _UPPER.match(atom)
                     if m and ((pol and m.group(2) in (">", ">=")) or (not pol and m.group(2) in ("<", "<="))) \
                             and m.group(3) != "0":
@@ -1043,6 +1092,64 @@ def _exit_test_idents(fn, loop) -> list[tuple[frozenset, str]]:
 
 
 _VAR = re.compile(r"(?<!->)(?<!\.)(?<![\w$])([A-Za-z_]\w*)")
+
+_NONZERO_TEST = re.compile(r"^([A-Za-z_]\w*)(>0|!=0|>=1|<=0|==0|<1)$")
+
+_NEGATIVE = re.compile(r"^([A-Za-z_]\w*)(<0|<=-1|>=0|>-1)$")
+
+
+def _negative_only(atom: str, polarity: bool) -> str | None:
+    """The variable a literal holds negative (`n<0` true, `n>=0` false), or None."""
+    m = _NEGATIVE.match(atom)
+    if m and polarity == (m.group(2) in ("<0", "<=-1")):
+        return m.group(1)
+    return None
+
+
+def _head_nonzero(loop) -> set[str]:
+    """Variables the loop's own test requires nonzero: `do { ret = pkt_rx(...); off += ret; }
+    while (ret > 0 && off < n);` leaves on a 0 step (not `while (sent < len)`, a bound)."""
+    out = set()
+    for atom, pol in loop.cond_true:
+        if atom.isidentifier() and pol:
+            out.add(atom)
+        m = _NONZERO_TEST.match(atom)
+        if m and pol == (m.group(2) in (">0", "!=0", ">=1")):
+            out.add(m.group(1))
+    return out
+
+
+def _compared_in_loop(fn, loop, names: set[str]) -> bool:
+    """Does a test in the loop compare a count it steps by, other than for a negative
+    error (`if (copied < bytes)` breaking an inner loop and setting `error`, `if (tbc >=
+    sg->length) sg = sg_next(sg);`)? The author looked at the count: a 0 is handled some
+    other way than by this loop's exit tests."""
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind != "cond" or nid == loop.head:
+            continue
+        for atom, pol in node.true_lits:
+            if _negative_only(atom, pol) or _negative_only(atom, not pol):
+                continue
+            if set(idents(atom)) & names:
+                return True
+    return False
+
+
+def _error_tested(fn, loop, names: set[str]):
+    """The test by which the loop leaves when the step is a negative error (`if (n < 0)
+    return n;`): the author took the result for a count or an errno and forgot the 0."""
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind != "cond" or nid == loop.head:
+            continue
+        for succ, edge in node.succ:
+            if edge not in (True, False) or not _leaves(fn, loop, succ):
+                continue
+            for atom, pol in (node.true_lits if edge else node.false_lits):
+                if _negative_only(atom, pol) in names:
+                    return node
+    return None
 
 
 _UPPER = re.compile(r"^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*)(>=|<=|>|<)(.+)$")
@@ -1083,6 +1190,9 @@ def _leaves(fn, loop, nid, depth: int = 0) -> bool:
         node = fn.nodes[nid]
         if node.kind in ("return", "goto", "noreturn"):
             return True
+        if node.kind == "expr" and node.text.lstrip().startswith(("return_ACPI_STATUS", "return_VALUE",
+                                                                  "return_PTR", "return_UINT", "return_VOID")):
+            return True   # ACPICA's returning macros (`return_ACPI_STATUS(AE_AML_BAD_RESOURCE_LENGTH);`)
         if node.kind == "break":
             return any(not loop.contains(s) for s, _ in node.succ)
         if node.kind not in ("expr", "decl", "case", "label") or len(node.succ) != 1:

@@ -13,7 +13,8 @@ from errpath.rules import RuleContext
 def findings_for_file(path: Path, rules, rel: str | None = None):
     rel = rel or path.name
     analysis = analyse_blob(rel, path.read_bytes(), None)
-    index = FactsIndex(analysis.functions, in_scope={rel}, int_macros={rel: analysis.int_macros})
+    index = FactsIndex(analysis.functions, in_scope={rel}, int_macros={rel: analysis.int_macros},
+                       macro_functions=analysis.macro_functions)
     index.init_functions = {rel: analysis.init_functions}
     index.summaries = summary.build(index)
     engine = Engine.__new__(Engine)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -41,6 +41,13 @@ class Verdict:
     # function's own names) is 0: `round_down(UINT_MAX, g) >> 9` is 0 only for g == 0.
     # A caller that proved them nonzero on the way (`if (!g) return;`) is safe.
     zero_when: tuple = ()
+    # with zero_when: what the value is when those expressions are nonzero (the kind
+    # of a callee's other returns), so a caller that rules the 0 out gets that
+    otherwise: str = UNKNOWN
+    # The 0 is a count of nothing done: a callee's `return 0` (or a reader's result,
+    # data/count_returners.txt) where it also returns other counts, so a caller that
+    # tests the result for a negative error only has not excluded it.
+    count: bool = False
 
     def worse(self, other: "Verdict") -> "Verdict":
         return other if _RANK[other.kind] > _RANK[self.kind] else self
@@ -48,7 +55,7 @@ class Verdict:
 
 def _nz_atoms(v: str) -> tuple:
     return ((v, True), (f"{v}>0", True), (f"{v}!=0", True), (f"{v}>=1", True), (f"0<{v}", True),
-            (f"{v}<=0", False), (f"{v}<1", False))
+            (f"{v}<=0", False), (f"{v}<1", False), (f"{v}<0", True), (f"{v}>=0", False))
 
 
 class ZeroAnalysis:
@@ -138,6 +145,13 @@ class ZeroAnalysis:
                 verdicts = verdicts[:1] + verdicts[1:2]
             elif all(v.kind == NONZERO for v in verdicts):
                 return Verdict(NONZERO)
+            if op in ("min", "clamp"):
+                for i, (a, v) in enumerate(zip(args, verdicts)):
+                    read = _external_read(a, fn, node) if v.kind == UNKNOWN else None
+                    if read is not None:
+                        # `min(len, le32_to_cpu(h->chunk))`: a limit a device, firmware or disk
+                        # wrote (byte order says so), whichever record it sits in
+                        verdicts[i] = _external_limit(fn, read)
             worst = Verdict(NONZERO)
             for v in verdicts:
                 worst = worst.worse(v)
@@ -204,6 +218,9 @@ class ZeroAnalysis:
                 at = fillers.get(c.name)
                 if at is None or at >= len(c.arg_values) or _pointer_base(c.arg_values[at]) != base:
                     continue
+                into = _member_dest(c.arg_values[at])
+                if into is not None and not field_text.replace(" ", "").startswith(into):
+                    continue   # `&st->fifo_buf[i]` fills that member, not `st->fifo_set_size`
                 src = c.arg_values[1] if c.name in _COPY_FROM else None
                 if c.name == "memcpy":
                     sb = _pointer_base(src) if src is not None else None
@@ -485,9 +502,8 @@ class ZeroAnalysis:
                     v = Verdict(NONZERO)
                 if v.kind == MAYBE and def_node:
                     n = fn.nodes[def_node]
-                    v = Verdict(v.kind, v.reason,
-                                [Evidence(fn.path, n.line, fn.name, f"'{name}' set here: {n.text}")] + v.evidence,
-                                v.files, v.weak, v.zero_when)
+                    v = replace(v, evidence=[Evidence(fn.path, n.line, fn.name, f"'{name}' set here: {n.text}")]
+                                + v.evidence)
             worst = worst.worse(v)
             if worst.kind == MAYBE:
                 break
@@ -568,6 +584,14 @@ class ZeroAnalysis:
             return Verdict(UNKNOWN, f"'{val[3]}()' is called through a pointer (unknown)")
         if name in name_list("nonzero_returns"):
             return Verdict(NONZERO)
+        if name in name_list("count_returners"):
+            # `n = kernel_read(f, buf, left, &pos); if (n < 0) return n; left -= n;`. Called by
+            # a wrapper (an analysis of a callee has no loop counter), the wrapper may have
+            # asked only for what is there (uart_fifo_out() after kfifo_len()): weak; in user
+            # space tools, read() is no kernel_read(): weak too
+            weak = self.counter is None or fn.path.startswith(_TOOLS)
+            return Verdict(MAYBE, f"{name}() returns the count it moved, 0 when there is nothing more "
+                                  f"(end of the data, a full or faulting buffer)", weak=weak, count=True)
         if name in name_list("device_data_readers"):
             arg = args[0] if args else ("unknown", "")
             if arg[0] == "field" and (self.guarded(fn, node, arg[1]) or self.guarded(fn, node, f"{name}({arg[1]})")):
@@ -621,7 +645,10 @@ class ZeroAnalysis:
             return Verdict(MAYBE, f"{name}() rounds down to a multiple of a runtime value, which can be 0")
         if name in ("round_up", "roundup", "ALIGN", "DIV_ROUND_UP"):
             return self.value(args[0], fn, node, depth + 1, seen) if args else Verdict(UNKNOWN)
-        callee = self.ctx.function(name, fn.path) if self.ctx is not None else None
+        expanded = expand_macro(self.ctx, fn.path, val)
+        if expanded is not None:
+            return self.value(expanded, fn, node, depth + 1, seen)
+        callee = _function_or_macro(self.ctx, name, fn.path)
         if callee is None:
             return Verdict(UNKNOWN, f"'{name}()' is not proven nonzero")
         v = self._callee_verdict(callee, name, depth, seen)
@@ -648,8 +675,13 @@ class ZeroAnalysis:
             if all(mapped) and any(self.guarded(fn, node, c) for c in mapped):
                 return Verdict(UNKNOWN, f"'{name}()' is 0 only when {mapped[0]} is, "
                                         f"which is tested nonzero on the way")
-            return Verdict(v.kind, v.reason, v.evidence, v.files, v.weak,
-                           mapped if all(mapped) else ())
+            for c in v.zero_when:
+                # `if (!len) return 0;` in the callee, handed `len - got` under `got < len`
+                i = callee.params.index(c) if c in callee.params else -1
+                if 0 <= i < len(args) and self.value(args[i], fn, node, depth + 1, seen).kind == NONZERO:
+                    return Verdict(v.otherwise, f"'{name}()' is 0 only when its '{c}' is, and "
+                                                f"'{_arg_text(args[i]) or c}' is nonzero here")
+            return replace(v, zero_when=mapped if all(mapped) else ())
         return v
 
     def _walked_argument(self, fn: FunctionFacts, node: int, callee, args) -> str | None:
@@ -687,15 +719,31 @@ class ZeroAnalysis:
         returns = [r for r in callee.returns() if r.ret is not None]
         if not returns:
             worst = Verdict(UNKNOWN)
+        counts = any(r.ret[0] in ("var", "param", "field", "call", "bin", "minmax", "cond") for r in returns)
+        rest = Verdict(NONZERO)   # the returns not under a test of a parameter being 0
         for r in returns:
             v = inner.value(r.ret, callee, r.id, depth + 1, seen)
+            if not (v.kind == MAYBE and r.ret == ("int", 0) and _zero_tested_param(callee, r.id)):
+                rest = rest.worse(v)
             if v.kind == MAYBE:
+                literal = r.ret == ("int", 0)
+                zero_when = v.zero_when
+                if literal:
+                    # `if (!len) return 0;`: 0 only for a caller that asks for nothing
+                    tested = _zero_tested_param(callee, r.id)
+                    zero_when = (tested,) if tested else zero_when
                 v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
                             [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
-                            v.files | {callee.path}, v.weak or r.ret == ("int", 0), v.zero_when)
+                            v.files | {callee.path}, v.weak or literal, zero_when,
+                            count=v.count or (literal and counts))
+                if worst.kind == MAYBE and worst.zero_when and not v.zero_when:
+                    worst = v    # a 0 that does not need a parameter to be 0 says more
+                    break
             worst = worst.worse(v)
-            if worst.kind == MAYBE:
+            if worst.kind == MAYBE and not worst.zero_when:
                 break
+        if worst.kind == MAYBE and worst.zero_when:
+            worst = replace(worst, otherwise=rest.kind if rest.kind != MAYBE else UNKNOWN)
         if worst.kind != MAYBE:
             worst = Verdict(worst.kind, f"'{name}()' is not proven nonzero" if worst.kind == UNKNOWN else "",
                             [], {callee.path})
@@ -798,7 +846,9 @@ def _value_names(v, calls: bool = True) -> set[str]:
 # the argument a buffer filler writes to (data/buffer_fillers.txt), and the copies among them
 _FILL_DEST = {"memcpy": 0, "copy_from_user": 0, "memcpy_fromio": 0, "i2c_master_recv": 1,
               "i2c_smbus_read_i2c_block_data": 3, "i2c_smbus_read_block_data": 2, "regmap_bulk_read": 2,
-              "regmap_raw_read": 2, "spi_read": 1}
+              "regmap_raw_read": 2, "spi_read": 1, "regmap_noinc_read": 2, "spi_write_then_read": 3,
+              "usb_control_msg": 6, "usb_control_msg_recv": 6, "usb_bulk_msg": 2, "usb_interrupt_msg": 2,
+              "hid_hw_raw_request": 2, "sdio_memcpy_fromio": 1, "sdio_readsb": 1}
 _COPY_FROM = frozenset({"memcpy", "copy_from_user", "memcpy_fromio"})
 _ATOM_CALL = re.compile(r"^!?([A-Za-z_]\w*)\((.*)\)$")
 
@@ -814,6 +864,19 @@ def _pointer_base(v) -> str | None:
         return m.group(1) if m else None
     if v[0] == "bin" and v[1] in ("+", "-"):
         return _pointer_base(v[2])
+    return None
+
+
+def _member_dest(v) -> str | None:
+    """The member a fill writes into (`&st->fifo_buf[i]`, `st->buf + n` give `st->fifo_buf`,
+    `st->buf`), or None when it writes at a variable's own pointer (`&hdr`, `buf + off`)."""
+    while v[0] == "bin" and v[1] in ("+", "-"):
+        v = v[2]
+    if v[0] == "un" and v[1] == "&" and v[2][0] in ("field", "var"):
+        v = v[2]
+    if v[0] in ("field", "var") and isinstance(v[1], str):
+        m = re.match(r"^[*(&\s]*([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+)", v[1].replace(" ", ""))
+        return m.group(1) if m else None
     return None
 
 
@@ -1068,6 +1131,89 @@ def _walked_length(fn: FunctionFacts, what: str, ctx=None, field_text: str = "")
         return Verdict(MAYBE, f"{what}; an on-disk record, usually validated when its block was read "
                               f"(no check of it found in this file or the verifiers it calls)", weak=True)
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
+
+
+def expand_macro(ctx, path: str, val: Value) -> Value | None:
+    """`BLOB_NEXT(r)` with `#define BLOB_NEXT(x) ((void *)(x) + le16_to_cpu((x)->size))` in
+    the file: the macro's value in the caller's names (`r + le16_to_cpu(r->size)`), so
+    it is judged where it is used, under the caller's tests; None when val is no call
+    of such a macro (a function of that name wins) or an argument is not plain."""
+    if ctx is None or val[0] != "call" or val[1] is None or not hasattr(ctx, "macro"):
+        return None
+    if ctx.function(val[1], path) is not None:
+        return None
+    m = ctx.macro(val[1], path)
+    if m is None or len(m.params) != len(val[2]):
+        return None
+    rets = [r.ret for r in m.returns() if r.ret is not None]
+    if len(rets) != 1:
+        return None
+    args = dict(zip(m.params, val[2]))
+    texts = {}
+    for p, a in args.items():
+        t = _arg_text(a)
+        if t is None:
+            return None
+        texts[p] = t
+
+    def text_of(t: str) -> str:
+        t = _WORD.sub(lambda w: texts.get(w.group(0), w.group(0)), t)
+        return re.sub(r"\(([A-Za-z_][\w>.\-\[\]]*)\)(?=->|\.|\[)", r"\1", t)   # `(r)->size` -> `r->size`
+
+    def sub(v):
+        if not isinstance(v, tuple) or not v:
+            return v
+        if v[0] in ("var", "param") and isinstance(v[1], str) and v[1] in args:
+            return args[v[1]]
+        if v[0] == "field" and isinstance(v[1], str):
+            return ("field", text_of(v[1])) + v[2:]
+        return tuple(sub(x) if isinstance(x, tuple) else (text_of(x) if isinstance(x, str) and i > 1 else x)
+                     for i, x in enumerate(v))
+    return sub(rets[0])
+
+
+_TOOLS = ("tools/", "scripts/", "samples/")
+
+
+def _function_or_macro(ctx, name: str, path: str):
+    """The definition a call names: a function, else a function-like macro of the file
+    (`REC_LEN(r)`, `#define REC_LEN(r) le16_to_cpu((r)->len)`), else None."""
+    if ctx is None:
+        return None
+    f = ctx.function(name, path)
+    if f is None and hasattr(ctx, "macro"):
+        f = ctx.macro(name, path)
+    return f
+
+
+def _external_read(v: Value, fn: FunctionFacts, node: int) -> str | None:
+    """The text of a byte-order read of a field (`le32_to_cpu(h->chunk)`), v itself or
+    the one definition of the variable v, or None."""
+    if v[0] in ("var", "param"):
+        defs = fn.reaching(node, v[1])
+        if len(defs) != 1:
+            return None
+        v = defs[0][1]
+    if v[0] == "call" and v[1] in name_list("device_data_readers") and v[2] and v[2][0][0] == "field":
+        return f"{v[1]}({v[2][0][1]})"
+    return None
+
+
+def _external_limit(fn: FunctionFacts, read: str) -> Verdict:
+    what = f"the limit '{read}' is read from device, firmware or disk data"
+    if fn.path.startswith(("fs/", "samples/", "tools/")):
+        return Verdict(MAYBE, f"{what}; on disk or in a tool, usually validated where it was read", weak=True)
+    return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
+
+
+def _zero_tested_param(fn: FunctionFacts, node: int) -> str | None:
+    """The parameter that must be 0 on every path to the node (`if (!len) return 0;`)."""
+    for atom, polarity in fn.must_hold(node):
+        if atom in fn.params and not polarity:
+            return atom
+        if polarity and atom.endswith("==0") and atom[:-3] in fn.params:
+            return atom[:-3]
+    return None
 
 
 def _zero_condition(fn: FunctionFacts, node: int, v: Value) -> str | None:

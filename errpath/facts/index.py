@@ -16,7 +16,8 @@ from .functions import FunctionFacts
 
 class FactsIndex:
     def __init__(self, functions: Iterable[FunctionFacts], in_scope: set[str] | None = None,
-                 int_macros: dict[str, dict[str, int]] | None = None):
+                 int_macros: dict[str, dict[str, int]] | None = None,
+                 macro_functions: Iterable[FunctionFacts] = ()):
         self.by_file: dict[str, dict[str, FunctionFacts]] = defaultdict(dict)
         self.globals: dict[str, list[FunctionFacts]] = defaultdict(list)
         self.header_statics: dict[str, list[FunctionFacts]] = defaultdict(list)
@@ -30,6 +31,10 @@ class FactsIndex:
                 self.header_statics[f.name].append(f)
         self.in_scope = in_scope  # paths findings may be reported in (None = all)
         self.int_macros = int_macros or {}   # path -> its integer macros (facts.int_macros)
+        # path -> {name: a function-like macro of that .c file as a function} (not in `all`)
+        self.macro_functions: dict[str, dict[str, FunctionFacts]] = defaultdict(dict)
+        for f in macro_functions:
+            self.macro_functions[f.path][f.name] = f
         self.init_functions: dict[str, dict[str, str]] = {}   # path -> {name: why init-only} (engine)
         self.summaries = None
         self._calling: dict[str, list[FunctionFacts]] | None = None

@@ -82,3 +82,58 @@ def int_macros(data: bytes) -> dict[str, int]:
     for name in twice | {n for n, _ in pending}:
         out.pop(name, None)
     return out
+
+
+# -- file-level: function-like macros that compute a position or a length ----
+
+_FN_DEFINE = re.compile(rb"#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([\w \t,]*)\)[ \t]*((?:[^\n\\]|\\\n|\\)*)")
+
+
+def function_macros(data: bytes, called: set[str]) -> dict[str, tuple[int, tuple[str, ...], str]]:
+    """{name: (line, parameters, body)} of the function-like macros a .c file defines
+    and its functions call, whose body is one expression that reads a parameter and
+    adds to it or reads a member of it (`#define NEXT_REC(r) ((void *)(r) +
+    le16_to_cpu((r)->len))`, `#define REC_LEN(r) le16_to_cpu((r)->len)`): the steps a
+    record walk hides in a macro. A name defined twice (#ifdef alternatives) is left out."""
+    out: dict[str, tuple[int, tuple[str, ...], str]] = {}
+    twice: set[str] = set()
+    for m in _FN_DEFINE.finditer(data):
+        name = m.group(1).decode()
+        if name not in called:
+            continue
+        h = m.start()
+        if data[data.rfind(b"\n", 0, h) + 1:h].strip(b" \t\r\f\v"):
+            continue
+        if name in out:
+            twice.add(name)
+            continue
+        params = tuple(p.strip() for p in m.group(2).decode().split(",") if p.strip())
+        body = m.group(3).decode("utf-8", "replace").replace("\\\n", " ")
+        c = _COMMENT.search(body)
+        body = " ".join((body[:c.start()] if c else body).split())
+        if not params or not body or len(body) > 400 or not all(p.isidentifier() for p in params):
+            continue
+        if ";" in body or "#" in body or body.startswith(("do", "{", "({")) or body.count("(") != body.count(")"):
+            continue   # statements, token pasting, statement expressions: not one value
+        words = set(re.findall(r"[A-Za-z_]\w*", body))
+        if not (words & set(params)) or not ("+" in body or "->" in body or "." in body):
+            continue
+        out[name] = (data.count(b"\n", 0, h) + 1, params, body)
+    for name in twice:
+        out.pop(name, None)
+    return out
+
+
+def macro_source(macros: dict[str, tuple[int, tuple[str, ...], str]]) -> bytes:
+    """C source with each macro as a function on its #define's line (the lines between
+    left empty), so the facts of `return (body);` point at the macro's own line."""
+    lines: dict[int, str] = {}
+    for name, (line, params, body) in sorted(macros.items(), key=lambda x: x[1][0]):
+        while line in lines:
+            line += 1
+        args = ", ".join(f"long {p}" for p in params)
+        lines[line] = f"static inline long {name}({args}) {{ return ({body}); }}"
+    if not lines:
+        return b""
+    top = max(lines)
+    return "\n".join(lines.get(i, "") for i in range(1, top + 1)).encode() + b"\n"

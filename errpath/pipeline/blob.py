@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 
 from ..facts.functions import FunctionFacts, function_facts, lazy_function_facts, may_exceed_budget
-from ..facts.macros import int_macros
+from ..facts.macros import function_macros, int_macros, macro_source
 from ..facts.nodes import BudgetExceeded
 from ..frontend.parse import new_parser, parse_source
 from ..model import UnparsedFunction
@@ -30,6 +30,9 @@ class BlobAnalysis:
     # .c files only: {name: why it runs only at init} (init_functions()), and
     # {"<nowait>" + name: its file_operations slot} (nowait_entries())
     init_functions: dict[str, str] = field(default_factory=dict)
+    # .c files only: the function-like macros its functions call that compute a position
+    # or a length, as functions (facts.function_macros); never checked, only asked about
+    macro_functions: list[FunctionFacts] = field(default_factory=list)
 
     def __setstate__(self, state: dict) -> None:
         # the names are tokens of the file's functions too: share those strings
@@ -109,8 +112,31 @@ def analyse_blob(path: str, data: bytes, foreach_macros: frozenset[str] | None) 
         for fn in functions:
             used.update(fn._tokens if fn._tokens is not None else fn.text_tokens)
         macros = {n: v for n, v in macros.items() if n in used}
+    fn_macros = _macro_functions(path, data, functions) if path.endswith(".c") and functions else []
     return BlobAnalysis(path, functions, unparsed, len(parsed.functions) + len(getattr(parsed, "unparsed", []) or []),
-                        includes, macros, inits)
+                        includes, macros, inits, fn_macros)
+
+
+def _macro_functions(path: str, data: bytes, functions: list) -> list[FunctionFacts]:
+    """The file's function-like macros that compute a position or a length, parsed as
+    small functions (facts.function_macros); a one-line body the parser rejects is left out."""
+    if b"define" not in data:
+        return []
+    called: set[str] = set()
+    for fn in functions:
+        called.update(fn.call_names)
+    macros = function_macros(data, called - {fn.name for fn in functions})
+    if not macros:
+        return []
+    parsed = parse_source(macro_source(macros), None, parser=_PARSER)
+    out = []
+    for fn in parsed.functions:
+        if fn.ok and fn.name in macros:
+            try:
+                out.append(lazy_function_facts(fn, path))
+            except (BudgetExceeded, RecursionError):
+                continue
+    return out
 
 
 # Functions of a file that run only while the kernel, a module or a device is set

@@ -457,7 +457,9 @@ class Engine:
         fns += [f for a in context.values() for f in a.functions]
         index = FactsIndex(fns, in_scope=set(files),
                            int_macros={p: a.int_macros for d in (files, context) for p, a in d.items()
-                                       if a.int_macros})
+                                       if a.int_macros},
+                           macro_functions=[f for d in (files, context) for a in d.values()
+                                            for f in getattr(a, "macro_functions", ())])
         index.init_functions = {p: getattr(a, "init_functions", None) or {} for d in (files, context)
                                 for p, a in d.items() if getattr(a, "init_functions", None)}
         from .. import analysis as summary
