@@ -669,8 +669,8 @@ class ErrPtrNullMismatch(Rule):
             return
         # light facts first: unless the function calls something that may return an
         # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
-        if not has_token(fn, _CHECK_TOKENS) and not S.may_call_err_ptr(fn) \
-                and not outparams.may_call_storer(S, fn):
+        results = has_token(fn, _CHECK_TOKENS) or S.may_call_err_ptr(fn)
+        if not results and not outparams.may_call_storer(S, fn):
             return
         # statements no path reaches (after kunit_skip(), BUG(), ...) are not reported,
         # nor do their checks count: the reachable set, computed once if ever needed
@@ -679,12 +679,17 @@ class ErrPtrNullMismatch(Rule):
             for c in n.calls:
                 if c.name is None:
                     continue
-                if c.result is not None:
+                # (admitted for its out-parameters only, `results` false: with no IS_ERR()
+                # test and no call that may return an ERR_PTR, no result here can be one;
+                # the light test above skips such functions whole)
+                if results and c.result is not None:
                     yield from self._check_result(fn, S, n, c, live)
-                elif n.kind == "cond":
+                elif results and n.kind == "cond":
                     yield from self._check_direct(fn, S, n, c, live)
                 if c.name not in _ERR_FAMILY and any(a.startswith("&") for a in c.args):
                     yield from self._check_out(fn, S, n, c, live)
+                if not results:
+                    continue
                 for i, av in enumerate(c.arg_values):
                     if av and av[0] == "call" and av[1] and S.may_return_err_ptr(av[1], fn.path):
                         yield from self._check_nested(fn, S, n, c, i, av[1], live)
