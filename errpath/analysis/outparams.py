@@ -292,6 +292,13 @@ def _stores_of(S, name: str, from_path: str):
     known = err_ptr_out_params().get(name)
     if g is not None and known is None and not may_store(S, g):
         return {}, g   # (light: no need to ask whether its definitions are stubs)
+    if g is not None and known is None:
+        # (a summary with no ERR_PTR store is empty whether or not the definitions are
+        # configuration stubs: is_stub() decodes and summarises each of them)
+        got = out_stores(S, g)
+        if not any(s.kind == "errptr" for st in got.values() for s in st):
+            return {}, g
+        return (got if any(not S.is_stub(d) for d in S.duplicates(g)) else {}), g
     if g is not None and any(not S.is_stub(d) for d in S.duplicates(g)):
         return (out_stores(S, g) if may_store(S, g) else {}), g
     if known is None:
