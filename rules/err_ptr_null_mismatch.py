@@ -632,17 +632,22 @@ def init_context(S, fn) -> str | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _OutParam:
+    """What a call hands back through `&p` (errpath.analysis.outparams): p is checked
+    as if it were the call's result, with these outcomes instead of its returns."""
+    outs: dict          # the stores as outcomes: {(kind, errno, tag): trail}
+    callee: object      # the storing function's definition, or None for a known API
+    guard: object       # m -> bool: is node m past a test of the call's own error return
+                        # (None unless every ERR_PTR store goes with an error return)
+
+
 class ErrPtrNullMismatch(Rule):
     id = "err-ptr-null-mismatch"
     title = "NULL test on an ERR_PTR result, or IS_ERR() on a NULL result"
     severity = "warning"
     confidence = "high"
     differential = "callees"   # see Rule.differential
-
-    def __init__(self, *a, **k):
-        super().__init__(*a, **k)
-        # id(proxy call) -> ((outs, callee), guard) while an out-parameter is checked
-        self._out: dict = {}
 
     def check(self, fn, ctx):
         init = None
@@ -669,8 +674,8 @@ class ErrPtrNullMismatch(Rule):
             return
         # light facts first: unless the function calls something that may return an
         # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
-        if not has_token(fn, _CHECK_TOKENS) and not S.may_call_err_ptr(fn) \
-                and not outparams.may_call_storer(S, fn):
+        results = has_token(fn, _CHECK_TOKENS) or S.may_call_err_ptr(fn)
+        if not results and not outparams.may_call_storer(S, fn):
             return
         # statements no path reaches (after kunit_skip(), BUG(), ...) are not reported,
         # nor do their checks count: the reachable set, computed once if ever needed
@@ -679,12 +684,17 @@ class ErrPtrNullMismatch(Rule):
             for c in n.calls:
                 if c.name is None:
                     continue
-                if c.result is not None:
+                # (admitted for its out-parameters only, `results` false: with no IS_ERR()
+                # test and no call that may return an ERR_PTR, no result here can be one;
+                # the light test above skips such functions whole)
+                if results and c.result is not None:
                     yield from self._check_result(fn, S, n, c, live)
-                elif n.kind == "cond":
+                elif results and n.kind == "cond":
                     yield from self._check_direct(fn, S, n, c, live)
                 if c.name not in _ERR_FAMILY and any(a.startswith("&") for a in c.args):
                     yield from self._check_out(fn, S, n, c, live)
+                if not results:
+                    continue
                 for i, av in enumerate(c.arg_values):
                     if av and av[0] == "call" and av[1] and S.may_return_err_ptr(av[1], fn.path):
                         yield from self._check_nested(fn, S, n, c, i, av[1], live)
@@ -717,21 +727,17 @@ class ErrPtrNullMismatch(Rule):
                 # test of that return is on the side where the caller gave up on the error
                 guard = lambda m, c=c: self._after_return_test(fn, n, c, m)
             proxy = dataclasses.replace(c, result=x)
-            self._out[id(proxy)] = ((outs, g), guard)
-            try:
-                for f in self._check_result(fn, S, n, proxy, live):
-                    if g is not None and f.confidence != "low":
-                        # low: the store summary is not path-sensitive for a stored local
-                        # (`*foliop = folio;` after the folio's IS_ERR() test on one path and
-                        # a valid lookup on another); on 6.12.117 this shape gave 75 medium
-                        # findings, most of them such. A known API's store is documented.
-                        f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
-                            g.path, g.line, g.name,
-                            f"low: whether {g.name}() can store the ERR_PTR on a path that returns "
-                            f"success is not shown (the store summary is not path-sensitive)")])
-                    yield f
-            finally:
-                del self._out[id(proxy)]
+            for f in self._check_result(fn, S, n, proxy, live, _OutParam(outs, g, guard)):
+                if g is not None and f.confidence != "low":
+                    # low: the store summary is not path-sensitive for a stored local
+                    # (`*foliop = folio;` after the folio's IS_ERR() test on one path and
+                    # a valid lookup on another); on 6.12.117 this shape gave 75 medium
+                    # findings, most of them such. A known API's store is documented.
+                    f = dataclasses.replace(f, confidence="low", evidence=f.evidence + [Evidence(
+                        g.path, g.line, g.name,
+                        f"low: whether {g.name}() can store the ERR_PTR on a path that returns "
+                        f"success is not shown (the store summary is not path-sensitive)")])
+                yield f
 
     def _after_return_test(self, fn, defn, c, m) -> bool:
         """Is node m on one side only of a test of the call's own return (the call in
@@ -749,13 +755,13 @@ class ErrPtrNullMismatch(Rule):
                 return True
         return False
 
-    def _may_err(self, S, c, fn) -> bool:
-        return id(c) in self._out or S.may_return_err_ptr(c.name, fn.path)
+    def _may_err(self, S, c, fn, out=None) -> bool:
+        return out is not None or S.may_return_err_ptr(c.name, fn.path)
 
     # -- helpers -------------------------------------------------------------
-    def _callee(self, S, fn, name, call=None):
-        if call is not None and id(call) in self._out:
-            return self._out[id(call)][0]
+    def _callee(self, S, fn, name, call=None, out=None):
+        if out is not None:
+            return out.outs, out.callee
         outs, callee = S.returns_of(name, fn.path, call, fn)
         if not outs:
             return None
@@ -763,8 +769,8 @@ class ErrPtrNullMismatch(Rule):
             return None
         return outs, callee
 
-    def _callee_evidence(self, fn, name, outs, callee, want: str):
-        if any(o[0][0] is outs for o in self._out.values()):
+    def _callee_evidence(self, fn, name, outs, callee, want: str, out=None):
+        if out is not None:
             # through an out-parameter: each step of the store, the storing function last
             k = next((k for k in outs if k[0] == want and outs[k]), None)
             ev = [Evidence(s[0], s[1], s[2], s[3]) for s in reversed(outs[k])] if k else []
@@ -1210,7 +1216,9 @@ class ErrPtrNullMismatch(Rule):
         return any(d == def_node for d, _ in fn.reaching(nid, var))
 
     # -- results assigned to a variable ----------------------------------------
-    def _check_result(self, fn, S, defn, c, live):
+    def _check_result(self, fn, S, defn, c, live, out=None):
+        """Checks of the call's result p (`p = f(...)`), or, with `out`, of what the
+        call stores through `&p`."""
         p = c.result
         compound = "." in p or "->" in p
         if not compound and not _VAR.fullmatch(p):
@@ -1245,14 +1253,13 @@ class ErrPtrNullMismatch(Rule):
         # a file-scope variable (`simple_tsk = kthread_run(...)` in a module's init) is
         # kept like a field: another function of the file reads it later
         stored = compound or (_VAR.fullmatch(p) is not None and _file_scope(fn, p))
-        out = self._out.get(id(c))
-        if out is not None and out[1] is not None:
+        if out is not None and out.guard is not None:
             # (an out-parameter stored with an error return: uses past a test of it are fine)
-            tests, derefs = [m for m in tests if not out[1](m)], [m for m in derefs if not out[1](m)]
-            handed = [(m, c2) for m, c2 in handed if not out[1](m)]
+            tests, derefs = [m for m in tests if not out.guard(m)], [m for m in derefs if not out.guard(m)]
+            handed = [(m, c2) for m, c2 in handed if not out.guard(m)]
         if not (tests or is_err_tests or derefs or handed or stored):
             return
-        if not is_err_tests and not self._may_err(S, c, fn):
+        if not is_err_tests and not self._may_err(S, c, fn, out):
             return
         # 2. only now the facts that cost something: reaching definitions, the callee's summary
         alive = live()
@@ -1279,12 +1286,12 @@ class ErrPtrNullMismatch(Rule):
         if stored and err_tests and not any(m.id != defn.id and m.id in alive and any(v == p for v, _ in m.defs)
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
-            yield from self._left_in_field(fn, S, defn, c, p, err_tests)
+            yield from self._left_in_field(fn, S, defn, c, p, err_tests, out)
         if is_err_tests and derefs:
             # `if (IS_ERR(ref)) break; ... } return ref->count;`: the error side itself
             # runs straight into a dereference
             found = False
-            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests, derefs, def_nodes):
+            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests, derefs, def_nodes, out):
                 found = True
                 yield f
             if found:
@@ -1292,7 +1299,7 @@ class ErrPtrNullMismatch(Rule):
         if is_err_tests and handed:
             # the error branch itself hands the ERR_PTR on: `if (IS_ERR(skb)) goto err;
             # ... err: kfree_skb(skb);`
-            yield from self._handed_on_error_path(fn, S, defn, c, p, is_err_tests, handed, def_nodes)
+            yield from self._handed_on_error_path(fn, S, defn, c, p, is_err_tests, handed, def_nodes, out)
         if err_tests and (derefs or handed):
             # checked, but only after a use: the use sees the ERR_PTR
             stop = {m.id for m in err_tests}
@@ -1314,10 +1321,10 @@ class ErrPtrNullMismatch(Rule):
             early_h = [(m, c2) for m, c2 in handed if m.id in before and m.id not in stop and reach(m)
                        and defn.line <= m.line < first]
             if early or early_h:
-                yield from self._used_before_check(fn, S, defn, c, p, early, early_h, err_tests)
+                yield from self._used_before_check(fn, S, defn, c, p, early, early_h, err_tests, out)
                 return
         if not is_err_tests:
-            if err_tests or not self._may_err(S, c, fn):
+            if err_tests or not self._may_err(S, c, fn, out):
                 return
         tests = [m for m in tests if reach(m)]
         derefs = [m for m in derefs if reach(m) and not self._iterated(fn, m, defn, p)]
@@ -1330,7 +1337,7 @@ class ErrPtrNullMismatch(Rule):
             return
         if any(self._consumes_err(S, fn, m, c2, p) for m, c2 in handed):
             return   # handed to a function that checks IS_ERR() itself: the caller relies on it
-        got = self._callee(S, fn, c.name, c)
+        got = self._callee(S, fn, c.name, c, out)
         if got is None:
             return
         outs, callee = got
@@ -1348,7 +1355,7 @@ class ErrPtrNullMismatch(Rule):
             m = tests[0]
             if self._harmless(S, fn, p, "err", defn, compound):
                 return   # the NULL test only guards calls that accept the ERR_PTR too
-            ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+            ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
             ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
             yield self.finding(fn, m.line, m.column,
                                f"'{p}' from {c.name}() is tested for NULL, but {c.name}() returns an "
@@ -1362,7 +1369,7 @@ class ErrPtrNullMismatch(Rule):
                       and f"IS_ERR_OR_NULL({p})" not in t.text.replace(" ", "")
                       and not fn.holds(t.id, p, True)), None)
             if m is not None and not self._admits_err_ptr(S, callee):
-                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null", out)
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested with IS_ERR(): {m.text}"))
                 conf = "high" if callee is not None else "medium"
                 harmless = self._harmless_ev(S, fn, p, "null", defn, compound)
@@ -1390,7 +1397,7 @@ class ErrPtrNullMismatch(Rule):
                 and not any("IS_ERR_OR_NULL" in m.text for m in err_tests):
             # NULL and ERR_PTR: the IS_ERR() test lets the NULL through to the dereference
             m = derefs[0]
-            ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null")
+            ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "null", out)
             ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"tested with IS_ERR() only: {is_err_tests[0].text}"))
             ev.append(Evidence(fn.path, m.line, fn.name, f"dereferenced with no NULL test: {m.text}"))
             # low: on the whole 6.12.117 kernel most callers know which of the two a lookup
@@ -1434,7 +1441,7 @@ class ErrPtrNullMismatch(Rule):
                 contract = hook
             if derefs:
                 m = derefs[0]
-                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
                 ev.append(Evidence(fn.path, m.line, fn.name, f"dereferenced with no IS_ERR() check: {m.text}"))
                 if contract is not None:
                     ev.append(contract)
@@ -1448,7 +1455,7 @@ class ErrPtrNullMismatch(Rule):
                 gev = _dereferences(S, fn.path, c2.name, c2.args.index(p))
                 if gev is None:
                     continue
-                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
                 ev.append(Evidence(fn.path, m.line, fn.name, f"handed to {c2.name}() with no IS_ERR() check: {m.text}"))
                 ev.append(gev)
                 if contract is not None:
@@ -1462,7 +1469,7 @@ class ErrPtrNullMismatch(Rule):
             if stored and not tests and not derefs and not handed:
                 use = _field_use(S, fn, p)
                 if use is not None:
-                    ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                    ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
                     ev.append(Evidence(fn.path, defn.line, fn.name,
                                        f"'{p}' keeps the result with no IS_ERR() check in {fn.name}()"))
                     ev += use[1]
@@ -1492,7 +1499,7 @@ class ErrPtrNullMismatch(Rule):
                     # lookup callers), and an unseen NULL may be the one the API documents
                     # (debugfs_create_dir() callers test for NULL, harmlessly)
                     conf = "low"
-                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr")
+                ev = [set_ev] + self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
                 if contract is not None:
                     ev.append(contract)
@@ -1534,7 +1541,7 @@ class ErrPtrNullMismatch(Rule):
                            f"dereferences it", names=(name, "nested", c2.name), evidence=ev,
                            depends_on=self._deps(outs, callee) | {gev.path}, confidence=conf)
 
-    def _handed_on_error_path(self, fn, S, defn, c, p, is_err_tests, handed, def_nodes):
+    def _handed_on_error_path(self, fn, S, defn, c, p, is_err_tests, handed, def_nodes, out=None):
         atom = f"IS_ERR({p})"
         starts = [t for m in is_err_tests for t, e in m.succ
                   if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
@@ -1560,14 +1567,14 @@ class ErrPtrNullMismatch(Rule):
                                 _HAND_ON_DEPTH)   # the cleanup itself only: its shape is low and path-blind already
             if gev is None:
                 continue
-            got = self._callee(S, fn, c.name, c)
+            got = self._callee(S, fn, c.name, c, out)
             if got is None:
                 return
             outs, callee = got
             if not self._failure_errors(S, outs, callee) or _inferred(outs, callee):
                 return   # (a convention inferred from IS_ERR() tests: this one is among them)
             ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
-            ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+            ev += self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
             ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error branch: {is_err_tests[0].text}"))
             ev.append(Evidence(fn.path, m.line, fn.name, f"still holding the ERR_PTR, handed to {c2.name}(): {m.text}"))
             ev.append(gev)
@@ -1580,7 +1587,7 @@ class ErrPtrNullMismatch(Rule):
                                depends_on=self._deps(outs, callee) | {gev.path}, confidence="low")
             return
 
-    def _deref_on_error_side(self, fn, S, defn, c, p, is_err_tests, derefs, def_nodes):
+    def _deref_on_error_side(self, fn, S, defn, c, p, is_err_tests, derefs, def_nodes, out=None):
         """A dereference of p reached from the side of its IS_ERR() test where p is
         the ERR_PTR, through plain statements only (no other test on the way, p not
         given a new value): a loop that breaks out on the error and then uses the
@@ -1617,7 +1624,7 @@ class ErrPtrNullMismatch(Rule):
             work.extend(t for t, _ in x.succ)
         if hit is None:
             return
-        got = self._callee(S, fn, c.name, c)
+        got = self._callee(S, fn, c.name, c, out)
         if got is None:
             return
         outs, callee = got
@@ -1626,7 +1633,7 @@ class ErrPtrNullMismatch(Rule):
             return
         conf = "low" if _test_code(fn) else "medium"
         ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
-        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
         ev.append(Evidence(fn.path, is_err_tests[0].line, fn.name, f"the error side of: {is_err_tests[0].text}"))
         ev.append(Evidence(fn.path, hit.line, fn.name, f"reached from it with the ERR_PTR still in '{p}', "
                                                         f"no other test on the way: {hit.text}"))
@@ -1635,10 +1642,10 @@ class ErrPtrNullMismatch(Rule):
                            f"ERR_PTR", names=(p, c.name, "deref", "error-side"), evidence=ev,
                            depends_on=self._deps(outs, callee), confidence=conf)
 
-    def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests):
+    def _used_before_check(self, fn, S, defn, c, p, derefs, handed, err_tests, out=None):
         """`zone = register(); enable(zone); if (IS_ERR(zone)) ...`: the IS_ERR() test
         comes after a use that already took the ERR_PTR for a pointer."""
-        if not self._may_err(S, c, fn) or any("__GFP_NOFAIL" in a for a in c.args):
+        if not self._may_err(S, c, fn, out) or any("__GFP_NOFAIL" in a for a in c.args):
             return
         use = None
         if derefs:
@@ -1655,7 +1662,7 @@ class ErrPtrNullMismatch(Rule):
                     break
         if use is None:
             return
-        got = self._callee(S, fn, c.name, c)
+        got = self._callee(S, fn, c.name, c, out)
         if got is None:
             return
         outs, callee = got
@@ -1667,7 +1674,7 @@ class ErrPtrNullMismatch(Rule):
         m, note, what, extra, gev = use
         conf = "low" if _test_code(fn) else "medium"
         ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
-        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
         ev.append(Evidence(fn.path, m.line, fn.name, note))
         if gev is not None:
             ev.append(gev)
@@ -1686,7 +1693,7 @@ class ErrPtrNullMismatch(Rule):
                            depends_on=self._deps(outs, callee) | ({gev.path} if gev is not None else set()),
                            confidence=conf)
 
-    def _left_in_field(self, fn, S, defn, c, p, err_tests):
+    def _left_in_field(self, fn, S, defn, c, p, err_tests, out=None):
         """`q->f = f(); if (IS_ERR(q->f)) return PTR_ERR(q->f);` leaves the ERR_PTR in
         the field; a reader elsewhere in the file that takes NULL for "not set up"
         (`if (!q->f) return; kthread_stop(q->f);`) then uses it as a pointer."""
@@ -1704,14 +1711,14 @@ class ErrPtrNullMismatch(Rule):
         use = _field_use(S, fn, p, null_tested=True)
         if use is None:
             return
-        got = self._callee(S, fn, c.name, c)
+        got = self._callee(S, fn, c.name, c, out)
         if got is None:
             return
         outs, callee = got
         if not _classify(outs)["err"] or not self._failure_errors(S, outs, callee):
             return
         ev = [Evidence(fn.path, defn.line, fn.name, f"'{p}' set from {c.name}(): {defn.text}")]
-        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr")
+        ev += self._callee_evidence(fn, c.name, outs, callee, "errptr", out)
         ev.append(Evidence(fn.path, err_tests[0].line, fn.name,
                            f"the ERR_PTR is tested but left in '{p}': {err_tests[0].text}"))
         if kept is not None:
