@@ -1015,11 +1015,14 @@ class MissingErrorCode(Rule):
                 continue
             x, callee, test, failed_at = why
             # `int rc = 0;` and a call that fails later: 0 from the declaration is as
-            # wrong as 0 from an earlier success (not for a NULL: the measured shape)
+            # wrong as 0 from an earlier success, and so for an allocation's NULL (never
+            # "nothing there"); not for an ERR_PTR: `ret = 0; d = iget(); if (IS_ERR(d))
+            # goto out;` may be a lookup whose miss is an answer
+            decl_ok = test in ("neg", "logged", "null")
             if direct:
-                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=test in ("neg", "logged"), ctx=ctx)
+                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=decl_ok, ctx=ctx)
             else:
-                hit = self._returns_zero(fn, ctx, g, failed_at, decl_ok=test in ("neg", "logged"), paths=paths,
+                hit = self._returns_zero(fn, ctx, g, failed_at, decl_ok=decl_ok, paths=paths,
                                          failure=test not in ("plain", "miss"))
             if hit is None:
                 continue
@@ -1927,7 +1930,7 @@ class MissingErrorCode(Rule):
             low.append("low: a packet or netlink-dump handler, where 0 often means consumed or done")
         notes = [(c.line, "failure handed up: " + c.text) for c in handed[:3]]
         if low:
-            return "low", notes + [(cond.line, low[0])]
+            return "low", notes + [(cond.line, why) for why in low]
         return None, notes + [(cond.line, f"the function hands its other failures up ({len(handed)} "
                                           f"failure branches return an error); nothing on this branch "
                                           f"says it goes on without the step")]

@@ -300,3 +300,21 @@ def test_an_errno_overwritten_under_the_label_names_the_overwrite_and_the_return
     assert "'ret' overwritten: ret = card_finish(c);" in notes
     assert "returns 'ret': return ret;" in notes
     assert "overwrites it at line" in f.message and "card_cmd() fails here" in f.message
+
+
+def test_a_failure_answered_with_return_0_names_the_fix_and_ranks_by_evidence():
+    """`if (!p) return 0;` and its kin: the message names what to return, the
+    evidence the other failures the function hands up; the logged, commented and
+    lone forms stay below the default, each saying why."""
+    _, found = findings_for_file(FIX / "bad_failure_returns_zero_directly.c", [RULE])
+    by = {f.function: f for f in found}
+    assert by["hub_probe"].message.endswith("return -ENOMEM")
+    assert by["hub_attach"].message.endswith("return PTR_ERR(n)")
+    assert by["hub_rescan"].message.endswith("return rc")
+    for name in ("hub_probe", "hub_attach", "hub_start", "hub_resume", "hub_rescan", "hub_grow", "hub_bind"):
+        assert by[name].confidence == "medium", name
+        assert any(e.note.startswith("the function hands its other failures up") for e in by[name].evidence)
+    why = {"hub_logged": "", "hub_commented": "low: a comment", "hub_write_bits": "low: no other failure"}
+    for name, note in why.items():
+        assert by[name].confidence == "low", name
+        assert any(e.note.startswith(note or "low:") for e in by[name].evidence), name
