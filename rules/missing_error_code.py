@@ -94,6 +94,35 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   their own: the caller-visible effect is the same (an error code the caller
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
+* **A failure answered with `return 0;` right in its branch.** `p =
+  devm_kzalloc(...); if (!p) return 0;`, `if (IS_ERR(n)) return 0;`, `ret =
+  setup(d); if (ret < 0) return 0;`, `if (setup(d) < 0) return 0;`, or `if (rc
+  >= 0) return finish(d); return 0;` (the false side of a success test), in a
+  function that reports errnos (it returns one, or hands a call's errno up).
+  Default when the function hands its other failures of calls up (an errno,
+  PTR_ERR(), the failed value) and nothing says this one is tolerated; low,
+  with the reason, when the branch logs at error level, a comment sits at the
+  call or in the branch, no other failure of a call is handed up, other
+  failures return 0 too, the loop around it skips items with `continue`,
+  every caller in view drops the result, the function handles a packet or a
+  netlink dump, or the result is a count. Silent: an `*_optional` getter, a
+  test for one errno (`-ENODEV`, `-ENOENT`, `-EOPNOTSUPP`: "not there"), a
+  comment that says so (`/* optional */`, "not fatal", "ignore"), a message
+  at debug, warning or info level, a branch that schedules a retry or takes
+  a fallback (any call that is not undo or logging) or records the failure in
+  an object, a function whose every failure of a call returns 0, a lookup's
+  NULL, a positive "already done" answer.
+
+An allocation's NULL is known from the tables (`errpath/data/allocators.txt`,
+their `devm_`/`drmm_`/`pcim_`/`dmam_` managed forms), from the callee's own
+code (every NULL it returns follows a failed allocation; a NULL given back
+for a NULL argument, `if (!s) return NULL;`, and a field of what it
+allocated, `return r->data;`, do not count against it), or, for a callee
+outside the analysed code or one whose returns cannot be followed, from the
+kernel's naming of constructors (`alloc_etherdev_mqs()`,
+`devm_input_allocate_device()`, `mt76_alloc_device()`), unless it returns an
+ERR_PTR. Such a NULL into a label that returns the declaration's 0 (`int err
+= 0;`) is reported too; an ERR_PTR's is not (a lookup's miss may be meant).
 
 Why it matters
 --------------
@@ -454,8 +483,8 @@ def _failed_call(fn, cond, edge, ctx=None):
                 if atom.startswith(t + "(") and atom.endswith(")"):
                     var, test = atom[len(t) + 1:-1], "err"
                     break
-        if test is None or not _LVALUE.fullmatch(var):
-            continue
+        if test is None or not _LVALUE.fullmatch(var) or test == "null" and int_local(fn, var):
+            continue    # `if (!ret)` on an int: 0 is a success, not a NULL
         defs = fn.reaching(cond.id, var)
         if not defs:
             continue
@@ -1918,6 +1947,12 @@ class MissingErrorCode(Rule):
                        "decision in most cases judged")
         if comment is not None:
             low.append("low: a comment at the test or in the branch may say why 0 is meant")
+        if not var:
+            low.append("low: the result is tested as yes or no and never kept; the author may mean "
+                       "\"skip it\" (an optional offload, a survey entry)")
+        if any(r.ret is not None and r.ret[0] == "int" and r.ret[1] > 0 for r in fn.returns()):
+            low.append("low: the function also answers with a positive value, so 0 is one of its "
+                       "answers (\"not used\"), not only success")
         if kind == "err" and var and f"IS_ERR_OR_NULL({var})" in cond.text.replace(" ", ""):
             low.append("low: IS_ERR_OR_NULL() also takes the normal NULL for a failure")
         inner = _innermost_loop(fn, g.id)
@@ -1966,8 +2001,13 @@ def _alloc_named(ctx, fn, name) -> bool:
     """Does a NULL from `name` mean an allocation failed, by the kernel's naming (an
     `alloc` word in the name) when neither the tables nor its own code say: a
     callee outside the scope, or one whose NULL returns the analysis cannot
-    follow? Not a function that returns an ERR_PTR (by the data or its returns)."""
-    return bool(name) and _ALLOC_NAME.search(name) is not None and not callee_fails(ctx, fn, name).errptr
+    follow? Not a function that returns an ERR_PTR (by the data or its returns), nor one
+    whose returns are errnos (an int: `if (!ret)` is its success)."""
+    if not name or _ALLOC_NAME.search(name) is None:
+        return False
+    f = callee_fails(ctx, fn, name)
+    # not an ERR_PTR, and not an int whose own returns are errnos (ath10k_pci_alloc_pipes())
+    return not f.errptr and not (f.known and f.neg and not f.null)
 
 
 def _null_in_null_out(callee, nid: int) -> bool:
