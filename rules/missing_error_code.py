@@ -99,8 +99,11 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   setup(d); if (ret < 0) return 0;`, `if (setup(d) < 0) return 0;`, or `if (rc
   >= 0) return finish(d); return 0;` (the false side of a success test), in a
   function that reports errnos (it returns one, or hands a call's errno up).
-  Default when the function hands its other failures of calls up (an errno,
-  PTR_ERR(), the failed value) and nothing says this one is tolerated; low,
+  Default for an allocation's NULL when the function hands its other
+  failures of calls up (an errno, PTR_ERR(), the failed value) and nothing
+  says this one is tolerated. Low for an errno or an ERR_PTR answered so (on
+  the whole 6.12.117 kernel as often a choice: an optional phandle or syscon,
+  a SerDes lane that is not there, a mode read that falls back), and low,
   with the reason, when the branch logs at error level, a comment sits at the
   call or in the branch, no other failure of a call is handed up, other
   failures return 0 too, the loop around it skips items with `continue`,
@@ -122,7 +125,8 @@ outside the analysed code or one whose returns cannot be followed, from the
 kernel's naming of constructors (`alloc_etherdev_mqs()`,
 `devm_input_allocate_device()`, `mt76_alloc_device()`), unless it returns an
 ERR_PTR. Such a NULL into a label that returns the declaration's 0 (`int err
-= 0;`) is reported too; an ERR_PTR's is not (a lookup's miss may be meant).
+= 0;`) is reported too, low (sd_revalidate_disk() and seq_read_iter() leave
+so on purpose); an ERR_PTR's is not (a lookup's miss may be meant).
 
 Why it matters
 --------------
@@ -1116,6 +1120,14 @@ class MissingErrorCode(Rule):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          "low: no failed call and no error message on this branch; it may "
                                          "be a deliberate early exit"))
+            defs0 = fn.reaching(g.id, var) if test == "null" and confidence is None else ()
+            if defs0 and all(_zero(v) and fn.nodes[d].kind == "decl" for d, v in defs0):
+                # the declaration's 0 and no earlier success: on 6.12.117 as often a chosen
+                # "skip it on no memory" (sd_revalidate_disk, seq_read_iter) as a slip
+                confidence = "low"
+                evidence.append(Evidence(fn.path, cond.line, fn.name,
+                                         f"low: '{var}' is 0 only from its declaration; leaving with 0 on "
+                                         f"no memory may be meant"))
             if test == "err" and x and f"IS_ERR_OR_NULL({x})" in cond.text.replace(" ", "") \
                     and _resets_an_errno(fn, g, var):
                 confidence = "low"
@@ -1947,6 +1959,13 @@ class MissingErrorCode(Rule):
                        "decision in most cases judged")
         if comment is not None:
             low.append("low: a comment at the test or in the branch may say why 0 is meant")
+        if kind != "null":
+            # judged on the whole 6.12.117 kernel: an errno or an ERR_PTR answered with 0
+            # right in its branch was as often a choice (an optional phandle or syscon, a
+            # SerDes lane that is not there, a mode read that falls back) as a slip; an
+            # allocation's NULL answered with 0 mostly a slip
+            low.append("low: an errno or an error pointer answered with 0 right in its branch was as "
+                       "often a choice (an optional reference, a lane not there) on a whole kernel")
         if not var:
             low.append("low: the result is tested as yes or no and never kept; the author may mean "
                        "\"skip it\" (an optional offload, a survey entry)")
