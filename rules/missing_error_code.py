@@ -124,7 +124,7 @@ allocated, `return r->data;`, do not count against it), or, for a callee
 outside the analysed code or one whose returns cannot be followed, from the
 kernel's naming of constructors (`alloc_etherdev_mqs()`,
 `devm_input_allocate_device()`, `mt76_alloc_device()`), unless it returns an
-ERR_PTR. Such a NULL into a label that returns the declaration's 0 (`int err
+ERR_PTR or an errno (an analysed callee's own NULLs decide for it). Such a NULL into a label that returns the declaration's 0 (`int err
 = 0;`) is reported too, low (sd_revalidate_disk() and seq_read_iter() leave
 so on purpose); an ERR_PTR's is not (a lookup's miss may be meant).
 
@@ -430,8 +430,6 @@ def _null_is_alloc_failure(ctx, fn, name: str, depth: int = 0) -> bool:
     callee = _null_decided_by(ctx, fn, name, depth)
     if isinstance(callee, bool):
         return callee
-    if _alloc_named(ctx, fn, name):
-        return True
     returns = [r for r in callee.returns() if r.ret is not None]
     if not returns:
         return False
@@ -551,8 +549,6 @@ def _may_null_alloc(ctx, fn, name: str, depth: int) -> bool:
     callee = _null_decided_by(ctx, fn, name, depth)
     if isinstance(callee, bool):
         return callee
-    if _alloc_named(ctx, fn, name):
-        return True
     seen = memo(ctx.index)
     key = ("missing-error-code:may-null-alloc", id(callee), depth)
     got = seen.get(key)
@@ -2019,8 +2015,9 @@ _ALLOC_NAME = re.compile(r"(?:^|_)(?:k|v|kv)?(?:z|c|m|re)?alloc(?:ate)?(?:_|$)")
 def _alloc_named(ctx, fn, name) -> bool:
     """Does a NULL from `name` mean an allocation failed, by the kernel's naming (an
     `alloc` word in the name) when neither the tables nor its own code say: a
-    callee outside the scope, or one whose NULL returns the analysis cannot
-    follow? Not a function that returns an ERR_PTR (by the data or its returns), nor one
+    callee outside the scope, or one that returns no pointer type the analysis
+    can follow (a typedef)? An analysed callee's own NULLs decide for it
+    (blk_alloc_discard_bio()'s NULL is also "nothing left"). Not a function that returns an ERR_PTR (by the data or its returns), nor one
     whose returns are errnos (an int: `if (!ret)` is its success)."""
     if not name or _ALLOC_NAME.search(name) is None:
         return False
