@@ -94,6 +94,39 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   their own: the caller-visible effect is the same (an error code the caller
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
+* **A failure answered with `return 0;` right in its branch.** `p =
+  devm_kzalloc(...); if (!p) return 0;`, `if (IS_ERR(n)) return 0;`, `ret =
+  setup(d); if (ret < 0) return 0;`, `if (setup(d) < 0) return 0;`, or `if (rc
+  >= 0) return finish(d); return 0;` (the false side of a success test), in a
+  function that reports errnos (it returns one, or hands a call's errno up).
+  Default for an allocation's NULL when the function hands its other
+  failures of calls up (an errno, PTR_ERR(), the failed value) and nothing
+  says this one is tolerated. Low for an errno or an ERR_PTR answered so (on
+  the whole 6.12.117 kernel as often a choice: an optional phandle or syscon,
+  a SerDes lane that is not there, a mode read that falls back), and low,
+  with the reason, when the branch logs at error level, a comment sits at the
+  call or in the branch, no other failure of a call is handed up, other
+  failures return 0 too, the loop around it skips items with `continue`,
+  every caller in view drops the result, the function handles a packet or a
+  netlink dump, or the result is a count. Silent: an `*_optional` getter, a
+  test for one errno (`-ENODEV`, `-ENOENT`, `-EOPNOTSUPP`: "not there"), a
+  comment that says so (`/* optional */`, "not fatal", "ignore"), a message
+  at debug, warning or info level, a branch that schedules a retry or takes
+  a fallback (any call that is not undo or logging) or records the failure in
+  an object, a function whose every failure of a call returns 0, a lookup's
+  NULL, a positive "already done" answer.
+
+An allocation's NULL is known from the tables (`errpath/data/allocators.txt`,
+their `devm_`/`drmm_`/`pcim_`/`dmam_` managed forms), from the callee's own
+code (every NULL it returns follows a failed allocation; a NULL given back
+for a NULL argument, `if (!s) return NULL;`, and a field of what it
+allocated, `return r->data;`, do not count against it), or, for a callee
+outside the analysed code or one whose returns cannot be followed, from the
+kernel's naming of constructors (`alloc_etherdev_mqs()`,
+`devm_input_allocate_device()`, `mt76_alloc_device()`), unless it returns an
+ERR_PTR or an errno (an analysed callee's own NULLs decide for it). Such a NULL into a label that returns the declaration's 0 (`int err
+= 0;`) is reported too, low (sd_revalidate_disk() and seq_read_iter() leave
+so on purpose); an ERR_PTR's is not (a lookup's miss may be meant).
 
 Error channels other than a negative errno
 ------------------------------------------
@@ -473,13 +506,17 @@ def _null_decided_by(ctx, fn, name: str, depth: int):
     known allocator's table (True/False), or the analysed pointer-returning
     function to look into (at most two calls down), or nothing (False)."""
     a = allocator(name)
+    if a is None and name and _DEVRES.match(name):
+        a = allocator(_DEVRES.sub("", name))    # devm_kzalloc(): kzalloc() freed with the device
     if a is not None:
         return a.null_on_failure
     if ctx is None or depth >= 2:
-        return False
+        return _alloc_named(ctx, fn, name)
     callee = ctx.function(name, fn.path)
-    if callee is None or callee is fn or not callee.return_type.endswith("*"):
+    if callee is fn:
         return False
+    if callee is None or not callee.return_type.endswith("*") and not callee_fails(ctx, fn, name).null:
+        return _alloc_named(ctx, fn, name)    # out of scope, or no pointer (an MPI typedef is)
     return callee
 
 
@@ -499,18 +536,24 @@ def _null_is_alloc_failure(ctx, fn, name: str, depth: int = 0) -> bool:
         if v[0] == "null" or v == ("int", 0):
             guard = [atom for atom, pol in callee.must_hold(r.id) if pol is False]
             if not any(_alloc_defined(ctx, callee, r.id, atom, depth) for atom in guard):
+                if _null_in_null_out(callee, r.id):
+                    continue
                 return False
             saw_null = True
         elif v[0] == "var":
             if (v[1], True) in callee.must_hold(r.id):
                 continue
-            for _, dv in callee.reaching(r.id, v[1]):
+            for d, dv in callee.reaching(r.id, v[1]):
                 if dv[0] == "call" and dv[1] and _null_is_alloc_failure(ctx, callee, dv[1], depth + 1):
                     saw_null = True
                 elif dv[0] in ("un",):
                     continue
+                elif dv[0] == "null" and _null_in_null_out(callee, d):
+                    continue
                 else:
                     return False
+        elif v[0] == "field" and (re.split(r"->|\.", v[1])[0], True) in callee.must_hold(r.id):
+            continue    # `return dr->data;` after `if (!dr) return NULL;`: inside what was allocated
         elif v[0] == "call":
             if not (v[1] and _null_is_alloc_failure(ctx, callee, v[1], depth + 1)):
                 return False
@@ -539,8 +582,8 @@ def _failed_call(fn, cond, edge, ctx=None):
                 if atom.startswith(t + "(") and atom.endswith(")"):
                     var, test = atom[len(t) + 1:-1], "err"
                     break
-        if test is None or not _LVALUE.fullmatch(var):
-            continue
+        if test is None or not _LVALUE.fullmatch(var) or test == "null" and int_local(fn, var):
+            continue    # `if (!ret)` on an int: 0 is a success, not a NULL
         defs = fn.reaching(cond.id, var)
         if not defs:
             continue
@@ -981,8 +1024,13 @@ class MissingErrorCode(Rule):
         # light facts before the CFG: a failed call to test, an errno to lose
         if (exits or direct) and (_may_test_failure(ctx, fn) or _may_be_zeroed(fn)):
             yield from self._still_zero(fn, ctx)
+        lost = set()    # direct returns _lost_errnos reported: _direct_zero skips them
         if _may_lose(fn):
-            yield from self._lost_errnos(fn, ctx, preds)
+            for f in self._lost_errnos(fn, ctx, preds):
+                lost.add(f.line)
+                yield f
+        if _may_return_zero_on_failure(fn):
+            yield from self._direct_zero(fn, ctx, lost)
         told = set()    # lines already reported as a clobber: one finding per overwrite
         if _may_clobber(fn):
             for f in self._clobbered(fn, ctx):
@@ -1389,11 +1437,14 @@ class MissingErrorCode(Rule):
                 continue
             x, callee, test, failed_at = why
             # `int rc = 0;` and a call that fails later: 0 from the declaration is as
-            # wrong as 0 from an earlier success (not for a NULL: the measured shape)
+            # wrong as 0 from an earlier success, and so for an allocation's NULL (never
+            # "nothing there"); not for an ERR_PTR: `ret = 0; d = iget(); if (IS_ERR(d))
+            # goto out;` may be a lookup whose miss is an answer
+            decl_ok = test in ("neg", "logged", "null")
             if direct:
-                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=test in ("neg", "logged"), ctx=ctx)
+                hit = self._returns_zero_here(fn, g, failed_at, decl_ok=decl_ok, ctx=ctx)
             else:
-                hit = self._returns_zero(fn, ctx, g, failed_at, decl_ok=test in ("neg", "logged"), paths=paths,
+                hit = self._returns_zero(fn, ctx, g, failed_at, decl_ok=decl_ok, paths=paths,
                                          failure=test not in ("plain", "miss"))
             if hit is None:
                 continue
@@ -1457,6 +1508,14 @@ class MissingErrorCode(Rule):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          "low: no failed call and no error message on this branch; it may "
                                          "be a deliberate early exit"))
+            defs0 = fn.reaching(g.id, var) if test == "null" and confidence is None else ()
+            if defs0 and all(_zero(v) and fn.nodes[d].kind == "decl" for d, v in defs0):
+                # the declaration's 0 and no earlier success: on 6.12.117 as often a chosen
+                # "skip it on no memory" (sd_revalidate_disk, seq_read_iter) as a slip
+                confidence = "low"
+                evidence.append(Evidence(fn.path, cond.line, fn.name,
+                                         f"low: '{var}' is 0 only from its declaration; leaving with 0 on "
+                                         f"no memory may be meant"))
             if test == "err" and x and f"IS_ERR_OR_NULL({x})" in cond.text.replace(" ", "") \
                     and _resets_an_errno(fn, g, var):
                 confidence = "low"
@@ -2207,6 +2266,232 @@ class MissingErrorCode(Rule):
                 if k is not None:
                     queue.append((s, k))
         return None
+
+    # -- a call's failure answered right in its branch with `return 0;` ----------------
+    def _direct_zero(self, fn, ctx, told=frozenset()):
+        """`p = devm_kzalloc(...); if (!p) return 0;`, `ret = setup(d); if (ret < 0)
+        return 0;`: a branch taken on a call's failure (failure model: an
+        allocator's NULL, an ERR_PTR, an errno, in any test form) that leaves the
+        function at once with 0, in a function whose result carries errnos. See
+        _direct_zero_evidence for what makes it silent, low or default."""
+        preds = None
+        channel = None
+        for g in fn.nodes:
+            if g.kind != "return" or g.ret != ("int", 0) or g.line in told:
+                continue
+            if preds is None:
+                preds = fn.preds()
+            br = _branch_of(fn, preds, g.id)
+            if br is None:
+                continue
+            cond, edge = br
+            failure = _direct_failure(fn, ctx, cond, edge, g)
+            if failure is None:
+                continue
+            var, callee, kind, def_line = failure
+            if channel is None:
+                # the function reports failure by an errno somewhere: a constant, or a
+                # call's errno handed up (else 0 is its only answer to failures)
+                channel = "neg" in _error_channel(fn) or errno_channel(ctx, fn)
+            if not channel:
+                return
+            judged = self._direct_zero_evidence(fn, ctx, preds, g, cond, var, callee, kind, def_line)
+            if judged is None:
+                continue
+            confidence, notes = judged
+            fix = {"null": "-ENOMEM", "err": f"PTR_ERR({var})", "count": var}.get(
+                kind, var or f"the errno of {callee}()")
+            how = "returns an error pointer" if kind == "err" else "fails"
+            message = (f"{callee}() {how} here, but this branch returns 0, so the caller sees "
+                       f"success; return {fix}")
+            evidence = []
+            if var:
+                evidence.append(Evidence(fn.path, def_line, fn.name, f"'{var}' set from {callee}()"))
+            evidence.append(Evidence(fn.path, cond.line, fn.name,
+                                     f"failure of {callee}() tested: {cond.text}" if var else
+                                     f"{callee}()'s failure tested right in the condition: {cond.text}"))
+            evidence.append(Evidence(fn.path, g.line, fn.name, f"returns 0: {g.text}"))
+            evidence.extend(Evidence(fn.path, line, fn.name, note) for line, note in notes)
+            yield self.finding(fn, g.line, g.column, message, names=(var or callee, callee, "returns-0"),
+                               evidence=evidence, confidence=confidence)
+
+    def _direct_zero_evidence(self, fn, ctx, preds, g, cond, var, callee, kind, def_line):
+        """(confidence, [(line, note)]) for a failure branch that returns 0, or None
+        when the function says the failure is tolerated: an optional getter, a
+        message at debug, warning or info level, a comment that says so, a branch that goes on
+        working (schedules a retry, takes a fallback) or records the failure
+        elsewhere, a function whose other failures all return 0 too. Default
+        (None) when it hands up its other call failures and nothing on the
+        branch says it goes on without the step; low, with the reason, when
+        the branch logs, has a comment, is in a best-effort loop, the callers
+        drop the result, it handles a packet or a netlink dump, the result is
+        a count, or no other call failure is handed up."""
+        if "optional" in callee:
+            return None     # devm_clk_get_optional(): absent is an answer
+        if _debug_logged(fn, preds, g.id) or _tolerance_logged(fn, preds, g.id) or \
+                _records_elsewhere(fn, preds, g.id):
+            return None     # said at debug, warning or info level: goes on without it
+        run = _run_before(fn, preds, g.id)
+        if any(_RETRY.search(c.name or c.callee_text) or
+               not (_UNDO.search(c.name or c.callee_text) or _LOGGING.search(c.name or c.callee_text))
+               for n in run for c in n.calls):
+            return None     # goes on working: a retry scheduled, a fallback taken
+        comment = _branch_comment(fn, min(cond.line, def_line), g.line)
+        if comment is not None and _TOLERATED_WORDS.search(comment):
+            return None     # `/* optional */`, `/* not fatal */`: the author says it is meant
+        exits = [(c, how) for c, how in self._failure_exits(fn, ctx) if c.line != cond.line]
+        exits += self._is_err_exits(fn, {c.id for c, _ in exits} | {cond.id})
+        handed = [c for c, how in exits if how == "error"]
+        zeros = [c for c, how in exits if how == "zero"]
+        if zeros and not handed:
+            return None     # every failure returns 0: best effort by design
+        low = []
+        if kind == "count":
+            low.append("low: the result is a count or an index whose negative is the error; "
+                       "leaving with 0 may be meant")
+        if zeros:
+            low.append(f"low: other failures return 0 too (line {', '.join(str(c.line) for c in zeros[:4])})")
+        if not handed:
+            low.append("low: no other failure of a call is handed up here; 0 may be the answer for "
+                       "this one")
+        if _error_logged(fn, preds, g.id) or any(
+                _LOGGING.search(c.name or "") for n in run for c in n.calls):
+            low.append("low: the branch logs the failure; a logged failure answered with 0 was a "
+                       "decision in most cases judged")
+        if comment is not None:
+            low.append("low: a comment at the test or in the branch may say why 0 is meant")
+        if kind != "null":
+            # judged on the whole 6.12.117 kernel: an errno or an ERR_PTR answered with 0
+            # right in its branch was as often a choice (an optional phandle or syscon, a
+            # SerDes lane that is not there, a mode read that falls back) as a slip; an
+            # allocation's NULL answered with 0 mostly a slip
+            low.append("low: an errno or an error pointer answered with 0 right in its branch was as "
+                       "often a choice (an optional reference, a lane not there) on a whole kernel")
+        if not var:
+            low.append("low: the result is tested as yes or no and never kept; the author may mean "
+                       "\"skip it\" (an optional offload, a survey entry)")
+        if any(r.ret is not None and r.ret[0] == "int" and r.ret[1] > 0 for r in fn.returns()):
+            low.append("low: the function also answers with a positive value, so 0 is one of its "
+                       "answers (\"not used\"), not only success")
+        if kind == "err" and var and f"IS_ERR_OR_NULL({var})" in cond.text.replace(" ", ""):
+            low.append("low: IS_ERR_OR_NULL() also takes the normal NULL for a failure")
+        inner = _innermost_loop(fn, g.id)
+        if inner is not None and any(n.kind == "continue" and inner.contains(n.id) for n in fn.nodes):
+            low.append("low: in a loop that skips items with `continue`: a best-effort loop")
+        if callers_use_result(ctx, fn) is False:
+            low.append("low: every caller in view drops the result")
+        head = (fn.source() or b"").split(b"{", 1)[0]
+        if b"sk_buff" in head or b"netlink_callback" in head:
+            low.append("low: a packet or netlink-dump handler, where 0 often means consumed or done")
+        notes = [(c.line, "failure handed up: " + c.text) for c in handed[:3]]
+        if low:
+            return "low", notes + [(cond.line, why) for why in low]
+        return None, notes + [(cond.line, f"the function hands its other failures up ({len(handed)} "
+                                          f"failure branches return an error); nothing on this branch "
+                                          f"says it goes on without the step")]
+
+    def _is_err_exits(self, fn, skip):
+        """(test node, "error"/"zero") for each `if (IS_ERR(p))` not in skip, whatever p
+        came from (a call through an ops pointer the failure model cannot name):
+        IS_ERR() is a failure test by itself."""
+        out = []
+        for c in fn.nodes:
+            if c.kind != "cond" or c.id in skip or len(c.succ) != 2:
+                continue
+            for atom, pol in c.true_lits:
+                if pol and atom.startswith("IS_ERR(") and atom.endswith(")"):
+                    how = self._how_it_leaves(fn, next(s for s, e in c.succ if e is True), atom[7:-1])
+                    if how is not None:
+                        out.append((c, how))
+                    break
+        return out
+
+
+# -- allocators the tables do not list ---------------------------------------------------
+
+# the managed variants of the allocators (freed with the device, the DRM device, the PCI
+# device, or the DMA device): the same failure, a NULL
+_DEVRES = re.compile(r"^(?:devm|drmm|pcim|dmam)_")
+# the kernel's naming of an allocating constructor: alloc_etherdev_mqs(), mt76_alloc_device(),
+# devm_input_allocate_device(), bitmap_zalloc(), usb_alloc_urb()
+_ALLOC_NAME = re.compile(r"(?:^|_)(?:k|v|kv)?(?:z|c|m|re)?alloc(?:ate)?(?:_|$)")
+
+
+def _alloc_named(ctx, fn, name) -> bool:
+    """Does a NULL from `name` mean an allocation failed, by the kernel's naming (an
+    `alloc` word in the name) when neither the tables nor its own code say: a
+    callee outside the scope, or one that returns no pointer type the analysis
+    can follow (a typedef)? An analysed callee's own NULLs decide for it
+    (blk_alloc_discard_bio()'s NULL is also "nothing left"). Not a function that returns an ERR_PTR (by the data or its returns), nor one
+    whose returns are errnos (an int: `if (!ret)` is its success)."""
+    if not name or _ALLOC_NAME.search(name) is None:
+        return False
+    f = callee_fails(ctx, fn, name)
+    # not an ERR_PTR, and not an int whose own returns are errnos (ath10k_pci_alloc_pipes())
+    return not f.errptr and not (f.known and f.neg and not f.null)
+
+
+def _null_in_null_out(callee, nid: int) -> bool:
+    """`if (!s) return NULL;`, `} else b = NULL;` under `if (a)`: a NULL given back for
+    a NULL parameter. A caller that passes a real object never sees it, so it says
+    nothing about what the function's other NULLs mean."""
+    return any(pol is False and atom in callee.params for atom, pol in callee.must_hold(nid))
+
+
+# -- a call's failure answered with `return 0;` right in its branch: helpers ------------
+
+# `return err;`: an error variable handed up (a callee's errno, with no -EXXX in sight)
+_RETURNS_ERROR_NAME = re.compile(rb"\breturn\s+(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?\s*;")
+# work handed on for later: a retry (schedule_delayed_work(), mod_timer(), queue_work())
+_RETRY = re.compile(r"(?i)schedule|queue|retry|timer|defer|fallback")
+# words of a comment that says the failure is meant to be tolerated
+_TOLERATED_WORDS = re.compile(r"(?i)optional|ignor|not\s+(?:an?\s+)?(?:fatal|error|critical|supported|present|"
+                              r"available|needed|required)|non-?fatal|best[\s-]effort|harmless|on purpose|"
+                              r"deliberate|intentional|\bfine\b|\bok(?:ay)?\b|anyway|absent|silently")
+
+
+def _may_return_zero_on_failure(fn) -> bool:
+    """Light text test for _direct_zero: `return 0;` right in a branch, in a function
+    that can hold an errno or hands up a call's failure (`if (ret) return ret;`)."""
+    src = fn.source()
+    if src is None or _RETURN_ZERO.search(src) is None:
+        return False
+    return _may_hold_errno(fn) or _RETURNS_ERROR_NAME.search(src) is not None \
+        or _TESTED_ERROR_VARIABLE.search(src) is not None
+
+
+def _direct_failure(fn, ctx, cond, edge, g):
+    """(variable, callee, kind, line where it was set) when taking `edge` out of
+    cond is a failure of a call, tested right there; kind is "null" (an
+    allocator's NULL), "err" (an ERR_PTR), "neg" (an errno) or "count" (a
+    count or an index whose negative is the errno). Else None."""
+    failed = _failed_call(fn, cond, edge, ctx)
+    if failed is not None:
+        var, callee, test = failed
+        at = max((fn.nodes[d].line for d, _ in fn.reaching(cond.id, var) if d), default=cond.line)
+        return var, callee, test, at
+    for f in failed_calls(ctx, fn, g.id):
+        if f.test_line != cond.line or f.specific or f.kind not in ("neg", "err") or not _IDENT.fullmatch(f.var):
+            continue
+        if f.kind == "neg" and not ERROR_NAME.fullmatch(f.var) and callee_fails(ctx, fn, f.call).pos:
+            return f.var, f.call, "count", f.def_lines[-1]
+        return f.var, f.call, f.kind, f.def_lines[-1]
+    for f in tested_call_failures(ctx, fn, cond, edge):
+        return "", f.call, "neg", cond.line
+    return None
+
+
+def _branch_comment(fn, test_line: int, exit_line: int):
+    """The text of the comments from the line before the call (or its test) to the
+    exit, or None."""
+    src = fn.source()
+    if src is None:
+        return None
+    lines = src.decode("utf-8", "replace").split("\n")
+    lo, hi = max(test_line - fn.line - 1, 0), exit_line - fn.line + 1
+    found = [ln for ln in lines[lo:hi] if ("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
+             and not _MARKUP.search(ln)]
+    return "\n".join(found) if found else None
 
 
 RULE = MissingErrorCode()

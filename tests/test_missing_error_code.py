@@ -311,3 +311,23 @@ def test_an_id_stored_through_an_out_parameter_is_a_value_not_a_zero():
     assert f.message.startswith("'ret' holds a count, an id or a status, not an error, when kzalloc() fails")
     assert f.evidence[0].note == ("'ret' is not negative (a count, an id or a status from slot_new_id()) "
                                   "after this test: (ret < 0)")
+
+
+def test_a_failure_answered_with_return_0_names_the_fix_and_ranks_by_evidence():
+    """`if (!p) return 0;` and its kin: the message names what to return, the
+    evidence the other failures the function hands up; the logged, commented and
+    lone forms stay below the default, each saying why."""
+    _, found = findings_for_file(FIX / "bad_failure_returns_zero_directly.c", [RULE])
+    by = {f.function: f for f in found}
+    assert by["hub_probe"].message.endswith("return -ENOMEM")
+    assert by["hub_attach"].message.endswith("return PTR_ERR(n)")
+    assert by["hub_rescan"].message.endswith("return rc")
+    for name in ("hub_probe", "hub_grow", "hub_bind"):
+        assert by[name].confidence == "medium", name
+        assert any(e.note.startswith("the function hands its other failures up") for e in by[name].evidence)
+    why = {"hub_logged": "", "hub_commented": "low: a comment", "hub_write_bits": "low: no other failure",
+           "hub_resume": "low: the result is tested as yes or no", "hub_attach": "low: an errno or an error",
+           "hub_start": "low: an errno or an error", "hub_rescan": "low: an errno or an error"}
+    for name, note in why.items():
+        assert by[name].confidence == "low", name
+        assert any(e.note.startswith(note or "low:") for e in by[name].evidence), name
