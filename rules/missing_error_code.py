@@ -569,6 +569,53 @@ def _alloc_defined(ctx, fn, nid: int, var: str, depth: int) -> bool:
                               for _, dv in defs)
 
 
+
+def _call_failure_edges(ctx, fn, outside_loops=False):
+    """(cond, successor, variable, callee, kind) for each branch edge taken when a call
+    fails, by the failure model (`if (!p)`, `if (IS_ERR(p))`, `if (ret < 0)`, a status
+    callee's nonzero status), tested on the condition's own line."""
+    for c in fn.nodes:
+        if c.kind != "cond" or len(c.succ) != 2:
+            continue
+        if outside_loops and any(lp.contains(c.id) for lp in fn.loops):
+            continue
+        for s_id, edge in c.succ:
+            if edge not in (True, False):
+                continue
+            failed = _failed_call(fn, c, edge, ctx)
+            if failed is not None:
+                yield (c, s_id, *failed)
+                continue
+            lits = c.true_lits if edge else c.false_lits
+            # the edge's own literals: s_id may be a join both edges reach
+            fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
+                  if f.kind in ("neg", "err", "status")
+                  and not f.specific and f.test_line == c.line
+                  and any(a == f.test_text or f.var in a for a, _ in lits)]
+            if fc:
+                yield c, s_id, fc[0].var, fc[0].call, fc[0].kind
+
+
+def _failure_words(callee: str, kind: str) -> str:
+    return {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
+            "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
+
+
+def _errno_copied_on_exit(fn, cond, jump, var: str) -> bool:
+    """The branch stores the errno in another variable (`error = PTR_ERR(d);`) and
+    the way out copies that variable into the one returned (`out: if (error) {
+    put_unused_fd(fd); fd = error; }`): the error is returned after all."""
+    branch = [fn.nodes[n] for n in fn.reachable([s for s, _ in cond.succ], blocked={jump.id})
+              if cond.line <= fn.nodes[n].line <= jump.line]
+    holders = {v for n in branch for v, _ in n.defs
+               if v != var and re.search(r"=\s*(?:-E[A-Z0-9]+|PTR_ERR\s*\(|\w+\s*\()", n.text)}
+    if not holders:
+        return False
+    after = fn.reachable([s for s, _ in jump.succ])
+    return any(v == var and any(re.search(rf"\b{re.escape(var)}\s*=\s*[^=].*\b{re.escape(h)}\b", fn.nodes[n].text)
+                                for h in holders)
+               for n in after for v, _ in fn.nodes[n].defs)
+
 def _failed_call(fn, cond, edge, ctx=None):
     """(variable, call name, how) when taking `edge` out of cond means the
     allocation or call that set the variable failed."""
@@ -1056,107 +1103,88 @@ class MissingErrorCode(Rule):
             return
         preds = fn.preds()
         told = set()
-        for c in fn.nodes:
-            if c.kind != "cond" or len(c.succ) != 2:
+        for c, s_id, var, callee, kind in _call_failure_edges(ctx, fn):
+            left = self._leaves_with(fn, ch, s_id)
+            if left is None:
                 continue
-            for s_id, edge in c.succ:
-                if edge not in (True, False):
-                    continue
-                failed = _failed_call(fn, c, edge, ctx)
-                if failed is not None:
-                    var, callee, kind = failed
-                else:
-                    lits = c.true_lits if edge else c.false_lits
-                    # the edge's own literals: s_id may be a join both edges reach
-                    fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
-                          if f.kind in ("neg", "err", "status")
-                          and not f.specific and f.test_line == c.line
-                          and any(a == f.test_text or f.var in a for a, _ in lits)]
-                    if not fc:
-                        continue
-                    var, callee, kind = fc[0].var, fc[0].call, fc[0].kind
-                left = self._leaves_with(fn, ch, s_id)
-                if left is None:
-                    continue
-                ret, value, path = left
-                if ret.id in told:
-                    continue
-                if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
-                    continue
-                # the object returned is freed or put on the way (`ib_dealloc_device(&rdi->ibdev);
-                # return rdi;`): the caller gets a dead pointer
-                obj = ret.ret[1] if ret.ret is not None and ret.ret[0] == "var" else None
-                undoes = bool(obj) and any((_FREEING.search(cl.name or "") or "dealloc" in (cl.name or ""))
-                                           and any(re.search(r"\b" + re.escape(obj) + r"\b", a) for a in cl.args)
-                                           for nid in path for cl in fn.nodes[nid].calls)
-                other = next(x for x, e in c.succ if x != s_id)
-                normal = fn.reachable((other,))
-                # a goto leaves for an exit tail (`out: WRITE_ONCE(...); unlock(); return
-                # &node->base;`): only a fall-through rejoin is judged below
-                jump = next((i for i, nid in enumerate(path) if fn.nodes[nid].kind == "goto"), None)
-                path_checked = path if jump is None else path[:jump]
-                # `if (p) use(p); more_work(); return obj;`: the failure side rejoins the
-                # normal flow and goes on working: a tolerated step (an optional part),
-                # unless it undid the object it then returns; an exit tail that only
-                # undoes and logs (unlock, put, kfree) is still an exit
-                if not undoes and any(nid in normal and fn.nodes[nid].kind not in ("label", "join", "return", "goto")
-                                      and not all(_UNDO.search(cl.name or "") for cl in fn.nodes[nid].calls)
-                                      for nid in path_checked):
-                    continue
-                if not undoes and any(nid in normal and not fn.nodes[nid].calls and fn.nodes[nid].defs
-                                      for nid in path_checked):
-                    continue
-                told.add(ret.id)
-                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
-                        "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
-                evidence = [Evidence(fn.path, c.line, fn.name, f"'{var}' from {callee}() tested: {c.text}")]
-                confidence = None
-                if ch.kind == "pointer":
-                    shown = ret.text.strip().rstrip(";")
-                    message = (f"{what} here, but this path returns a valid-looking pointer ({shown}, line "
-                               f"{ret.line}) instead of NULL or an ERR_PTR, so the caller sees success")
+            ret, value, path = left
+            if ret.id in told:
+                continue
+            if _debug_logged(fn, preds, path[-1]) or _tolerance_logged(fn, preds, path[-1]):
+                continue
+            # the object returned is freed or put on the way (`ib_dealloc_device(&rdi->ibdev);
+            # return rdi;`): the caller gets a dead pointer
+            obj = ret.ret[1] if ret.ret is not None and ret.ret[0] == "var" else None
+            undoes = bool(obj) and any((_FREEING.search(cl.name or "") or "dealloc" in (cl.name or ""))
+                                       and any(re.search(r"\b" + re.escape(obj) + r"\b", a) for a in cl.args)
+                                       for nid in path for cl in fn.nodes[nid].calls)
+            other = next(x for x, e in c.succ if x != s_id)
+            normal = fn.reachable((other,))
+            # a goto leaves for an exit tail (`out: WRITE_ONCE(...); unlock(); return
+            # &node->base;`): only a fall-through rejoin is judged below
+            jump = next((i for i, nid in enumerate(path) if fn.nodes[nid].kind == "goto"), None)
+            path_checked = path if jump is None else path[:jump]
+            # `if (p) use(p); more_work(); return obj;`: the failure side rejoins the
+            # normal flow and goes on working: a tolerated step (an optional part),
+            # unless it undid the object it then returns; an exit tail that only
+            # undoes and logs (unlock, put, kfree) is still an exit
+            if not undoes and any(nid in normal and fn.nodes[nid].kind not in ("label", "join", "return", "goto")
+                                  and not all(_UNDO.search(cl.name or "") for cl in fn.nodes[nid].calls)
+                                  for nid in path_checked):
+                continue
+            if not undoes and any(nid in normal and not fn.nodes[nid].calls and fn.nodes[nid].defs
+                                  for nid in path_checked):
+                continue
+            told.add(ret.id)
+            what = _failure_words(callee, kind)
+            evidence = [Evidence(fn.path, c.line, fn.name, f"'{var}' from {callee}() tested: {c.text}")]
+            confidence = None
+            if ch.kind == "pointer":
+                shown = ret.text.strip().rstrip(";")
+                message = (f"{what} here, but this path returns a valid-looking pointer ({shown}, line "
+                           f"{ret.line}) instead of NULL or an ERR_PTR, so the caller sees success")
+                evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                         f"returns a pointer that is not NULL: {ret.text}"))
+                derived = ret.ret is not None and ret.ret[0] == "un" and _derived_from(ret.ret, var)
+                if derived:
+                    # `return &folio->page;` after IS_ERR(folio), `return &state->base;`
+                    # after a failed kmemdup(): the first member's address is the
+                    # ERR_PTR or the NULL itself, a common idiom; the layout decides
+                    confidence = "low"
                     evidence.append(Evidence(fn.path, ret.line, fn.name,
-                                             f"returns a pointer that is not NULL: {ret.text}"))
-                    derived = ret.ret is not None and ret.ret[0] == "un" and _derived_from(ret.ret, var)
-                    if derived:
-                        # `return &folio->page;` after IS_ERR(folio), `return &state->base;`
-                        # after a failed kmemdup(): the first member's address is the
-                        # ERR_PTR or the NULL itself, a common idiom; the layout decides
-                        confidence = "low"
-                        evidence.append(Evidence(fn.path, ret.line, fn.name,
-                                                 f"low: the pointer returned is computed from '{var}', which "
-                                                 f"failed here; it is still NULL or the ERR_PTR when the member "
-                                                 f"is the first of its struct"))
-                    elif undoes:
-                        evidence.append(Evidence(fn.path, c.line, fn.name,
-                                                 "the failure branch frees or puts the object on its way out"))
-                    else:
-                        confidence = "low"
-                        evidence.append(Evidence(fn.path, c.line, fn.name,
-                                                 "low: the branch undoes nothing; the object may be usable "
-                                                 "without the failed part"))
+                                             f"low: the pointer returned is computed from '{var}', which "
+                                             f"failed here; it is still NULL or the ERR_PTR when the member "
+                                             f"is the first of its struct"))
+                elif undoes:
+                    evidence.append(Evidence(fn.path, c.line, fn.name,
+                                             "the failure branch frees or puts the object on its way out"))
                 else:
-                    succ = value
-                    fams = ", ".join(sorted(f + "*" for f in ch.families))
-                    message = (f"{what} here, but this path returns {succ} (success in this function's "
-                               f"{fams} status channel, line {ret.line}), so the caller sees success; return "
-                               f"a {fams} failure status")
-                    evidence.append(Evidence(fn.path, ret.line, fn.name, f"returns success ({value}): {ret.text}"))
-                    others = [r for r, x in _returned_failures(fn, ch) if r.id != ret.id]
-                    if len(others) < 2:
-                        confidence = "low"
-                        evidence.append(Evidence(fn.path, ret.line, fn.name,
-                                                 "low: fewer than two other returns hand a failure status up"))
-                    elif not ch.families <= _KNOWN_STATUS_FAMILIES:
-                        # NETDEV_TX_OK after a dropped packet, a driver's own FAILURE/SUCCESS
-                        # pairs: learnt from names alone, as often deliberate as not
-                        confidence = "low"
-                        evidence.append(Evidence(fn.path, ret.line, fn.name,
-                                                 "low: a status family learnt from its names only (not a "
-                                                 "subsystem's status codes); a success after a drop or a "
-                                                 "tolerated step is often meant"))
-                yield self.finding(fn, c.line, c.column, message, names=(var or callee, callee, "success-status"),
-                                   evidence=evidence, confidence=confidence)
+                    confidence = "low"
+                    evidence.append(Evidence(fn.path, c.line, fn.name,
+                                             "low: the branch undoes nothing; the object may be usable "
+                                             "without the failed part"))
+            else:
+                succ = value
+                fams = ", ".join(sorted(f + "*" for f in ch.families))
+                message = (f"{what} here, but this path returns {succ} (success in this function's "
+                           f"{fams} status channel, line {ret.line}), so the caller sees success; return "
+                           f"a {fams} failure status")
+                evidence.append(Evidence(fn.path, ret.line, fn.name, f"returns success ({value}): {ret.text}"))
+                others = [r for r, x in _returned_failures(fn, ch) if r.id != ret.id]
+                if len(others) < 2:
+                    confidence = "low"
+                    evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                             "low: fewer than two other returns hand a failure status up"))
+                elif not ch.families <= _KNOWN_STATUS_FAMILIES:
+                    # NETDEV_TX_OK after a dropped packet, a driver's own FAILURE/SUCCESS
+                    # pairs: learnt from names alone, as often deliberate as not
+                    confidence = "low"
+                    evidence.append(Evidence(fn.path, ret.line, fn.name,
+                                             "low: a status family learnt from its names only (not a "
+                                             "subsystem's status codes); a success after a drop or a "
+                                             "tolerated step is often meant"))
+            yield self.finding(fn, c.line, c.column, message, names=(var or callee, callee, "success-status"),
+                               evidence=evidence, confidence=confidence)
 
     def _output_not_set(self, fn, ctx):
         """The function reports failure through a status output (failure.error_channel:
@@ -1171,71 +1199,51 @@ class MissingErrorCode(Rule):
         handed = {r.id for r in fn.returns() if r.ret is not None and r.ret != ("int", 0)}
         preds = None
         told = set()
-        for c in fn.nodes:
-            if c.kind != "cond" or len(c.succ) != 2 or any(lp.contains(c.id) for lp in fn.loops):
+        for c, s_id, var, callee, kind in _call_failure_edges(ctx, fn, outside_loops=True):
+            seen = fn.reachable((s_id,), frozenset(stores | handed))
+            if fn.exit not in seen:
                 continue
-            for s_id, edge in c.succ:
-                if edge not in (True, False):
-                    continue
-                failed = _failed_call(fn, c, edge, ctx)
-                if failed is not None:
-                    var, callee, kind = failed
-                else:
-                    lits = c.true_lits if edge else c.false_lits
-                    # the edge's own literals: s_id may be a join both edges reach
-                    fc = [f for f in failed_calls(ctx, fn, s_id, fn.must_hold(c.id) | lits)
-                          if f.kind in ("neg", "err", "status")
-                          and not f.specific and f.test_line == c.line
-                          and any(a == f.test_text or f.var in a for a, _ in lits)]
-                    if not fc:
-                        continue
-                    var, callee, kind = fc[0].var, fc[0].call, fc[0].kind
-                seen = fn.reachable((s_id,), frozenset(stores | handed))
-                if fn.exit not in seen:
-                    continue
-                if c.id in told:
-                    continue
-                head = self._branch_head(fn, s_id)
-                if any(_TOLERANCE_LOG.search(cl.name or "") or _DEBUG_LOG.search(cl.name or "")
-                       for n in head for cl in n.calls):
-                    continue    # `pr_warn("cannot register ..."); ` and on: a tolerated step
-                if any(v != ch.output and _PARAM_FIELD.fullmatch(v) and v.split("->")[0].lstrip("*") in fn.params
-                       for n in head for v, _ in n.defs):
-                    continue    # `data->error = ret;`: stored in another output
-                if var and any(var in cl.args for n in (fn.nodes[x] for x in seen) for cl in n.calls
-                               if not _LOGGING.search(cl.name or "")):
-                    continue    # handed to a completion (`terminated(subreq, err)`) on the way out
-                if preds is None:
-                    preds = fn.preds()
-                ends = [n for n in seen if fn.nodes[n].kind == "return" or fn.exit in
-                        {x for x, _ in fn.nodes[n].succ}]
-                if any(_debug_logged(fn, preds, n) or _tolerance_logged(fn, preds, n) for n in ends):
-                    continue
-                told.add(c.id)
-                exit_ = min((fn.nodes[n] for n in ends if fn.nodes[n].kind == "return"), key=lambda n: n.line,
-                            default=None)
-                where = f" (line {exit_.line})" if exit_ is not None else ""
-                what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
-                        "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
-                message = (f"{what} here, but this path leaves the function{where} without storing the "
-                           f"error in '{ch.output}', which the other failure paths set, so the caller "
-                           f"sees success; set {ch.output} before leaving")
-                evidence = [Evidence(fn.path, c.line, fn.name, f"'{var or callee}' from {callee}() tested: {c.text}")]
-                evidence += [Evidence(fn.path, fn.nodes[d].line, fn.name,
-                                      f"another failure path stores the error: {fn.nodes[d].text}")
-                             for d in ch.output_stores[:3]]
-                if exit_ is not None:
-                    evidence.append(Evidence(fn.path, exit_.line, fn.name,
-                                             f"leaves without setting '{ch.output}': {exit_.text}"))
-                # low: on the whole 6.12.117 kernel, outputs learnt this way were as often
-                # filled later (a completion, the caller, another output) as forgotten
-                confidence = "low"
-                evidence.append(Evidence(fn.path, c.line, fn.name,
-                                         "low: a status output may be filled elsewhere (a completion, the "
-                                         "caller, another field); the other failure paths set it here"))
-                yield self.finding(fn, c.line, c.column, message, names=(ch.output, callee, "output-unset"),
-                                   evidence=evidence, confidence=confidence)
-                break
+            if c.id in told:
+                continue
+            head = self._branch_head(fn, s_id)
+            if any(_TOLERANCE_LOG.search(cl.name or "") or _DEBUG_LOG.search(cl.name or "")
+                   for n in head for cl in n.calls):
+                continue    # `pr_warn("cannot register ..."); ` and on: a tolerated step
+            if any(v != ch.output and _PARAM_FIELD.fullmatch(v) and v.split("->")[0].lstrip("*") in fn.params
+                   for n in head for v, _ in n.defs):
+                continue    # `data->error = ret;`: stored in another output
+            if var and any(var in cl.args for n in (fn.nodes[x] for x in seen) for cl in n.calls
+                           if not _LOGGING.search(cl.name or "")):
+                continue    # handed to a completion (`terminated(subreq, err)`) on the way out
+            if preds is None:
+                preds = fn.preds()
+            ends = [n for n in seen if fn.nodes[n].kind == "return" or fn.exit in
+                    {x for x, _ in fn.nodes[n].succ}]
+            if any(_debug_logged(fn, preds, n) or _tolerance_logged(fn, preds, n) for n in ends):
+                continue
+            told.add(c.id)
+            exit_ = min((fn.nodes[n] for n in ends if fn.nodes[n].kind == "return"), key=lambda n: n.line,
+                        default=None)
+            where = f" (line {exit_.line})" if exit_ is not None else ""
+            what = _failure_words(callee, kind)
+            message = (f"{what} here, but this path leaves the function{where} without storing the "
+                       f"error in '{ch.output}', which the other failure paths set, so the caller "
+                       f"sees success; set {ch.output} before leaving")
+            evidence = [Evidence(fn.path, c.line, fn.name, f"'{var or callee}' from {callee}() tested: {c.text}")]
+            evidence += [Evidence(fn.path, fn.nodes[d].line, fn.name,
+                                  f"another failure path stores the error: {fn.nodes[d].text}")
+                         for d in ch.output_stores[:3]]
+            if exit_ is not None:
+                evidence.append(Evidence(fn.path, exit_.line, fn.name,
+                                         f"leaves without setting '{ch.output}': {exit_.text}"))
+            # low: on the whole 6.12.117 kernel, outputs learnt this way were as often
+            # filled later (a completion, the caller, another output) as forgotten
+            confidence = "low"
+            evidence.append(Evidence(fn.path, c.line, fn.name,
+                                     "low: a status output may be filled elsewhere (a completion, the "
+                                     "caller, another field); the other failure paths set it here"))
+            yield self.finding(fn, c.line, c.column, message, names=(ch.output, callee, "output-unset"),
+                               evidence=evidence, confidence=confidence)
 
     @staticmethod
     def _branch_head(fn, start: int) -> list:
@@ -1449,6 +1457,8 @@ class MissingErrorCode(Rule):
             if hit is None:
                 continue
             var, zero_ev, counted, ret_node = hit
+            if not direct and _errno_copied_on_exit(fn, cond, g, var):
+                continue    # `error = PTR_ERR(d); goto out;` ... `out: if (error) fd = error;`
             target = g.text.rstrip(";").strip()
             confidence = None
             sibling = None
