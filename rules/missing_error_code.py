@@ -291,7 +291,7 @@ from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
-                         int_local, memo,
+                         int_local, may_have_status, memo,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
@@ -1098,6 +1098,8 @@ class MissingErrorCode(Rule):
         `if (!buf) return nfs_ok;`, `goto out` to `return status;` with status
         still nfs_ok, or a pointer function that frees its object on a failure and
         falls through to return it."""
+        if not (fn.return_type.strip().endswith("*") or may_have_status(fn)):
+            return    # neither a pointer nor a status family: spares the channel's reaching definitions
         ch = error_channel(ctx, fn)
         if ch.kind not in ("status", "pointer"):
             return
@@ -1856,8 +1858,9 @@ class MissingErrorCode(Rule):
         returns something else (`error = -EIO; goto out;` where out returns 0)."""
         tested = None
         ints = {}
-        ch = error_channel(ctx, fn)
-        status = ch.kind == "status"
+        # no status family in its text: spares the channel's reaching definitions
+        ch = error_channel(ctx, fn) if may_have_status(fn) else None
+        status = ch is not None and ch.kind == "status"
         for d in fn.nodes:
             if d.kind not in ("expr",) or not d.defs:
                 continue
