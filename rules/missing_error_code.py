@@ -1098,7 +1098,7 @@ class MissingErrorCode(Rule):
         `if (!buf) return nfs_ok;`, `goto out` to `return status;` with status
         still nfs_ok, or a pointer function that frees its object on a failure and
         falls through to return it."""
-        if not (fn.return_type.strip().endswith("*") or may_have_status(fn)):
+        if not (fn.return_type.strip().endswith("*") or may_have_status(fn, ctx)):
             return    # neither a pointer nor a status family: spares the channel's reaching definitions
         ch = error_channel(ctx, fn)
         if ch.kind not in ("status", "pointer"):
@@ -1859,7 +1859,7 @@ class MissingErrorCode(Rule):
         tested = None
         ints = {}
         # no status family in its text: spares the channel's reaching definitions
-        ch = error_channel(ctx, fn) if may_have_status(fn) else None
+        ch = error_channel(ctx, fn) if may_have_status(fn, ctx) else None
         status = ch is not None and ch.kind == "status"
         for d in fn.nodes:
             if d.kind not in ("expr",) or not d.defs:

@@ -99,7 +99,7 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
         return PRESUMED
     if depth > 2:
         return PRESUMED
-    ch = error_channel(ctx, callee) if may_have_status(callee) else NO_CHANNEL
+    ch = error_channel(ctx, callee) if may_have_status(callee, ctx) else NO_CHANNEL
     if ch.kind == "status":
         # `return nfserr_inval;` ... `return nfs_ok;`: 0 (its success member) or a status
         return Fails(neg=ch.errno, status=True, known=True)
@@ -456,19 +456,19 @@ def _status_table() -> dict:
     return {r[0]: r[1] for r in data_rows("status_channels")}
 
 
-def may_have_status(fn) -> bool:
-    """Can fn have a status channel at all? Its source names a constant of a known
-    status family or a success member (`nfs_ok`, `*_SUCCESS`): a cheap test that
-    spares callers the function's reaching definitions (_learn_channel)."""
-    src = fn.source()
-    if src is None:
-        return True
-    prefixes = tuple(_status_table())
-    return any(t.startswith(prefixes) or _success_constant(t)
-               for t in set(_TOKEN.findall(src.decode("utf-8", "surrogateescape"))))
-
-
-_TOKEN = re.compile(r"[A-Za-z_]\w*")
+def may_have_status(fn, ctx=None) -> bool:
+    """Can fn have a status channel at all? It names a constant of a known status
+    family or a success member (`nfs_ok`, `*_SUCCESS`): a test on its identifier
+    set that spares callers the function's reaching definitions (_learn_channel).
+    Memoised per function when ctx is given."""
+    memo = _memo(ctx) if ctx is not None else {}
+    key = ("may-have-status", id(fn))
+    got = memo.get(key)
+    if got is None:
+        toks = getattr(fn, "_tokens", None) or fn.text_tokens
+        prefixes = tuple(_status_table())
+        got = memo[key] = any(t.startswith(prefixes) or _success_constant(t) for t in toks)
+    return got
 
 
 def _success_constant(name: str) -> bool:
