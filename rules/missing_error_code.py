@@ -596,6 +596,30 @@ def _call_failure_edges(ctx, fn, outside_loops=False):
                 yield c, s_id, fc[0].var, fc[0].call, fc[0].kind
 
 
+
+def _walk_exit_tail(fn, g, var, visit) -> bool:
+    """Walk the short exit tail after node g depth first: at most EXIT_TAIL nodes,
+    none a loop or a reader of var. visit(node id, node) says what to do at each:
+    True goes on past it, False stops there, None abandons the walk. True when the
+    walk was not abandoned."""
+    stack, seen = [s for s, _ in g.succ], set()
+    while stack:
+        nid = stack.pop()
+        if nid in seen:
+            continue
+        seen.add(nid)
+        if len(seen) > EXIT_TAIL:
+            return False
+        node = fn.nodes[nid]
+        if node.kind == "loop" or reads(node, var):
+            return False
+        go = visit(nid, node)
+        if go is None:
+            return False
+        if go:
+            stack.extend(s for s, _ in node.succ)
+    return True
+
 def _failure_words(callee: str, kind: str) -> str:
     return {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
             "status": f"{callee}() returns a failure status", "neg": f"{callee}() fails"}[kind]
@@ -1826,17 +1850,9 @@ class MissingErrorCode(Rule):
         """The `return 0;` that every path from g reaches within a short exit tail
         (at most EXIT_TAIL statements, no loop, only undo and log calls: unlock,
         free, put, dev_err ...) without reading var, or None."""
-        stack, seen, found = [s for s, _ in g.succ], set(), None
-        while stack:
-            nid = stack.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            if len(seen) > EXIT_TAIL:
-                return None
-            node = fn.nodes[nid]
-            if node.kind == "loop" or reads(node, var):
-                return None
+        found = []
+
+        def visit(nid, node):
             if any(not _UNDO.search(c.name or c.callee_text) for c in node.calls):
                 return None    # work goes on after the failure: a fallback, not an exit
             if any(v == var for v, _ in node.defs):
@@ -1844,12 +1860,12 @@ class MissingErrorCode(Rule):
             if node.kind == "return":
                 if node.ret != ("int", 0):
                     return None
-                found = found or node
-                continue
+                found.append(node)
+                return False
             if nid == 1 or node.kind == "noreturn":
                 return None
-            stack.extend(s for s, _ in node.succ)
-        return found
+            return True
+        return found[0] if _walk_exit_tail(fn, g, var, visit) and found else None
 
     # -- a clobbered errno --------------------------------------------------------------
     def _clobbered(self, fn, ctx):
@@ -1985,28 +2001,22 @@ class MissingErrorCode(Rule):
         from g sets var to something other than an errno before reading it,
         within a short tail (EXIT_TAIL statements, no loop), and then returns
         it unchanged; else None."""
-        stack, seen, found = [s for s, _ in g.succ], set(), None
-        while stack:
-            nid = stack.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            if len(seen) > EXIT_TAIL:
-                return None
-            node = fn.nodes[nid]
-            if node.kind == "loop" or reads(node, var) or nid == 1 or node.kind in ("return", "noreturn"):
+        found = []
+
+        def visit(nid, node):
+            if nid == 1 or node.kind in ("return", "noreturn"):
                 return None
             sets = [v for x, v in node.defs if x == var]
-            if sets:
-                if any(_negative(v) or v[0] not in ("call", "int") for v in sets):
-                    return None    # another errno (or a value we cannot read): the failure survives
-                r = self._unchanged_return(fn, node, var)
-                if r is None or found is not None and found[0].id != nid:
-                    return None
-                found = (node, r)
-                continue
-            stack.extend(s for s, _ in node.succ)
-        return found
+            if not sets:
+                return True
+            if any(_negative(v) or v[0] not in ("call", "int") for v in sets):
+                return None    # another errno (or a value we cannot read): the failure survives
+            r = self._unchanged_return(fn, node, var)
+            if r is None or found and found[0][0].id != nid:
+                return None
+            found[:] = [(node, r)]
+            return False
+        return found[0] if _walk_exit_tail(fn, g, var, visit) and found else None
 
     def _before_exit(self, fn, d) -> bool:
         """`err = -EIO; goto out;`: the errno is set right before a goto or a
