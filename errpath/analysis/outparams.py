@@ -75,27 +75,21 @@ def _errors_after(fn: FunctionFacts, start: int, stops: set, handed_callee=None,
     out; }`, names: `*acts`) is followed on its error side only, and a returned local
     is judged by its definitions on the way from the store when there are any."""
     errs = {f"{t}({x})" for t in ("IS_ERR", "IS_ERR_OR_NULL") for x in names}
-    seen = {start}
-    work = [s for s, _ in fn.nodes[start].succ]
-    rets = []
-    while work:
-        n = work.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        x = fn.nodes[n]
-        if x.kind == "exit":
-            return False   # fell off the end (a void function)
-        if x.kind == "return":
-            rets.append(x)
-            continue
-        if n in stops:
-            return False   # a later store replaces it: not this store's outcome
-        for s, e in x.succ:
-            lits = x.true_lits if e is True else x.false_lits if e is False else ()
-            if errs and any(a.replace(" ", "") in errs and not pol for a, pol in lits):
-                continue   # the side where the stored value is known valid
-            work.append(s)
+
+    def follow(x, e) -> bool:
+        if x.kind in ("exit", "return") or x.id in stops:
+            return False
+        lits = x.true_lits if e is True else x.false_lits if e is False else ()
+        # not the side where the stored value is known valid
+        return not (errs and any(a.replace(" ", "") in errs and not pol for a, pol in lits))
+
+    seen = {start} | fn.reachable([s for s, _ in fn.nodes[start].succ], blocked={start}, follow=follow)
+    reached = [fn.nodes[n] for n in seen if n != start]
+    if any(x.kind == "exit" for x in reached):
+        return False   # fell off the end (a void function)
+    if any(x.id in stops and x.kind != "return" for x in reached):
+        return False   # a later store replaces it: not this store's outcome
+    rets = [x for x in reached if x.kind == "return"]
     for x in rets:
         v = x.ret
         if v is not None and v[0] == "call" and handed_callee is not None and v[1] == handed_callee and handed_err:
