@@ -291,7 +291,7 @@ from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
-                         int_local, may_have_status, memo,
+                         int_local, may_have_status, memo, status_output,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
@@ -1217,10 +1217,10 @@ class MissingErrorCode(Rule):
         `cmd->result = -ENOMEM;` on a failure path) and a call's failure leaves it
         without storing anything there on some path to the exit: the caller reads
         the output's old value, success."""
-        ch = error_channel(ctx, fn)
-        if not ch.output:
+        output, output_stores = status_output(ctx, fn)
+        if not output:
             return
-        stores = {n.id for n in fn.nodes if any(v == ch.output for v, _ in n.defs)}
+        stores = {n.id for n in fn.nodes if any(v == output for v, _ in n.defs)}
         # a return that hands a failure up another way is not this exit
         handed = {r.id for r in fn.returns() if r.ret is not None and r.ret != ("int", 0)}
         preds = None
@@ -1235,7 +1235,7 @@ class MissingErrorCode(Rule):
             if any(_TOLERANCE_LOG.search(cl.name or "") or _DEBUG_LOG.search(cl.name or "")
                    for n in head for cl in n.calls):
                 continue    # `pr_warn("cannot register ..."); ` and on: a tolerated step
-            if any(v != ch.output and _PARAM_FIELD.fullmatch(v) and v.split("->")[0].lstrip("*") in fn.params
+            if any(v != output and _PARAM_FIELD.fullmatch(v) and v.split("->")[0].lstrip("*") in fn.params
                    for n in head for v, _ in n.defs):
                 continue    # `data->error = ret;`: stored in another output
             if var and any(var in cl.args for n in (fn.nodes[x] for x in seen) for cl in n.calls
@@ -1253,22 +1253,22 @@ class MissingErrorCode(Rule):
             where = f" (line {exit_.line})" if exit_ is not None else ""
             what = _failure_words(callee, kind)
             message = (f"{what} here, but this path leaves the function{where} without storing the "
-                       f"error in '{ch.output}', which the other failure paths set, so the caller "
-                       f"sees success; set {ch.output} before leaving")
+                       f"error in '{output}', which the other failure paths set, so the caller "
+                       f"sees success; set {output} before leaving")
             evidence = [Evidence(fn.path, c.line, fn.name, f"'{var or callee}' from {callee}() tested: {c.text}")]
             evidence += [Evidence(fn.path, fn.nodes[d].line, fn.name,
                                   f"another failure path stores the error: {fn.nodes[d].text}")
-                         for d in ch.output_stores[:3]]
+                         for d in output_stores[:3]]
             if exit_ is not None:
                 evidence.append(Evidence(fn.path, exit_.line, fn.name,
-                                         f"leaves without setting '{ch.output}': {exit_.text}"))
+                                         f"leaves without setting '{output}': {exit_.text}"))
             # low: on the whole 6.12.117 kernel, outputs learnt this way were as often
             # filled later (a completion, the caller, another output) as forgotten
             confidence = "low"
             evidence.append(Evidence(fn.path, c.line, fn.name,
                                      "low: a status output may be filled elsewhere (a completion, the "
                                      "caller, another field); the other failure paths set it here"))
-            yield self.finding(fn, c.line, c.column, message, names=(ch.output, callee, "output-unset"),
+            yield self.finding(fn, c.line, c.column, message, names=(output, callee, "output-unset"),
                                evidence=evidence, confidence=confidence)
 
     @staticmethod

@@ -459,7 +459,7 @@ def _status_table() -> dict:
 def may_have_status(fn, ctx=None) -> bool:
     """Can fn have a status channel at all? It names a constant of a known status
     family or a success member (`nfs_ok`, `*_SUCCESS`): a test on its identifier
-    set that spares callers the function's reaching definitions (_learn_channel).
+    set that spares callers the function's reaching definitions (error_channel).
     Memoised per function when ctx is given."""
     memo = _memo(ctx) if ctx is not None else {}
     key = ("may-have-status", id(fn))
@@ -538,9 +538,25 @@ def error_channel(ctx, fn) -> Channel:
     key = ("error-channel", id(fn))
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _learn_channel(fn)
+        got = _learn_result_channel(fn)
         if got.kind == "none" and fn.return_type.strip().endswith("*") and _callers_test_pointer(ctx, fn):
-            got = memo[key] = Channel("pointer")
+            got = Channel("pointer")
+        out, stores = status_output(ctx, fn)
+        if out:
+            got = Channel(got.kind, got.success, got.families, got.errno, out, stores)
+        memo[key] = got
+    return got
+
+
+def status_output(ctx, fn) -> tuple:
+    """(lvalue, storing nodes) of fn's status output (Channel.output), ("", ())
+    when it has none; memoised per function. Cheaper than error_channel() when
+    only the output is wanted: it needs no reaching definitions of the returns."""
+    memo = _memo(ctx) if ctx is not None else {}
+    key = ("status-output", id(fn))
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _output(fn)
     return got
 
 
@@ -627,25 +643,19 @@ def _output(fn):
     return (best, tuple(fails[best])) if best else ("", ())
 
 
-def _learn_channel(fn) -> Channel:
-    ch = _learn_result_channel(fn)
-    out, stores = _output(fn)
-    if out:
-        return Channel(ch.kind, ch.success, ch.families, ch.errno, out, stores)
-    return ch
-
-
 def _learn_result_channel(fn) -> Channel:
     rt = fn.return_type.replace("static", "").replace("inline", "").strip()
     if rt == "void" or rt in ("bool", "_Bool"):
         return NO_CHANNEL
-    values = list(_returned_values(fn))
     if rt.endswith("*"):
-        if any(x[0] in ("null", "errptr", "errcast") for _, x in values) or any(
+        # a failure returned as written first: most pointer functions need no reaching definitions
+        if any(r.ret is not None and r.ret[0] in ("null", "errptr", "errcast") for r in fn.returns()) or any(
+                x[0] in ("null", "errptr", "errcast") for _, x in _returned_values(fn)) or any(
                 r.ret is not None and r.ret[0] == "var" and (r.ret[1], False) in fn.must_hold(r.id)
                 for r in fn.returns()):
             return Channel("pointer")    # `if (!p) return p;` hands a NULL up too
         return NO_CHANNEL
+    values = list(_returned_values(fn))
     errno = any(x[0] == "errno" or x[0] == "int" and x[1] < 0 for _, x in values)
     names = {n for _, x in values for n in [_constant_name(fn, x)] if n}
     success = {n for n in names if _success_constant(n)}
