@@ -210,10 +210,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 
 from errpath.api import (Evidence, MAYBE, NONZERO, Rule, STEP_TOKEN, UNKNOWN, Verdict, ZeroAnalysis,
-                         allocators, expand_macro, idents, progress)
+                         allocators, expand_macro, idents, progress, table)
 
 
 def _counters(cond) -> list[tuple[str, str]]:
@@ -810,13 +809,7 @@ def _BASES(v) -> set[str]:
 @lru_cache(maxsize=None)
 def _consumers() -> dict:
     """{name: (object argument, member, amount argument)} from data/consumers.txt."""
-    out = {}
-    text = resources.files("errpath").joinpath("data/consumers.txt").read_text()
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, obj, member, amount = line.split()[:4]
-            out[name] = (int(obj), member, int(amount))
-    return out
+    return {name: (int(obj), member, int(amount)) for name, (obj, member, amount, *_) in table("consumers").items()}
 
 
 def _consumed(fn, loop, counter: str) -> list:

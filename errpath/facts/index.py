@@ -38,6 +38,7 @@ class FactsIndex:
         self.init_functions: dict[str, dict[str, str]] = {}   # path -> {name: why init-only} (engine)
         self.summaries = None
         self._calling: dict[str, list[FunctionFacts]] | None = None
+        self._resolved: dict[tuple, FunctionFacts | None] = {}   # (name, top dir, arch) -> resolve()'s pick
         self._defs: dict[tuple[str, str], list[FunctionFacts]] | None = None
 
     def definitions(self, path: str, name: str) -> list[FunctionFacts]:
@@ -78,21 +79,26 @@ class FactsIndex:
         own = self.by_file.get(from_path, {}).get(name)
         if own is not None:
             return own
+        # Prefer a definition under the same top directory (fs/ over drivers/),
+        top = from_path.split("/", 1)[0]
+        # and under arch/, one that builds with the caller's arch: an arch/arm file
+        # never links arch/m68k's clk_get_rate(); another arch's definition is last
+        arch = from_path.split("/", 2)[1] if top == "arch" and from_path.count("/") >= 2 else None
+        key = (name, top, arch)
+        if key in self._resolved:
+            return self._resolved[key]
+        got = None
         for table in (self.globals, self.header_statics):
             cands = table.get(name)
             if cands:
-                # Prefer a definition under the same top directory (fs/ over drivers/).
-                top = from_path.split("/", 1)[0]
-                # and under arch/, one that builds with the caller's arch: an arch/arm file
-                # never links arch/m68k's clk_get_rate(); another arch's definition is last
-                arch = from_path.split("/", 2)[1] if top == "arch" and from_path.count("/") >= 2 else None
-                cands = sorted(cands, key=lambda f: (f.path.split("/", 1)[0] != top,
-                                                     f.path.startswith("arch/") and arch is not None
-                                                     and f.path.split("/", 2)[1] != arch,
-                                                     f.path.startswith("arch/") and top != "arch",
-                                                     f.path))
-                return cands[0]
-        return None
+                got = min(cands, key=lambda f: (f.path.split("/", 1)[0] != top,
+                                                f.path.startswith("arch/") and arch is not None
+                                                and f.path.split("/", 2)[1] != arch,
+                                                f.path.startswith("arch/") and top != "arch",
+                                                f.path))
+                break
+        self._resolved[key] = got
+        return got
 
     def functions_in_scope(self) -> Iterable[FunctionFacts]:
         for f in self.all:
