@@ -222,10 +222,8 @@ int f(int n, struct x *x) {
     assert ("call", "h", (), "h") in plain
     refined = f.reaching(ret.id, "ret", refined=True)
     assert all(v[0] != "nonzero" or v == ("nonzero", "ret") for _, v in refined)
-    for var, per_node in f._reach.items():
-        if var is None:
-            continue    # the shape every variable shares
-        for ids in per_node:
+    for sets in f._reach:
+        for ids in sets.values():
             for d in ids:
                 assert isinstance(d, int) or all(isinstance(x, int) for x in d[2])
 

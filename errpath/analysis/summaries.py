@@ -113,15 +113,6 @@ def _statement_end(text: str, pos: int) -> int:
 
 
 _ANY_TEST = re.compile(r"\b(?:IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?([\w\s.>-]+?)\s*\)")
-# an IS_ERR()-family test and the expression it tests (a cast before it allowed)
-_ERR_TEST_OF = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?([\w\s.>\[\]-]+?)\s*\)")
-_LVALUE_TEXT = re.compile(r"[A-Za-z_][\w.>-]*")
-_LVALUE = r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)"
-_CALLED = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*\(")
-# `lhs = f(`, `lhs = (T *)f(`
-_ASSIGNED_CALL = re.compile(_LVALUE + r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
-# `lhs = value`, the value's first word looked at, not consumed (`a = b = NULL`)
-_ASSIGNED = re.compile(_LVALUE + r"\s*=(?!=)\s*(?=(\w*))")
 _LHS_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)?$")
 
 
@@ -147,33 +138,29 @@ def _result_uses(g, name: str | None = None) -> list:
         if name is None or m.group(2) == name:
             out.append((m.group(2), True, line_at(m.start()), m.group(1)))
     sites = []   # (lhs without spaces, callee, where the call's `(` is)
-    # one pass of fixed patterns over the text, lvalues compared without spaces: a
-    # pattern compiled per lvalue overflowed re's cache (thousands of compiles a scan)
-    tests = [(m.start(), m.group(1), re.sub(r"\s+", "", m.group(2))) for m in _ERR_TEST_OF.finditer(text)]
     if name is None:
-        tested_exprs = {e for _, _, e in tests if _LVALUE_TEXT.fullmatch(e)}
-        if tested_exprs:
-            for m in _ASSIGNED_CALL.finditer(text):
-                e = re.sub(r"\s+", "", m.group(1))
-                if e in tested_exprs:
-                    sites.append((e, m.group(2), m.end() - 1))
-    else:
-        for m in _CALLED.finditer(text):
-            if m.group(1) != name:
+        for e in {re.sub(r"\s+", "", t.group(1)) for t in _ANY_TEST.finditer(text)}:
+            if not re.fullmatch(r"[A-Za-z_][\w.>-]*", e):
                 continue
+            rx = re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % _expr_pattern(e))
+            sites += [(e, m.group(1), m.end() - 1) for m in rx.finditer(text)]
+    else:
+        for m in re.finditer(r"(?<![\w.>])%s\s*\(" % re.escape(name), text):
             lm = _LHS_BEFORE.search(text, max(0, m.start() - 200), m.start())
             if lm is not None and text[lm.start() - 1:lm.start()] not in ("=", "!", "<", ">"):
                 sites.append((re.sub(r"\s+", "", lm.group(1)), name, m.end() - 1))
     for e, callee, paren in sites:
+        lhs = _expr_pattern(e)
         after = _statement_end(text, paren)
-        test = next((t for t in tests if t[0] >= after and t[2] == e), None)
+        test = re.compile(r"\b(IS_ERR|IS_ERR_OR_NULL|PTR_ERR_OR_ZERO)\s*\(\s*(?:\([^()]*\)\s*)?(?<![\w.>])%s\s*\)"
+                          % lhs).search(text, after)
         tested = test is not None
         if tested:
-            for a in _ASSIGNED.finditer(text, after, test[0]):
-                if re.sub(r"\s+", "", a.group(1)) == e and a.group(2) not in ("ERR_PTR", "ERR_CAST"):
+            for a in re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*(\w*)" % lhs).finditer(text, after, test.start()):
+                if a.group(1) not in ("ERR_PTR", "ERR_CAST"):
                     tested = False   # another value in between: the test is of that one
                     break
-        out.append((callee, tested, line_at(test[0]) if tested else line_at(paren), test[1] if tested else ""))
+        out.append((callee, tested, line_at(test.start()) if tested else line_at(paren), test.group(1) if tested else ""))
     return out
 
 

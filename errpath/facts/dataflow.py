@@ -119,53 +119,50 @@ def _nonzero_vars(lits: frozenset) -> list[str]:
     return out
 
 
-_EMPTY = frozenset()
-
-
-def reaching_shape(facts: FunctionFacts) -> tuple:
-    """What every variable's reaching_defs_of shares: predecessors, reverse
-    postorder, each node's rank in it, and var -> the nodes defining it."""
-    order = _rpo(facts)
-    defs: dict = {}
-    for n in facts.nodes:
-        for v, _ in n.defs:
-            defs.setdefault(v, set()).add(n.id)
-    return facts.preds(), order, {nid: i for i, nid in enumerate(order)}, defs
-
-
-def reaching_defs_of(facts: FunctionFacts, var: str, shape: tuple | None = None) -> list:
-    """For one variable, the definitions of it that may reach each node (ids of
-    defining nodes, 0 for the entry value; a ("pi", branch, ids) entry where a
-    branch proves var nonzero on the way; an empty set where none reaches).
-    Reaching definitions are separable per variable, and rules ask about a few
-    variables of a function, not all of them: one set per node, not one dict
-    of every variable per node."""
+def _reaching_defs(facts: FunctionFacts) -> list:
     nodes = facts.nodes
-    preds, order, rank, defs = shape or reaching_shape(facts)
-    defines = defs.get(var, ())
-    IN: list = [_EMPTY] * len(nodes)
-    OUT: list = [_EMPTY] * len(nodes)
-    if var in facts.params or 0 in defines:
-        OUT[0] = frozenset((0,))
-    proves: dict = {}     # (node, edge) -> does the branch prove var nonzero?
+    preds = facts.preds()
+    order = _rpo(facts)
+    IN: list = [dict() for _ in nodes]
+    OUT: list = [dict() for _ in nodes]
+
+    def transfer(nid, inn):
+        defs = nodes[nid].defs
+        if not defs:
+            return inn
+        out = dict(inn)
+        for v, _ in defs:
+            out[v] = frozenset((nid,))
+        return out
+
+    OUT[0] = {p: frozenset((0,)) for p in facts.params}
+    for v, _ in nodes[0].defs:
+        OUT[0][v] = frozenset((0,))
+    # a worklist in reverse postorder: a node is recomputed only when what flows
+    # into it changed (one pass over an acyclic CFG, not a second one to confirm)
+    rank = {nid: i for i, nid in enumerate(order)}
     work = [i for i, nid in enumerate(order) if nid != 0]
     queued = set(work)
     while work:
         i = heapq.heappop(work)
         queued.discard(i)
         nid = order[i]
-        acc = _EMPTY
+        acc: dict = {}
         for p, edge in preds[nid]:
-            ds = OUT[p]
-            if ds and (edge is True or edge is False):
-                pi = proves.get((p, edge))
-                if pi is None:
-                    pi = proves[(p, edge)] = var in _nonzero_vars(nodes[p].true_lits if edge else nodes[p].false_lits)
-                if pi:
-                    ds = frozenset({("pi", p, _unrefine(ds))})
-            acc = ds if not acc else (acc | ds)
+            out_p = OUT[p]
+            if edge is True or edge is False:
+                # π-definition: on this edge the branch proves some variables nonzero
+                lits = nodes[p].true_lits if edge else nodes[p].false_lits
+                for v in _nonzero_vars(lits):
+                    if v in out_p:
+                        out_p = dict(out_p)
+                        # one level only: a π over the plain ids, so loops cannot nest them
+                        out_p[v] = frozenset({("pi", p, _unrefine(out_p[v]))})
+            for v, ds in out_p.items():
+                cur = acc.get(v)
+                acc[v] = ds if cur is None else (cur | ds)
         IN[nid] = acc
-        o = frozenset((nid,)) if nid in defines else acc
+        o = transfer(nid, acc)
         if o != OUT[nid]:
             OUT[nid] = o
             for s, _ in nodes[nid].succ:

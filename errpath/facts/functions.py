@@ -16,7 +16,7 @@ from typing import Iterable
 from tree_sitter import Node as TSNode
 
 from .cfg import _build, _params
-from .dataflow import _must_hold, _unrefine, reaching_defs_of, reaching_shape
+from .dataflow import _must_hold, _reaching_defs, _unrefine
 from .nodes import BudgetExceeded, Call, CfgNode, DEFAULT_NODE_BUDGET, LoopFact
 from .syntax import (Value, _F_DECLARATOR, _F_LEFT, _F_OPERATOR, _F_RIGHT, _F_VALUE, _SOURCE, norm_atom, strip_node,
     node_text, idents)
@@ -38,7 +38,7 @@ class FunctionFacts:
     # distinct names of the functions it calls directly: the call graph without the CFG
     call_names: tuple = ()
     _must: list | None = field(default=None, repr=False, compare=False)
-    _reach: dict | None = field(default=None, repr=False, compare=False)   # var -> reaching_defs_of; None -> reaching_shape
+    _reach: list | None = field(default=None, repr=False, compare=False)
     # the light form (see compact): the pickled CFG in memory, or where it was spilled
     _payload: bytes | None = field(default=None, init=False, repr=False, compare=False)
     _spill: int | None = field(default=None, init=False, repr=False, compare=False)
@@ -193,13 +193,10 @@ class FunctionFacts:
         With refined=True, a definition that reaches only through a branch proving
         var nonzero (`if (!n) ...; else <here>`) comes back as ("nonzero", var)."""
         if self._reach is None:
-            self._reach = {None: reaching_shape(self)}
+            self._reach = _reaching_defs(self)
         var = norm_atom(var)
-        per_node = self._reach.get(var)
-        if per_node is None:
-            per_node = self._reach[var] = reaching_defs_of(self, var, self._reach[None])
         out = []
-        ids = per_node[node_id]
+        ids = self._reach[node_id].get(var, ())
         if not refined:
             ids = _unrefine(ids)
         for d in sorted(ids, key=lambda x: (isinstance(x, tuple), x if isinstance(x, int) else x[1])):
