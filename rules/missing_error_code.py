@@ -291,7 +291,7 @@ from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
-                         int_local, may_have_status, memo, status_output,
+                         int_local, may_fail_with_null, may_have_status, memo, status_output,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
@@ -515,7 +515,8 @@ def _null_decided_by(ctx, fn, name: str, depth: int):
     callee = ctx.function(name, fn.path)
     if callee is fn:
         return False
-    if callee is None or not callee.return_type.endswith("*") and not callee_fails(ctx, fn, name).null:
+    if callee is None or not callee.return_type.endswith("*") and not (
+            may_fail_with_null(ctx, fn, name) and callee_fails(ctx, fn, name).null):
         return _alloc_named(ctx, fn, name)    # out of scope, or no pointer (an MPI typedef is)
     return callee
 

@@ -115,6 +115,35 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
     return got
 
 
+_NULL_TOKENS = frozenset({"NULL", "nullptr"})
+
+
+def may_fail_with_null(ctx, fn, name: str | None, depth: int = 0) -> bool:
+    """Can callee_fails(ctx, fn, name).null be true? From the tables and the light
+    facts only (a callee's tokens and call names, two calls down as callee_fails
+    looks): False means it is not, so a gate on it spares the callee's CFG. A
+    callee that returns no pointer fails with NULL only by returning NULL itself
+    or a callee's NULL (a typedef'd pointer: MPI)."""
+    if not name:
+        return False
+    if tolerated(name) or name in name_list("device_data_readers") or allocators().get(name) is not None \
+            or name in err_ptr_returners():
+        return callee_fails(ctx, fn, name, depth).null    # decided by the tables
+    callee = ctx.function(name, fn.path) if ctx is not None else None
+    if callee is None or callee is fn or depth > 2:
+        return PRESUMED.null
+    if callee.return_type.strip().endswith("*"):
+        return True
+    memo = _memo(ctx)
+    key = ("may-null", id(callee), depth)
+    got = memo.get(key)
+    if got is None:
+        from ..facts.functions import has_token
+        got = memo[key] = has_token(callee, _NULL_TOKENS) or any(
+            may_fail_with_null(ctx, callee, n, depth + 1) for n in callee.call_names)
+    return got
+
+
 def _from_returns(ctx, callee, depth: int) -> Fails:
     """The callee's own return statements (and, two calls down, its callees'):
     cheaper than a full summary and enough to tell an errno, an ERR_PTR, NULL

@@ -255,17 +255,14 @@ def may_call_storer(S, fn: FunctionFacts) -> bool:
     decoded only when an ERR_PTR store can reach it. Without the summary, 2.6k fs/
     functions were decoded and checked call by call for 56 out-parameter checks."""
     known = err_ptr_out_params()
-    names = []
-    for name in fn.call_names:
-        g = S.resolve(name, fn.path)
-        if g is not None and may_store(S, g) or g is None and name in known:
-            names.append(name)
-    if not names:
-        return False
+    names = fn.call_names
     src = fn.source()
     if src is not None:
+        # the `&` test first: a regex over the text is cheaper than may_store()'s walk
         handed = {m.group(1) for m in _CALL_WITH_ADDR.finditer(src)}
         names = [n for n in names if n.encode() in handed]
+    names = [n for n in names for g in [S.resolve(n, fn.path)]
+             if g is not None and may_store(S, g) or g is None and n in known]
     return any(s.kind == "errptr" for n in names for st in stores_of(S, n, fn.path)[0].values() for s in st)
 
 
