@@ -617,10 +617,11 @@ class ZeroStepLoop(Rule):
                 continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
-            # only a helper of the same file: a 0 deep in another subsystem's callee (a
-            # `return 0;` three calls down in mm/gup.c) is rarely one the caller can get
+            # only a helper of the same driver (its directory): a 0 deep in another
+            # subsystem's callee (a `return 0;` three calls down in mm/gup.c) is rarely
+            # one the caller can get, a 0 of its own driver's helper the author wrote
             tested = _error_tested(fn, loop, _step_names(fn, node, step)) \
-                if verdict.kind == MAYBE and verdict.count and verdict.files <= {fn.path} \
+                if verdict.kind == MAYBE and verdict.count and _same_driver(fn.path, verdict.files) \
                 and not fn.path.startswith(("tools/", "scripts/", "samples/")) else None
             if tested is not None:
                 # a count-or-errno tested for the error only: the callee's "nothing done" 0
@@ -1131,7 +1132,8 @@ def _compared_in_loop(fn, loop, names: set[str]) -> bool:
         for atom, pol in node.true_lits:
             if _negative_only(atom, pol) or _negative_only(atom, not pol):
                 continue
-            if set(idents(atom)) & names:
+            # `if (copy_to_user(ubuf, tmp, n))` tests what the copy returns, not n
+            if set(idents(_without_operations(atom))) & names:
                 return True
     return False
 
@@ -1222,6 +1224,12 @@ def _value_idents(v) -> set[str]:
             if isinstance(x, tuple):
                 out |= _value_idents(x)
     return out
+
+
+def _same_driver(path: str, files) -> bool:
+    """Are all these files in path's own directory?"""
+    d = path.rsplit("/", 1)[0]
+    return all(f.rsplit("/", 1)[0] == d for f in files)
 
 
 def _classic_shape(fn, node, step) -> bool:

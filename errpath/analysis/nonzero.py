@@ -723,14 +723,20 @@ class ZeroAnalysis:
         rest = Verdict(NONZERO)   # the returns not under a test of a parameter being 0
         for r in returns:
             v = inner.value(r.ret, callee, r.id, depth + 1, seen)
-            if not (v.kind == MAYBE and r.ret == ("int", 0) and _zero_tested_param(callee, r.id)):
+            # `ret = 0; break;` ... `return ret;`: the literal 0 set on the way to the return
+            # (a do { } while (0) or an `out:` label), judged where it is set
+            zeros = [d for d, dv in callee.reaching(r.id, r.ret[1]) if dv == ("int", 0)] \
+                if v.kind == MAYBE and r.ret[0] == "var" else []
+            at = [r.id] if r.ret == ("int", 0) else zeros
+            param_zero = [_zero_tested_param(callee, d) for d in at]
+            tested = param_zero[0] if param_zero and all(param_zero) else None
+            if not (v.kind == MAYBE and tested):
                 rest = rest.worse(v)
             if v.kind == MAYBE:
-                literal = r.ret == ("int", 0)
+                literal = bool(at)
                 zero_when = v.zero_when
                 if literal:
                     # `if (!len) return 0;`: 0 only for a caller that asks for nothing
-                    tested = _zero_tested_param(callee, r.id)
                     zero_when = (tested,) if tested else zero_when
                 v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
                             [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
