@@ -185,3 +185,12 @@ def test_a_count_helper_of_the_same_driver_tested_for_an_error_only_is_medium():
 
     assert run("drivers/misc/fw") == [("fw_dev_read", 31, "medium")]
     assert run("lib/fwcore") == [("fw_dev_read", 31, "low")]
+
+
+def test_a_helper_whose_zero_is_the_start_of_its_sum_stays_low():
+    """`for (total = 0; msg_data_left(msg); total += n)` ... `return total;` is 0 only
+    when asked for nothing, which the loop's `remaining > 0` may well exclude: not the
+    "nothing more" 0 of `ret = 0;` at the end of the data, so low even when the loop
+    tests the result for a negative error only."""
+    _, found = findings_for_file(FIX / "driver" / "sum_start.c", [RULE])
+    assert [(f.function, f.confidence) for f in found] == [("sock_discard", "low")]

@@ -725,8 +725,9 @@ class ZeroAnalysis:
             v = inner.value(r.ret, callee, r.id, depth + 1, seen)
             # `ret = 0; break;` ... `return ret;`: the literal 0 set on the way to the return
             # (a do { } while (0) or an `out:` label), judged where it is set
+            # (not a sum's start, `for (total = 0; left; total += n)`: 0 only when asked for nothing)
             zeros = [d for d, dv in callee.reaching(r.id, r.ret[1]) if dv == ("int", 0)] \
-                if v.kind == MAYBE and r.ret[0] == "var" else []
+                if v.kind == MAYBE and r.ret[0] == "var" and not _accumulated(callee, r.ret[1]) else []
             at = [r.id] if r.ret == ("int", 0) else zeros
             param_zero = [_zero_tested_param(callee, d) for d in at]
             tested = param_zero[0] if param_zero and all(param_zero) else None
@@ -1210,6 +1211,12 @@ def _external_limit(fn: FunctionFacts, read: str) -> Verdict:
     if fn.path.startswith(("fs/", "samples/", "tools/")):
         return Verdict(MAYBE, f"{what}; on disk or in a tool, usually validated where it was read", weak=True)
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
+
+
+def _accumulated(fn: FunctionFacts, name: str) -> bool:
+    """Is `name` a sum the function adds to (`total += n`, `total = total + n`)?"""
+    return any(var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name)
+               for node in fn.nodes for var, val in node.defs)
 
 
 def _zero_tested_param(fn: FunctionFacts, node: int) -> str | None:
