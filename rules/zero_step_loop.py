@@ -611,7 +611,7 @@ class ZeroStepLoop(Rule):
                 continue  # `} while (ret > 0 && off < count);`
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
-            if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step) - {counter}):
+            if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step, calls=False) - {counter}):
                 continue  # `if (copied < bytes) { error = -EFAULT; break; }`: the count is looked at
             if verdict.kind != MAYBE and node.id in opaque:
                 continue  # a call out of sight: speak only of a length read from data
@@ -1204,17 +1204,21 @@ def _leaves(fn, loop, nid, depth: int = 0) -> bool:
     return False
 
 
-def _step_names(fn, node, step) -> set[str]:
-    """Every variable the step is computed from (one definition deep)."""
-    names = _value_idents(step)
+def _step_names(fn, node, step, calls: bool = True) -> set[str]:
+    """Every variable the step is computed from (one definition deep); without calls,
+    not the arguments of a call it is the result of (`n = pull(dev, buf, want)`: a test
+    of `want` looks at the request, not at the count)."""
+    names = _value_idents(step, calls)
     if step[0] == "var":
         for _, v in fn.reaching(node.id, step[1]):
-            names |= _value_idents(v)
+            names |= _value_idents(v, calls)
     return names
 
 
-def _value_idents(v) -> set[str]:
+def _value_idents(v, calls: bool = True) -> set[str]:
     out: set[str] = set()
+    if not calls and isinstance(v, tuple) and v and v[0] == "call":
+        return out
     if isinstance(v, tuple) and v:
         if isinstance(v[0], str) and v[0] == "var" and isinstance(v[1], str):
             return set(idents(v[1]))
@@ -1222,7 +1226,7 @@ def _value_idents(v) -> set[str]:
             return {"".join(v[1].split())}   # the field as a whole (see _tested_on_exit)
         for x in (v[1:] if isinstance(v[0], str) else v):
             if isinstance(x, tuple):
-                out |= _value_idents(x)
+                out |= _value_idents(x, calls)
     return out
 
 
