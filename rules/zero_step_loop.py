@@ -80,10 +80,18 @@ More shapes of the same bug:
   (n < 0) return n; left -= n;`: a read, receive or copy that returns 0 when there is
   nothing more (data/count_returners.txt: the end of a file, a closed peer, a full
   iterator), or a function of the files read that returns a count, an errno, or a
-  literal 0 for "nothing done" (an empty FIFO). That `return 0` alone is weak (low);
-  with a loop that tests the result for a negative error only it is medium, the
-  author having taken it for a count. A callee's `if (!len) return 0;` is 0 only
-  for a request of 0, which the loop's `len - got` under `got < len` is not;
+  literal 0 for "nothing done" (an empty FIFO), also set in the status variable it
+  returns at one exit (`if (offs >= size) { ret = 0; break; }` in a `do { } while
+  (0)`, `ret = 0; goto out;`). That 0 alone is weak (low); with a loop that tests
+  the result for a negative error only it is medium, the author having taken it for
+  a count, when the helper is the driver's own (its file or its directory: a 0 three
+  calls down in mm/gup.c is rarely one the caller can get). A test in the loop of
+  the request handed to the call (`if (c1 > PAGE_SIZE) c1 = PAGE_SIZE;`) or a copy
+  handed the count (`if (copy_to_user(ubuf, tmp, n))`) is no look at the count. A
+  callee's `if (!len) return 0;` is 0 only for a request of 0, which the loop's
+  `len - got` under `got < len` is not, and a 0 that is the start of the sum the
+  callee returns (`for (total = 0; msg_data_left(msg); total += n)`) only for a
+  request of nothing: both stay low;
 * a step clamped to a limit read through a byte-order reader from whatever header
   (`min_t(size_t, len, le32_to_cpu(caps->max_chunk))`, `clamp(le16_to_cpu(...), 0,
   len)`): 0 when the device or firmware reports 0 (weak on fs/, where superblock
