@@ -157,7 +157,9 @@ class ZeroAnalysis:
                 worst = worst.worse(v)
             return worst
         if kind == "cond":
-            a = self.value(val[2], fn, node, depth + 1, seen)
+            # `len ? len : 1`: the value chosen when the test holds is nonzero there
+            a = Verdict(NONZERO) if val[2][0] in ("var", "field") and self._guards(val[1], val[2][1]) \
+                else self.value(val[2], fn, node, depth + 1, seen)
             b = self.value(val[3], fn, node, depth + 1, seen)
             return a.worse(b)
         if kind == "bin":
