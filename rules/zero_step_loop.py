@@ -85,7 +85,9 @@ More shapes of the same bug:
   (0)`, `ret = 0; goto out;`). That 0 alone is weak (low); with a loop that tests
   the result for a negative error only it is medium, the author having taken it for
   a count, when the helper is the driver's own (its file or its directory: a 0 three
-  calls down in mm/gup.c is rarely one the caller can get). A test in the loop of
+  calls down in mm/gup.c is rarely one the caller can get), unless the loop leaves on
+  a signal, a reschedule or a timeout (`if (need_resched()) break;`: it polls, and a
+  0 is "none yet", as in io_uring's iopoll wait). A test in the loop of
   the request handed to the call (`if (c1 > PAGE_SIZE) c1 = PAGE_SIZE;`) or a copy
   handed the count (`if (copy_to_user(ubuf, tmp, n))`) is no look at the count. A
   callee's `if (!len) return 0;` is 0 only for a request of 0, which the loop's
@@ -630,7 +632,7 @@ class ZeroStepLoop(Rule):
             # one the caller can get, a 0 of its own driver's helper the author wrote
             tested = _error_tested(fn, loop, _step_names(fn, node, step)) \
                 if verdict.kind == MAYBE and verdict.count and _same_driver(fn.path, verdict.files) \
-                and not fn.path.startswith(("tools/", "scripts/", "samples/")) else None
+                and not fn.path.startswith(("tools/", "scripts/", "samples/")) and not _waits(fn, loop) else None
             if tested is not None:
                 # a count-or-errno tested for the error only: the callee's "nothing done" 0
                 # is what the loop forgot (a read at the end of the data, an empty FIFO)
@@ -1236,6 +1238,21 @@ def _value_idents(v, calls: bool = True) -> set[str]:
             if isinstance(x, tuple):
                 out |= _value_idents(x, calls)
     return out
+
+
+_WAIT_TEST = re.compile(r"\b(?:signal_pending|fatal_signal_pending|task_sigpending|need_resched|kthread_should_stop|"
+                        r"time_(?:after|before)(?:_eq)?(?:64)?|ktime_(?:after|before|compare))\s*\(")
+
+
+def _waits(fn, loop) -> bool:
+    """Does the loop leave on a signal, a reschedule or a timeout (`if (need_resched())
+    break;`)? Then it polls for progress that may be 0 for a while, by design."""
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind == "cond" and _WAIT_TEST.search(node.text) \
+                and any(_leaves(fn, loop, s) for s, e in node.succ if e in (True, False)):
+            return True
+    return False
 
 
 def _same_driver(path: str, files) -> bool:

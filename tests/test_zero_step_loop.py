@@ -194,3 +194,11 @@ def test_a_helper_whose_zero_is_the_start_of_its_sum_stays_low():
     tests the result for a negative error only."""
     _, found = findings_for_file(FIX / "driver" / "sum_start.c", [RULE])
     assert [(f.function, f.confidence) for f in found] == [("sock_discard", "low")]
+
+
+def test_a_poll_loop_that_leaves_on_a_signal_or_a_reschedule_stays_low():
+    """`if (need_resched()) break;` in the loop: it polls for completions and a 0 is
+    "none yet", retried by design (io_uring's iopoll wait), so the error-tested-only
+    count is no forgotten 0 there."""
+    _, found = findings_for_file(FIX / "driver" / "poll_wait.c", [RULE])
+    assert [(f.function, f.confidence) for f in found] == [("pollq_wait", "low")]
