@@ -80,10 +80,20 @@ More shapes of the same bug:
   (n < 0) return n; left -= n;`: a read, receive or copy that returns 0 when there is
   nothing more (data/count_returners.txt: the end of a file, a closed peer, a full
   iterator), or a function of the files read that returns a count, an errno, or a
-  literal 0 for "nothing done" (an empty FIFO). That `return 0` alone is weak (low);
-  with a loop that tests the result for a negative error only it is medium, the
-  author having taken it for a count. A callee's `if (!len) return 0;` is 0 only
-  for a request of 0, which the loop's `len - got` under `got < len` is not;
+  literal 0 for "nothing done" (an empty FIFO), also set in the status variable it
+  returns at one exit (`if (offs >= size) { ret = 0; break; }` in a `do { } while
+  (0)`, `ret = 0; goto out;`). That 0 alone is weak (low); with a loop that tests
+  the result for a negative error only it is medium, the author having taken it for
+  a count, when the helper is the driver's own (its file or its directory: a 0 three
+  calls down in mm/gup.c is rarely one the caller can get), unless the loop leaves on
+  a signal, a reschedule or a timeout (`if (need_resched()) break;`: it polls, and a
+  0 is "none yet", as in io_uring's iopoll wait). A test in the loop of
+  the request handed to the call (`if (c1 > PAGE_SIZE) c1 = PAGE_SIZE;`) or a copy
+  handed the count (`if (copy_to_user(ubuf, tmp, n))`) is no look at the count. A
+  callee's `if (!len) return 0;` is 0 only for a request of 0, which the loop's
+  `len - got` under `got < len` is not, and a 0 that is the start of the sum the
+  callee returns (`for (total = 0; msg_data_left(msg); total += n)`) only for a
+  request of nothing: both stay low;
 * a step clamped to a limit read through a byte-order reader from whatever header
   (`min_t(size_t, len, le32_to_cpu(caps->max_chunk))`, `clamp(le16_to_cpu(...), 0,
   len)`): 0 when the device or firmware reports 0 (weak on fs/, where superblock
@@ -610,17 +620,18 @@ class ZeroStepLoop(Rule):
                 continue  # `} while (ret > 0 && off < count);`
             if verdict.kind == UNKNOWN and not _classic_shape(fn, node, step):
                 continue  # an unproven plain variable is not enough to speak
-            if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step) - {counter}):
+            if verdict.count and _compared_in_loop(fn, loop, _step_names(fn, node, step, calls=False) - {counter}):
                 continue  # `if (copied < bytes) { error = -EFAULT; break; }`: the count is looked at
             if verdict.kind != MAYBE and node.id in opaque:
                 continue  # a call out of sight: speak only of a length read from data
             confidence = "medium" if verdict.kind == MAYBE and not verdict.weak else "low"
             step_text = _text(step) if step[0] in ("var", "field", "int", "macro") else _rhs(node.text)
-            # only a helper of the same file: a 0 deep in another subsystem's callee (a
-            # `return 0;` three calls down in mm/gup.c) is rarely one the caller can get
+            # only a helper of the same driver (its directory): a 0 deep in another
+            # subsystem's callee (a `return 0;` three calls down in mm/gup.c) is rarely
+            # one the caller can get, a 0 of its own driver's helper the author wrote
             tested = _error_tested(fn, loop, _step_names(fn, node, step)) \
-                if verdict.kind == MAYBE and verdict.count and verdict.files <= {fn.path} \
-                and not fn.path.startswith(("tools/", "scripts/", "samples/")) else None
+                if verdict.kind == MAYBE and verdict.count and _same_driver(fn.path, verdict.files) \
+                and not fn.path.startswith(("tools/", "scripts/", "samples/")) and not _waits(fn, loop) else None
             if tested is not None:
                 # a count-or-errno tested for the error only: the callee's "nothing done" 0
                 # is what the loop forgot (a read at the end of the data, an empty FIFO)
@@ -1124,7 +1135,8 @@ def _compared_in_loop(fn, loop, names: set[str]) -> bool:
         for atom, pol in node.true_lits:
             if _negative_only(atom, pol) or _negative_only(atom, not pol):
                 continue
-            if set(idents(atom)) & names:
+            # `if (copy_to_user(ubuf, tmp, n))` tests what the copy returns, not n
+            if set(idents(_without_operations(atom))) & names:
                 return True
     return False
 
@@ -1195,17 +1207,21 @@ def _leaves(fn, loop, nid, depth: int = 0) -> bool:
     return False
 
 
-def _step_names(fn, node, step) -> set[str]:
-    """Every variable the step is computed from (one definition deep)."""
-    names = _value_idents(step)
+def _step_names(fn, node, step, calls: bool = True) -> set[str]:
+    """Every variable the step is computed from (one definition deep); without calls,
+    not the arguments of a call it is the result of (`n = pull(dev, buf, want)`: a test
+    of `want` looks at the request, not at the count)."""
+    names = _value_idents(step, calls)
     if step[0] == "var":
         for _, v in fn.reaching(node.id, step[1]):
-            names |= _value_idents(v)
+            names |= _value_idents(v, calls)
     return names
 
 
-def _value_idents(v) -> set[str]:
+def _value_idents(v, calls: bool = True) -> set[str]:
     out: set[str] = set()
+    if not calls and isinstance(v, tuple) and v and v[0] == "call":
+        return out
     if isinstance(v, tuple) and v:
         if isinstance(v[0], str) and v[0] == "var" and isinstance(v[1], str):
             return set(idents(v[1]))
@@ -1213,8 +1229,29 @@ def _value_idents(v) -> set[str]:
             return {"".join(v[1].split())}   # the field as a whole (see _tested_on_exit)
         for x in (v[1:] if isinstance(v[0], str) else v):
             if isinstance(x, tuple):
-                out |= _value_idents(x)
+                out |= _value_idents(x, calls)
     return out
+
+
+_WAIT_TEST = re.compile(r"\b(?:signal_pending|fatal_signal_pending|task_sigpending|need_resched|kthread_should_stop|"
+                        r"time_(?:after|before)(?:_eq)?(?:64)?|ktime_(?:after|before|compare))\s*\(")
+
+
+def _waits(fn, loop) -> bool:
+    """Does the loop leave on a signal, a reschedule or a timeout (`if (need_resched())
+    break;`)? Then it polls for progress that may be 0 for a while, by design."""
+    for nid in range(loop.first, loop.last + 1):
+        node = fn.nodes[nid]
+        if node.kind == "cond" and _WAIT_TEST.search(node.text) \
+                and any(_leaves(fn, loop, s) for s, e in node.succ if e in (True, False)):
+            return True
+    return False
+
+
+def _same_driver(path: str, files) -> bool:
+    """Are all these files in path's own directory?"""
+    d = path.rsplit("/", 1)[0]
+    return all(f.rsplit("/", 1)[0] == d for f in files)
 
 
 def _classic_shape(fn, node, step) -> bool:

@@ -159,3 +159,46 @@ def test_a_minimum_held_in_a_local_validates_and_makes_the_other_walk_low():
     found = findings_for_file(FIX / "bad_checked_against_local_minimum.c", [RULE])[1]
     assert {f.function for f in found} == {"bc_run"}
     assert all(f.confidence == "low" and "bc_audit()" in f.message for f in found)
+
+
+def test_a_count_helper_of_the_same_driver_tested_for_an_error_only_is_medium():
+    """The helper that returns an error, a count, or 0 at the end of the data sits in
+    the driver's other file (its directory): the loop that tests it for a negative
+    error only forgot the 0, as with a helper of its own file. A helper of another
+    subsystem (another directory) stays low: its 0 is often one its arguments exclude."""
+    from errpath.pipeline.engine import Engine
+    from errpath.pipeline.blob import analyse_blob
+    from errpath.facts.index import FactsIndex
+    from errpath import analysis as summary
+
+    def run(core_dir):
+        read, core = FIX / "driver" / "fw_read.c", FIX / "driver" / "fw_core.c"
+        analyses = [analyse_blob(f"drivers/misc/fw/{read.name}", read.read_bytes(), None),
+                    analyse_blob(f"{core_dir}/{core.name}", core.read_bytes(), None)]
+        index = FactsIndex([f for a in analyses for f in a.functions], in_scope={f"drivers/misc/fw/{read.name}"})
+        index.summaries = summary.build(index)
+        engine = Engine.__new__(Engine)
+        engine.rules = [RULE]
+        found, errors = Engine.run_rules(engine, index, index.functions_in_scope())
+        assert not errors
+        return [(f.function, f.line, f.confidence) for f in found]
+
+    assert run("drivers/misc/fw") == [("fw_dev_read", 31, "medium")]
+    assert run("lib/fwcore") == [("fw_dev_read", 31, "low")]
+
+
+def test_a_helper_whose_zero_is_the_start_of_its_sum_stays_low():
+    """`for (total = 0; msg_data_left(msg); total += n)` ... `return total;` is 0 only
+    when asked for nothing, which the loop's `remaining > 0` may well exclude: not the
+    "nothing more" 0 of `ret = 0;` at the end of the data, so low even when the loop
+    tests the result for a negative error only."""
+    _, found = findings_for_file(FIX / "driver" / "sum_start.c", [RULE])
+    assert [(f.function, f.confidence) for f in found] == [("sock_discard", "low")]
+
+
+def test_a_poll_loop_that_leaves_on_a_signal_or_a_reschedule_stays_low():
+    """`if (need_resched()) break;` in the loop: it polls for completions and a 0 is
+    "none yet", retried by design (io_uring's iopoll wait), so the error-tested-only
+    count is no forgotten 0 there."""
+    _, found = findings_for_file(FIX / "driver" / "poll_wait.c", [RULE])
+    assert [(f.function, f.confidence) for f in found] == [("pollq_wait", "low")]

@@ -157,7 +157,9 @@ class ZeroAnalysis:
                 worst = worst.worse(v)
             return worst
         if kind == "cond":
-            a = self.value(val[2], fn, node, depth + 1, seen)
+            # `len ? len : 1`: the value chosen when the test holds is nonzero there
+            a = Verdict(NONZERO) if val[2][0] in ("var", "field") and self._guards(val[1], val[2][1]) \
+                else self.value(val[2], fn, node, depth + 1, seen)
             b = self.value(val[3], fn, node, depth + 1, seen)
             return a.worse(b)
         if kind == "bin":
@@ -723,14 +725,21 @@ class ZeroAnalysis:
         rest = Verdict(NONZERO)   # the returns not under a test of a parameter being 0
         for r in returns:
             v = inner.value(r.ret, callee, r.id, depth + 1, seen)
-            if not (v.kind == MAYBE and r.ret == ("int", 0) and _zero_tested_param(callee, r.id)):
+            # `ret = 0; break;` ... `return ret;`: the literal 0 set on the way to the return
+            # (a do { } while (0) or an `out:` label), judged where it is set
+            # (not a sum's start, `for (total = 0; left; total += n)`: 0 only when asked for nothing)
+            zeros = [d for d, dv in callee.reaching(r.id, r.ret[1]) if dv == ("int", 0)] \
+                if v.kind == MAYBE and r.ret[0] == "var" and not _accumulated(callee, r.ret[1]) else []
+            at = [r.id] if r.ret == ("int", 0) else zeros
+            param_zero = [_zero_tested_param(callee, d) for d in at]
+            tested = param_zero[0] if param_zero and all(param_zero) else None
+            if not (v.kind == MAYBE and tested):
                 rest = rest.worse(v)
             if v.kind == MAYBE:
-                literal = r.ret == ("int", 0)
+                literal = bool(at)
                 zero_when = v.zero_when
                 if literal:
                     # `if (!len) return 0;`: 0 only for a caller that asks for nothing
-                    tested = _zero_tested_param(callee, r.id)
                     zero_when = (tested,) if tested else zero_when
                 v = Verdict(MAYBE, f"{name}() can return 0 ({v.reason})",
                             [Evidence(callee.path, r.line, callee.name, f"returns {r.text}")] + v.evidence,
@@ -1204,6 +1213,12 @@ def _external_limit(fn: FunctionFacts, read: str) -> Verdict:
     if fn.path.startswith(("fs/", "samples/", "tools/")):
         return Verdict(MAYBE, f"{what}; on disk or in a tool, usually validated where it was read", weak=True)
     return Verdict(MAYBE, f"{what}, not checked against 0 or a minimum on the way")
+
+
+def _accumulated(fn: FunctionFacts, name: str) -> bool:
+    """Is `name` a sum the function adds to (`total += n`, `total = total + n`)?"""
+    return any(var == name and val[0] == "bin" and val[1] == "+" and val[2] == ("var", name)
+               for node in fn.nodes for var, val in node.defs)
 
 
 def _zero_tested_param(fn: FunctionFacts, node: int) -> str | None:
