@@ -54,6 +54,24 @@ APIs outside them):
    hda_component_manager_init function"). A callee that stores the ERR_PTR only on
    paths that also return an error (`*out = c; return PTR_ERR(c);`) is fine for a
    caller that tests that return before the use.
+8. A NULL returned among ERR_PTRs: a function that reports its failures with
+   ERR_PTR() answers one with `return NULL;`, after a failed allocation or with
+   the errno of a failed call in hand ("dm era: fix NULL pointer dereference in
+   metadata_open()", "drm/virtio: Fix a NULL vs ERR_PTR() bug in
+   virtio_gpu_user_framebuffer_create()", an `.fb_create` callback). Reported
+   at the `return NULL;`: medium when its callers in the analysis test the
+   result with IS_ERR() only, or when none is in sight (an ops-table callback)
+   and the NULL drops an errno in hand; low for an allocation's NULL with no
+   caller in sight; silent when a caller tests for NULL too (the two kinds are
+   its contract), or when the NULL answers a lookup's miss.
+
+Callees outside the analysis: besides the hand-kept errpath/data
+err_ptr_returners.txt and null_returners.txt, the generated
+err_ptr_returners_kernel.txt and null_returners_kernel.txt list the kernel's
+exported functions whose own summary (bench/kernel_returners.py, over every
+directory of Linux 6.12.117 that exports a function) returns ERR_PTR and never
+NULL, or NULL and never an ERR_PTR: syscon, PHY, nvmem, iio channel,
+regulator, clk, debugfs getters a directory-scoped audit cannot read.
 
 Why it matters
 --------------
@@ -203,8 +221,8 @@ import dataclasses
 import re
 from functools import cache, lru_cache
 
-from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmless_uses, has_token, idents,
-                         outparams, pointer_predicates, tolerates)
+from errpath.api import (Evidence, Rule, allocator, describe, err_ptr_dereferencers, failed_calls, harmless_uses,
+                         has_token, idents, outparams, pointer_predicates, tolerates)
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
@@ -328,11 +346,13 @@ def _memoised(callee) -> bool:
     return False
 # findings whose bug needs the callee to fail: in init-only code, ranked low
 _FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
-                           "error-path", "null-test", "is-err"})
+                           "error-path", "null-test", "is-err", "null-among-errptr"})
 # the wrong-test shapes: reported high or medium anywhere, but in init-only or test
 # code the failure they miss is one of boot, probe or a test harness
 _WRONG_TEST = frozenset({"null-test", "is-err"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
+_ERR_MAKERS = frozenset({"ERR_PTR", "ERR_CAST"})
+_NULL_TOKEN = frozenset({"NULL"})
 # a callee with no definition and in no table whose convention comes from its
 # callers' IS_ERR() tests: low until a definition or a table confirms it
 _INFERRED = "low: the callee's ERR_PTR convention is inferred from IS_ERR() tests of its results, not read from it"
@@ -672,6 +692,7 @@ class ErrPtrNullMismatch(Rule):
         S = ctx.summaries
         if S is None:
             return
+        yield from self._null_among_err_ptrs(fn, ctx, S)
         # light facts first: unless the function calls something that may return an
         # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
         results = has_token(fn, _CHECK_TOKENS) or S.may_call_err_ptr(fn)
@@ -698,6 +719,84 @@ class ErrPtrNullMismatch(Rule):
                 for i, av in enumerate(c.arg_values):
                     if av and av[0] == "call" and av[1] and S.may_return_err_ptr(av[1], fn.path):
                         yield from self._check_nested(fn, S, n, c, i, av[1], live)
+
+    def _null_among_err_ptrs(self, fn, ctx, S):
+        """Shape 8: fn reports its failures with ERR_PTR() (`return ERR_PTR(...)` of its
+        own) but answers one failure with `return NULL;`: after a failed allocation
+        (`if (!md) return NULL;`) or with the errno of a failed call in hand
+        (`ret = init(...); if (ret) { kfree(x); return NULL; }`). Its callers in the
+        analysis decide: one that tests for NULL too (`!p`, IS_ERR_OR_NULL()) knows the
+        two-kind contract (silent); callers that test IS_ERR() only miss the NULL
+        (medium); none in sight (an ops-table callback, a global called from
+        elsewhere): medium when the NULL drops an errno in hand, low for an
+        allocation's NULL."""
+        if "*" not in fn.return_type or not has_token(fn, _ERR_MAKERS) or not has_token(fn, _NULL_TOKEN):
+            return
+        rets = [n for n in fn.nodes if n.kind == "return" and n.ret is not None and n.ret[0] == "null"]
+        if not rets or not any(n.kind == "return" and n.ret is not None and n.ret[0] == "errptr"
+                               for n in fn.nodes):
+            return
+        live = fn.reachable()
+        callers = None
+        for n in rets:
+            if n.id not in live:
+                continue
+            fails = [f for f in failed_calls(ctx, fn, n.id) if f.kind == "neg" or (
+                f.kind == "null" and allocator(f.call) is not None)]
+            if not fails:
+                continue
+            if callers is None:
+                callers = self._callers_tests(S, fn)
+                if callers is None:
+                    return   # a caller tests for NULL as well: the two kinds are its contract
+            f = fails[-1]
+            errno = f.kind == "neg"
+            what = (f"{f.call}() failed and '{f.var}' holds its error" if errno
+                    else f"the allocation {f.call}() failed")
+            ev = [Evidence(fn.path, f.test_line, fn.name, f"{what}: {f.test_text}"),
+                  Evidence(fn.path, n.line, fn.name, f"but this path returns NULL: {n.text}")]
+            errptrs = [x for x in fn.nodes if x.kind == "return" and x.ret is not None and x.ret[0] == "errptr"]
+            ev.append(Evidence(fn.path, errptrs[0].line, fn.name,
+                               f"{fn.name}() reports its other failures with ERR_PTR(): {errptrs[0].text}"))
+            if callers:
+                ev += [Evidence(g.path, line, g.name, f"tests the result with IS_ERR() only: {text}")
+                       for g, line, text in callers[:3]]
+                conf = None
+            else:
+                ev.append(Evidence(fn.path, fn.line, fn.name,
+                                   f"{'low: ' if not errno else ''}no caller of {fn.name}() in the analysis "
+                                   f"says which kind it expects"))
+                conf = None if errno else "low"
+            yield self.finding(fn, n.line, n.column,
+                               f"{fn.name}() returns ERR_PTRs on failure, but here it returns NULL "
+                               f"({'dropping the error' if errno else 'on a failed allocation'}): a caller "
+                               f"that tests IS_ERR() takes the NULL for an object; return an ERR_PTR",
+                               names=(fn.name, "null-among-errptr"), evidence=ev,
+                               confidence=conf or "medium")
+
+    def _callers_tests(self, S, fn):
+        """[(caller, line, test text)] of the IS_ERR()-only tests of fn's result in its
+        callers; None when a caller tests it for NULL (`!p`, IS_ERR_OR_NULL(), `p == NULL`)."""
+        out = []
+        for g, c in S.callers(fn):
+            node = g.nodes[c.node]
+            var = c.result or next((d for d, v in node.defs if v and v[0] == "call" and v[1] == fn.name), None)
+            if var is None:
+                continue
+            err = None
+            for x in g.nodes:
+                if x.kind != "cond":
+                    continue
+                for atom, _ in x.true_lits | x.false_lits:
+                    a = atom.replace(" ", "")
+                    v = var.replace(" ", "")
+                    if a == v or a in (f"IS_ERR_OR_NULL({v})", f"{v}==NULL", f"{v}!=NULL", f"!{v}"):
+                        return None
+                    if a == f"IS_ERR({v})" and err is None:
+                        err = (g, x.line, x.text)
+            if err is not None:
+                out.append(err)
+        return out
 
     def _check_out(self, fn, S, n, c, live):
         """`f(dev, &p)` where f may store an ERR_PTR through that parameter: p is
