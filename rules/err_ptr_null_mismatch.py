@@ -227,6 +227,23 @@ from errpath.api import (Evidence, Rule, allocator, describe, err_ptr_dereferenc
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
 
+def _err_ptr_edges(x, p: str):
+    """The successors of cond node x that a non-NULL ERR_PTR in p may take, when the
+    test is about p (`!p`, `p`, IS_ERR(p), PTR_ERR(p) == -EAGAIN, `a || p`): those whose
+    must-hold literals do not need p NULL or not an ERR_PTR. None for a test of
+    something else."""
+    about = lambda a: a == p or a in ("IS_ERR(%s)" % p, "IS_ERR_OR_NULL(%s)" % p) or "PTR_ERR(%s)" % p in a
+    if not any(about(a) for a, _ in x.true_lits | x.false_lits):
+        return None
+    out = []
+    for t, e in x.succ:
+        held = x.true_lits if e is True else x.false_lits if e is False else frozenset()
+        if any((a == p or a.startswith("IS_ERR")) and about(a) and not v for a, v in held):
+            continue   # this side needs p NULL, or not an ERR_PTR
+        out.append(t)
+    return out
+
+
 def _inferred(outs: dict, callee) -> bool:
     """Is the callee's convention inferred from its callers' IS_ERR() tests (no
     definition, yet its ERR_PTR outcome names a line: the test)?"""
@@ -1386,11 +1403,13 @@ class ErrPtrNullMismatch(Rule):
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests, out)
-        if is_err_tests and derefs:
+        or_null = [m for m in err_tests if m.kind == "cond" and any(a == f"IS_ERR_OR_NULL({p})"
+                                                                   for a, _ in m.true_lits | m.false_lits)]
+        if (is_err_tests or or_null) and derefs:
             # `if (IS_ERR(ref)) break; ... } return ref->count;`: the error side itself
-            # runs straight into a dereference
+            # runs straight into a dereference (also round a loop by `continue`)
             found = False
-            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests, derefs, def_nodes, out):
+            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests + or_null, derefs, def_nodes, out):
                 found = True
                 yield f
             if found:
@@ -1641,9 +1660,11 @@ class ErrPtrNullMismatch(Rule):
                            depends_on=self._deps(outs, callee) | {gev.path}, confidence=conf)
 
     def _handed_on_error_path(self, fn, S, defn, c, p, is_err_tests, handed, def_nodes, out=None):
-        atom = f"IS_ERR({p})"
-        starts = [t for m in is_err_tests for t, e in m.succ
-                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        starts = []
+        for atom in (f"IS_ERR({p})", f"IS_ERR_OR_NULL({p})"):
+            starts += [t for m in is_err_tests for t, e in m.succ
+                       if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits
+                                else None)]
         if not starts:
             return
         seen: set = set()
@@ -1691,14 +1712,19 @@ class ErrPtrNullMismatch(Rule):
         the ERR_PTR, through plain statements only (no other test on the way, p not
         given a new value): a loop that breaks out on the error and then uses the
         last value (`if (IS_ERR(ref)) break;` ... `return ref->count;`)."""
-        atom = f"IS_ERR({p})"
-        starts = [t for m in is_err_tests for t, e in m.succ
-                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        starts = []
+        for atom in (f"IS_ERR({p})", f"IS_ERR_OR_NULL({p})"):
+            starts += [t for m in is_err_tests for t, e in m.succ
+                       if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits
+                                else None)]
         if not starts:
             return
         real = {}
         for m in derefs:
             d = re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)
+            if d is None and any(a.replace(" ", "").startswith(f"&{p}->") for c2 in m.calls for a in c2.args):
+                # `spin_lock(&head->lock)`: the member's address of an ERR_PTR handed to a call
+                d = re.search(r"%s\s*->" % re.escape(p), m.text)
             # not one evaluated only under a condition of its own statement (`!IS_ERR(ret) ?
             # ret->nr : -1`, `!err && !group->parent`): that condition may exclude the error
             if d is not None and not re.search(r"&&|\|\||\?", m.text[:d.start()]) \
@@ -1709,6 +1735,9 @@ class ErrPtrNullMismatch(Rule):
         seen: set = set()
         work = list(starts)
         hit = None
+        # a loop head is passed only after a test of p sent the walk round (a `continue`
+        # into `while (... || p)`); not straight from the error side
+        loop_ok = {t for x in fn.nodes if x.kind == "cond" and _err_ptr_edges(x, p) for t, _ in x.succ}
         while work and hit is None:
             n = work.pop()
             if n in seen:
@@ -1718,7 +1747,14 @@ class ErrPtrNullMismatch(Rule):
                 hit = real[n]
                 break
             x = fn.nodes[n]
-            if n in def_nodes or x.kind in ("cond", "switch", "return", "exit") or (x.kind == "loop"):
+            if x.kind == "cond" and n not in def_nodes:
+                # a test of p itself is decided by the ERR_PTR, which is not NULL: round a loop
+                # by `continue`, `while (... || head)` holds and `if (!head)` is skipped
+                edges = _err_ptr_edges(x, p)
+                if edges is not None:
+                    work.extend(edges)
+                continue
+            if n in def_nodes or x.kind in ("switch", "return", "exit") or (x.kind == "loop" and n not in loop_ok):
                 continue   # a new value, another test (a status check may skip the use), or the end
             work.extend(t for t, _ in x.succ)
         if hit is None:
