@@ -42,7 +42,12 @@ APIs outside them):
    ERR_PTR, through plain statements only: a loop that breaks out on the error and
    then uses the last value (`if (IS_ERR(ref)) break; ... } return ref->count;`),
    an error branch that prints a member of the ERR_PTR. An update of a member
-   (`p->users--`) is a dereference too.
+   (`p->users--`) is a dereference too. Tests of the pointer itself are followed
+   on the side an ERR_PTR (never NULL) takes, so an -EAGAIN carried round a loop
+   by `continue` into `while (count < nr || head)`, past the `if (!head)` that
+   would fetch a new one, reaches `spin_lock(&head->lock)` ("btrfs: fix invalid
+   pointer dereference in __btrfs_run_delayed_refs()"); IS_ERR_OR_NULL()'s error
+   side is followed the same way.
 7. An ERR_PTR handed back through an out-parameter: the callee stores it in
    `*out` (`*matchptr = ERR_PTR(-ENOMEM)`, `*out = f()` of an ERR_PTR returner,
    or the parameter handed on to a helper that does, several levels down), and the
@@ -108,7 +113,9 @@ hands both kinds up; debugfs callers test for NULL as documented), an
 ERR_PTR left in a field after its test, and an ERR_PTR handed to a cleanup on its
 own error path are **low** (on the whole 6.12.117 kernel they gave ~540 medium
 findings, mostly false on a sample: the caller's context rules one kind out, the
-object does not outlive the failure); the evidence says why.
+object does not outlive the failure); the evidence says why, and for shape 4
+it also says how the callee's other callers in the analysis test the same
+result ("siblings: 3 other callers of foo() test its result for NULL").
 
 Also **low**, with the reason: an ERR_PTR that only carries the error of a
 call through an ops pointer (d_hash_and_lookup()'s `d_op->d_hash`: an optional
@@ -790,6 +797,40 @@ class ErrPtrNullMismatch(Rule):
                                f"that tests IS_ERR() takes the NULL for an object; return an ERR_PTR",
                                names=(fn.name, "null-among-errptr"), evidence=ev,
                                confidence=conf or "medium")
+
+    def _sibling_tests(self, S, fn, callee) -> dict:
+        """How the other callers of callee (not fn) test its result: "null" those that
+        test it for NULL (`!p`, `p`, IS_ERR_OR_NULL()), "err" those that test it with
+        IS_ERR() (or IS_ERR_OR_NULL()), each [(caller, line, test text)]; "err_only"
+        the number that test IS_ERR() and not NULL."""
+        out = {"null": [], "err": [], "err_only": 0}
+        if callee is None:
+            return out
+        for g, c in S.callers(callee):
+            if g is fn:
+                continue
+            node = g.nodes[c.node]
+            var = c.result or next((d for d, v in node.defs if v and v[0] == "call" and v[1] == callee.name), None)
+            if var is None:
+                continue
+            v = var.replace(" ", "")
+            null = err = None
+            for x in g.nodes:
+                if x.kind != "cond":
+                    continue
+                for atom, _ in x.true_lits | x.false_lits:
+                    a = atom.replace(" ", "")
+                    if a == v or a == f"IS_ERR_OR_NULL({v})":
+                        null = null or (g, x.line, x.text)
+                    if a in (f"IS_ERR({v})", f"IS_ERR_OR_NULL({v})"):
+                        err = err or (g, x.line, x.text)
+            if null is not None:
+                out["null"].append(null)
+            if err is not None:
+                out["err"].append(err)
+                if null is None:
+                    out["err_only"] += 1
+        return out
 
     def _callers_tests(self, S, fn):
         """[(caller, line, test text)] of the IS_ERR()-only tests of fn's result in its
@@ -1523,6 +1564,14 @@ class ErrPtrNullMismatch(Rule):
             conf = "low"
             ev.append(Evidence(fn.path, m.line, fn.name, "the caller's context usually rules one of the two out: "
                                                           "low until the NULL's condition is shown reachable"))
+            sib = self._sibling_tests(S, fn, callee)
+            if sib["null"]:
+                g, line, text = sib["null"][0]
+                n_ = len(sib["null"])
+                ev.append(Evidence(g.path, line, g.name,
+                                   f"siblings: {n_} other caller{'s' if n_ > 1 else ''} of {c.name}() "
+                                   f"test{'' if n_ > 1 else 's'} its result for NULL, {sib['err_only']} with "
+                                   f"IS_ERR() only: {text}"))
             yield self.finding(fn, m.line, m.column,
                                f"'{p}' from {c.name}() may be NULL ({c.name}() returns NULL and ERR_PTR) and is "
                                f"dereferenced after an IS_ERR() test only: use IS_ERR_OR_NULL()",
@@ -1621,6 +1670,13 @@ class ErrPtrNullMismatch(Rule):
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
                 if contract is not None:
                     ev.append(contract)
+                sib = self._sibling_tests(S, fn, callee)
+                if sib["err"]:
+                    g, line, text = sib["err"][0]
+                    n_ = len(sib["err"])
+                    ev.append(Evidence(g.path, line, g.name,
+                                       f"siblings: {n_} other caller{'s' if n_ > 1 else ''} of {c.name}() "
+                                       f"test{'' if n_ > 1 else 's'} its result with IS_ERR(): {text}"))
                 yield self.finding(fn, m.line, m.column,
                                    f"'{p}' from {c.name}() is tested for NULL only, but {c.name}() {what}: "
                                    f"the ERR_PTR passes the test; use IS_ERR_OR_NULL()",
