@@ -677,6 +677,19 @@ def init_context(S, fn) -> str | None:
     return None
 
 
+def _init_only(S, g, depth: int = 3) -> str | None:
+    """init_context() a few static helpers up: s10_clk_register_gate() called only from
+    s10_clkmgr_init(), called only from the .probe callback."""
+    why = init_context(S, g)
+    if why is not None or depth == 0 or not g.is_static:
+        return why
+    callers = [h for h in S.index.functions_calling(g.name) if h.path == g.path and h is not g]
+    whys = [_init_only(S, h, depth - 1) for h in callers]
+    if callers and all(whys):
+        return f"called only from {callers[0].name}(), {whys[0]}"
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class _OutParam:
     """What a call hands back through `&p` (errpath.analysis.outparams): p is checked
@@ -790,7 +803,7 @@ class ErrPtrNullMismatch(Rule):
             if callers:
                 ev += [Evidence(g.path, line, g.name, f"tests the result with IS_ERR() only: {text}")
                        for g, line, text in callers[:3]]
-                inits = {g.name: init_context(S, g) for g, _, _ in callers}
+                inits = {g.name: _init_only(S, g) for g, _, _ in callers}
                 if all(inits.values()):
                     # (a register helper of a clock driver's probe: an init-time -ENOMEM)
                     g0 = callers[0][0]
