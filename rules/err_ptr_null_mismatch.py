@@ -42,7 +42,12 @@ APIs outside them):
    ERR_PTR, through plain statements only: a loop that breaks out on the error and
    then uses the last value (`if (IS_ERR(ref)) break; ... } return ref->count;`),
    an error branch that prints a member of the ERR_PTR. An update of a member
-   (`p->users--`) is a dereference too.
+   (`p->users--`) is a dereference too. Tests of the pointer itself are followed
+   on the side an ERR_PTR (never NULL) takes, so an -EAGAIN carried round a loop
+   by `continue` into `while (count < nr || head)`, past the `if (!head)` that
+   would fetch a new one, reaches `spin_lock(&head->lock)` ("btrfs: fix invalid
+   pointer dereference in __btrfs_run_delayed_refs()"); IS_ERR_OR_NULL()'s error
+   side is followed the same way.
 7. An ERR_PTR handed back through an out-parameter: the callee stores it in
    `*out` (`*matchptr = ERR_PTR(-ENOMEM)`, `*out = f()` of an ERR_PTR returner,
    or the parameter handed on to a helper that does, several levels down), and the
@@ -54,6 +59,32 @@ APIs outside them):
    hda_component_manager_init function"). A callee that stores the ERR_PTR only on
    paths that also return an error (`*out = c; return PTR_ERR(c);`) is fine for a
    caller that tests that return before the use.
+8. A NULL returned among ERR_PTRs: a function that reports its failures with
+   ERR_PTR() answers one with `return NULL;`, after a failed allocation or with
+   the errno of a failed call in hand ("dm era: fix NULL pointer dereference in
+   metadata_open()", "drm/virtio: Fix a NULL vs ERR_PTR() bug in
+   virtio_gpu_user_framebuffer_create()", an `.fb_create` callback). An errno
+   in hand counts only when the NULL path unwinds something (a free, a put, an
+   unregister: a construction that failed, not a query that found nothing), and
+   never after a decision on one errno (`if (ret == -ENOENT) return NULL;`).
+   Reported at the `return NULL;`: medium when its callers in the analysis test
+   the result with IS_ERR() only; low when every such caller is init-only (a
+   probe's register helper, a few static helpers up) or when no caller is in
+   sight (an ops-table callback: drm's core tests fb_create's result with
+   IS_ERR() only, target's core tests make_tpg's for both, and the analysis
+   cannot tell them apart); silent when a caller tests for NULL too (the two
+   kinds are its contract), or when the NULL answers a lookup's miss. On the
+   whole 6.12.117 kernel: 24 findings, 7 medium (socfpga clock register helpers
+   reached from probe through an of_device_id table, uvc's descriptor copy at
+   bind: init-time allocation failures).
+
+Callees outside the analysis: besides the hand-kept errpath/data
+err_ptr_returners.txt and null_returners.txt, the generated
+err_ptr_returners_kernel.txt and null_returners_kernel.txt list the kernel's
+exported functions whose own summary (bench/kernel_returners.py, over every
+directory of Linux 6.12.117 that exports a function) returns ERR_PTR and never
+NULL, or NULL and never an ERR_PTR: syscon, PHY, nvmem, iio channel,
+regulator, clk, debugfs getters a directory-scoped audit cannot read.
 
 Why it matters
 --------------
@@ -90,7 +121,9 @@ hands both kinds up; debugfs callers test for NULL as documented), an
 ERR_PTR left in a field after its test, and an ERR_PTR handed to a cleanup on its
 own error path are **low** (on the whole 6.12.117 kernel they gave ~540 medium
 findings, mostly false on a sample: the caller's context rules one kind out, the
-object does not outlive the failure); the evidence says why.
+object does not outlive the failure); the evidence says why, and for shape 4
+it also says how the callee's other callers in the analysis test the same
+result ("siblings: 3 other callers of foo() test its result for NULL").
 
 Also **low**, with the reason: an ERR_PTR that only carries the error of a
 call through an ops pointer (d_hash_and_lookup()'s `d_op->d_hash`: an optional
@@ -203,10 +236,27 @@ import dataclasses
 import re
 from functools import cache, lru_cache
 
-from errpath.api import (Evidence, Rule, describe, err_ptr_dereferencers, harmless_uses, has_token, idents,
-                         outparams, pointer_predicates, tolerates)
+from errpath.api import (Evidence, Rule, allocator, describe, err_ptr_dereferencers, failed_calls, harmless_uses,
+                         has_token, idents, outparams, pointer_predicates, tolerates)
 
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
+
+
+def _err_ptr_edges(x, p: str):
+    """The successors of cond node x that a non-NULL ERR_PTR in p may take, when the
+    test is about p (`!p`, `p`, IS_ERR(p), PTR_ERR(p) == -EAGAIN, `a || p`): those whose
+    must-hold literals do not need p NULL or not an ERR_PTR. None for a test of
+    something else."""
+    about = lambda a: a == p or a in ("IS_ERR(%s)" % p, "IS_ERR_OR_NULL(%s)" % p) or "PTR_ERR(%s)" % p in a
+    if not any(about(a) for a, _ in x.true_lits | x.false_lits):
+        return None
+    out = []
+    for t, e in x.succ:
+        held = x.true_lits if e is True else x.false_lits if e is False else frozenset()
+        if any((a == p or a.startswith("IS_ERR")) and about(a) and not v for a, v in held):
+            continue   # this side needs p NULL, or not an ERR_PTR
+        out.append(t)
+    return out
 
 
 def _inferred(outs: dict, callee) -> bool:
@@ -328,11 +378,14 @@ def _memoised(callee) -> bool:
     return False
 # findings whose bug needs the callee to fail: in init-only code, ranked low
 _FAILURE_USES = frozenset({"deref", "handed", "field", "null-test-mixed", "null-deref", "nested", "left-in-field",
-                           "error-path", "null-test", "is-err"})
+                           "error-path", "null-test", "is-err", "null-among-errptr"})
 # the wrong-test shapes: reported high or medium anywhere, but in init-only or test
 # code the failure they miss is one of boot, probe or a test harness
 _WRONG_TEST = frozenset({"null-test", "is-err"})
 _CHECK_TOKENS = frozenset({"IS_ERR", "PTR_ERR_OR_ZERO"})
+_ERR_MAKERS = frozenset({"ERR_PTR", "ERR_CAST"})
+_NULL_TOKEN = frozenset({"NULL"})
+_RELEASE = re.compile(r"free|put|release|remove|unregister|destroy|_del|cleanup|unmap|deinit|uninit|_exit|disable")
 # a callee with no definition and in no table whose convention comes from its
 # callers' IS_ERR() tests: low until a definition or a table confirms it
 _INFERRED = "low: the callee's ERR_PTR convention is inferred from IS_ERR() tests of its results, not read from it"
@@ -632,6 +685,19 @@ def init_context(S, fn) -> str | None:
     return None
 
 
+def _init_only(S, g, depth: int = 3) -> str | None:
+    """init_context() a few static helpers up: s10_clk_register_gate() called only from
+    s10_clkmgr_init(), called only from the .probe callback."""
+    why = init_context(S, g)
+    if why is not None or depth == 0 or not g.is_static:
+        return why
+    callers = [h for h in S.index.functions_calling(g.name) if h.path == g.path and h is not g]
+    whys = [_init_only(S, h, depth - 1) for h in callers]
+    if callers and all(whys):
+        return f"called only from {callers[0].name}(), {whys[0]}"
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class _OutParam:
     """What a call hands back through `&p` (errpath.analysis.outparams): p is checked
@@ -672,6 +738,7 @@ class ErrPtrNullMismatch(Rule):
         S = ctx.summaries
         if S is None:
             return
+        yield from self._null_among_err_ptrs(fn, ctx, S)
         # light facts first: unless the function calls something that may return an
         # ERR_PTR, or tests IS_ERR() itself, its CFG is not even decoded
         results = has_token(fn, _CHECK_TOKENS) or S.may_call_err_ptr(fn)
@@ -698,6 +765,138 @@ class ErrPtrNullMismatch(Rule):
                 for i, av in enumerate(c.arg_values):
                     if av and av[0] == "call" and av[1] and S.may_return_err_ptr(av[1], fn.path):
                         yield from self._check_nested(fn, S, n, c, i, av[1], live)
+
+    def _null_among_err_ptrs(self, fn, ctx, S):
+        """Shape 8: fn reports its failures with ERR_PTR() (`return ERR_PTR(...)` of its
+        own) but answers one failure with `return NULL;`: after a failed allocation
+        (`if (!md) return NULL;`) or with the errno of a failed call in hand
+        (`ret = init(...); if (ret) { kfree(x); return NULL; }`). Its callers in the
+        analysis decide: one that tests for NULL too (`!p`, IS_ERR_OR_NULL()) knows the
+        two-kind contract (silent); callers that test IS_ERR() only miss the NULL
+        (medium); none in sight (an ops-table callback, a global called from
+        elsewhere): medium when the NULL drops an errno in hand, low for an
+        allocation's NULL."""
+        if "*" not in fn.return_type or not has_token(fn, _ERR_MAKERS) or not has_token(fn, _NULL_TOKEN):
+            return
+        rets = [n for n in fn.nodes if n.kind == "return" and n.ret is not None and n.ret[0] == "null"]
+        if not rets or not any(n.kind == "return" and n.ret is not None and n.ret[0] == "errptr"
+                               for n in fn.nodes):
+            return
+        live = fn.reachable()
+        callers = None
+        for n in rets:
+            if n.id not in live:
+                continue
+            got = failed_calls(ctx, fn, n.id)
+            if any(f.specific for f in got):
+                continue   # `if (ret == -ENOENT) return NULL;`: a decision on one errno ("not there")
+            fails = [f for f in got if f.kind == "null" and allocator(f.call) is not None] or [
+                f for f in got if f.kind == "neg" and self._unwinds(fn, f, n)]
+            if not fails:
+                continue
+            if callers is None:
+                callers = self._callers_tests(S, fn)
+                if callers is None:
+                    return   # a caller tests for NULL as well: the two kinds are its contract
+            f = fails[-1]
+            errno = f.kind == "neg"
+            what = (f"{f.call}() failed and '{f.var}' holds its error" if errno
+                    else f"the allocation {f.call}() failed")
+            ev = [Evidence(fn.path, f.test_line, fn.name, f"{what}: {f.test_text}"),
+                  Evidence(fn.path, n.line, fn.name, f"but this path returns NULL: {n.text}")]
+            errptrs = [x for x in fn.nodes if x.kind == "return" and x.ret is not None and x.ret[0] == "errptr"]
+            ev.append(Evidence(fn.path, errptrs[0].line, fn.name,
+                               f"{fn.name}() reports its other failures with ERR_PTR(): {errptrs[0].text}"))
+            conf = None
+            if callers:
+                ev += [Evidence(g.path, line, g.name, f"tests the result with IS_ERR() only: {text}")
+                       for g, line, text in callers[:3]]
+                inits = {g.name: _init_only(S, g) for g, _, _ in callers}
+                if all(inits.values()):
+                    # (a register helper of a clock driver's probe: an init-time -ENOMEM)
+                    g0 = callers[0][0]
+                    conf = "low"
+                    ev.append(Evidence(g0.path, g0.line, g0.name,
+                                       f"low: every caller that tests it runs only while something is set up "
+                                       f"({g0.name}() is {inits[g0.name]})"))
+            else:
+                # an ops-table callback whose core is out of sight: some cores test both kinds
+                # (target's fabric_make_tpg callers), some IS_ERR() only (drm's fb_create)
+                conf = "low"
+                ev.append(Evidence(fn.path, fn.line, fn.name,
+                                   f"low: no caller of {fn.name}() in the analysis says which kind it expects"))
+            yield self.finding(fn, n.line, n.column,
+                               f"{fn.name}() returns ERR_PTRs on failure, but here it returns NULL "
+                               f"({'dropping the error' if errno else 'on a failed allocation'}): a caller "
+                               f"that tests IS_ERR() takes the NULL for an object; return an ERR_PTR",
+                               names=(fn.name, "null-among-errptr"), evidence=ev,
+                               confidence=conf or "medium")
+
+    def _sibling_tests(self, S, fn, callee) -> dict:
+        """How the other callers of callee (not fn) test its result: "null" those that
+        test it for NULL (`!p`, `p`, IS_ERR_OR_NULL()), "err" those that test it with
+        IS_ERR() (or IS_ERR_OR_NULL()), each [(caller, line, test text)]; "err_only"
+        the number that test IS_ERR() and not NULL."""
+        out = {"null": [], "err": [], "err_only": 0}
+        if callee is None:
+            return out
+        for g, c in S.callers(callee):
+            if g is fn:
+                continue
+            node = g.nodes[c.node]
+            var = c.result or next((d for d, v in node.defs if v and v[0] == "call" and v[1] == callee.name), None)
+            if var is None:
+                continue
+            v = var.replace(" ", "")
+            null = err = None
+            for x in g.nodes:
+                if x.kind != "cond":
+                    continue
+                for atom, _ in x.true_lits | x.false_lits:
+                    a = atom.replace(" ", "")
+                    if a == v or a == f"IS_ERR_OR_NULL({v})":
+                        null = null or (g, x.line, x.text)
+                    if a in (f"IS_ERR({v})", f"IS_ERR_OR_NULL({v})"):
+                        err = err or (g, x.line, x.text)
+            if null is not None:
+                out["null"].append(null)
+            if err is not None:
+                out["err"].append(err)
+                if null is None:
+                    out["err_only"] += 1
+        return out
+
+    def _unwinds(self, fn, f, n) -> bool:
+        """Between the failure test of f and the `return NULL;` at n, does fn release
+        something (kfree(), a put, an unregister): a construction unwound after a failed
+        step, not a query that found nothing (`if (idx < 0) return NULL;`)?"""
+        starts = [x.id for x in fn.nodes if x.kind == "cond" and x.line == f.test_line]
+        between = fn.reachable(starts) & fn.reachable([n.id], backward=True)
+        return any(c.name and _RELEASE.search(c.name) for i in between for c in fn.nodes[i].calls)
+
+    def _callers_tests(self, S, fn):
+        """[(caller, line, test text)] of the IS_ERR()-only tests of fn's result in its
+        callers; None when a caller tests it for NULL (`!p`, IS_ERR_OR_NULL(), `p == NULL`)."""
+        out = []
+        for g, c in S.callers(fn):
+            node = g.nodes[c.node]
+            var = c.result or next((d for d, v in node.defs if v and v[0] == "call" and v[1] == fn.name), None)
+            if var is None:
+                continue
+            err = None
+            for x in g.nodes:
+                if x.kind != "cond":
+                    continue
+                for atom, _ in x.true_lits | x.false_lits:
+                    a = atom.replace(" ", "")
+                    v = var.replace(" ", "")
+                    if a == v or a in (f"IS_ERR_OR_NULL({v})", f"{v}==NULL", f"{v}!=NULL", f"!{v}"):
+                        return None
+                    if a == f"IS_ERR({v})" and err is None:
+                        err = (g, x.line, x.text)
+            if err is not None:
+                out.append(err)
+        return out
 
     def _check_out(self, fn, S, n, c, live):
         """`f(dev, &p)` where f may store an ERR_PTR through that parameter: p is
@@ -1287,11 +1486,13 @@ class ErrPtrNullMismatch(Rule):
                                               for m in fn.nodes):
             # checked, but the ERR_PTR stays in the field on the error path
             yield from self._left_in_field(fn, S, defn, c, p, err_tests, out)
-        if is_err_tests and derefs:
+        or_null = [m for m in err_tests if m.kind == "cond" and any(a == f"IS_ERR_OR_NULL({p})"
+                                                                   for a, _ in m.true_lits | m.false_lits)]
+        if (is_err_tests or or_null) and derefs:
             # `if (IS_ERR(ref)) break; ... } return ref->count;`: the error side itself
-            # runs straight into a dereference
+            # runs straight into a dereference (also round a loop by `continue`)
             found = False
-            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests, derefs, def_nodes, out):
+            for f in self._deref_on_error_side(fn, S, defn, c, p, is_err_tests + or_null, derefs, def_nodes, out):
                 found = True
                 yield f
             if found:
@@ -1405,6 +1606,14 @@ class ErrPtrNullMismatch(Rule):
             conf = "low"
             ev.append(Evidence(fn.path, m.line, fn.name, "the caller's context usually rules one of the two out: "
                                                           "low until the NULL's condition is shown reachable"))
+            sib = self._sibling_tests(S, fn, callee)
+            if sib["null"]:
+                g, line, text = sib["null"][0]
+                n_ = len(sib["null"])
+                ev.append(Evidence(g.path, line, g.name,
+                                   f"siblings: {n_} other caller{'s' if n_ > 1 else ''} of {c.name}() "
+                                   f"test{'' if n_ > 1 else 's'} its result for NULL, {sib['err_only']} with "
+                                   f"IS_ERR() only: {text}"))
             yield self.finding(fn, m.line, m.column,
                                f"'{p}' from {c.name}() may be NULL ({c.name}() returns NULL and ERR_PTR) and is "
                                f"dereferenced after an IS_ERR() test only: use IS_ERR_OR_NULL()",
@@ -1503,6 +1712,13 @@ class ErrPtrNullMismatch(Rule):
                 ev.append(Evidence(fn.path, m.line, fn.name, f"tested for NULL only: {m.text}"))
                 if contract is not None:
                     ev.append(contract)
+                sib = self._sibling_tests(S, fn, callee)
+                if sib["err"]:
+                    g, line, text = sib["err"][0]
+                    n_ = len(sib["err"])
+                    ev.append(Evidence(g.path, line, g.name,
+                                       f"siblings: {n_} other caller{'s' if n_ > 1 else ''} of {c.name}() "
+                                       f"test{'' if n_ > 1 else 's'} its result with IS_ERR(): {text}"))
                 yield self.finding(fn, m.line, m.column,
                                    f"'{p}' from {c.name}() is tested for NULL only, but {c.name}() {what}: "
                                    f"the ERR_PTR passes the test; use IS_ERR_OR_NULL()",
@@ -1542,9 +1758,11 @@ class ErrPtrNullMismatch(Rule):
                            depends_on=self._deps(outs, callee) | {gev.path}, confidence=conf)
 
     def _handed_on_error_path(self, fn, S, defn, c, p, is_err_tests, handed, def_nodes, out=None):
-        atom = f"IS_ERR({p})"
-        starts = [t for m in is_err_tests for t, e in m.succ
-                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        starts = []
+        for atom in (f"IS_ERR({p})", f"IS_ERR_OR_NULL({p})"):
+            starts += [t for m in is_err_tests for t, e in m.succ
+                       if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits
+                                else None)]
         if not starts:
             return
         seen: set = set()
@@ -1592,14 +1810,19 @@ class ErrPtrNullMismatch(Rule):
         the ERR_PTR, through plain statements only (no other test on the way, p not
         given a new value): a loop that breaks out on the error and then uses the
         last value (`if (IS_ERR(ref)) break;` ... `return ref->count;`)."""
-        atom = f"IS_ERR({p})"
-        starts = [t for m in is_err_tests for t, e in m.succ
-                  if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits else None)]
+        starts = []
+        for atom in (f"IS_ERR({p})", f"IS_ERR_OR_NULL({p})"):
+            starts += [t for m in is_err_tests for t, e in m.succ
+                       if e is (True if (atom, True) in m.true_lits else False if (atom, True) in m.false_lits
+                                else None)]
         if not starts:
             return
         real = {}
         for m in derefs:
             d = re.search(r"(?<![&\w])%s\s*->" % re.escape(p), m.text)
+            if d is None and any(a.replace(" ", "").startswith(f"&{p}->") for c2 in m.calls for a in c2.args):
+                # `spin_lock(&head->lock)`: the member's address of an ERR_PTR handed to a call
+                d = re.search(r"%s\s*->" % re.escape(p), m.text)
             # not one evaluated only under a condition of its own statement (`!IS_ERR(ret) ?
             # ret->nr : -1`, `!err && !group->parent`): that condition may exclude the error
             if d is not None and not re.search(r"&&|\|\||\?", m.text[:d.start()]) \
@@ -1610,6 +1833,9 @@ class ErrPtrNullMismatch(Rule):
         seen: set = set()
         work = list(starts)
         hit = None
+        # a loop head is passed only after a test of p sent the walk round (a `continue`
+        # into `while (... || p)`); not straight from the error side
+        loop_ok = {t for x in fn.nodes if x.kind == "cond" and _err_ptr_edges(x, p) for t, _ in x.succ}
         while work and hit is None:
             n = work.pop()
             if n in seen:
@@ -1619,7 +1845,14 @@ class ErrPtrNullMismatch(Rule):
                 hit = real[n]
                 break
             x = fn.nodes[n]
-            if n in def_nodes or x.kind in ("cond", "switch", "return", "exit") or (x.kind == "loop"):
+            if x.kind == "cond" and n not in def_nodes:
+                # a test of p itself is decided by the ERR_PTR, which is not NULL: round a loop
+                # by `continue`, `while (... || head)` holds and `if (!head)` is skipped
+                edges = _err_ptr_edges(x, p)
+                if edges is not None:
+                    work.extend(edges)
+                continue
+            if n in def_nodes or x.kind in ("switch", "return", "exit") or (x.kind == "loop" and n not in loop_ok):
                 continue   # a new value, another test (a status check may skip the use), or the end
             work.extend(t for t, _ in x.succ)
         if hit is None:

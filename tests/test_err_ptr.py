@@ -637,3 +637,16 @@ def test_a_shared_singleton_checked_by_another_caller_is_low():
     fresh["kernel/typetab.c"] = TYPETAB
     found = run(fresh, scope={"kernel/ctx.c"})
     assert [(f.function, f.confidence) for f in found] == [("ctx_access", "medium")]
+
+
+def test_generated_kernel_lists_lose_to_hand_kept_ones():
+    """The generated lists (bench/kernel_returners.py) add the kernel's exported
+    getters; a name the hand-kept lists put on the other side stays there."""
+    from errpath.knowledge import data_rows
+    from errpath.knowledge.tables import err_ptr_returners, null_returners
+    errs, nulls = err_ptr_returners(), null_returners()
+    assert {"syscon_node_to_regmap", "devm_phy_get", "nvmem_cell_get"} <= errs
+    hand_null = {r[0] for r in data_rows("null_returners")}
+    hand_err = {r[0] for r in data_rows("err_ptr_returners")}
+    assert not (hand_null & errs) and not (hand_err & nulls)
+    assert not (errs & nulls)

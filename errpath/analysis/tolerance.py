@@ -30,12 +30,15 @@ MAX_DEPTH = 2
 @lru_cache(maxsize=None)
 def tolerant_params() -> dict[str, tuple[int, frozenset]]:
     """name -> (argument index, kinds it accepts) for functions outside the analysis."""
-    text = resources.files("errpath").joinpath("data/tolerant_params.txt").read_text()
+    from ..knowledge import tables
     out = {}
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            cols = line.split()
-            out[cols[0]] = (-1 if cols[1] == "*" else int(cols[1]), frozenset(cols[2].split(",")))
+    # the generated list (bench/kernel_returners.py) first: the hand-kept one overrides it
+    for name in (("tolerant_params_kernel",) if tables.KERNEL_LISTS else ()) + ("tolerant_params",):
+        text = resources.files("errpath").joinpath(f"data/{name}.txt").read_text()
+        for line in text.splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                cols = line.split()
+                out[cols[0]] = (-1 if cols[1] == "*" else int(cols[1]), frozenset(cols[2].split(",")))
     return out
 
 

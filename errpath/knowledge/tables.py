@@ -119,15 +119,32 @@ def is_sleeping_call(name: str) -> bool:
     return name in exact or name.startswith(prefixes)
 
 
+# the generated lists (bench/kernel_returners.py: errpath's own summaries of the
+# kernel's exported functions); off while that script makes them
+KERNEL_LISTS = True
+
+
+def _kernel(kind: str) -> frozenset[str]:
+    return frozenset(r[0] for r in data_rows(f"{kind}_returners_kernel")) if KERNEL_LISTS else frozenset()
+
+
 @lru_cache(maxsize=None)
 def err_ptr_returners() -> frozenset[str]:
-    return frozenset(r[0] for r in data_rows("err_ptr_returners"))
+    """Functions that fail with ERR_PTR and never NULL: the hand-kept list, then the
+    generated one less what the hand-kept NULL list says."""
+    hand = frozenset(r[0] for r in data_rows("err_ptr_returners"))
+    return hand | (_kernel("err_ptr") - _hand_null())
+
+
+def _hand_null() -> frozenset[str]:
+    return frozenset(r[0] for r in data_rows("null_returners")) | frozenset(
+        name for name, (_, fail) in _allocator_table().items() if fail == "null")
 
 
 @lru_cache(maxsize=None)
 def null_returners() -> frozenset[str]:
-    return frozenset(r[0] for r in data_rows("null_returners")) | frozenset(
-        name for name, (_, fail) in _allocator_table().items() if fail == "null")
+    hand_err = frozenset(r[0] for r in data_rows("err_ptr_returners"))
+    return _hand_null() | (_kernel("null") - hand_err)
 
 
 @dataclass(frozen=True)
