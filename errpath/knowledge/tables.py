@@ -84,6 +84,9 @@ class _Allocators(dict):
             r = t.get(cand)
             if r is not None:
                 break
+        if r is None and _devres_base(name) is not None:
+            a = allocator(name)    # devm_kzalloc(): kzalloc() managed by the device
+            r = None if a is None else (-1 if a.gfp is None else a.gfp, "null")
         memo[name] = r
         return default if r is None else r
 
@@ -141,10 +144,19 @@ def _hand_null() -> frozenset[str]:
         name for name, (_, fail) in _allocator_table().items() if fail == "null")
 
 
+class _NullReturners(frozenset):
+    """The NULL returners' names, and every device-managed allocator whose plain
+    allocator is one (devm_kzalloc(), drmm_kcalloc(): see _devres_base)."""
+
+    def __contains__(self, name) -> bool:
+        return frozenset.__contains__(self, name) or isinstance(name, str) and \
+            _devres_base(name) is not None and allocator(name) is not None
+
+
 @lru_cache(maxsize=None)
 def null_returners() -> frozenset[str]:
     hand_err = frozenset(r[0] for r in data_rows("err_ptr_returners"))
-    return _hand_null() | (_kernel("null") - hand_err)
+    return _NullReturners(_hand_null() | (_kernel("null") - hand_err))
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,18 @@ class Allocator:
     gfp: int | None      # None: no mask argument (always GFP_KERNEL)
     cache: int | None
     null_on_failure: bool
+
+
+def _devres_base(name: str) -> str | None:
+    """The allocator a device-managed one wraps: devm_kzalloc(dev, size, gfp) is
+    kzalloc(size, gfp) freed with the device (drmm_: with the DRM device), the
+    managing object first. Only wrappers that fail with NULL as their base does
+    are taken (allocators()/allocator() check): devm_memremap() returns an
+    ERR_PTR where memremap() returns NULL."""
+    for prefix in ("devm_", "drmm_"):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
+    return None
 
 
 def allocator(name: str | None) -> Allocator | None:
@@ -165,6 +189,11 @@ def allocator(name: str | None) -> Allocator | None:
             gfp, cache, null = row[0], row[1], row[2]
             return Allocator(cand, None if gfp == "none" else int(gfp),
                              None if cache == "-" else int(cache), null == "yes")
+    base = _devres_base(name)
+    wrapped = allocator(base) if base is not None else None
+    if wrapped is not None and wrapped.null_on_failure and wrapped.cache is None:
+        # the managing object comes first: every argument one place later
+        return Allocator(name, None if wrapped.gfp is None else wrapped.gfp + 1, None, True)
     return None
 
 
