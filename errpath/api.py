@@ -31,8 +31,8 @@ from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFa
 from .analysis import progress                                          # callee pointer-parameter progress
 from .analysis import outparams                                         # ERR_PTRs/NULLs stored through `*param`
 from .analysis.failure import (ERROR_NAME, Channel, callee_fails, callers_use_result, errno_channel, error_channel,
-                               failed_calls, int_local, may_have_status, success_comparison,
-                               reads, tested_call_failures)
+                               failed_calls, int_local, may_have_status, overwritten_forward,
+                               success_comparison, reads, tested_call_failures)
 from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
 from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
 from .analysis.nonzero import (MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis,   # can this value be 0 here?

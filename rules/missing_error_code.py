@@ -291,7 +291,7 @@ from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
-                         int_local, may_have_status, memo,
+                         int_local, may_have_status, memo, overwritten_forward,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
@@ -875,10 +875,32 @@ def _may_clobber(fn) -> bool:
         # a call's result: the next mention sets it again; an errno: or an exit comes first
         if _next_use_sets(src, m.group(1), end, exits=m.group(0).rstrip().endswith(b";")):
             return True
+        # `ret = f(); if (!ret) on = 1; ... ret = g();`: overwritten on the failure side;
+        # `if (a) ret = f(); for (...) {... break; } if (b) ret = g();`
+        if not m.group(0).rstrip().endswith(b";") and (
+                _next_use_tests_then_sets(src, m.group(1), end)
+                or _next_use_sets(src, m.group(1), end, exits=False, other=_OTHER_CASE)):
+            return True
     return False
 
 
-def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
+_TEST_HEAD = re.compile(rb"\bif\s*\(\s*(?:(?:unlikely|likely)\s*\(\s*)?!?\s*$")
+
+
+def _overwrite_lines(f) -> set:
+    return {e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:")}
+
+
+def _next_use_tests_then_sets(src: bytes, var: bytes, pos: int) -> bool:
+    """Is the next whole-word mention of var after pos a plain truth or sign test
+    (`if (!ret)`, `if (ret)`, `if (ret < 0)`), with a later `var = call(`?"""
+    m = re.compile(rb"\b" + re.escape(var) + rb"\b").search(src, pos)
+    if m is None or _TEST_HEAD.search(src[max(0, m.start() - 24):m.start()]) is None:
+        return False
+    return re.compile(rb"\b" + re.escape(var) + rb"\s*=\s*[A-Za-z_][\w>.-]*\s*\(").search(src, m.end()) is not None
+
+
+def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool, other=None) -> bool:
     """Is the next whole-word mention of var after pos an assignment `var =`,
     or (exits) is a goto/break met before it?"""
     n, start = len(var), pos
@@ -895,6 +917,10 @@ def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
         rest = src[pos:pos + 8].lstrip()
         # `if (a) ret = f(); else ret = g();`, `case A: ret = f(); break; case B: ret =
         # g();`: the other branch, not a clobber
+        if other is not None:
+            # only an `else` right after the store is the other branch of its test
+            return rest[:1] == b"=" and rest[1:2] != b"=" and _ELSE_NEXT.match(src, start) is None \
+                and other.search(src, start, i) is None
         return rest[:1] == b"=" and rest[1:2] != b"=" and _OTHER_BRANCH.search(src, start, i) is None
 
 
@@ -904,6 +930,9 @@ _LABEL_THEN_SET_AND_RETURN = re.compile(
     rb"(?:[^\n]*\n){1,6}?[ \t]*return\s+\1\s*;")
 _EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
 _OTHER_BRANCH = re.compile(rb"\belse\b|\bbreak\s*;|\breturn\b")
+# the same without `break;`: a loop's break between two stores under tests (one-path clobbers)
+_OTHER_CASE = re.compile(rb"\bcase\b|\bdefault\s*:|\breturn\b")
+_ELSE_NEXT = re.compile(rb";?\s*(?:}\s*)?else\b")
 
 
 def _NEW_SHAPE_EVIDENCE(fn, line: int) -> Evidence:
@@ -1086,6 +1115,10 @@ class MissingErrorCode(Rule):
         if (_MAY_STATUS_FAILURE.search(src) or _may_hold_errno(fn)) and _MAY_STORE_FAILURE.search(src):
             yield from self._output_not_set(fn, ctx)
         if not _int_like(fn):
+            # a void function that tests an error variable and hands it on (`if (ret)
+            # bio->bi_status = ...`) loses a clobbered errno as surely
+            if _void_like(fn) and _may_clobber(fn):
+                yield from self._clobbered(fn, ctx)
             return
         exits = not fn.text_tokens.isdisjoint(("goto", "break")) and (
             _may_hold_errno(fn) or _TESTED_ERROR_VARIABLE.search(fn.source() or b"") is not None)
@@ -1103,12 +1136,18 @@ class MissingErrorCode(Rule):
         if _may_return_zero_on_failure(fn):
             yield from self._direct_zero(fn, ctx, lost)
         told = set()    # lines already reported as a clobber: one finding per overwrite
-        if _may_clobber(fn):
-            for f in self._clobbered(fn, ctx):
-                told.update(e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:"))
-                yield f
+        clobbered = list(self._clobbered(fn, ctx)) if _may_clobber(fn) else []
+        for f in clobbered:
+            if "one-path" not in f.names:
+                told.update(_overwrite_lines(f))
+        on_exit = []
         if "goto" in fn.text_tokens and _LABEL_THEN_SET_AND_RETURN.search(fn.source() or b""):
-            yield from self._clobbered_on_exit(fn, ctx, told)
+            on_exit = list(self._clobbered_on_exit(fn, ctx, told))
+        # an overwrite in the exit tail a tested failure jumps to is told better by
+        # _clobbered_on_exit (the goto, the test) than by the one-path clobber
+        shown = {n for f in on_exit for n in _overwrite_lines(f)}
+        yield from (f for f in clobbered if "one-path" not in f.names or not shown & _overwrite_lines(f))
+        yield from on_exit
         if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
@@ -1898,9 +1937,15 @@ class MissingErrorCode(Rule):
                 if not ints[var]:
                     continue
                 dead = self._dead_after(fn, d, var)
+                # path-sensitive: an overwrite on one path only, through tests that do not
+                # read the variable or read it only to pick the success side
+                forward = () if errno else overwritten_forward(fn, d, var)
                 if dead is None:
-                    continue
+                    if not forward:
+                        continue
+                    dead = ([], None)
                 clobbers, exits = dead
+                clobbers = sorted(set(clobbers) | set(forward))
                 if not errno and not clobbers:
                     continue
                 if not errno:
@@ -1911,8 +1956,13 @@ class MissingErrorCode(Rule):
                 # outcome is a decision; only a straight-line one is a clobber
                 # on a path that reads it elsewhere, only a straight-line clobber counts
                 # (`err = poll(); if (x < 0) err = x;` picks the better error)
-                clobbers = [c for c in clobbers if _straight(fn, d, c) or not (
-                    _constant_def(fn.nodes[c], var) or exits is None)]
+                # ... unless the tests on the way do not read it and the overwrite is another
+                # call's result: `ret = parse(); if (write) ret = commit();` (path-sensitive)
+                kept = {c for c in clobbers if _straight(fn, d, c) or not (
+                    _constant_def(fn.nodes[c], var) or exits is None)}
+                one_path = {c for c in forward if c not in kept and all(
+                    cv[0] == "call" for v, cv in fn.nodes[c].defs if v == var)}
+                clobbers = sorted(kept | one_path)
                 if not errno and not clobbers:
                     continue     # a call result never used: ignored, not clobbered
                 # `err = teardown(); err = -ENOMEM; goto out;`: replaced by another errno,
@@ -1943,9 +1993,16 @@ class MissingErrorCode(Rule):
                                                                val[1] in name_list("uncopied_returners"))
                             and not any(v == var and cv[0] == "call" for v, cv in c0.defs)):
                         confidence = "low"
+                # overwritten on one path only (a test that does not hand the error up chose it)
+                one_path = bool(clobbers) and clobbers[0] in one_path
+                if one_path:
+                    # low: not yet measured on the whole kernel as a default shape (a later
+                    # call may supersede the first on purpose: a variant's own setting)
+                    confidence, why = "low", "low"
                 if clobbers:
                     c = fn.nodes[clobbers[0]]
-                    message = (f"'{var}' holds {what} here but is overwritten at line {c.line} before "
+                    message = (f"'{var}' holds {what} here but is overwritten at line {c.line}"
+                               f"{' on one path' if one_path else ''} before "
                                f"anyone reads it, so the error is lost; test it first")
                     last = Evidence(fn.path, c.line, fn.name, f"'{var}' overwritten: {c.text}")
                 else:
@@ -1955,7 +2012,8 @@ class MissingErrorCode(Rule):
                     last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
                 evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last,
                             _NEW_SHAPE_EVIDENCE(fn, c.line) if confidence else Evidence(fn.path, c.line, fn.name, why)]
-                yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence,
+                yield self.finding(fn, d.line, d.column, message,
+                                   names=(var, "clobbered") + (("one-path",) if one_path else ()), evidence=evidence,
                                    confidence=confidence)
                 break
 
