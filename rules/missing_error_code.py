@@ -290,11 +290,14 @@ from collections import deque
 from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
-                         callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
+                         callee_fails, callers_use_result, errno_channel, error_channel, failed_calls,
+                         failure_consensus, has_token,
                          int_local, may_have_status, memo, overwritten_forward,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
+# other failure branches of the same callee, all handing it up, that make a 0 answer a deviation
+CONSENSUS_MIN = 2
 EXIT_TAIL = 12
 _LVALUE = re.compile(r"[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\w+\])*")
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
@@ -1537,8 +1540,10 @@ class MissingErrorCode(Rule):
                 if sibling is None and test == "miss":
                     continue    # a lookup's miss is an answer, unless the author says otherwise
                 # low either way: `if (new == old) goto out;` is a deliberate early exit as
-                # often as a forgotten errno
-                confidence = "low"
+                # often as a forgotten errno; a lookup whose miss every other branch in
+                # view answers with an errno (failure_consensus) is a failure here too
+                agreed = self._agreed(fn, ctx, callee, cond) if test == "miss" else None
+                confidence = "low" if agreed is None else None
             if test in ("null", "err", "neg", "count"):
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
                         "neg": f"{callee}() fails", "count": f"{callee}() fails"}[test]
@@ -1579,6 +1584,8 @@ class MissingErrorCode(Rule):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          f"low: '{x}' is a count or an index whose negative is the error; "
                                          f"leaving with 0 may be meant"))
+            if test == "miss" and confidence is None:
+                evidence.append(agreed)
             if confidence == "low" and test in ("miss", "plain"):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          "low: no failed call and no error message on this branch; it may "
@@ -1599,6 +1606,8 @@ class MissingErrorCode(Rule):
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             if confidence is None and test in ("neg", "logged"):
                 alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line)
+                if alone is None and test == "neg":
+                    alone = self._agreed(fn, ctx, callee, cond)
                 if alone is not None:
                     evidence.append(alone)
                 else:
@@ -1606,6 +1615,20 @@ class MissingErrorCode(Rule):
                     evidence.append(_JUDGED_LOW(fn, cond.line))
             yield (self.finding(fn, g.line, g.column, message, names=(var, x or callee or test, target),
                                 evidence=evidence, confidence=confidence), test, (var, ret_node.id))
+
+    @staticmethod
+    def _agreed(fn, ctx, callee, cond):
+        """Evidence that the callers in view agree callee's failure is an error:
+        every other failure branch of it (failure_consensus, at least
+        CONSENSUS_MIN) hands the failure up, none leaves with 0; else None."""
+        if not callee:
+            return None
+        agreed = failure_consensus(ctx, callee, skip={(id(fn), cond.id)})
+        if agreed.zero or agreed.handed < CONSENSUS_MIN:
+            return None
+        return Evidence(fn.path, cond.line, fn.name,
+                        f"every other failure branch of {callee}() in view hands the failure up "
+                        f"({agreed.handed} of them), none answers 0")
 
     def _why_failed(self, fn, ctx, preds, g, cond, edge):
         """Why taking `edge` out of cond is an error exit: (variable, callee, kind,
@@ -2441,7 +2464,12 @@ class MissingErrorCode(Rule):
                        "decision in most cases judged")
         if comment is not None:
             low.append("low: a comment at the test or in the branch may say why 0 is meant")
+        agreed = None
         if kind != "null":
+            # the callers' consensus (failure_consensus): every other failure branch of the
+            # same callee in view hands it up, so 0 here deviates from their convention
+            agreed = self._agreed(fn, ctx, callee, cond)
+        if kind != "null" and agreed is None:
             # judged on the whole 6.12.117 kernel: an errno or an ERR_PTR answered with 0
             # right in its branch was as often a choice (an optional phandle or syscon, a
             # SerDes lane that is not there, a mode read that falls back) as a slip; an
@@ -2465,6 +2493,8 @@ class MissingErrorCode(Rule):
         if b"sk_buff" in head or b"netlink_callback" in head:
             low.append("low: a packet or netlink-dump handler, where 0 often means consumed or done")
         notes = [(c.line, "failure handed up: " + c.text) for c in handed[:3]]
+        if agreed is not None:
+            notes.append((agreed.line, agreed.note))
         if low:
             return "low", notes + [(cond.line, why) for why in low]
         return None, notes + [(cond.line, f"the function hands its other failures up ({len(handed)} "
