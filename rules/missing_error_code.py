@@ -89,8 +89,22 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   stored in an int error variable (one the function returns or tests), is
   overwritten before anything reads it: `ret = read_block(); ret =
   set_power(0);`, or `err = -EINVAL; goto close;` where `close:` does `err =
-  close_it();`. On a path that reads the value elsewhere, only a clobber in
-  straight line counts. Clobbered errnos are part of this rule, not a rule of
+  close_it();`. On a path that reads the value elsewhere, a clobber in
+  straight line counts, and (low) another call's result stored over it on one
+  path only (failure.overwritten_forward): `ret = parse(); if (write) ret =
+  commit(); return ret;` loses parse()'s errno on writes ("ipv6: fix error
+  handling in forwarding sysctl"); a test of the variable that only picks
+  the success side (`if (!ret) on = true;`) does not read it for this, so
+  `ret = enable(); if (!ret) on = true; if (hook) ret = hook();` loses the
+  enable's failure ("power: sequencing: don't call .post_enable() if
+  pwrseq_unit_enable() failed"); the same in a void function that hands the
+  variable on (`if (ret) bio->bi_status = ...`: "nvdimm: pmem: keep
+  PREFLUSH before data writes") and in the exit tail a failure jumps to
+  ("iomap: don't lose a failed direct I/O bio's error when zeroing the
+  tail"). Not a fallback (`if (ret) ret = other();`: the overwrite is
+  inside the failure side, which the success side does not reach), not a
+  constant chosen under a test, not the next round of a loop, not a test
+  for one errno (`if (ret == -EAGAIN)`), not a count. Clobbered errnos are part of this rule, not a rule of
   their own: the caller-visible effect is the same (an error code the caller
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
@@ -103,7 +117,11 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   failures of calls up (an errno, PTR_ERR(), the failed value) and nothing
   says this one is tolerated. Low for an errno or an ERR_PTR answered so (on
   the whole 6.12.117 kernel as often a choice: an optional phandle or syscon,
-  a SerDes lane that is not there, a mode read that falls back), and low,
+  a SerDes lane that is not there, a mode read that falls back), unless the
+  callers in view agree it is an error (consensus.failure_consensus: at least
+  two other failure branches of the same callee, in this function or the
+  functions of the index that call it, hand the failure up, and none answers
+  0: the one `return 0;` deviates from their own convention), and low,
   with the reason, when the branch logs at error level, a comment sits at the
   call or in the branch, no other failure of a call is handed up, other
   failures return 0 too, the loop around it skips items with `continue`,
@@ -218,7 +236,10 @@ at the test or in the branch, not a break out of a loop, not in a function
 taking an skb or a netlink dump callback, and no caller in view drops the
 result. Of the blind-judged sample of these shapes on 6.12.117 it promotes 3
 (2 TP, 1 TP-latent, no FP); the logged, commented and loop-break ones stay
-low. A branch that
+low. So is a call's failure (or a lookup's miss) into a label returning
+0 when the callers in view agree it is an error (consensus.failure_consensus:
+at least two other failure branches of the same callee hand it up, none
+answers 0). A branch that
 only orders two run-time values (`if (lsn >= current) goto out;`) is a skip,
 not a failure, and is not reported.
 
@@ -887,20 +908,30 @@ def _may_clobber(fn) -> bool:
     return False
 
 
-_TEST_HEAD = re.compile(rb"\bif\s*\(\s*(?:(?:unlikely|likely)\s*\(\s*)?!?\s*$")
-
-
 def _overwrite_lines(f) -> set:
     return {e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:")}
 
 
+_TEST_HEAD = re.compile(rb"\bif\s*\(\s*(?:(?:unlikely|likely)\s*\(\s*)?(!?)\s*$")
+_SUCCESS_TAIL = re.compile(rb"\s*(?:==\s*0\b|>=\s*0\b)")
+
+
 def _next_use_tests_then_sets(src: bytes, var: bytes, pos: int) -> bool:
-    """Is the next whole-word mention of var after pos a plain truth or sign test
-    (`if (!ret)`, `if (ret)`, `if (ret < 0)`), with a later `var = call(`?"""
+    """Is the next whole-word mention of var after pos a truth or sign test with a
+    later `var = call(`: on its success side (`if (!ret)`, `if (ret == 0)`, `if (ret
+    >= 0)`: the failure falls through), or on its failure side (`if (ret)`, `if (ret
+    < 0)`) when a label's tail sets var (`out: ... ret = finish(...);`)?"""
     m = re.compile(rb"\b" + re.escape(var) + rb"\b").search(src, pos)
-    if m is None or _TEST_HEAD.search(src[max(0, m.start() - 24):m.start()]) is None:
+    if m is None:
         return False
-    return re.compile(rb"\b" + re.escape(var) + rb"\s*=\s*[A-Za-z_][\w>.-]*\s*\(").search(src, m.end()) is not None
+    head = _TEST_HEAD.search(src[max(0, m.start() - 24):m.start()])
+    if head is None:
+        return False
+    later = re.compile(rb"\b" + re.escape(var) + rb"\s*=\s*[A-Za-z_][\w>.-]*\s*\(")
+    if head.group(1) or _SUCCESS_TAIL.match(src, m.end()):
+        return later.search(src, m.end()) is not None
+    return re.compile(rb"\n[A-Za-z_]\w*:[^\n]*\n(?:[^\n]*\n){0,6}?[^\n]*" + later.pattern[2:]).search(
+        src, m.end()) is not None
 
 
 def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool, other=None) -> bool:
@@ -1760,6 +1791,9 @@ class MissingErrorCode(Rule):
                 confidence = why[0]
                 if confidence is None:
                     alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line)
+                    test = next((n for n in fn.nodes if n.kind == "cond" and n.line == f.test_line), None)
+                    if alone is None and test is not None:
+                        alone = self._agreed(fn, ctx, f.call, test)
                     if alone is not None:
                         evidence.append(alone)
                     else:
