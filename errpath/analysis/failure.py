@@ -290,6 +290,9 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
     (after the branches join). So `ret = parse(); if (write) ret = commit();`
     loses parse()'s errno on the write path although the other path returns it."""
     out, seen = [], {d.id}
+    # what the same call stored through its arguments (`err = change(x, &delegated);`):
+    # a test of it is a test of the call's outcome
+    outs = {v for v, _ in d.defs if v != var}
     stack = [(s, ()) for s in _forward(fn, d, d.line)]
     while stack:
         nid, tests = stack.pop()
@@ -299,7 +302,8 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
         if len(seen) > limit:
             return []
         node = fn.nodes[nid]
-        if nid == 1 or node.kind in ("return", "noreturn"):
+        if nid == 1 or node.kind in ("return", "noreturn") or node.kind == "cond" and not outs.isdisjoint(
+                node.uses):
             continue
         if reads(node, var):
             if node.kind != "cond" or any(v == var for v, _ in node.defs):
@@ -311,6 +315,8 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
                 if side:
                     # the other side, and the line it must not go back before
                     other = tuple(t for t, e in node.succ if e != edge)
+                    if not _unhandled(fn, s, other, node.line):
+                        continue    # the failure side does something of its own (logs it)
                     stack.extend((t, tests + ((other, node.line),)) for t in _forward_to(fn, s, d.line))
             continue
         if any(v == var for v, _ in node.defs):
@@ -320,6 +326,26 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
             continue
         stack.extend((s, tests) for s in _forward(fn, node, d.line))
     return sorted(out)
+
+
+def _unhandled(fn, start: int, other, floor: int) -> bool:
+    """Does the failure side of a test starting at start do nothing with the
+    failure: it is the join itself (`if (!ret) on = true;`: the failure falls
+    through), or it only jumps away (`if (ret) { put(b); goto tail; }`, at most
+    a few statements before the goto)? A side that logs or works (`if (err)
+    pr_err(...);`) handled the failure its own way: the author saw it."""
+    ahead = _forward_to(fn, start, floor)
+    if ahead and set(ahead) <= _reach_forward(fn, other, floor):
+        return True
+    nid = start
+    for _ in range(4):
+        node = fn.nodes[nid]
+        if node.kind in ("goto", "break"):
+            return True
+        if node.kind != "expr" or len(node.succ) != 1 or node.defs or len(node.calls) != 1:
+            return False
+        nid = node.succ[0][0]
+    return False
 
 
 def _forward_to(fn, nid: int, floor: int):
