@@ -1996,7 +1996,8 @@ class MissingErrorCode(Rule):
                 dead = self._dead_after(fn, d, var)
                 # path-sensitive: an overwrite on one path only, through tests that do not
                 # read the variable or read it only to pick the success side
-                forward = () if errno else overwritten_forward(fn, d, var)
+                forward = () if errno else overwritten_forward(
+                    fn, d, var, handled=lambda name: _LOGGING.search(name) is not None)
                 if dead is None:
                     if not forward:
                         continue

@@ -277,7 +277,7 @@ def reads(node, var: str) -> bool:
     return False
 
 
-def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
+def overwritten_forward(fn, d, var: str, handled=lambda name: False, limit: int = 400) -> list:
     """The nodes that set var again on some path from node d on which var, still
     holding what d stored (a failure, say), is read nowhere before them; walking
     forward only (_forward: a loop's next round is another question).
@@ -287,8 +287,10 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
     one errno (`ret == -EAGAIN`) or any other use is a read. An overwrite inside
     the failure side of such a test (`if (ret) ret = fallback();`) is a
     fallback, not a loss: it counts only when the success side reaches it too
-    (after the branches join). So `ret = parse(); if (write) ret = commit();`
-    loses parse()'s errno on the write path although the other path returns it."""
+    (after the branches join), and only when the failure side leaves the
+    failure alone (_unhandled: handled(name) says a call there deals with it,
+    a message, say). So `ret = parse(); if (write) ret = commit();` loses
+    parse()'s errno on the write path although the other path returns it."""
     out, seen = [], {d.id}
     # what the same call stored through its arguments (`err = change(x, &delegated);`):
     # a test of it is a test of the call's outcome
@@ -315,7 +317,7 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
                 if side:
                     # the other side, and the line it must not go back before
                     other = tuple(t for t, e in node.succ if e != edge)
-                    if not _unhandled(fn, s, other, node.line):
+                    if not _unhandled(fn, s, other, node.line, handled):
                         continue    # the failure side does something of its own (logs it)
                     stack.extend((t, tests + ((other, node.line),)) for t in _forward_to(fn, s, d.line))
             continue
@@ -328,21 +330,25 @@ def overwritten_forward(fn, d, var: str, limit: int = 400) -> list:
     return sorted(out)
 
 
-def _unhandled(fn, start: int, other, floor: int) -> bool:
-    """Does the failure side of a test starting at start do nothing with the
-    failure: it is the join itself (`if (!ret) on = true;`: the failure falls
-    through), or it only jumps away (`if (ret) { put(b); goto tail; }`, at most
-    a few statements before the goto)? A side that logs or works (`if (err)
-    pr_err(...);`) handled the failure its own way: the author saw it."""
-    ahead = _forward_to(fn, start, floor)
-    if ahead and set(ahead) <= _reach_forward(fn, other, floor):
-        return True
+def _unhandled(fn, start: int, other, floor: int, handled) -> bool:
+    """Does the failure side of a test starting at start leave the failure
+    alone: it is the join itself (`if (!ret) on = true;`: the failure falls
+    through), or it only undoes and goes on or jumps away (`if (ret)
+    return_bufs(d);`, `if (ret) { put(b); goto tail; }`), at most a few calls
+    and none of them handled(name) (a message: the author saw the failure and
+    chose to go on), no value stored (`caps &= ~EEE;`: a fallback recorded)?"""
+    joined = _reach_forward(fn, other, floor)
     nid = start
-    for _ in range(4):
+    for _ in range(5):
+        ahead = _forward_to(fn, nid, floor)
+        if ahead and set(ahead) <= joined:
+            return True
         node = fn.nodes[nid]
         if node.kind in ("goto", "break"):
             return True
-        if node.kind != "expr" or len(node.succ) != 1 or node.defs or len(node.calls) != 1:
+        if node.kind != "expr" or len(node.succ) != 1 or not node.calls or any(
+                v[0] != "unknown" for _, v in node.defs) or any(
+                handled(c.name or c.callee_text) for c in node.calls):
             return False
         nid = node.succ[0][0]
     return False
