@@ -1573,7 +1573,9 @@ class MissingErrorCode(Rule):
                 # low either way: `if (new == old) goto out;` is a deliberate early exit as
                 # often as a forgotten errno; a lookup whose miss every other branch in
                 # view answers with an errno (failure_consensus) is a failure here too
-                agreed = self._agreed(fn, ctx, callee, cond) if test == "miss" else None
+                # (a pointer's NULL only: the false side of `if (err)` is an int's success)
+                agreed = self._agreed(fn, ctx, callee, cond) if test == "miss" and x and callee and not int_local(
+                    fn, x) and callee_fails(ctx, fn, callee).null else None
                 confidence = "low" if agreed is None else None
             if test in ("null", "err", "neg", "count"):
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
@@ -2514,7 +2516,9 @@ class MissingErrorCode(Rule):
         if not var:
             low.append("low: the result is tested as yes or no and never kept; the author may mean "
                        "\"skip it\" (an optional offload, a survey entry)")
-        if any(r.ret is not None and r.ret[0] == "int" and r.ret[1] > 0 for r in fn.returns()):
+        if any(r.ret is not None and (r.ret[0] == "int" and r.ret[1] > 0 or r.ret[0] == "var" and any(
+                v[0] == "int" and v[1] > 0 for _, v in fn.reaching(r.id, r.ret[1]))) for r in fn.returns()):
+            # `return 1;`, or `ret = 1; ... return ret;`: 1 is "loaded", 0 "not loaded"
             low.append("low: the function also answers with a positive value, so 0 is one of its "
                        "answers (\"not used\"), not only success")
         if kind == "err" and var and f"IS_ERR_OR_NULL({var})" in cond.text.replace(" ", ""):
