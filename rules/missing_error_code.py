@@ -312,7 +312,7 @@ from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
                          callee_fails, callers_use_result, errno_channel, error_channel, failed_calls,
-                         failure_consensus, has_token,
+                         failure_consensus, has_token, zero_failures, zero_side,
                          int_local, may_have_status, memo, overwritten_forward,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
@@ -908,6 +908,10 @@ def _may_clobber(fn) -> bool:
     return False
 
 
+# `if (r < 1)`, `if (r <= 0)`, `if (!r)`, `if (r == 0)`: a test whose taken side admits 0
+_ZERO_SIDE_TEST = re.compile(rb"\bif\s*\((?:[^;{]*?)(?:[A-Za-z_]\w*\s*(?:<\s*1|<=\s*0|==\s*0)\b|!\s*[A-Za-z_]\w*\s*[|)])")
+
+
 def _overwrite_lines(f) -> set:
     return {e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:")}
 
@@ -1182,6 +1186,8 @@ class MissingErrorCode(Rule):
         shown = {n for f in on_exit for n in _overwrite_lines(f)}
         yield from (f for f in clobbered if "one-path" not in f.names or not shown & _overwrite_lines(f))
         yield from on_exit
+        if _ZERO_SIDE_TEST.search(fn.source() or b""):
+            yield from self._zero_failure_returned(fn, ctx)
         if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
@@ -2407,6 +2413,54 @@ class MissingErrorCode(Rule):
                 if k is not None:
                     queue.append((s, k))
         return None
+
+    # -- a 0 that the callers in view call a failure, returned as it is ----------------
+    def _zero_failure_returned(self, fn, ctx):
+        """`r = wait_polling(...); if (r < 1) goto undo; ... undo: ...; return r;`:
+        the test takes 0 for a failure (a wait's "no time left"), and the way out
+        returns r as it is, so on that failure the caller gets 0. Reported when
+        other tests of the same callee in view set an errno for its 0
+        (consensus.zero_failures: `if (!left) return -ETIMEDOUT;`), low: not yet
+        measured on a whole kernel."""
+        if not errno_channel(ctx, fn):
+            return
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2:
+                continue
+            for s, edge in c.succ:
+                if edge not in (True, False):
+                    continue
+                for var in sorted(c.uses):
+                    if not int_local(fn, var):
+                        continue
+                    defs = fn.reaching(c.id, var)
+                    callee = defs[0][1][1] if defs and defs[0][1][0] == "call" else None
+                    if not callee or not all(v[0] == "call" and v[1] == callee for _, v in defs) \
+                            or not zero_side(c, edge, var):
+                        continue
+                    other = next(t for t, e in c.succ if e != edge)
+                    node = fn.nodes[s]
+                    r = node if node.kind == "return" and node.ret == ("var", var) else \
+                        self._unchanged_return(fn, node, var) if not any(v == var for v, _ in node.defs) else None
+                    if r is None or r.id in fn.reachable(starts=(other,)) and node.kind != "goto":
+                        continue    # the success side returns it too: not an error exit of its own
+                    said = zero_failures(ctx, callee, skip={(id(fn), c.id)})
+                    if not said:
+                        continue
+                    message = (f"'{var}' is 0 when {callee}() fails here (the test takes 0 for a failure), "
+                               f"and the error path returns it (line {r.line}), so the caller sees success; "
+                               f"set {var} = an error code (-ETIMEDOUT) first")
+                    evidence = [Evidence(fn.path, min(fn.nodes[d].line for d, _ in defs), fn.name,
+                                         f"'{var}' set from {callee}()"),
+                                Evidence(fn.path, c.line, fn.name, f"0 taken for a failure: {c.text}"),
+                                Evidence(fn.path, r.line, fn.name, f"returns '{var}' as it is: {r.text}"),
+                                Evidence(fn.path, c.line, fn.name,
+                                         f"{said} other test(s) of {callee}() in view set an errno for its 0"),
+                                Evidence(fn.path, c.line, fn.name,
+                                         "low: a new shape, not yet measured on a whole kernel")]
+                    yield self.finding(fn, c.line, c.column, message, names=(var, callee, "zero-failure"),
+                                       evidence=evidence, confidence="low")
+                    break
 
     # -- a call's failure answered right in its branch with `return 0;` ----------------
     def _direct_zero(self, fn, ctx, told=frozenset()):

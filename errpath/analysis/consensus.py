@@ -106,3 +106,72 @@ def _leaves(g, start: int, var):
             return None
         nid = n.succ[0][0]
     return None
+
+
+def zero_side(cond, edge: bool, var: str) -> bool:
+    """Does taking edge out of cond admit var == 0, among the failures: `!r`, `r
+    == 0`, `r < 1`, `r <= 0`, the false side of `r > 0`, or the true side of a
+    disjunction with one of them (`if (r < 1 || !done)`)?"""
+    lits = cond.true_lits if edge else cond.false_lits
+    if edge and not lits and "||" in cond.text and "&&" not in cond.text:
+        lits = {(d.strip().strip("()").replace(" ", "").lstrip("!"), not d.strip().strip("()").startswith("!"))
+                for d in cond.text.strip().strip("()").split("||")}
+    for atom, pol in lits:
+        if pol and atom in (f"{var}<1", f"{var}<=0", f"{var}==0", f"0>={var}", f"1>{var}"):
+            return True
+        if not pol and atom in (var, f"{var}>0", f"{var}>=1", f"{var}!=0", f"0<{var}"):
+            return True
+    return False
+
+
+def zero_failures(ctx, callee: str, skip=frozenset()) -> int:
+    """How many tests in view of callee's int result take a side that admits 0
+    (`if (!left)`, `if (r < 1)`) and set or return a negative errno there right
+    away (`return -ETIMEDOUT;`, `r = -ETIMEDOUT; goto out;`): the callers say a
+    0 from it is a failure (a wait's "no time left"), not a success. skip:
+    (function id, test node id) pairs left out."""
+    index = getattr(ctx, "index", None)
+    if index is None or not callee:
+        return 0
+    from .shared import memo
+    cache = memo(index)
+    key = ("consensus:zero-failures", callee)
+    got = cache.get(key)
+    if got is None:
+        got = []
+        for g in index.functions_calling(callee)[:MAX_FUNCTIONS]:
+            for c in g.nodes:
+                if c.kind != "cond" or len(c.succ) != 2:
+                    continue
+                for s, edge in c.succ:
+                    if edge not in (True, False):
+                        continue
+                    for var in sorted(c.uses):
+                        defs = g.reaching(c.id, var)
+                        if defs and all(v[0] == "call" and v[1] == callee for _, v in defs) and \
+                                zero_side(c, edge, var) and _sets_errno(
+                                    g, s, next(t for t, e in c.succ if e != edge)):
+                            got.append((id(g), c.id))
+        cache[key] = got
+    return sum(1 for k in got if k not in skip)
+
+
+def _sets_errno(g, start: int, other: int) -> bool:
+    """Does the side of a test starting at start set or return a negative errno
+    before it joins the other side (nodes the other side reaches)?"""
+    joined = g.reachable(starts=(other,))
+    if start in joined:
+        return False
+    seen, stack = set(), [start]
+    while stack and len(seen) < 40:
+        nid = stack.pop()
+        if nid in seen or nid in joined or nid == 1:
+            continue
+        seen.add(nid)
+        n = g.nodes[nid]
+        if any(_negative(v) for _, v in n.defs) or n.kind == "return" and n.ret is not None and _negative(n.ret):
+            return True
+        if n.kind in ("return", "noreturn", "goto"):
+            continue
+        stack.extend(t for t, _ in n.succ)
+    return False
