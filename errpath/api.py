@@ -31,8 +31,9 @@ from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFa
 from .analysis import progress                                          # callee pointer-parameter progress
 from .analysis import outparams                                         # ERR_PTRs/NULLs stored through `*param`
 from .analysis.failure import (ERROR_NAME, Channel, callee_fails, callers_use_result, errno_channel, error_channel,
-                               failed_calls, int_local, may_have_status, overwritten_forward,
+                               failed_calls, int_local, may_have_status,
                                success_comparison, reads, tested_call_failures)
+from .analysis.overwrites import overwritten_forward                    # an errno set again on one path
 from .analysis.consensus import Consensus, failure_consensus, zero_failures, zero_side            # how the callers in view answer a failure
 from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
 from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
@@ -51,7 +52,7 @@ __all__ = [
     "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
     "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_out_params",
     "err_ptr_returners",
-    "Consensus", "errno_channel", "error_channel", "failure_consensus", "zero_failures", "zero_side", "expand_macro", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents",
+    "Consensus", "errno_channel", "error_channel", "failure_consensus", "overwritten_forward", "zero_failures", "zero_side", "expand_macro", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents",
     "int_local", "may_have_status",
     "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags",
     "outparams", "null_returners", "path_definitions",

@@ -2428,8 +2428,8 @@ class MissingErrorCode(Rule):
             if c.kind != "cond" or len(c.succ) != 2:
                 continue
             for s, edge in c.succ:
-                if edge not in (True, False):
-                    continue
+                if edge is not True:
+                    continue    # the test's own branch (`if (r < 1) goto undo;`)
                 for var in sorted(c.uses):
                     if not int_local(fn, var):
                         continue
