@@ -1581,7 +1581,8 @@ class MissingErrorCode(Rule):
                 # view answers with an errno (failure_consensus) is a failure here too
                 # (a pointer's NULL only: the false side of `if (err)` is an int's success)
                 agreed = self._agreed(fn, ctx, callee, cond) if test == "miss" and x and callee and not int_local(
-                    fn, x) and callee_fails(ctx, fn, callee).null else None
+                    fn, x) and callee_fails(ctx, fn, callee).null and self._silent(
+                    fn, ctx, preds, g, cond.line) else None
                 confidence = "low" if agreed is None else None
             if test in ("null", "err", "neg", "count"):
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
@@ -1644,9 +1645,8 @@ class MissingErrorCode(Rule):
                                          f"low: '{var}' = 0 replaced an errno before the call, and "
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             if confidence is None and test in ("neg", "logged"):
-                alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line)
-                if alone is None and test == "neg":
-                    alone = self._agreed(fn, ctx, callee, cond)
+                alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line,
+                                                   callee if test == "neg" else None)
                 if alone is not None:
                     evidence.append(alone)
                 else:
@@ -1798,10 +1798,7 @@ class MissingErrorCode(Rule):
                                 else _NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 confidence = why[0]
                 if confidence is None:
-                    alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line)
-                    test = next((n for n in fn.nodes if n.kind == "cond" and n.line == f.test_line), None)
-                    if alone is None and test is not None:
-                        alone = self._agreed(fn, ctx, f.call, test)
+                    alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line, f.call)
                     if alone is not None:
                         evidence.append(alone)
                     else:
@@ -1906,7 +1903,7 @@ class MissingErrorCode(Rule):
             nid = n.succ[0][0]
         return None
 
-    def _alone_in_propagating(self, fn, ctx, preds, g, test_line: int):
+    def _alone_in_propagating(self, fn, ctx, preds, g, test_line: int, callee=None):
         """Evidence that a call's failure leaving with 0 is an omission, not a policy,
         or None. The function hands every other failure up (at least two other
         failure branches, each returning an errno or the failed value), and this
@@ -1914,33 +1911,44 @@ class MissingErrorCode(Rule):
         returns 0 was a decision, judged so in most cases), no comment (the
         author explaining the 0), not a break out of a loop (a best-effort or
         end-of-list loop), not a packet or netlink-dump handler (a consumed skb,
-        a full dump), and no caller in view drops the result."""
-        if g.kind == "break" or g.kind == "goto" and _skips_item(fn, g):
-            return None
-        if any(c.name for n in _run_before(fn, preds, g.id) + [fn.nodes[g.id]] for c in n.calls
-               if _LOGGING.search(c.name or "")):
-            return None
-        src = fn.source()
-        if src is None:
-            return None
-        text = src.decode("utf-8", "replace")
-        head = text.split("{", 1)[0]
-        if "sk_buff" in head or "netlink_callback" in head:
-            return None
-        lines = text.split("\n")
-        lo, hi = test_line - fn.line - 1, g.line - fn.line + 1
-        if lo < 0 or hi > len(lines) or any(("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
-                                              and not _MARKUP.search(ln) for ln in lines[lo:hi]):
-            return None    # a comment at the test or in the branch: the author says why
-        if callers_use_result(ctx, fn) is False:
+        a full dump), and no caller in view drops the result. With fewer than two
+        other failure branches here (at least one), the callers' consensus on
+        callee (_agreed) stands in for them."""
+        if not self._silent(fn, ctx, preds, g, test_line):
             return None
         others = [(c, how) for c, how in self._failure_exits(fn, ctx) if c.line != test_line]
-        if len(others) < 2 or any(how != "error" for _, how in others):
+        if any(how != "error" for _, how in others):
             return None
+        if len(others) < 2:
+            test = next((n for n in fn.nodes if n.kind == "cond" and n.line == test_line), None)
+            return self._agreed(fn, ctx, callee, test) if others and test is not None else None
         return Evidence(fn.path, test_line, fn.name,
                         f"the function hands every other failure up ({len(others)} failure branches return "
                         f"an error, lines {', '.join(str(c.line) for c, _ in others[:6])}); this one alone "
                         f"leaves with 0, silently (no message, no comment)")
+
+    def _silent(self, fn, ctx, preds, g, test_line: int) -> bool:
+        """The failure branch leaves with 0 silently: no message, no comment, not a
+        loop's break, not a packet or dump handler, and no caller in view drops
+        the result (_alone_in_propagating)."""
+        if g.kind == "break" or g.kind == "goto" and _skips_item(fn, g):
+            return False
+        if any(c.name for n in _run_before(fn, preds, g.id) + [fn.nodes[g.id]] for c in n.calls
+               if _LOGGING.search(c.name or "")):
+            return False
+        src = fn.source()
+        if src is None:
+            return False
+        text = src.decode("utf-8", "replace")
+        head = text.split("{", 1)[0]
+        if "sk_buff" in head or "netlink_callback" in head:
+            return False
+        lines = text.split("\n")
+        lo, hi = test_line - fn.line - 1, g.line - fn.line + 1
+        if lo < 0 or hi > len(lines) or any(("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
+                                              and not _MARKUP.search(ln) for ln in lines[lo:hi]):
+            return False    # a comment at the test or in the branch: the author says why
+        return callers_use_result(ctx, fn) is not False
 
     def _ends_failure_branch(self, fn, n, preds) -> bool:
         """n is the last statement of a branch that joins the straight code again
