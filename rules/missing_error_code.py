@@ -108,6 +108,16 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   their own: the caller-visible effect is the same (an error code the caller
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
+* **A 0 the code calls a failure, returned as it is.** `r =
+  wait_polling(ring, seq, t); if (r < 1) goto undo; ... undo: ...; return
+  r;`: the test takes 0 (no time left) for a failure, but the way out
+  returns r unchanged, so on a timeout the caller gets 0 ("drm/amdgpu:
+  Report MES ring wait timeouts."). Also `if (t <= 0) return t;` and `if
+  (!left) goto out;`. Only when other tests of the same callee in view
+  turn its 0 into an errno (consensus.zero_failures: `if (!left) return
+  -ETIMEDOUT;`), so a read's 0 ("end of data") handed back stays silent,
+  as does a branch that sets an errno on the way. Low: a new shape, not
+  yet measured on a whole kernel.
 * **A failure answered with `return 0;` right in its branch.** `p =
   devm_kzalloc(...); if (!p) return 0;`, `if (IS_ERR(n)) return 0;`, `ret =
   setup(d); if (ret < 0) return 0;`, `if (setup(d) < 0) return 0;`, or `if (rc
