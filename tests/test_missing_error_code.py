@@ -340,7 +340,9 @@ def test_a_failure_answered_with_0_is_default_only_against_a_unanimous_consensus
     src = (FIX / "bad_failure_zero_against_callers_consensus.c").read_text()
     _, found = findings_for_file(FIX / "bad_failure_zero_against_callers_consensus.c", [RULE])
     config = [f for f in found if f.function == "link_config"]
-    assert [f.confidence for f in config] == ["medium"]
+    assert [f.confidence for f in config] == ["low"]    # a direct `return 0;` stays low
+    restart = [f for f in found if f.function == "link_restart"]
+    assert [f.confidence for f in restart] == ["medium"]
     assert any("every other failure branch of link_send() in view hands the failure up (2 of them)" in e.note
                for e in config[0].evidence)
     p = tmp_path / "consensus_split.c"
@@ -361,3 +363,5 @@ static int link_poke(struct link *l)
     _, found = findings_for_file(p, [RULE])
     by_fn = {f.function: f.confidence for f in found if "link_send() fails" in f.message}
     assert by_fn == {"link_config": "low", "link_poke": "low"}
+    assert not any("every other failure branch of link_send()" in e.note for f in found
+                   if f.function == "link_config" for e in f.evidence)
