@@ -31,8 +31,10 @@ from .facts import (ASSERTIONS, STEP_TOKEN, Call, CfgNode, FunctionFacts, LoopFa
 from .analysis import progress                                          # callee pointer-parameter progress
 from .analysis import outparams                                         # ERR_PTRs/NULLs stored through `*param`
 from .analysis.failure import (ERROR_NAME, Channel, callee_fails, callers_use_result, errno_channel, error_channel,
-                               failed_calls, int_local, may_fail_with_null, may_have_status, status_output, success_comparison,
-                               reads, tested_call_failures)
+                               failed_calls, int_local, may_fail_with_null, may_have_status, status_output,
+                               success_comparison, reads, tested_call_failures)
+from .analysis.overwrites import overwritten_forward                    # an errno set again on one path
+from .analysis.consensus import Consensus, failure_consensus, zero_failures, zero_side            # how the callers in view answer a failure
 from .analysis.formulas import atom_constraints                        # what a test's atom says of a value
 from .analysis.masks import Mask, mask_alternatives                     # GFP masks as sets of alternatives
 from .analysis.nonzero import (MAYBE, NONZERO, UNKNOWN, Verdict, ZeroAnalysis,   # can this value be 0 here?
@@ -50,7 +52,7 @@ __all__ = [
     "STEP_TOKEN", "UNKNOWN", "Value", "Verdict", "ZeroAnalysis", "allocator", "allocators", "atom_constraints",
     "callee_fails", "callers_use_result", "cond_literals", "describe", "err_ptr_dereferencers", "err_ptr_out_params",
     "err_ptr_returners",
-    "errno_channel", "error_channel", "expand_macro", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents",
+    "Consensus", "errno_channel", "error_channel", "failure_consensus", "overwritten_forward", "zero_failures", "zero_side", "expand_macro", "failed_calls", "formula", "gfp_composites", "harmless_uses", "has_token", "idents",
     "int_local", "may_fail_with_null", "may_have_status", "status_output",
     "is_sleeping_call", "mask_alternatives", "memo", "name_list", "nowait_flags",
     "outparams", "null_returners", "path_definitions",

@@ -89,11 +89,35 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   stored in an int error variable (one the function returns or tests), is
   overwritten before anything reads it: `ret = read_block(); ret =
   set_power(0);`, or `err = -EINVAL; goto close;` where `close:` does `err =
-  close_it();`. On a path that reads the value elsewhere, only a clobber in
-  straight line counts. Clobbered errnos are part of this rule, not a rule of
+  close_it();`. On a path that reads the value elsewhere, a clobber in
+  straight line counts, and (low) another call's result stored over it on one
+  path only (failure.overwritten_forward): `ret = parse(); if (write) ret =
+  commit(); return ret;` loses parse()'s errno on writes ("ipv6: fix error
+  handling in forwarding sysctl"); a test of the variable that only picks
+  the success side (`if (!ret) on = true;`) does not read it for this, so
+  `ret = enable(); if (!ret) on = true; if (hook) ret = hook();` loses the
+  enable's failure ("power: sequencing: don't call .post_enable() if
+  pwrseq_unit_enable() failed"); the same in a void function that hands the
+  variable on (`if (ret) bio->bi_status = ...`: "nvdimm: pmem: keep
+  PREFLUSH before data writes") and in the exit tail a failure jumps to
+  ("iomap: don't lose a failed direct I/O bio's error when zeroing the
+  tail"). Not a fallback (`if (ret) ret = other();`: the overwrite is
+  inside the failure side, which the success side does not reach), not a
+  constant chosen under a test, not the next round of a loop, not a test
+  for one errno (`if (ret == -EAGAIN)`), not a count. Clobbered errnos are part of this rule, not a rule of
   their own: the caller-visible effect is the same (an error code the caller
   should get is not the one it gets), the fix is the same (test or return the
   variable), and Smatch and the stable fixes name both "missing error code".
+* **A 0 the code calls a failure, returned as it is.** `r =
+  wait_polling(ring, seq, t); if (r < 1) goto undo; ... undo: ...; return
+  r;`: the test takes 0 (no time left) for a failure, but the way out
+  returns r unchanged, so on a timeout the caller gets 0 ("drm/amdgpu:
+  Report MES ring wait timeouts."). Also `if (t <= 0) return t;` and `if
+  (!left) goto out;`. Only when other tests of the same callee in view
+  turn its 0 into an errno (consensus.zero_failures: `if (!left) return
+  -ETIMEDOUT;`), so a read's 0 ("end of data") handed back stays silent,
+  as does a branch that sets an errno on the way. Low: a new shape, not
+  yet measured on a whole kernel.
 * **A failure answered with `return 0;` right in its branch.** `p =
   devm_kzalloc(...); if (!p) return 0;`, `if (IS_ERR(n)) return 0;`, `ret =
   setup(d); if (ret < 0) return 0;`, `if (setup(d) < 0) return 0;`, or `if (rc
@@ -103,7 +127,11 @@ side of `if (ret >= 0)`, `WARN_ON()` around any of them):
   failures of calls up (an errno, PTR_ERR(), the failed value) and nothing
   says this one is tolerated. Low for an errno or an ERR_PTR answered so (on
   the whole 6.12.117 kernel as often a choice: an optional phandle or syscon,
-  a SerDes lane that is not there, a mode read that falls back), and low,
+  a SerDes lane that is not there, a mode read that falls back; the callers'
+  consensus, consensus.failure_consensus, is shown in the evidence but does
+  not promote it: on 6.12.117 it would have promoted callbacks whose 0 is the
+  framework's "no answer", regulator get_mode, an iSCSI command rejected in
+  its response), and low,
   with the reason, when the branch logs at error level, a comment sits at the
   call or in the branch, no other failure of a call is handed up, other
   failures return 0 too, the loop around it skips items with `continue`,
@@ -218,7 +246,10 @@ at the test or in the branch, not a break out of a loop, not in a function
 taking an skb or a netlink dump callback, and no caller in view drops the
 result. Of the blind-judged sample of these shapes on 6.12.117 it promotes 3
 (2 TP, 1 TP-latent, no FP); the logged, commented and loop-break ones stay
-low. A branch that
+low. So is a call's failure (or a lookup's miss) into a label returning
+0 when the callers in view agree it is an error (consensus.failure_consensus:
+at least two other failure branches of the same callee hand it up, none
+answers 0). A branch that
 only orders two run-time values (`if (lsn >= current) goto out;`) is a skip,
 not a failure, and is not reported.
 
@@ -290,11 +321,14 @@ from collections import deque
 from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
-                         callee_fails, callers_use_result, errno_channel, error_channel, failed_calls, has_token,
-                         int_local, may_fail_with_null, may_have_status, memo, status_output,
+                         callee_fails, callers_use_result, errno_channel, error_channel, failed_calls,
+                         failure_consensus, has_token, zero_failures, zero_side,
+                         int_local, may_fail_with_null, may_have_status, memo, overwritten_forward, status_output,
                          name_list, path_definitions, reads, success_comparison, tested_call_failures)
 
 MAX_STEPS = 5000
+# other failure branches of the same callee, all handing it up, that make a 0 answer a deviation
+CONSENSUS_MIN = 2
 EXIT_TAIL = 12
 _LVALUE = re.compile(r"[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\w+\])*")
 ERR_TESTS = ("IS_ERR", "IS_ERR_OR_NULL")
@@ -876,10 +910,46 @@ def _may_clobber(fn) -> bool:
         # a call's result: the next mention sets it again; an errno: or an exit comes first
         if _next_use_sets(src, m.group(1), end, exits=m.group(0).rstrip().endswith(b";")):
             return True
+        # `ret = f(); if (!ret) on = 1; ... ret = g();`: overwritten on the failure side;
+        # `if (a) ret = f(); for (...) {... break; } if (b) ret = g();`
+        if not m.group(0).rstrip().endswith(b";") and (
+                _next_use_tests_then_sets(src, m.group(1), end)
+                or _next_use_sets(src, m.group(1), end, exits=False, other=_OTHER_CASE)):
+            return True
     return False
 
 
-def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
+# `if (r < 1)`, `if (r <= 0)`, `if (!r)`, `if (r == 0)`: a test whose taken side admits 0
+_ZERO_SIDE_TEST = re.compile(rb"\bif\s*\((?:[^;{]*?)(?:[A-Za-z_]\w*\s*(?:<\s*1|<=\s*0|==\s*0)\b|!\s*[A-Za-z_]\w*\s*[|)])")
+
+
+def _overwrite_lines(f) -> set:
+    return {e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:")}
+
+
+_TEST_HEAD = re.compile(rb"\bif\s*\(\s*(?:(?:unlikely|likely)\s*\(\s*)?(!?)\s*$")
+_SUCCESS_TAIL = re.compile(rb"\s*(?:==\s*0\b|>=\s*0\b)")
+
+
+def _next_use_tests_then_sets(src: bytes, var: bytes, pos: int) -> bool:
+    """Is the next whole-word mention of var after pos a truth or sign test with a
+    later `var = call(`: on its success side (`if (!ret)`, `if (ret == 0)`, `if (ret
+    >= 0)`: the failure falls through), or on its failure side (`if (ret)`, `if (ret
+    < 0)`) when a label's tail sets var (`out: ... ret = finish(...);`)?"""
+    m = re.compile(rb"\b" + re.escape(var) + rb"\b").search(src, pos)
+    if m is None:
+        return False
+    head = _TEST_HEAD.search(src[max(0, m.start() - 24):m.start()])
+    if head is None:
+        return False
+    later = re.compile(rb"\b" + re.escape(var) + rb"\s*=\s*[A-Za-z_][\w>.-]*\s*\(")
+    if head.group(1) or _SUCCESS_TAIL.match(src, m.end()):
+        return later.search(src, m.end()) is not None
+    return re.compile(rb"\n[A-Za-z_]\w*:[^\n]*\n(?:[^\n]*\n){0,6}?[^\n]*" + later.pattern[2:]).search(
+        src, m.end()) is not None
+
+
+def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool, other=None) -> bool:
     """Is the next whole-word mention of var after pos an assignment `var =`,
     or (exits) is a goto/break met before it?"""
     n, start = len(var), pos
@@ -896,6 +966,10 @@ def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool) -> bool:
         rest = src[pos:pos + 8].lstrip()
         # `if (a) ret = f(); else ret = g();`, `case A: ret = f(); break; case B: ret =
         # g();`: the other branch, not a clobber
+        if other is not None:
+            # only an `else` right after the store is the other branch of its test
+            return rest[:1] == b"=" and rest[1:2] != b"=" and _ELSE_NEXT.match(src, start) is None \
+                and other.search(src, start, i) is None
         return rest[:1] == b"=" and rest[1:2] != b"=" and _OTHER_BRANCH.search(src, start, i) is None
 
 
@@ -905,6 +979,9 @@ _LABEL_THEN_SET_AND_RETURN = re.compile(
     rb"(?:[^\n]*\n){1,6}?[ \t]*return\s+\1\s*;")
 _EXIT_WORD = re.compile(rb"\b(?:goto|break)\b")
 _OTHER_BRANCH = re.compile(rb"\belse\b|\bbreak\s*;|\breturn\b")
+# the same without `break;`: a loop's break between two stores under tests (one-path clobbers)
+_OTHER_CASE = re.compile(rb"\bcase\b|\bdefault\s*:|\breturn\b")
+_ELSE_NEXT = re.compile(rb";?\s*(?:}\s*)?else\b")
 
 
 def _NEW_SHAPE_EVIDENCE(fn, line: int) -> Evidence:
@@ -1087,6 +1164,10 @@ class MissingErrorCode(Rule):
         if (_MAY_STATUS_FAILURE.search(src) or _may_hold_errno(fn)) and _MAY_STORE_FAILURE.search(src):
             yield from self._output_not_set(fn, ctx)
         if not _int_like(fn):
+            # a void function that tests an error variable and hands it on (`if (ret)
+            # bio->bi_status = ...`) loses a clobbered errno as surely
+            if _void_like(fn) and _may_clobber(fn):
+                yield from self._clobbered(fn, ctx)
             return
         exits = not fn.text_tokens.isdisjoint(("goto", "break")) and (
             _may_hold_errno(fn) or _TESTED_ERROR_VARIABLE.search(fn.source() or b"") is not None)
@@ -1104,12 +1185,20 @@ class MissingErrorCode(Rule):
         if _may_return_zero_on_failure(fn):
             yield from self._direct_zero(fn, ctx, lost)
         told = set()    # lines already reported as a clobber: one finding per overwrite
-        if _may_clobber(fn):
-            for f in self._clobbered(fn, ctx):
-                told.update(e.line for e in f.evidence if e.note.startswith(f"'{f.names[0]}' overwritten:"))
-                yield f
+        clobbered = list(self._clobbered(fn, ctx)) if _may_clobber(fn) else []
+        for f in clobbered:
+            if "one-path" not in f.names:
+                told.update(_overwrite_lines(f))
+        on_exit = []
         if "goto" in fn.text_tokens and _LABEL_THEN_SET_AND_RETURN.search(fn.source() or b""):
-            yield from self._clobbered_on_exit(fn, ctx, told)
+            on_exit = list(self._clobbered_on_exit(fn, ctx, told))
+        # an overwrite in the exit tail a tested failure jumps to is told better by
+        # _clobbered_on_exit (the goto, the test) than by the one-path clobber
+        shown = {n for f in on_exit for n in _overwrite_lines(f)}
+        yield from (f for f in clobbered if "one-path" not in f.names or not shown & _overwrite_lines(f))
+        yield from on_exit
+        if _ZERO_SIDE_TEST.search(fn.source() or b""):
+            yield from self._zero_failure_returned(fn, ctx)
         if _TRUTH_TEST_RETURNS_ZERO.search(fn.source() or b""):
             yield from self._errno_as_yes(fn, ctx)
         if _POST_DECREMENT_LOOP.search(fn.source() or b""):
@@ -1499,8 +1588,13 @@ class MissingErrorCode(Rule):
                 if sibling is None and test == "miss":
                     continue    # a lookup's miss is an answer, unless the author says otherwise
                 # low either way: `if (new == old) goto out;` is a deliberate early exit as
-                # often as a forgotten errno
-                confidence = "low"
+                # often as a forgotten errno; a lookup whose miss every other branch in
+                # view answers with an errno (failure_consensus) is a failure here too
+                # (a pointer's NULL only: the false side of `if (err)` is an int's success)
+                agreed = self._agreed(fn, ctx, callee, cond) if test == "miss" and x and callee and not int_local(
+                    fn, x) and callee_fails(ctx, fn, callee).null and self._silent(
+                    fn, ctx, preds, g, cond.line) else None
+                confidence = "low" if agreed is None else None
             if test in ("null", "err", "neg", "count"):
                 what = {"null": f"{callee}() fails", "err": f"{callee}() returns an error pointer",
                         "neg": f"{callee}() fails", "count": f"{callee}() fails"}[test]
@@ -1541,6 +1635,8 @@ class MissingErrorCode(Rule):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          f"low: '{x}' is a count or an index whose negative is the error; "
                                          f"leaving with 0 may be meant"))
+            if test == "miss" and confidence is None:
+                evidence.append(agreed)
             if confidence == "low" and test in ("miss", "plain"):
                 evidence.append(Evidence(fn.path, cond.line, fn.name,
                                          "low: no failed call and no error message on this branch; it may "
@@ -1560,7 +1656,8 @@ class MissingErrorCode(Rule):
                                          f"low: '{var}' = 0 replaced an errno before the call, and "
                                          f"IS_ERR_OR_NULL() treats an error like nothing found"))
             if confidence is None and test in ("neg", "logged"):
-                alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line)
+                alone = self._alone_in_propagating(fn, ctx, preds, g, cond.line,
+                                                   callee if test == "neg" else None)
                 if alone is not None:
                     evidence.append(alone)
                 else:
@@ -1568,6 +1665,20 @@ class MissingErrorCode(Rule):
                     evidence.append(_JUDGED_LOW(fn, cond.line))
             yield (self.finding(fn, g.line, g.column, message, names=(var, x or callee or test, target),
                                 evidence=evidence, confidence=confidence), test, (var, ret_node.id))
+
+    @staticmethod
+    def _agreed(fn, ctx, callee, cond):
+        """Evidence that the callers in view agree callee's failure is an error:
+        every other failure branch of it (failure_consensus, at least
+        CONSENSUS_MIN) hands the failure up, none leaves with 0; else None."""
+        if not callee:
+            return None
+        agreed = failure_consensus(ctx, callee, skip={(id(fn), cond.id)})
+        if agreed.zero or agreed.handed < CONSENSUS_MIN:
+            return None
+        return Evidence(fn.path, cond.line, fn.name,
+                        f"every other failure branch of {callee}() in view hands the failure up "
+                        f"({agreed.handed} of them), none answers 0")
 
     def _why_failed(self, fn, ctx, preds, g, cond, edge):
         """Why taking `edge` out of cond is an error exit: (variable, callee, kind,
@@ -1698,7 +1809,7 @@ class MissingErrorCode(Rule):
                                 else _NEW_SHAPE_EVIDENCE(fn, exit_.line))
                 confidence = why[0]
                 if confidence is None:
-                    alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line)
+                    alone = self._alone_in_propagating(fn, ctx, preds, g, f.test_line, f.call)
                     if alone is not None:
                         evidence.append(alone)
                     else:
@@ -1803,7 +1914,7 @@ class MissingErrorCode(Rule):
             nid = n.succ[0][0]
         return None
 
-    def _alone_in_propagating(self, fn, ctx, preds, g, test_line: int):
+    def _alone_in_propagating(self, fn, ctx, preds, g, test_line: int, callee=None):
         """Evidence that a call's failure leaving with 0 is an omission, not a policy,
         or None. The function hands every other failure up (at least two other
         failure branches, each returning an errno or the failed value), and this
@@ -1811,33 +1922,44 @@ class MissingErrorCode(Rule):
         returns 0 was a decision, judged so in most cases), no comment (the
         author explaining the 0), not a break out of a loop (a best-effort or
         end-of-list loop), not a packet or netlink-dump handler (a consumed skb,
-        a full dump), and no caller in view drops the result."""
-        if g.kind == "break" or g.kind == "goto" and _skips_item(fn, g):
-            return None
-        if any(c.name for n in _run_before(fn, preds, g.id) + [fn.nodes[g.id]] for c in n.calls
-               if _LOGGING.search(c.name or "")):
-            return None
-        src = fn.source()
-        if src is None:
-            return None
-        text = src.decode("utf-8", "replace")
-        head = text.split("{", 1)[0]
-        if "sk_buff" in head or "netlink_callback" in head:
-            return None
-        lines = text.split("\n")
-        lo, hi = test_line - fn.line - 1, g.line - fn.line + 1
-        if lo < 0 or hi > len(lines) or any(("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
-                                              and not _MARKUP.search(ln) for ln in lines[lo:hi]):
-            return None    # a comment at the test or in the branch: the author says why
-        if callers_use_result(ctx, fn) is False:
+        a full dump), and no caller in view drops the result. With fewer than two
+        other failure branches here (at least one), the callers' consensus on
+        callee (_agreed) stands in for them."""
+        if not self._silent(fn, ctx, preds, g, test_line):
             return None
         others = [(c, how) for c, how in self._failure_exits(fn, ctx) if c.line != test_line]
-        if len(others) < 2 or any(how != "error" for _, how in others):
+        if any(how != "error" for _, how in others):
             return None
+        if len(others) < 2:
+            test = next((n for n in fn.nodes if n.kind == "cond" and n.line == test_line), None)
+            return self._agreed(fn, ctx, callee, test) if others and test is not None else None
         return Evidence(fn.path, test_line, fn.name,
                         f"the function hands every other failure up ({len(others)} failure branches return "
                         f"an error, lines {', '.join(str(c.line) for c, _ in others[:6])}); this one alone "
                         f"leaves with 0, silently (no message, no comment)")
+
+    def _silent(self, fn, ctx, preds, g, test_line: int) -> bool:
+        """The failure branch leaves with 0 silently: no message, no comment, not a
+        loop's break, not a packet or dump handler, and no caller in view drops
+        the result (_alone_in_propagating)."""
+        if g.kind == "break" or g.kind == "goto" and _skips_item(fn, g):
+            return False
+        if any(c.name for n in _run_before(fn, preds, g.id) + [fn.nodes[g.id]] for c in n.calls
+               if _LOGGING.search(c.name or "")):
+            return False
+        src = fn.source()
+        if src is None:
+            return False
+        text = src.decode("utf-8", "replace")
+        head = text.split("{", 1)[0]
+        if "sk_buff" in head or "netlink_callback" in head:
+            return False
+        lines = text.split("\n")
+        lo, hi = test_line - fn.line - 1, g.line - fn.line + 1
+        if lo < 0 or hi > len(lines) or any(("/*" in ln or "//" in ln or ln.lstrip().startswith("*"))
+                                              and not _MARKUP.search(ln) for ln in lines[lo:hi]):
+            return False    # a comment at the test or in the branch: the author says why
+        return callers_use_result(ctx, fn) is not False
 
     def _ends_failure_branch(self, fn, n, preds) -> bool:
         """n is the last statement of a branch that joins the straight code again
@@ -1899,9 +2021,16 @@ class MissingErrorCode(Rule):
                 if not ints[var]:
                     continue
                 dead = self._dead_after(fn, d, var)
+                # path-sensitive: an overwrite on one path only, through tests that do not
+                # read the variable or read it only to pick the success side
+                forward = () if errno else overwritten_forward(
+                    fn, d, var, handled=lambda name: _LOGGING.search(name) is not None)
                 if dead is None:
-                    continue
+                    if not forward:
+                        continue
+                    dead = ([], None)
                 clobbers, exits = dead
+                clobbers = sorted(set(clobbers) | set(forward))
                 if not errno and not clobbers:
                     continue
                 if not errno:
@@ -1912,8 +2041,13 @@ class MissingErrorCode(Rule):
                 # outcome is a decision; only a straight-line one is a clobber
                 # on a path that reads it elsewhere, only a straight-line clobber counts
                 # (`err = poll(); if (x < 0) err = x;` picks the better error)
-                clobbers = [c for c in clobbers if _straight(fn, d, c) or not (
-                    _constant_def(fn.nodes[c], var) or exits is None)]
+                # ... unless the tests on the way do not read it and the overwrite is another
+                # call's result: `ret = parse(); if (write) ret = commit();` (path-sensitive)
+                kept = {c for c in clobbers if _straight(fn, d, c) or not (
+                    _constant_def(fn.nodes[c], var) or exits is None)}
+                one_path = {c for c in forward if c not in kept and all(
+                    cv[0] == "call" for v, cv in fn.nodes[c].defs if v == var)}
+                clobbers = sorted(kept | one_path)
                 if not errno and not clobbers:
                     continue     # a call result never used: ignored, not clobbered
                 # `err = teardown(); err = -ENOMEM; goto out;`: replaced by another errno,
@@ -1944,9 +2078,16 @@ class MissingErrorCode(Rule):
                                                                val[1] in name_list("uncopied_returners"))
                             and not any(v == var and cv[0] == "call" for v, cv in c0.defs)):
                         confidence = "low"
+                # overwritten on one path only (a test that does not hand the error up chose it)
+                one_path = bool(clobbers) and clobbers[0] in one_path
+                if one_path:
+                    # low: not yet measured on the whole kernel as a default shape (a later
+                    # call may supersede the first on purpose: a variant's own setting)
+                    confidence, why = "low", "low"
                 if clobbers:
                     c = fn.nodes[clobbers[0]]
-                    message = (f"'{var}' holds {what} here but is overwritten at line {c.line} before "
+                    message = (f"'{var}' holds {what} here but is overwritten at line {c.line}"
+                               f"{' on one path' if one_path else ''} before "
                                f"anyone reads it, so the error is lost; test it first")
                     last = Evidence(fn.path, c.line, fn.name, f"'{var}' overwritten: {c.text}")
                 else:
@@ -1956,7 +2097,8 @@ class MissingErrorCode(Rule):
                     last = Evidence(fn.path, c.line, fn.name, f"returns without '{var}': {c.text}")
                 evidence = [Evidence(fn.path, d.line, fn.name, f"'{var}' = {what}: {d.text}"), last,
                             _NEW_SHAPE_EVIDENCE(fn, c.line) if confidence else Evidence(fn.path, c.line, fn.name, why)]
-                yield self.finding(fn, d.line, d.column, message, names=(var, "clobbered"), evidence=evidence,
+                yield self.finding(fn, d.line, d.column, message,
+                                   names=(var, "clobbered") + (("one-path",) if one_path else ()), evidence=evidence,
                                    confidence=confidence)
                 break
 
@@ -2291,6 +2433,54 @@ class MissingErrorCode(Rule):
                     queue.append((s, k))
         return None
 
+    # -- a 0 that the callers in view call a failure, returned as it is ----------------
+    def _zero_failure_returned(self, fn, ctx):
+        """`r = wait_polling(...); if (r < 1) goto undo; ... undo: ...; return r;`:
+        the test takes 0 for a failure (a wait's "no time left"), and the way out
+        returns r as it is, so on that failure the caller gets 0. Reported when
+        other tests of the same callee in view set an errno for its 0
+        (consensus.zero_failures: `if (!left) return -ETIMEDOUT;`), low: not yet
+        measured on a whole kernel."""
+        if not errno_channel(ctx, fn):
+            return
+        for c in fn.nodes:
+            if c.kind != "cond" or len(c.succ) != 2:
+                continue
+            for s, edge in c.succ:
+                if edge is not True:
+                    continue    # the test's own branch (`if (r < 1) goto undo;`)
+                for var in sorted(c.uses):
+                    if not int_local(fn, var):
+                        continue
+                    defs = fn.reaching(c.id, var)
+                    callee = defs[0][1][1] if defs and defs[0][1][0] == "call" else None
+                    if not callee or not all(v[0] == "call" and v[1] == callee for _, v in defs) \
+                            or not zero_side(c, edge, var):
+                        continue
+                    other = next(t for t, e in c.succ if e != edge)
+                    node = fn.nodes[s]
+                    r = node if node.kind == "return" and node.ret == ("var", var) else \
+                        self._unchanged_return(fn, node, var) if not any(v == var for v, _ in node.defs) else None
+                    if r is None or r.id in fn.reachable(starts=(other,)) and node.kind != "goto":
+                        continue    # the success side returns it too: not an error exit of its own
+                    said = zero_failures(ctx, callee, skip={(id(fn), c.id)})
+                    if not said:
+                        continue
+                    message = (f"'{var}' is 0 when {callee}() fails here (the test takes 0 for a failure), "
+                               f"and the error path returns it (line {r.line}), so the caller sees success; "
+                               f"set {var} = an error code (-ETIMEDOUT) first")
+                    evidence = [Evidence(fn.path, min(fn.nodes[d].line for d, _ in defs), fn.name,
+                                         f"'{var}' set from {callee}()"),
+                                Evidence(fn.path, c.line, fn.name, f"0 taken for a failure: {c.text}"),
+                                Evidence(fn.path, r.line, fn.name, f"returns '{var}' as it is: {r.text}"),
+                                Evidence(fn.path, c.line, fn.name,
+                                         f"{said} other test(s) of {callee}() in view set an errno for its 0"),
+                                Evidence(fn.path, c.line, fn.name,
+                                         "low: a new shape, not yet measured on a whole kernel")]
+                    yield self.finding(fn, c.line, c.column, message, names=(var, callee, "zero-failure"),
+                                       evidence=evidence, confidence="low")
+                    break
+
     # -- a call's failure answered right in its branch with `return 0;` ----------------
     def _direct_zero(self, fn, ctx, told=frozenset()):
         """`p = devm_kzalloc(...); if (!p) return 0;`, `ret = setup(d); if (ret < 0)
@@ -2384,6 +2574,15 @@ class MissingErrorCode(Rule):
                        "decision in most cases judged")
         if comment is not None:
             low.append("low: a comment at the test or in the branch may say why 0 is meant")
+        agreed = None
+        if kind != "null":
+            # the callers' consensus (failure_consensus): every other failure branch of the
+            # same callee in view hands it up, so 0 here deviates from their convention
+            agreed = self._agreed(fn, ctx, callee, cond)
+        # the consensus is shown but does not promote here: on the whole 6.12.117 kernel
+        # the direct `return 0;` it would have promoted were mostly callbacks whose 0 is
+        # the framework's "no answer" (regulator get_mode, an iSCSI command answered in
+        # its response), so the shape stays low whatever the callers say
         if kind != "null":
             # judged on the whole 6.12.117 kernel: an errno or an ERR_PTR answered with 0
             # right in its branch was as often a choice (an optional phandle or syscon, a
@@ -2394,7 +2593,9 @@ class MissingErrorCode(Rule):
         if not var:
             low.append("low: the result is tested as yes or no and never kept; the author may mean "
                        "\"skip it\" (an optional offload, a survey entry)")
-        if any(r.ret is not None and r.ret[0] == "int" and r.ret[1] > 0 for r in fn.returns()):
+        if any(r.ret is not None and (r.ret[0] == "int" and r.ret[1] > 0 or r.ret[0] == "var" and any(
+                v[0] == "int" and v[1] > 0 for _, v in fn.reaching(r.id, r.ret[1]))) for r in fn.returns()):
+            # `return 1;`, or `ret = 1; ... return ret;`: 1 is "loaded", 0 "not loaded"
             low.append("low: the function also answers with a positive value, so 0 is one of its "
                        "answers (\"not used\"), not only success")
         if kind == "err" and var and f"IS_ERR_OR_NULL({var})" in cond.text.replace(" ", ""):
@@ -2408,6 +2609,8 @@ class MissingErrorCode(Rule):
         if b"sk_buff" in head or b"netlink_callback" in head:
             low.append("low: a packet or netlink-dump handler, where 0 often means consumed or done")
         notes = [(c.line, "failure handed up: " + c.text) for c in handed[:3]]
+        if agreed is not None:
+            notes.append((agreed.line, agreed.note))
         if low:
             return "low", notes + [(cond.line, why) for why in low]
         return None, notes + [(cond.line, f"the function hands its other failures up ({len(handed)} "

@@ -331,3 +331,37 @@ def test_a_failure_answered_with_return_0_names_the_fix_and_ranks_by_evidence():
     for name, note in why.items():
         assert by[name].confidence == "low", name
         assert any(e.note.startswith(note or "low:") for e in by[name].evidence), name
+
+
+def test_a_failure_answered_with_0_is_default_only_against_a_unanimous_consensus(tmp_path):
+    """The callers' consensus promotes a 0 answer only when no other failure
+    branch of the same callee answers 0 too: a second function that also
+    leaves link_send()'s failure with 0 makes 0 a convention, and both stay low."""
+    src = (FIX / "bad_failure_zero_against_callers_consensus.c").read_text()
+    _, found = findings_for_file(FIX / "bad_failure_zero_against_callers_consensus.c", [RULE])
+    config = [f for f in found if f.function == "link_config"]
+    assert [f.confidence for f in config] == ["low"]    # a direct `return 0;` stays low
+    restart = [f for f in found if f.function == "link_restart"]
+    assert [f.confidence for f in restart] == ["medium"]
+    assert any("every other failure branch of link_send() in view hands the failure up (2 of them)" in e.note
+               for e in config[0].evidence)
+    p = tmp_path / "consensus_split.c"
+    p.write_text(src + """
+static int link_poke(struct link *l)
+{
+	int err;
+
+	err = link_reset(l);
+	if (err)
+		return err;
+	err = link_send(l, "!", 1);
+	if (err)
+		return 0;
+	return link_recv(l, 0, 0);
+}
+""")
+    _, found = findings_for_file(p, [RULE])
+    by_fn = {f.function: f.confidence for f in found if "link_send() fails" in f.message}
+    assert by_fn == {"link_config": "low", "link_poke": "low"}
+    assert not any("every other failure branch of link_send()" in e.note for f in found
+                   if f.function == "link_config" for e in f.evidence)
