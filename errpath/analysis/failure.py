@@ -115,9 +115,6 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
     return got
 
 
-_NULL_TOKENS = frozenset({"NULL", "nullptr"})
-
-
 def may_fail_with_null(ctx, fn, name: str | None, depth: int = 0) -> bool:
     """Can callee_fails(ctx, fn, name).null be true? From the tables and the light
     facts only (a callee's tokens and call names, two calls down as callee_fails
@@ -138,9 +135,40 @@ def may_fail_with_null(ctx, fn, name: str | None, depth: int = 0) -> bool:
     key = ("may-null", id(callee), depth)
     got = memo.get(key)
     if got is None:
-        from ..facts.functions import has_token
-        got = memo[key] = has_token(callee, _NULL_TOKENS) or any(
-            may_fail_with_null(ctx, callee, n, depth + 1) for n in callee.call_names)
+        null, sources = _returned_text(ctx, callee)
+        got = memo[key] = null or any(may_fail_with_null(ctx, callee, n, depth + 1)
+                                      for n in callee.call_names if sources is None or n in sources)
+    return got
+
+
+# what follows a `return`: a variable, a call's name, NULL
+_RETURNED_WORD = re.compile(rb"\breturn\s*\(?\s*([A-Za-z_]\w*)")
+_RETURN_MENTIONS_NULL = re.compile(rb"\breturn\b[^;]*\bNULL\b")
+_CALLED_NAME = re.compile(rb"([A-Za-z_]\w*)\s*\(")
+
+
+def _returned_text(ctx, fn) -> tuple:
+    """(may a NULL be returned, the names of the calls a returned value may come
+    from, None for any) read from fn's text, memoised: what `_from_returns` could
+    see, over-approximated (`return NULL`, `return x ? NULL : y`, `ret = NULL;
+    ... return ret;`, `return f(...)`, `ret = f(...); ... return ret;`)."""
+    memo = _memo(ctx)
+    key = ("returned-text", id(fn))
+    got = memo.get(key)
+    if got is None:
+        src = fn.source()
+        if src is None:
+            got = (True, None)
+        else:
+            words = set(_RETURNED_WORD.findall(src))
+            null = b"NULL" in words or _RETURN_MENTIONS_NULL.search(src) is not None
+            sources = {w.decode() for w in words}
+            for w in words:
+                for m in re.finditer(rb"(?<![\w.>])" + re.escape(w) + rb"\s*=(?!=)([^;]*)", src):
+                    null = null or b"NULL" in m.group(1)
+                    sources.update(x.decode() for x in _CALLED_NAME.findall(m.group(1)))
+            got = (null, frozenset(sources))
+        memo[key] = got
     return got
 
 
