@@ -242,6 +242,14 @@ from errpath.api import (Evidence, Rule, allocator, describe, err_ptr_dereferenc
 _ERR_FAMILY = ("IS_ERR", "IS_ERR_OR_NULL", "PTR_ERR_OR_ZERO", "PTR_ERR", "ERR_CAST", "IS_ERR_VALUE")
 
 
+def _sibling_evidence(tests, callee: str, how: str) -> Evidence:
+    """The first of the other callers' tests of callee's result, with their count."""
+    g, line, text = tests[0]
+    n = len(tests)
+    return Evidence(g.path, line, g.name, f"siblings: {n} other caller{'s' if n > 1 else ''} of {callee}() "
+                                          f"test{'' if n > 1 else 's'} its result {how}: {text}")
+
+
 def _err_ptr_edges(x, p: str):
     """The successors of cond node x that a non-NULL ERR_PTR in p may take, when the
     test is about p (`!p`, `p`, IS_ERR(p), PTR_ERR(p) == -EAGAIN, `a || p`): those whose
@@ -1608,12 +1616,7 @@ class ErrPtrNullMismatch(Rule):
                                                           "low until the NULL's condition is shown reachable"))
             sib = self._sibling_tests(S, fn, callee)
             if sib["null"]:
-                g, line, text = sib["null"][0]
-                n_ = len(sib["null"])
-                ev.append(Evidence(g.path, line, g.name,
-                                   f"siblings: {n_} other caller{'s' if n_ > 1 else ''} of {c.name}() "
-                                   f"test{'' if n_ > 1 else 's'} its result for NULL, {sib['err_only']} with "
-                                   f"IS_ERR() only: {text}"))
+                ev.append(_sibling_evidence(sib["null"], c.name, f"for NULL, {sib['err_only']} with IS_ERR() only"))
             yield self.finding(fn, m.line, m.column,
                                f"'{p}' from {c.name}() may be NULL ({c.name}() returns NULL and ERR_PTR) and is "
                                f"dereferenced after an IS_ERR() test only: use IS_ERR_OR_NULL()",
@@ -1714,11 +1717,7 @@ class ErrPtrNullMismatch(Rule):
                     ev.append(contract)
                 sib = self._sibling_tests(S, fn, callee)
                 if sib["err"]:
-                    g, line, text = sib["err"][0]
-                    n_ = len(sib["err"])
-                    ev.append(Evidence(g.path, line, g.name,
-                                       f"siblings: {n_} other caller{'s' if n_ > 1 else ''} of {c.name}() "
-                                       f"test{'' if n_ > 1 else 's'} its result with IS_ERR(): {text}"))
+                    ev.append(_sibling_evidence(sib["err"], c.name, "with IS_ERR()"))
                 yield self.finding(fn, m.line, m.column,
                                    f"'{p}' from {c.name}() is tested for NULL only, but {c.name}() {what}: "
                                    f"the ERR_PTR passes the test; use IS_ERR_OR_NULL()",
