@@ -2441,8 +2441,7 @@ class MissingErrorCode(Rule):
         other tests of the same callee in view set an errno for its 0
         (consensus.zero_failures: `if (!left) return -ETIMEDOUT;`), low: not yet
         measured on a whole kernel."""
-        if not errno_channel(ctx, fn):
-            return
+        channel = None    # errno_channel(), asked only once a candidate is in hand: it costs
         for c in fn.nodes:
             if c.kind != "cond" or len(c.succ) != 2:
                 continue
@@ -2463,6 +2462,10 @@ class MissingErrorCode(Rule):
                         self._unchanged_return(fn, node, var) if not any(v == var for v, _ in node.defs) else None
                     if r is None or r.id in fn.reachable(starts=(other,)) and node.kind != "goto":
                         continue    # the success side returns it too: not an error exit of its own
+                    if channel is None:
+                        channel = errno_channel(ctx, fn)
+                    if not channel:
+                        return
                     said = zero_failures(ctx, callee, skip={(id(fn), c.id)})
                     if not said:
                         continue
