@@ -540,8 +540,6 @@ def _null_decided_by(ctx, fn, name: str, depth: int):
     known allocator's table (True/False), or the analysed pointer-returning
     function to look into (at most two calls down), or nothing (False)."""
     a = allocator(name)
-    if a is None and name and _DEVRES.match(name):
-        a = allocator(_DEVRES.sub("", name))    # devm_kzalloc(): kzalloc() freed with the device
     if a is not None:
         return a.null_on_failure
     if ctx is None or depth >= 2:
@@ -2639,9 +2637,6 @@ class MissingErrorCode(Rule):
 
 # -- allocators the tables do not list ---------------------------------------------------
 
-# the managed variants of the allocators (freed with the device, the DRM device, the PCI
-# device, or the DMA device): the same failure, a NULL
-_DEVRES = re.compile(r"^(?:devm|drmm|pcim|dmam)_")
 # the kernel's naming of an allocating constructor: alloc_etherdev_mqs(), mt76_alloc_device(),
 # devm_input_allocate_device(), bitmap_zalloc(), usb_alloc_urb()
 _ALLOC_NAME = re.compile(r"(?:^|_)(?:k|v|kv)?(?:z|c|m|re)?alloc(?:ate)?(?:_|$)")

@@ -85,15 +85,9 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
     """How a call to `name` from fn reports failure (see the module doc)."""
     if not name:
         return PRESUMED
-    if tolerated(name):
-        return Fails(neg=True, known=True, tolerated=True)
-    if name in name_list("device_data_readers"):
-        return NEVER    # le16_to_cpu(): a value read from device data, never an errno
-    a = allocators().get(name)
-    if a is not None:
-        return Fails(null=a[1] == "null", known=True)
-    if name in err_ptr_returners():
-        return Fails(errptr=True, known=True)
+    known = _from_tables(name)
+    if known is not None:
+        return known
     callee = ctx.function(name, fn.path) if ctx is not None else None
     if callee is None or callee is fn:
         return PRESUMED
@@ -115,6 +109,20 @@ def callee_fails(ctx, fn, name: str | None, depth: int = 0) -> Fails:
     return got
 
 
+def _from_tables(name: str) -> Fails | None:
+    """How `name` fails by errpath/data alone, or None when the tables do not say."""
+    if tolerated(name):
+        return Fails(neg=True, known=True, tolerated=True)
+    if name in name_list("device_data_readers"):
+        return NEVER    # le16_to_cpu(): a value read from device data, never an errno
+    a = allocators().get(name)
+    if a is not None:
+        return Fails(null=a[1] == "null", known=True)
+    if name in err_ptr_returners():
+        return Fails(errptr=True, known=True)
+    return None
+
+
 def may_fail_with_null(ctx, fn, name: str | None, depth: int = 0) -> bool:
     """Can callee_fails(ctx, fn, name).null be true? From the tables and the light
     facts only (a callee's tokens and call names, two calls down as callee_fails
@@ -123,9 +131,9 @@ def may_fail_with_null(ctx, fn, name: str | None, depth: int = 0) -> bool:
     or a callee's NULL (a typedef'd pointer: MPI)."""
     if not name:
         return False
-    if tolerated(name) or name in name_list("device_data_readers") or allocators().get(name) is not None \
-            or name in err_ptr_returners():
-        return callee_fails(ctx, fn, name, depth).null    # decided by the tables
+    known = _from_tables(name)
+    if known is not None:
+        return known.null
     callee = ctx.function(name, fn.path) if ctx is not None else None
     if callee is None or callee is fn or depth > 2:
         return PRESUMED.null
