@@ -6,7 +6,7 @@ formatter (text, JSON, SARIF, HTML, mail) reads the same objects.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -23,7 +23,9 @@ class Evidence:
     note: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict(): it deep-copies field by field, and a low-confidence
+        # scan of a whole tree writes hundreds of thousands of these.
+        return {"path": self.path, "line": self.line, "function": self.function, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ class UnparsedFunction:
     reason: str  # "parse-error", "budget", "internal-error: ..."
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"path": self.path, "line": self.line, "name": self.name, "reason": self.reason}
 
 
 @dataclass

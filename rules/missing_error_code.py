@@ -318,6 +318,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from functools import lru_cache
 from typing import NamedTuple
 
 from errpath.api import (ASSERTIONS, ERRNO_NAMES, ERROR_NAME, Evidence, PathState, Rule, allocator, atom_constraints,
@@ -934,17 +935,25 @@ def _next_use_tests_then_sets(src: bytes, var: bytes, pos: int) -> bool:
     later `var = call(`: on its success side (`if (!ret)`, `if (ret == 0)`, `if (ret
     >= 0)`: the failure falls through), or on its failure side (`if (ret)`, `if (ret
     < 0)`) when a label's tail sets var (`out: ... ret = finish(...);`)?"""
-    m = re.compile(rb"\b" + re.escape(var) + rb"\b").search(src, pos)
+    mention, later, in_label_tail = _next_use_patterns(var)
+    m = mention.search(src, pos)
     if m is None:
         return False
     head = _TEST_HEAD.search(src[max(0, m.start() - 24):m.start()])
     if head is None:
         return False
-    later = re.compile(rb"\b" + re.escape(var) + rb"\s*=\s*[A-Za-z_][\w>.-]*\s*\(")
     if head.group(1) or _SUCCESS_TAIL.match(src, m.end()):
         return later.search(src, m.end()) is not None
-    return re.compile(rb"\n[A-Za-z_]\w*:[^\n]*\n(?:[^\n]*\n){0,6}?[^\n]*" + later.pattern[2:]).search(
-        src, m.end()) is not None
+    return in_label_tail.search(src, m.end()) is not None
+
+
+@lru_cache(maxsize=4096)
+def _next_use_patterns(var: bytes) -> tuple:
+    """(a whole-word mention of var, `var = call(`, the same under a label within 7
+    lines), compiled once per name: re's own cache of 512 patterns thrashes on a tree."""
+    later = rb"\b" + re.escape(var) + rb"\s*=\s*[A-Za-z_][\w>.-]*\s*\("
+    return (re.compile(rb"\b" + re.escape(var) + rb"\b"), re.compile(later),
+            re.compile(rb"\n[A-Za-z_]\w*:[^\n]*\n(?:[^\n]*\n){0,6}?[^\n]*" + later[2:]))
 
 
 def _next_use_sets(src: bytes, var: bytes, pos: int, exits: bool, other=None) -> bool:

@@ -153,6 +153,7 @@ def may_fail_with_null(ctx, fn, name: str | None, depth: int = 0) -> bool:
 _RETURNED_WORD = re.compile(rb"\breturn\s*\(?\s*([A-Za-z_]\w*)")
 _RETURN_MENTIONS_NULL = re.compile(rb"\breturn\b[^;]*\bNULL\b")
 _CALLED_NAME = re.compile(rb"([A-Za-z_]\w*)\s*\(")
+_ASSIGNED = re.compile(rb"(?<![\w.>])([A-Za-z_]\w*)\s*=(?!=)(?=([^;]*))")
 
 
 def _returned_text(ctx, fn) -> tuple:
@@ -171,10 +172,12 @@ def _returned_text(ctx, fn) -> tuple:
             words = set(_RETURNED_WORD.findall(src))
             null = b"NULL" in words or _RETURN_MENTIONS_NULL.search(src) is not None
             sources = {w.decode() for w in words}
-            for w in words:
-                for m in re.finditer(rb"(?<![\w.>])" + re.escape(w) + rb"\s*=(?!=)([^;]*)", src):
-                    null = null or b"NULL" in m.group(1)
-                    sources.update(x.decode() for x in _CALLED_NAME.findall(m.group(1)))
+            # one pass over every assignment, not a pattern per returned word (compiling
+            # them cost more than the search); the lookahead keeps `a = b = f()` seen for b
+            for m in _ASSIGNED.finditer(src):
+                if m.group(1) in words:
+                    null = null or b"NULL" in m.group(2)
+                    sources.update(x.decode() for x in _CALLED_NAME.findall(m.group(2)))
             got = (null, frozenset(sources))
         memo[key] = got
     return got
@@ -417,12 +420,17 @@ ERROR_NAME = re.compile(r"(?:ret|err|error|rc|retval|rval|rv|ret_val|r)\d?")
 _INT_TYPES = frozenset({"__be32", "int", "long", "s32", "s64", "ssize_t", "int32_t", "blk_status_t", "vm_fault_t"})
 
 
+@lru_cache(maxsize=4096)
+def _pointer_declarator(var: str) -> re.Pattern:
+    return re.compile(r"\*\s*" + re.escape(var) + r"\b")
+
+
 def int_local(fn, var: str) -> bool:
     """Is var a local declared with a plain signed integer type (`int ret;`)?"""
     for n in fn.nodes:
         if n.kind == "decl" and any(v == var for v, _ in n.defs):
             head = n.text.split("=")[0]
-            if re.search(r"\*\s*" + re.escape(var) + r"\b", head):
+            if _pointer_declarator(var).search(head):
                 return False
             words = re.findall(r"[A-Za-z_]\w*", head)
             return bool(words) and words[0] in _INT_TYPES or (len(words) > 1 and words[0] in (
